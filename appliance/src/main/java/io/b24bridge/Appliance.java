@@ -1,0 +1,53 @@
+package io.b24bridge;
+
+import java.util.logging.Logger;
+
+import io.helidon.webserver.WebServer;
+
+import io.b24bridge.config.ApplianceConfig;
+import io.b24bridge.health.Health;
+import io.b24bridge.settings.SettingsStore;
+import io.b24bridge.store.Database;
+
+/**
+ * A running appliance: the parts {@link Main#start} built, held so they can be reached (tests, commands) and
+ * stopped in reverse order of their start.
+ */
+public record Appliance(ApplianceConfig config, Database db, SettingsStore settings, Health health,
+                        WebServer server) {
+
+    private static final Logger LOG = Logger.getLogger(Appliance.class.getName());
+
+    /** The name of the box listener's socket in the web server. */
+    public static final String BOX_SOCKET = "box";
+
+    public int adminPort() {
+        return server.port();
+    }
+
+    public int boxPort() {
+        return server.port(BOX_SOCKET);
+    }
+
+    public String adminUrl() {
+        return Main.localUrl(config.adminListener().host(), adminPort());
+    }
+
+    public String boxUrl() {
+        return Main.localUrl(config.boxListener().host(), boxPort());
+    }
+
+    /** Stops listening (requests in flight finish within the grace period), then closes the database. */
+    public void stop() {
+        long t0 = System.nanoTime();
+        try {
+            server.stop();
+        } finally {
+            db.close();
+        }
+        // JUL may already be shut down by its own hook when a signal stops us: say it on stderr too
+        String msg = "b24bridge stopped in " + (System.nanoTime() - t0) / 1_000_000 + " ms";
+        LOG.info(msg);
+        System.err.println(msg);
+    }
+}

@@ -1,0 +1,183 @@
+package io.b24bridge;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.logging.common.LogConfig;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+
+import io.b24bridge.admin.HealthService;
+import io.b24bridge.admin.SettingsApi;
+import io.b24bridge.admin.StoreApi;
+import io.b24bridge.bitrix.events.PingService;
+import io.b24bridge.config.ApplianceConfig;
+import io.b24bridge.config.ConfigException;
+import io.b24bridge.config.ConfigLoader;
+import io.b24bridge.health.Health;
+import io.b24bridge.health.HealthPart;
+import io.b24bridge.json.Json;
+import io.b24bridge.sandbox.Sandbox;
+import io.b24bridge.settings.SettingsJson;
+import io.b24bridge.settings.SettingsStore;
+import io.b24bridge.store.Database;
+import io.b24bridge.store.DatabaseHealth;
+import io.b24bridge.store.Migrations;
+import io.b24bridge.store.StoreException;
+import io.b24bridge.web.ServerTls;
+
+/**
+ * The appliance's entry point. {@link #start} is the whole wiring, top to bottom: each part is built from
+ * the configuration and handed what it needs; {@link Appliance#stop()} takes them down in reverse order.
+ */
+public final class Main {
+
+    private static final Logger LOG = Logger.getLogger(Main.class.getName());
+
+    /** Exit status for a configuration the appliance cannot start with. */
+    static final int EXIT_BAD_CONFIG = 2;
+    /** Exit status for a start that failed for another reason. */
+    static final int EXIT_FAILED = 1;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs one command; returns the exit status. The {@code run} command returns only after a stop. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Cli cli;
+        try {
+            cli = Cli.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("b24bridge: " + e.getMessage());
+            err.print(Cli.USAGE);
+            return EXIT_BAD_CONFIG;
+        }
+        try {
+            return switch (cli.command()) {
+                case HELP -> {
+                    out.print(Cli.USAGE);
+                    yield 0;
+                }
+                case VERSION -> {
+                    out.println("b24bridge " + version());
+                    yield 0;
+                }
+                case CHECK_CONFIG -> {
+                    ApplianceConfig config = loadConfig(cli);
+                    out.println("configuration OK: " + config.source());
+                    yield 0;
+                }
+                case BACKUP -> StoreCommands.backup(loadConfig(cli), cli.to(), out);
+                case RESTORE -> StoreCommands.restore(loadConfig(cli), cli.from().orElseThrow(), out);
+                case RUN -> runUntilStopped(loadConfig(cli), out);
+            };
+        } catch (ConfigException e) {
+            err.println("b24bridge: cannot start: " + e.getMessage());
+            return EXIT_BAD_CONFIG;
+        } catch (StoreException | IllegalStateException e) {
+            err.println("b24bridge: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+    }
+
+    private static ApplianceConfig loadConfig(Cli cli) {
+        Path file = cli.config().orElseGet(() -> Sandbox.prepare(cli.sandbox().orElseThrow()));
+        return ConfigLoader.load(file, System.getenv());
+    }
+
+    private static int runUntilStopped(ApplianceConfig config, PrintStream out) {
+        long t0 = System.nanoTime();
+        Appliance appliance = start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            appliance.stop();
+            stopped.countDown();
+        }, "b24bridge-stop"));
+        Health.Report health = appliance.health().report();
+        out.printf("b24bridge %s is up in %d ms, health %s%n", version(), (System.nanoTime() - t0) / 1_000_000,
+                health.status());
+        out.printf("  admin panel and API: %s/%n", appliance.adminUrl());
+        out.printf("  health:              %s/health%n", appliance.adminUrl());
+        out.printf("  metrics:             %s/metrics%n", appliance.adminUrl());
+        out.printf("  box listener (mTLS): %s/ping%n", appliance.boxUrl());
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** Builds and starts every part. On failure, whatever was started is stopped again. */
+    public static Appliance start(ApplianceConfig config) {
+        ObjectMapper mapper = Json.newMapper();
+
+        Database db = Database.open(config.storage().databaseDir());
+        try {
+            Migrations.apply(db, Migrations.SCHEMA);
+            SettingsStore settings = new SettingsStore(db, new SettingsJson(mapper));
+
+            Health health = new Health(List.of(
+                    new DatabaseHealth(db),
+                    HealthPart.notConfigured("pbx", "no PBX is configured yet (AMI comes with the call spine)"),
+                    HealthPart.notConfigured("bitrix24", "no Bitrix24 box is configured yet")),
+                    version());
+
+            WebServer server = WebServer.builder()
+                    .shutdownHook(false) // our own hook stops the parts in order
+                    // the admin listener: panel, JSON API, health and metrics; loopback unless configured
+                    .host(config.adminListener().host())
+                    .port(config.adminListener().port())
+                    .tls(ServerTls.of(config.adminListener()))
+                    .shutdownGracePeriod(config.shutdownGrace())
+                    .addFeature(ObserveFeature.builder()
+                            .endpoint("/")
+                            .observersDiscoverServices(false)
+                            .addObserver(MetricsObserver.create())
+                            .build())
+                    .routing(r -> r
+                            .register("/health", new HealthService(health, mapper))
+                            .register("/api/settings", new SettingsApi(settings, mapper))
+                            .register("/api/store", new StoreApi(db,
+                                    config.storage().dir().resolve("backups").toAbsolutePath(), mapper)))
+                    // the box listener: mutual TLS, for the Bitrix24 box's calls into the appliance
+                    .putSocket(Appliance.BOX_SOCKET, box -> box
+                            .host(config.boxListener().host())
+                            .port(config.boxListener().port())
+                            .tls(ServerTls.of(config.boxListener()))
+                            .shutdownGracePeriod(config.shutdownGrace()))
+                    .routing(Appliance.BOX_SOCKET, r -> r.register("/", new PingService(mapper)))
+                    .build()
+                    .start();
+            LOG.info(() -> "b24bridge " + version() + " started; admin port " + server.port()
+                    + ", box port " + server.port(Appliance.BOX_SOCKET));
+            return new Appliance(config, db, settings, health, server);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** Where a client on this machine reaches a listener bound to {@code host}. */
+    static String localUrl(String host, int port) {
+        String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        return "https://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port;
+    }
+
+}

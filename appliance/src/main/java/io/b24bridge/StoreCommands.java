@@ -1,0 +1,95 @@
+package io.b24bridge;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.common.tls.Tls;
+import io.helidon.http.Status;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+
+import io.b24bridge.config.ApplianceConfig;
+import io.b24bridge.json.Json;
+import io.b24bridge.store.Database;
+import io.b24bridge.store.DatabaseLockedException;
+import io.b24bridge.store.StoreException;
+import io.b24bridge.tls.TlsMaterial;
+
+/** The operators' database commands: {@code backup} and {@code restore}. */
+final class StoreCommands {
+
+    private StoreCommands() {
+    }
+
+    /**
+     * Backs the database up into {@code to} (default {@code storage.dir/backups}). Only one process can open
+     * an embedded Derby database: when the appliance runs, it is asked over its admin listener to make the
+     * backup itself; when it is stopped, the database is opened here.
+     */
+    static int backup(ApplianceConfig config, Optional<Path> to, PrintStream out) {
+        Path dir = to.orElse(config.storage().dir().resolve("backups")).toAbsolutePath();
+        Path made;
+        try {
+            Database db = Database.open(config.storage().databaseDir());
+            try {
+                made = db.backup(dir);
+            } finally {
+                db.close();
+            }
+        } catch (DatabaseLockedException e) {
+            made = backupThroughRunningAppliance(config, dir);
+        }
+        out.println("backup written: " + made);
+        out.println("restore with: b24bridge restore --config " + config.source() + " --from " + made);
+        return 0;
+    }
+
+    /** Replaces the database with a backup. The appliance must be stopped. */
+    static int restore(ApplianceConfig config, Path from, PrintStream out) {
+        Path backupDb = from.toAbsolutePath();
+        if (!Files.isRegularFile(backupDb.resolve("service.properties"))) {
+            throw new StoreException("'" + from + "' is not a database backup (no service.properties in it); "
+                    + "give the folder the backup command printed");
+        }
+        Database.restore(config.storage().databaseDir(), backupDb);
+        out.println("database restored from " + backupDb);
+        return 0;
+    }
+
+    private static Path backupThroughRunningAppliance(ApplianceConfig config, Path dir) {
+        ApplianceConfig.Listener admin = config.adminListener();
+        TlsMaterial own = TlsMaterial.load(admin.tls());
+        // we talk to our own process on this machine: trust exactly the certificate it presents (pinning),
+        // which is stronger than a host-name check against an address the certificate may not name
+        WebClient client = WebClient.builder()
+                .baseUri(URI.create(Main.localUrl(admin.host(), admin.port())))
+                .tls(Tls.builder()
+                        .trust(java.util.List.of(own.certificate()))
+                        .endpointIdentificationAlgorithm("NONE")
+                        .build())
+                .build();
+        ObjectMapper mapper = Json.newMapper();
+        try (HttpClientResponse res = client.post("/api/store/backup")
+                .header(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json")
+                .submit(mapper.writeValueAsBytes(Map.of("dir", dir.toString())))) {
+            JsonNode body = mapper.readTree(res.entity().as(byte[].class));
+            if (res.status() != Status.OK_200) {
+                throw new StoreException("the running appliance refused the backup: " + body.path("error").asText());
+            }
+            return Path.of(body.path("backup").asText());
+        } catch (StoreException e) {
+            throw e;
+        } catch (java.io.IOException e) {
+            throw new StoreException("the running appliance answered the backup request unreadably: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new StoreException("the database is in use, but the appliance's admin listener at "
+                    + Main.localUrl(admin.host(), admin.port()) + " does not answer: " + e.getMessage(), e);
+        }
+    }
+}

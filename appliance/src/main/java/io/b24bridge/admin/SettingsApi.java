@@ -1,0 +1,166 @@
+package io.b24bridge.admin;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import io.b24bridge.settings.InvalidSettingsException;
+import io.b24bridge.settings.Section;
+import io.b24bridge.settings.Settings;
+import io.b24bridge.settings.SettingsStore;
+import io.b24bridge.settings.VersionConflictException;
+
+/**
+ * The settings JSON API under {@code /api/settings}.
+ * <ul>
+ *   <li>{@code GET /} — every section and the version;</li>
+ *   <li>{@code GET /{section}}, {@code PUT /{section}} — one section; the version travels in {@code ETag},
+ *       and a PUT with {@code If-Match} is refused (409) when the settings moved on meanwhile;</li>
+ *   <li>{@code GET /export}, {@code POST /import} — the whole settings as one document.</li>
+ * </ul>
+ * Refused values answer 400 with every field that is wrong and why; nothing is stored then.
+ */
+public final class SettingsApi implements HttpService {
+
+    private static final int MAX_BODY = 4 * 1024 * 1024;
+
+    private final SettingsStore store;
+    private final JsonResponses json;
+
+    public SettingsApi(SettingsStore store, com.fasterxml.jackson.databind.ObjectMapper mapper) {
+        this.store = store;
+        this.json = new JsonResponses(mapper);
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/", this::all)
+                .get("/export", this::export)
+                .post("/import", this::importDocument)
+                .get("/{section}", this::get)
+                .put("/{section}", this::put);
+    }
+
+    private void all(ServerRequest req, ServerResponse res) {
+        Settings s = store.current();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("version", s.version());
+        Map<String, Object> sections = new LinkedHashMap<>();
+        for (Section section : Section.values()) {
+            sections.put(section.key(), store.json().tree(s.get(section)));
+        }
+        body.put("sections", sections);
+        res.header(HeaderNames.ETAG, etag(s.version()));
+        json.send(res, Status.OK_200, body);
+    }
+
+    private void get(ServerRequest req, ServerResponse res) {
+        Optional<Section> section = section(req, res);
+        if (section.isEmpty()) {
+            return;
+        }
+        Settings s = store.current();
+        res.header(HeaderNames.ETAG, etag(s.version()));
+        json.send(res, Status.OK_200, store.json().tree(s.get(section.get())));
+    }
+
+    private void put(ServerRequest req, ServerResponse res) {
+        Optional<Section> section = section(req, res);
+        if (section.isEmpty()) {
+            return;
+        }
+        OptionalLong expected;
+        try {
+            expected = ifMatch(req);
+        } catch (IllegalArgumentException e) {
+            json.error(res, Status.BAD_REQUEST_400, e.getMessage());
+            return;
+        }
+        byte[] body = body(req, res);
+        if (body == null) {
+            return;
+        }
+        try {
+            Settings s = store.put(section.get(), body, expected, null);
+            res.header(HeaderNames.ETAG, etag(s.version()));
+            json.send(res, Status.OK_200, store.json().tree(s.get(section.get())));
+        } catch (InvalidSettingsException e) {
+            json.invalid(res, "invalid settings for section " + section.get().key(), e.errors());
+        } catch (VersionConflictException e) {
+            res.header(HeaderNames.ETAG, etag(e.actual()));
+            json.error(res, Status.CONFLICT_409, e.getMessage());
+        }
+    }
+
+    private void export(ServerRequest req, ServerResponse res) {
+        res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"b24bridge-settings.json\"");
+        res.header(HeaderNames.ETAG, etag(store.current().version()));
+        json.sendText(res, Status.OK_200, "application/json", store.export());
+    }
+
+    private void importDocument(ServerRequest req, ServerResponse res) {
+        byte[] body = body(req, res);
+        if (body == null) {
+            return;
+        }
+        try {
+            Settings s = store.importDocument(body, null);
+            res.header(HeaderNames.ETAG, etag(s.version()));
+            json.send(res, Status.OK_200, Map.of("version", s.version()));
+        } catch (InvalidSettingsException e) {
+            json.invalid(res, "invalid settings document", e.errors());
+        }
+    }
+
+    private Optional<Section> section(ServerRequest req, ServerResponse res) {
+        String key = req.path().pathParameters().get("section");
+        Optional<Section> section = Section.byKey(key);
+        if (section.isEmpty()) {
+            json.error(res, Status.NOT_FOUND_404, "no settings section '" + key + "'; known: "
+                    + java.util.Arrays.stream(Section.values()).map(Section::key).toList());
+        }
+        return section;
+    }
+
+    private byte[] body(ServerRequest req, ServerResponse res) {
+        if (req.headers().contentLength().orElse(0) > MAX_BODY) {
+            json.error(res, Status.REQUEST_ENTITY_TOO_LARGE_413, "the body is larger than " + MAX_BODY + " bytes");
+            return null;
+        }
+        byte[] body = req.content().as(byte[].class);
+        if (body.length == 0) {
+            json.error(res, Status.BAD_REQUEST_400, "the body is empty: send the JSON value");
+            return null;
+        }
+        return body;
+    }
+
+    private static OptionalLong ifMatch(ServerRequest req) {
+        Optional<String> header = req.headers().first(HeaderNames.IF_MATCH);
+        if (header.isEmpty() || header.get().isBlank() || header.get().equals("*")) {
+            return OptionalLong.empty();
+        }
+        String v = header.get().strip();
+        if (v.startsWith("W/")) {
+            v = v.substring(2);
+        }
+        v = v.replace("\"", "");
+        try {
+            return OptionalLong.of(Long.parseLong(v));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("If-Match must be the settings version from ETag, e.g. \"3\"");
+        }
+    }
+
+    private static String etag(long version) {
+        return "\"" + version + "\"";
+    }
+}

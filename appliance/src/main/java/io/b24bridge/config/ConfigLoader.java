@@ -1,0 +1,123 @@
+package io.b24bridge.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigException;
+import io.helidon.config.ConfigSources;
+
+/**
+ * Loads {@link ApplianceConfig} from a YAML file plus environment-variable overrides.
+ *
+ * <p>An override is an environment variable {@code B24BRIDGE_<KEY>}: the key upper-cased, dots as {@code _},
+ * dashes as {@code __}. {@code B24BRIDGE_LISTENERS_ADMIN_PORT=9444} sets {@code listeners.admin.port};
+ * {@code B24BRIDGE_LISTENERS_BOX_KEYSTORE__PASSWORD__FILE} sets {@code listeners.box.keystore-password-file}.
+ * Overrides win over the file. Any key nobody knows — in the file or the environment — stops the start.
+ */
+public final class ConfigLoader {
+
+    /** The prefix of environment variables that override configuration keys. */
+    public static final String ENV_PREFIX = "B24BRIDGE_";
+
+    private ConfigLoader() {
+    }
+
+    public static ApplianceConfig load(Path file, Map<String, String> environment) {
+        if (!Files.isRegularFile(file)) {
+            throw new io.b24bridge.config.ConfigException("configuration file '" + file + "' does not exist");
+        }
+        Path absolute = file.toAbsolutePath().normalize();
+        Map<String, String> overrides = new HashMap<>();
+        Map<String, String> envNameOfKey = new HashMap<>();
+        environment.forEach((name, value) -> {
+            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
+                String key = keyOfEnvironmentVariable(name);
+                overrides.put(key, value);
+                envNameOfKey.put(key, name);
+            }
+        });
+        Config root;
+        try {
+            root = Config.builder()
+                    .disableEnvironmentVariablesSource()
+                    .disableSystemPropertiesSource()
+                    .disableValueResolving()
+                    .disableKeyResolving()
+                    .sources(ConfigSources.create(overrides).name("environment"),
+                            ConfigSources.file(absolute))
+                    .build();
+            root.traverse().count(); // parse now, so a YAML syntax error surfaces here
+        } catch (ConfigException e) {
+            throw new io.b24bridge.config.ConfigException("configuration file '" + absolute + "' cannot be read: "
+                    + rootCause(e), e);
+        }
+        ConfigReader.ConfigOrigin origin = key -> envNameOfKey.containsKey(key)
+                ? "(from environment variable " + envNameOfKey.get(key) + ") "
+                : "(in " + absolute + ") ";
+        ConfigReader reader = ConfigReader.root(root, absolute.getParent(), origin);
+        ApplianceConfig config = read(reader, absolute);
+        reader.requireAllKeysKnown();
+        return config;
+    }
+
+    /** {@code B24BRIDGE_LISTENERS_BOX_KEY__ALIAS} → {@code listeners.box.key-alias}. */
+    static String keyOfEnvironmentVariable(String name) {
+        return name.substring(ENV_PREFIX.length())
+                .toLowerCase(Locale.ROOT)
+                .replace("__", "-")
+                .replace('_', '.');
+    }
+
+    private static ApplianceConfig read(ConfigReader r, Path source) {
+        ApplianceConfig.Storage storage = new ApplianceConfig.Storage(r.child("storage").path("dir", "data"));
+        ConfigReader listeners = r.child("listeners");
+        if (!r.exists("listeners")) {
+            throw r.fail("listeners", "is required (listeners.box and listeners.admin)");
+        }
+        ApplianceConfig.Listener box = listener(listeners.child("box"), "0.0.0.0", 8443,
+                ApplianceConfig.ClientAuth.REQUIRED);
+        if (box.clientAuth() != ApplianceConfig.ClientAuth.REQUIRED) {
+            throw listeners.fail("listeners.box.client-auth", "must be 'required': the box listener is mutual TLS");
+        }
+        ApplianceConfig.Listener admin = listener(listeners.child("admin"), "127.0.0.1", 9443,
+                ApplianceConfig.ClientAuth.NONE);
+        Duration grace = r.child("shutdown").duration("grace", Duration.ofSeconds(10));
+        return new ApplianceConfig(source, storage, box, admin, grace);
+    }
+
+    private static ApplianceConfig.Listener listener(ConfigReader r, String defaultHost, int defaultPort,
+                                                     ApplianceConfig.ClientAuth defaultAuth) {
+        String host = r.string("host", defaultHost);
+        int port = r.integer("port", defaultPort, 0, 65535);
+        ApplianceConfig.ClientAuth auth = r.enumValue("client-auth", ApplianceConfig.ClientAuth.class, defaultAuth);
+        Path keystore = r.existingFile("keystore");
+        Secret keystorePassword = r.requiredSecret("keystore-password");
+        Optional<String> alias = r.optionalString("key-alias").filter(s -> !s.isEmpty());
+        Optional<Path> truststore = r.exists("truststore") ? Optional.of(r.existingFile("truststore")) : Optional.empty();
+        Optional<Secret> truststorePassword = r.optionalSecret("truststore-password");
+        if (auth != ApplianceConfig.ClientAuth.NONE && truststore.isEmpty()) {
+            throw r.fail(r.key("truststore"), "is required when client certificates are checked (client-auth: "
+                    + auth.name().toLowerCase(Locale.ROOT) + ")");
+        }
+        if (truststore.isPresent() && truststorePassword.isEmpty()) {
+            truststorePassword = Optional.of(keystorePassword);
+        }
+        return new ApplianceConfig.Listener(host, port,
+                new ApplianceConfig.Tls(keystore, keystorePassword, alias, truststore, truststorePassword), auth);
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String msg = t.getMessage();
+        return msg == null ? t.getClass().getSimpleName() : msg.lines().findFirst().orElse(msg);
+    }
+}

@@ -1,0 +1,100 @@
+package io.b24bridge.settings;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Inbound routes: per DID (the number the client dialled), its name, lead source (static call tracking),
+ * default responsible, whether unknown callers become leads, the fallback and the card policy.
+ */
+public record InboundRoutes(List<Route> routes) implements SectionValue {
+
+    public static final InboundRoutes DEFAULT = new InboundRoutes(List.of());
+
+    /** Lead source ids are Bitrix24 STATUS_IDs of ENTITY_ID=SOURCE: CALL, WEB, or custom ones. */
+    private static final Pattern STATUS_ID = Pattern.compile("[A-Za-z0-9_|]{1,50}");
+
+    public InboundRoutes {
+        routes = routes == null ? List.of() : List.copyOf(routes);
+    }
+
+    /**
+     * One DID.
+     *
+     * @param did                      the number dialled (or a dial pattern, e.g. a whole block of DIDs)
+     * @param name                     a name people know it by ("Website Moscow")
+     * @param leadSource               the lead source (STATUS_ID) for leads and calls through this DID
+     * @param defaultResponsibleUserId Bitrix24 user id: takes unknown callers and missed calls
+     * @param crmCreate                an unknown caller becomes a lead (register CRM_CREATE=1)
+     * @param fallback                 where the call goes when the responsible does not answer
+     * @param forwardToMobile          the responsible's mobile is tried before the fallback
+     * @param showCardTo               who sees the caller's card in Bitrix24 while it rings
+     */
+    public record Route(String did, String name, String leadSource, Integer defaultResponsibleUserId,
+                        Boolean crmCreate, Target fallback, Boolean forwardToMobile, ShowCardTo showCardTo) {
+
+        public Route {
+            leadSource = leadSource == null || leadSource.isBlank() ? "CALL" : leadSource;
+            crmCreate = Objects.requireNonNullElse(crmCreate, Boolean.TRUE);
+            fallback = Objects.requireNonNullElse(fallback, Target.none());
+            forwardToMobile = Objects.requireNonNullElse(forwardToMobile, Boolean.FALSE);
+            showCardTo = Objects.requireNonNullElse(showCardTo, ShowCardTo.RINGING);
+        }
+
+        void validate(Problems p) {
+            if (p.required("did", did)) {
+                p.phoneOrPattern("did", did);
+            }
+            p.required("name", name);
+            p.text("name", name, 100);
+            if (!STATUS_ID.matcher(leadSource).matches()) {
+                p.add("leadSource", "must be a Bitrix24 lead source id (letters, digits, _), e.g. CALL or WEB");
+            }
+            if (p.required("defaultResponsibleUserId", defaultResponsibleUserId)) {
+                p.positiveId("defaultResponsibleUserId", defaultResponsibleUserId);
+            }
+            fallback.validate(p.at("fallback"));
+        }
+    }
+
+    /** Who sees the caller's card while the call rings. */
+    public enum ShowCardTo {
+        /** each user whose phone rings, while it rings */
+        RINGING,
+        /** only the client's responsible (or the route's default responsible) */
+        RESPONSIBLE,
+        /** nobody: the call is still registered and finished in the CRM */
+        NOBODY
+    }
+
+    /** The route of a dialled number: an exact DID wins over a pattern; among patterns the first listed. */
+    public Optional<Route> routeFor(String did) {
+        Route byPattern = null;
+        for (Route r : routes) {
+            DialPattern pattern = DialPattern.of(r.did());
+            if (pattern.matches(did)) {
+                if (pattern.isExact()) {
+                    return Optional.of(r);
+                }
+                if (byPattern == null) {
+                    byPattern = r;
+                }
+            }
+        }
+        return Optional.ofNullable(byPattern);
+    }
+
+    @Override
+    public void validate(Problems p) {
+        for (int i = 0; i < routes.size(); i++) {
+            if (routes.get(i) == null) {
+                p.add("routes[" + i + "]", "is empty");
+                continue;
+            }
+            routes.get(i).validate(p.at("routes", i));
+        }
+        p.unique("routes", "did", routes.stream().map(r -> r == null ? null : r.did()).toList());
+    }
+}

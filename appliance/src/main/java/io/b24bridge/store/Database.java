@@ -1,0 +1,186 @@
+package io.b24bridge.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.apache.derby.jdbc.EmbeddedDataSource;
+
+/**
+ * The embedded Derby database under {@code storage.dir/db}: the one place the appliance keeps state.
+ * Owns the engine's life: {@link #open} boots it, {@link #close} shuts this database down cleanly so the next
+ * start needs no recovery.
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Database.class.getName());
+
+    /** Derby's SQLState for "database shut down normally". */
+    private static final String SHUTDOWN_OK = "08006";
+    /** Derby's SQLState when another JVM already holds the database. */
+    private static final String LOCKED_BY_OTHER_JVM = "XSDB6";
+
+    private final Path dir;
+    private final EmbeddedDataSource dataSource;
+    private volatile boolean open = true;
+
+    private Database(Path dir, EmbeddedDataSource dataSource) {
+        this.dir = dir;
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Boots Derby (once per JVM) and opens — or creates — the database in {@code dir}.
+     *
+     * @throws DatabaseLockedException when another process (a running appliance) holds it
+     */
+    public static Database open(Path dir) {
+        prepareEngine(dir.getParent());
+        EmbeddedDataSource ds = new EmbeddedDataSource();
+        ds.setDatabaseName(dir.toAbsolutePath().toString());
+        ds.setCreateDatabase("create");
+        try (Connection c = ds.getConnection()) {
+            LOG.fine(() -> "database open: " + dir);
+        } catch (SQLException e) {
+            throw translateOpenFailure(dir, e);
+        }
+        ds.setCreateDatabase(null);
+        return new Database(dir, ds);
+    }
+
+    /** Restores the database in {@code dir} from a backup folder made by {@link #backup} (appliance stopped). */
+    public static void restore(Path dir, Path backupDbDir) {
+        prepareEngine(dir.getParent());
+        EmbeddedDataSource ds = new EmbeddedDataSource();
+        ds.setDatabaseName(dir.toAbsolutePath().toString());
+        ds.setConnectionAttributes("restoreFrom=" + backupDbDir.toAbsolutePath());
+        try (Connection c = ds.getConnection()) {
+            LOG.info(() -> "database restored from " + backupDbDir);
+        } catch (SQLException e) {
+            throw translateOpenFailure(dir, e);
+        }
+        new Database(dir, ds).close();
+    }
+
+    private static StoreException translateOpenFailure(Path dir, SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && LOCKED_BY_OTHER_JVM.equals(s.getSQLState())) {
+                return new DatabaseLockedException("database '" + dir + "' is in use by another process "
+                        + "(is the appliance running?)", e);
+            }
+        }
+        return new StoreException("database '" + dir + "' cannot be opened: " + e.getMessage(), e);
+    }
+
+    /** Derby reads its system properties once, at first boot: keep derby.log in the storage folder. */
+    private static synchronized void prepareEngine(Path home) {
+        try {
+            Files.createDirectories(home);
+        } catch (java.io.IOException e) {
+            throw new StoreException("storage folder '" + home + "' cannot be created: " + e.getMessage(), e);
+        }
+        if (System.getProperty("derby.system.home") == null) {
+            System.setProperty("derby.system.home", home.toAbsolutePath().toString());
+        }
+        if (System.getProperty("derby.stream.error.file") == null) {
+            System.setProperty("derby.stream.error.file", home.resolve("derby.log").toAbsolutePath().toString());
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Connection connection() throws SQLException {
+        if (!open) {
+            throw new SQLException("the database is closed");
+        }
+        return dataSource.getConnection();
+    }
+
+    /** A unit of work in one transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T inTransaction(Work<T> work) {
+        try (Connection c = connection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("database error: " + e.getMessage(), e);
+        }
+    }
+
+    /** Is the database answering? Used by /health. */
+    public boolean ping() {
+        try (Connection c = connection();
+             PreparedStatement ps = c.prepareStatement("VALUES 1");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Online backup (Derby's SYSCS_BACKUP_DATABASE): a consistent copy while the appliance runs.
+     *
+     * @param targetParent folder to hold the backup; a dated sub-folder is made in it
+     * @return the folder to restore from (the copied database itself)
+     */
+    public Path backup(Path targetParent) {
+        Path target = targetParent.toAbsolutePath()
+                .resolve("b24bridge-backup-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        try {
+            Files.createDirectories(target);
+        } catch (java.io.IOException e) {
+            throw new StoreException("backup folder '" + target + "' cannot be created: " + e.getMessage(), e);
+        }
+        try (Connection c = connection();
+             var call = c.prepareCall("CALL SYSCS_UTIL.SYSCS_BACKUP_DATABASE(?)")) {
+            call.setString(1, target.toString());
+            call.execute();
+        } catch (SQLException e) {
+            throw new StoreException("backup to '" + target + "' failed: " + e.getMessage(), e);
+        }
+        return target.resolve(dir.getFileName());
+    }
+
+    /** Shuts this database down cleanly (not the whole engine: other databases may live in the JVM). */
+    @Override
+    public void close() {
+        if (!open) {
+            return;
+        }
+        open = false;
+        EmbeddedDataSource ds = new EmbeddedDataSource();
+        ds.setDatabaseName(dir.toAbsolutePath().toString());
+        ds.setShutdownDatabase("shutdown");
+        try (Connection ignored = ds.getConnection()) {
+            LOG.warning("database did not report its shutdown: " + dir);
+        } catch (SQLException e) {
+            if (SHUTDOWN_OK.equals(e.getSQLState())) {
+                LOG.info(() -> "database closed cleanly: " + dir);
+            } else {
+                LOG.log(Level.WARNING, "database shutdown of " + dir + " reported: " + e.getMessage(), e);
+            }
+        }
+    }
+}

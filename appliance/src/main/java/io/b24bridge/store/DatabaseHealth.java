@@ -1,0 +1,49 @@
+package io.b24bridge.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.b24bridge.health.HealthPart;
+import io.b24bridge.health.PartHealth;
+
+/** The database part of {@code /health}: answering or not, schema version, free disk under the storage folder. */
+public final class DatabaseHealth implements HealthPart {
+
+    /** Below this much free space the database is reported DEGRADED: Derby stops writing on a full disk. */
+    private static final long LOW_DISK_BYTES = 512L * 1024 * 1024;
+
+    private final Database db;
+
+    public DatabaseHealth(Database db) {
+        this.db = db;
+    }
+
+    @Override
+    public String name() {
+        return "database";
+    }
+
+    @Override
+    public PartHealth check() {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("path", db.dir().toString());
+        long free = -1;
+        try {
+            free = Files.getFileStore(db.dir()).getUsableSpace();
+            facts.put("freeDiskMb", free / (1024 * 1024));
+        } catch (IOException e) {
+            facts.put("freeDiskMb", "unknown");
+        }
+        if (!db.ping()) {
+            return PartHealth.down("the database does not answer; see derby.log in the storage folder", facts);
+        }
+        facts.put("schemaVersion", Migrations.currentVersion(db));
+        if (free >= 0 && free < LOW_DISK_BYTES) {
+            return new PartHealth(PartHealth.State.DEGRADED, "less than 512 MB free under the storage folder: "
+                    + "free space or calls will stop being recorded", facts);
+        }
+        return PartHealth.up("answering", facts);
+    }
+}

@@ -1,0 +1,106 @@
+package io.b24bridge.tls;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+import io.b24bridge.config.ApplianceConfig;
+import io.b24bridge.config.ConfigException;
+import io.b24bridge.config.Secret;
+
+/**
+ * A key with its certificate chain and the trusted CA certificates, read from the PKCS#12 files of the
+ * configuration. Reading them ourselves (rather than by Helidon's keystore config) lets a keystore from any
+ * corporate tool work without knowing its alias, and lets every error name the file.
+ */
+public record TlsMaterial(PrivateKey key, List<X509Certificate> chain, List<X509Certificate> trust) {
+
+    public static TlsMaterial load(ApplianceConfig.Tls tls) {
+        KeyStore ks = open(tls.keystore(), tls.keystorePassword());
+        String alias = tls.keyAlias().orElseGet(() -> onlyKeyAlias(ks, tls.keystore()));
+        try {
+            Key key = ks.getKey(alias, tls.keystorePassword().reveal());
+            if (!(key instanceof PrivateKey privateKey)) {
+                throw new ConfigException("keystore '" + tls.keystore() + "' has no private key under alias '"
+                        + alias + "'");
+            }
+            Certificate[] chain = ks.getCertificateChain(alias);
+            List<X509Certificate> certs = new ArrayList<>();
+            for (Certificate c : chain) {
+                certs.add((X509Certificate) c);
+            }
+            List<X509Certificate> trusted = tls.truststore()
+                    .map(path -> certificates(open(path, tls.truststorePassword().orElse(tls.keystorePassword())), path))
+                    .orElse(List.of());
+            return new TlsMaterial(privateKey, List.copyOf(certs), trusted);
+        } catch (GeneralSecurityException e) {
+            throw new ConfigException("keystore '" + tls.keystore() + "': the key cannot be read ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The certificate this side presents. */
+    public X509Certificate certificate() {
+        return chain.getFirst();
+    }
+
+    private static KeyStore open(Path file, Secret password) {
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, password.reveal());
+            return ks;
+        } catch (IOException e) {
+            // a wrong password surfaces as an IOException whose cause is an UnrecoverableKeyException
+            throw new ConfigException("keystore '" + file + "' cannot be opened: wrong password or not PKCS#12 ("
+                    + e.getMessage() + ")", e);
+        } catch (GeneralSecurityException e) {
+            throw new ConfigException("keystore '" + file + "' cannot be opened (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static String onlyKeyAlias(KeyStore ks, Path file) {
+        try {
+            List<String> keys = new ArrayList<>();
+            for (String alias : Collections.list(ks.aliases())) {
+                if (ks.isKeyEntry(alias)) {
+                    keys.add(alias);
+                }
+            }
+            if (keys.size() != 1) {
+                throw new ConfigException("keystore '" + file + "' holds " + keys.size()
+                        + " keys " + keys + ": name the one to use with key-alias");
+            }
+            return keys.getFirst();
+        } catch (GeneralSecurityException e) {
+            throw new ConfigException("keystore '" + file + "' cannot be listed (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static List<X509Certificate> certificates(KeyStore ks, Path file) {
+        try {
+            List<X509Certificate> certs = new ArrayList<>();
+            for (String alias : Collections.list(ks.aliases())) {
+                Optional.ofNullable(ks.getCertificate(alias))
+                        .filter(X509Certificate.class::isInstance)
+                        .ifPresent(c -> certs.add((X509Certificate) c));
+            }
+            if (certs.isEmpty()) {
+                throw new ConfigException("trust store '" + file + "' holds no certificate");
+            }
+            return List.copyOf(certs);
+        } catch (GeneralSecurityException e) {
+            throw new ConfigException("trust store '" + file + "' cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+}
