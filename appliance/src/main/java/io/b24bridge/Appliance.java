@@ -45,9 +45,6 @@ public record Appliance(ApplianceConfig config, Database db, SettingsStore setti
         } finally {
             db.close();
         }
-        // JUL may already be shut down by its own hook when a signal stops us: say it on stderr too
-        String msg = "b24bridge stopped in " + (System.nanoTime() - t0) / 1_000_000 + " ms";
-        LOG.info(msg);
-        System.err.println(msg);
+        LOG.info("b24bridge stopped in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 }

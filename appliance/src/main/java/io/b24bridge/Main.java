@@ -22,6 +22,7 @@ import io.b24bridge.config.ConfigLoader;
 import io.b24bridge.health.Health;
 import io.b24bridge.health.HealthPart;
 import io.b24bridge.json.Json;
+import io.b24bridge.logging.StopSafeLogManager;
 import io.b24bridge.sandbox.Sandbox;
 import io.b24bridge.settings.SettingsJson;
 import io.b24bridge.settings.SettingsStore;
@@ -36,6 +37,13 @@ import io.b24bridge.web.ServerTls;
  * the configuration and handed what it needs; {@link Appliance#stop()} takes them down in reverse order.
  */
 public final class Main {
+
+    static {
+        // must come before the first Logger is made (the field below): keeps the stop's log lines (see class)
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", StopSafeLogManager.class.getName());
+        }
+    }
 
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
@@ -101,6 +109,7 @@ public final class Main {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             appliance.stop();
+            StopSafeLogManager.stopped();
             stopped.countDown();
         }, "b24bridge-stop"));
         Health.Report health = appliance.health().report();

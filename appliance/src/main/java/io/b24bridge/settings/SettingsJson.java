@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -162,10 +163,17 @@ public final class SettingsJson {
             }
             return value;
         } catch (JsonMappingException e) {
-            problems.add(prefix + path(e), reason(e));
+            if (e.getCause() instanceof StreamReadException broken) {
+                problems.add("(document)", "is not valid JSON: " + firstLine(broken.getOriginalMessage()));
+            } else {
+                problems.add(prefix + path(e), reason(e));
+            }
+            return null;
+        } catch (StreamReadException e) {
+            problems.add("(document)", "is not valid JSON: " + firstLine(e.getOriginalMessage()));
             return null;
         } catch (IOException e) {
-            problems.add("(document)", "is not valid JSON: " + firstLine(e.getMessage()));
+            problems.add("(document)", "cannot be read: " + firstLine(e.getMessage()));
             return null;
         }
     }
@@ -226,6 +234,8 @@ public final class SettingsJson {
             return "";
         }
         int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+        String line = nl < 0 ? message : message.substring(0, nl);
+        // Jackson's location notes say nothing to a person editing settings
+        return line.replaceAll("\\s*\\(start marker at \\[Source: REDACTED[^)]*\\)[^)]*\\)", "");
     }
 }

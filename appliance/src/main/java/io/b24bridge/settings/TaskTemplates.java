@@ -44,7 +44,7 @@ public record TaskTemplates(List<Template> templates) implements SectionValue {
             deadlineOffsetMinutes = Objects.requireNonNullElse(deadlineOffsetMinutes, 60);
             responsibleRule = Objects.requireNonNullElse(responsibleRule, ResponsibleRule.CRM_RESPONSIBLE);
             entityTypes = entityTypes == null ? List.of(EntityType.LEAD, EntityType.CONTACT, EntityType.COMPANY)
-                    : List.copyOf(entityTypes);
+                    : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(entityTypes));
         }
 
         void validate(Problems p) {

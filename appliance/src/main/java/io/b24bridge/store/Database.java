@@ -70,13 +70,20 @@ public final class Database implements AutoCloseable {
     }
 
     private static StoreException translateOpenFailure(Path dir, SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && LOCKED_BY_OTHER_JVM.equals(s.getSQLState())) {
-                return new DatabaseLockedException("database '" + dir + "' is in use by another process "
-                        + "(is the appliance running?)", e);
+        // Derby puts the real reason in the chain of next exceptions, not only in the causes
+        String reason = e.getMessage();
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            for (Throwable t = s; t != null; t = t.getCause()) {
+                if (t instanceof SQLException sql) {
+                    if (LOCKED_BY_OTHER_JVM.equals(sql.getSQLState())) {
+                        return new DatabaseLockedException("database '" + dir + "' is in use by another process "
+                                + "(is the appliance running?)", e);
+                    }
+                    reason = sql.getMessage();
+                }
             }
         }
-        return new StoreException("database '" + dir + "' cannot be opened: " + e.getMessage(), e);
+        return new StoreException("database '" + dir + "' cannot be opened: " + reason, e);
     }
 
     /** Derby reads its system properties once, at first boot: keep derby.log in the storage folder. */

@@ -1,0 +1,135 @@
+package io.b24bridge;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.b24bridge.certs.DevPki;
+import io.b24bridge.config.ApplianceConfig;
+import io.b24bridge.config.ConfigLoader;
+
+/**
+ * An appliance started in this JVM for a test: development certificates, a real Derby database and real
+ * HTTPS listeners on free ports, all under one temporary folder; plus an HTTPS client for its admin API.
+ */
+public final class TestAppliance implements AutoCloseable {
+
+    private final Path dir;
+    private final DevPki.Files pki;
+    private final Appliance appliance;
+    private final HttpClient admin;
+
+    private TestAppliance(Path dir, DevPki.Files pki, Appliance appliance) {
+        this.dir = dir;
+        this.pki = pki;
+        this.appliance = appliance;
+        this.admin = HttpClient.newBuilder()
+                .sslContext(TestTls.context(pki.trustStore(), null, pki.password()))
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    /** Starts an appliance whose data and certificates live under {@code dir}. */
+    public static TestAppliance start(Path dir) {
+        DevPki.Files pki = DevPki.ensure(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
+        Path config = writeConfig(dir, pki);
+        return new TestAppliance(dir, pki, Main.start(ConfigLoader.load(config, Map.of())));
+    }
+
+    /** A configuration file for {@code dir}: both listeners on free loopback ports. */
+    public static Path writeConfig(Path dir, DevPki.Files pki) {
+        Path config = dir.resolve("b24bridge.yaml");
+        try {
+            Files.writeString(config, """
+                    storage:
+                      dir: data
+                    listeners:
+                      box:
+                        host: 127.0.0.1
+                        port: 0
+                        keystore: %1$s
+                        keystore-password-file: %2$s
+                        truststore: %3$s
+                      admin:
+                        host: 127.0.0.1
+                        port: 0
+                        keystore: %1$s
+                        keystore-password-file: %2$s
+                    shutdown:
+                      grace: 2s
+                    """.formatted(pki.applianceServer(), pki.passwordFile(), pki.trustStore()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return config;
+    }
+
+    public Appliance appliance() {
+        return appliance;
+    }
+
+    public ApplianceConfig config() {
+        return appliance.config();
+    }
+
+    public DevPki.Files pki() {
+        return pki;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(adminUri(path)).GET());
+    }
+
+    public HttpResponse<String> put(String path, String json, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(adminUri(path))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return send(b);
+    }
+
+    public HttpResponse<String> post(String path, String json) {
+        return send(HttpRequest.newBuilder(adminUri(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public URI adminUri(String path) {
+        return URI.create(appliance.adminUrl() + path);
+    }
+
+    public URI boxUri(String path) {
+        return URI.create(appliance.boxUrl() + path);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return admin.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+        appliance.stop();
+    }
+}
