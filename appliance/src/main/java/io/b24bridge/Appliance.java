@@ -1,8 +1,13 @@
 package io.b24bridge;
 
+import java.util.Optional;
 import java.util.logging.Logger;
 
 import io.helidon.webserver.WebServer;
+
+import io.b24bridge.bitrix.BoxClient;
+import io.b24bridge.bitrix.BoxKeepAlive;
+import io.b24bridge.bitrix.events.BoxEventsService;
 
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.health.Health;
@@ -14,7 +19,8 @@ import io.b24bridge.store.Database;
  * stopped in reverse order of their start.
  */
 public record Appliance(ApplianceConfig config, Database db, SettingsStore settings, Health health,
-                        WebServer server) {
+                        WebServer server, Optional<BoxClient> box, Optional<BoxEventsService> boxEvents,
+                        Optional<BoxKeepAlive> boxKeepAlive) {
 
     private static final Logger LOG = Logger.getLogger(Appliance.class.getName());
 
@@ -40,9 +46,11 @@ public record Appliance(ApplianceConfig config, Database db, SettingsStore setti
     /** Stops listening (requests in flight finish within the grace period), then closes the database. */
     public void stop() {
         long t0 = System.nanoTime();
+        boxKeepAlive.ifPresent(BoxKeepAlive::close);
         try {
             server.stop();
         } finally {
+            box.ifPresent(BoxClient::close);
             db.close();
         }
         LOG.info("b24bridge stopped in " + (System.nanoTime() - t0) / 1_000_000 + " ms");

@@ -3,6 +3,7 @@ package io.b24bridge;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
 
@@ -15,6 +16,10 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.b24bridge.admin.HealthService;
 import io.b24bridge.admin.SettingsApi;
 import io.b24bridge.admin.StoreApi;
+import io.b24bridge.bitrix.BoxClient;
+import io.b24bridge.bitrix.BoxHealth;
+import io.b24bridge.bitrix.BoxKeepAlive;
+import io.b24bridge.bitrix.events.BoxEventsService;
 import io.b24bridge.bitrix.events.PingService;
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.config.ConfigException;
@@ -137,10 +142,19 @@ public final class Main {
             Migrations.apply(db, Migrations.SCHEMA);
             SettingsStore settings = new SettingsStore(db, new SettingsJson(mapper));
 
+            // the Bitrix24 box: client (mTLS, auth, rate limit) and the handler for its events
+            Optional<BoxClient> box = config.bitrix24().map(b -> BoxClient.create(b, db,
+                    config.storage().dir().resolve("keys").resolve("bitrix24-tokens.key"), mapper));
+            Optional<BoxEventsService> boxEvents = box.map(client -> new BoxEventsService(client,
+                    config.bitrix24().flatMap(ApplianceConfig.Bitrix24::webhook)
+                            .flatMap(ApplianceConfig.Webhook::eventsToken)));
+
             Health health = new Health(List.of(
                     new DatabaseHealth(db),
                     HealthPart.notConfigured("pbx", "no PBX is configured yet (AMI comes with the call spine)"),
-                    HealthPart.notConfigured("bitrix24", "no Bitrix24 box is configured yet")),
+                    box.<HealthPart>map(client -> new BoxHealth(client, config.bitrix24().orElseThrow().url().toString()))
+                            .orElse(HealthPart.notConfigured("bitrix24", "no Bitrix24 box is configured "
+                                    + "(the bitrix24 section of the configuration file)"))),
                     version());
 
             WebServer server = WebServer.builder()
@@ -161,17 +175,22 @@ public final class Main {
                             .register("/api/store", new StoreApi(db,
                                     config.storage().dir().resolve("backups").toAbsolutePath(), mapper)))
                     // the box listener: mutual TLS, for the Bitrix24 box's calls into the appliance
-                    .putSocket(Appliance.BOX_SOCKET, box -> box
+                    .putSocket(Appliance.BOX_SOCKET, listener -> listener
                             .host(config.boxListener().host())
                             .port(config.boxListener().port())
                             .tls(ServerTls.of(config.boxListener()))
                             .shutdownGracePeriod(config.shutdownGrace()))
-                    .routing(Appliance.BOX_SOCKET, r -> r.register("/", new PingService(mapper)))
+                    .routing(Appliance.BOX_SOCKET, r -> {
+                        r.register("/", new PingService(mapper));
+                        boxEvents.ifPresent(events -> r.register("/bitrix24/events", events));
+                    })
                     .build()
                     .start();
+            Optional<BoxKeepAlive> keepAlive = box.map(client ->
+                    new BoxKeepAlive(client, config.bitrix24().orElseThrow().auth()));
             LOG.info(() -> "b24bridge " + version() + " started; admin port " + server.port()
                     + ", box port " + server.port(Appliance.BOX_SOCKET));
-            return new Appliance(config, db, settings, health, server);
+            return new Appliance(config, db, settings, health, server, box, boxEvents, keepAlive);
         } catch (RuntimeException e) {
             db.close();
             throw e;

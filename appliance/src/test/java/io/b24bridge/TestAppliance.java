@@ -39,9 +39,41 @@ public final class TestAppliance implements AutoCloseable {
 
     /** Starts an appliance whose data and certificates live under {@code dir}. */
     public static TestAppliance start(Path dir) {
+        return start(dir, "");
+    }
+
+    /** Starts an appliance with extra configuration sections (YAML, appended to the file). */
+    public static TestAppliance start(Path dir, String extraYaml) {
         DevPki.Files pki = DevPki.ensure(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
         Path config = writeConfig(dir, pki);
+        try {
+            Files.writeString(config, Files.readString(config) + extraYaml.formatted(pki.applianceClient(),
+                    pki.passwordFile(), pki.trustStore()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return new TestAppliance(dir, pki, Main.start(ConfigLoader.load(config, Map.of())));
+    }
+
+    /**
+     * A bitrix24 section for {@link #start(Path, String)}: the box at {@code url}, application auth, the
+     * development client certificate. {@code %1$s}…{@code %3$s} are filled with the PKI files.
+     */
+    public static String bitrix24Section(String url) {
+        return """
+                bitrix24:
+                  url: %s
+                  auth: application
+                  application:
+                    client-id: local.b24bridge.test
+                    client-secret: test-client-secret
+                  tls:
+                    keystore: %%1$s
+                    keystore-password-file: %%2$s
+                    truststore: %%3$s
+                  connect-timeout: 1s
+                  request-timeout: 3s
+                """.formatted(url);
     }
 
     /** A configuration file for {@code dir}: both listeners on free loopback ports. */

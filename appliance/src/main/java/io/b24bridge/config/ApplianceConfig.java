@@ -1,5 +1,6 @@
 package io.b24bridge.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -14,12 +15,14 @@ import java.util.Optional;
  * @param boxListener   HTTPS with mutual TLS: the Bitrix24 box (or the nginx in front of it) calls in here
  * @param adminListener HTTPS: the panel, the JSON API, {@code /health} and {@code /metrics}
  * @param shutdownGrace how long a stop waits for work in flight
+ * @param bitrix24      the Bitrix24 box this appliance talks to; empty until configured
  */
 public record ApplianceConfig(Path source,
                               Storage storage,
                               Listener boxListener,
                               Listener adminListener,
-                              Duration shutdownGrace) {
+                              Duration shutdownGrace,
+                              Optional<Bitrix24> bitrix24) {
 
     /** @param dir the folder of the Derby database, backups by default and working files */
     public record Storage(Path dir) {
@@ -53,5 +56,48 @@ public record ApplianceConfig(Path source,
      */
     public record Tls(Path keystore, Secret keystorePassword, Optional<String> keyAlias,
                       Optional<Path> truststore, Optional<Secret> truststorePassword) {
+    }
+
+    /**
+     * The Bitrix24 box.
+     *
+     * @param url            the box's base URL, e.g. {@code https://crm.corp.local} (its nginx, mutual TLS)
+     * @param auth           how requests are authorised
+     * @param application    local-application credentials (auth = application)
+     * @param webhook        inbound-webhook credentials (auth = webhook)
+     * @param tls            the appliance's client key for the box and the CAs trusted for the box's certificate
+     * @param connectTimeout TCP + TLS connect limit
+     * @param requestTimeout whole-request limit
+     * @param ratePerSecond  requests per second the client allows itself (the box may allow fewer: it backs off)
+     * @param rateBurst      requests it may send at once after a quiet spell
+     */
+    public record Bitrix24(URI url, AuthMode auth, Optional<Application> application, Optional<Webhook> webhook,
+                           Tls tls, Duration connectTimeout, Duration requestTimeout,
+                           double ratePerSecond, int rateBurst) {
+    }
+
+    /** How the appliance proves itself to the box (contract §1). */
+    public enum AuthMode {
+        /** a local application: OAuth tokens from its install, refreshed at the token endpoint (primary) */
+        APPLICATION,
+        /** an inbound webhook: a secret in the URL path (only boxes that accept it for telephony) */
+        WEBHOOK
+    }
+
+    /**
+     * @param clientId      the local application's client_id ({@code local.…})
+     * @param clientSecret  its client_secret
+     * @param tokenEndpoint where tokens are refreshed; default {@code <url>/oauth/token/}
+     */
+    public record Application(String clientId, Secret clientSecret, URI tokenEndpoint) {
+    }
+
+    /**
+     * @param userId      the user the webhook acts as
+     * @param secret      the webhook's secret (its URL path part)
+     * @param eventsToken the authentication code of the outbound webhook that delivers events, which they carry
+     *                    as {@code auth[application_token]}; without it events are refused in webhook mode
+     */
+    public record Webhook(int userId, Secret secret, Optional<Secret> eventsToken) {
     }
 }

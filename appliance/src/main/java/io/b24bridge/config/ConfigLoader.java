@@ -1,5 +1,6 @@
 package io.b24bridge.config;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,7 +89,9 @@ public final class ConfigLoader {
         ApplianceConfig.Listener admin = listener(listeners.child("admin"), "127.0.0.1", 9443,
                 ApplianceConfig.ClientAuth.NONE);
         Duration grace = r.child("shutdown").duration("grace", Duration.ofSeconds(10));
-        return new ApplianceConfig(source, storage, box, admin, grace);
+        Optional<ApplianceConfig.Bitrix24> bitrix24 = r.exists("bitrix24")
+                ? Optional.of(bitrix24(r.child("bitrix24"))) : Optional.empty();
+        return new ApplianceConfig(source, storage, box, admin, grace, bitrix24);
     }
 
     private static ApplianceConfig.Listener listener(ConfigReader r, String defaultHost, int defaultPort,
@@ -110,6 +113,62 @@ public final class ConfigLoader {
         }
         return new ApplianceConfig.Listener(host, port,
                 new ApplianceConfig.Tls(keystore, keystorePassword, alias, truststore, truststorePassword), auth);
+    }
+
+    private static ApplianceConfig.Bitrix24 bitrix24(ConfigReader r) {
+        URI url = httpsUrl(r, "url");
+        ApplianceConfig.AuthMode mode = r.enumValue("auth", ApplianceConfig.AuthMode.class,
+                ApplianceConfig.AuthMode.APPLICATION);
+        Optional<ApplianceConfig.Application> application = Optional.empty();
+        if (r.exists("application") || mode == ApplianceConfig.AuthMode.APPLICATION) {
+            if (!r.exists("application")) {
+                throw r.fail(r.key("application"), "is required with auth: application (client-id, client-secret-file)");
+            }
+            ConfigReader a = r.child("application");
+            URI tokenEndpoint = a.exists("token-endpoint") ? httpsUrl(a, "token-endpoint")
+                    : url.resolve("/oauth/token/");
+            application = Optional.of(new ApplianceConfig.Application(a.requiredString("client-id"),
+                    a.requiredSecret("client-secret"), tokenEndpoint));
+        }
+        Optional<ApplianceConfig.Webhook> webhook = Optional.empty();
+        if (r.exists("webhook") || mode == ApplianceConfig.AuthMode.WEBHOOK) {
+            if (!r.exists("webhook")) {
+                throw r.fail(r.key("webhook"), "is required with auth: webhook (user-id, secret-file)");
+            }
+            ConfigReader w = r.child("webhook");
+            int userId = w.integer("user-id", -1, -1, Integer.MAX_VALUE);
+            webhook = Optional.of(new ApplianceConfig.Webhook(userId, w.requiredSecret("secret"),
+                    w.optionalSecret("events-token")));
+            if (userId < 1) {
+                throw w.fail(w.key("user-id"), "is required");
+            }
+        }
+        ConfigReader t = r.child("tls");
+        if (!r.exists("tls")) {
+            throw r.fail(r.key("tls"), "is required: the client keystore presented to the box and the truststore for its certificate");
+        }
+        ApplianceConfig.Tls tls = new ApplianceConfig.Tls(t.existingFile("keystore"), t.requiredSecret("keystore-password"),
+                t.optionalString("key-alias").filter(s -> !s.isEmpty()),
+                Optional.of(t.existingFile("truststore")), t.optionalSecret("truststore-password"));
+        Duration connect = r.duration("connect-timeout", Duration.ofSeconds(3));
+        Duration request = r.duration("request-timeout", Duration.ofSeconds(15));
+        ConfigReader rate = r.child("rate-limit");
+        int perSecond = rate.integer("per-second", 5, 1, 10_000);
+        int burst = rate.integer("burst", 50, 1, 10_000);
+        return new ApplianceConfig.Bitrix24(url, mode, application, webhook, tls, connect, request, perSecond, burst);
+    }
+
+    private static URI httpsUrl(ConfigReader r, String key) {
+        String raw = r.requiredString(key);
+        try {
+            URI uri = URI.create(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
+            if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw r.fail(r.key(key), "'" + raw + "' must be an https:// address (the box is reached over mutual TLS)");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw r.fail(r.key(key), "'" + raw + "' is not a valid URL");
+        }
     }
 
     private static String rootCause(Throwable e) {

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Asks each part for its state and sums them up: the overall state is the worst part's, where a part that
- * is not configured counts as fine.
+ * is not configured counts as fine and a non-critical part that is DOWN makes the whole DEGRADED only.
  */
 public final class Health {
 
@@ -33,8 +33,10 @@ public final class Health {
                 health = PartHealth.down("health check failed: " + e.getMessage(), Map.of());
             }
             states.put(part.name(), health);
-            if (health.state() != PartHealth.State.NOT_CONFIGURED && health.state().compareTo(overall) > 0) {
-                overall = health.state();
+            PartHealth.State counts = health.state() == PartHealth.State.DOWN && !part.critical()
+                    ? PartHealth.State.DEGRADED : health.state();
+            if (counts != PartHealth.State.NOT_CONFIGURED && counts.compareTo(overall) > 0) {
+                overall = counts;
             }
         }
         return new Report(overall, version, Duration.between(started, Instant.now()).toSeconds(), states);

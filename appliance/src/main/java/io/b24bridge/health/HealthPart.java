@@ -8,6 +8,14 @@ public interface HealthPart {
 
     PartHealth check();
 
+    /**
+     * Whether the appliance is broken when this part is DOWN (then /health answers 503). The box or the PBX
+     * being away is a problem to report, not a reason to restart the appliance: their parts are not critical.
+     */
+    default boolean critical() {
+        return false;
+    }
+
     /** A part that a later release (or this installation's configuration) does not provide yet. */
     static HealthPart notConfigured(String name, String detail) {
         return new HealthPart() {

@@ -26,6 +26,11 @@ public final class DatabaseHealth implements HealthPart {
     }
 
     @Override
+    public boolean critical() {
+        return true;
+    }
+
+    @Override
     public PartHealth check() {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("path", db.dir().toString());

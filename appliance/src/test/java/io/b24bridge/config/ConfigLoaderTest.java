@@ -179,4 +179,53 @@ class ConfigLoaderTest {
         assertEquals("****", Secret.of("hunter2").toString());
         assertEquals("hunter2", Secret.of("hunter2").revealString());
     }
+
+    private String withBox(String section) {
+        return valid() + section;
+    }
+
+    @Test
+    void theBoxSectionIsTypedAndCheckedLikeTheRest() throws IOException {
+        ApplianceConfig config = ConfigLoader.load(write(withBox("""
+                bitrix24:
+                  url: https://crm.corp.local/
+                  application:
+                    client-id: local.abc
+                    client-secret-file: tls/store.pass
+                  tls:
+                    keystore: tls/appliance-client.p12
+                    keystore-password-file: tls/store.pass
+                    truststore: tls/trust.p12
+                  rate-limit:
+                    per-second: 2
+                """)), Map.of());
+        ApplianceConfig.Bitrix24 box = config.bitrix24().orElseThrow();
+        assertEquals("https://crm.corp.local", box.url().toString());
+        assertEquals(ApplianceConfig.AuthMode.APPLICATION, box.auth(), "application auth is the default");
+        assertEquals("https://crm.corp.local/oauth/token/", box.application().orElseThrow().tokenEndpoint().toString());
+        assertEquals(2, box.ratePerSecond());
+        assertTrue(ConfigLoader.load(write(valid()), Map.of()).bitrix24().isEmpty(), "no section: not configured");
+    }
+
+    @Test
+    void theBoxMustBeReachedOverHttps() throws IOException {
+        Path file = write(withBox("bitrix24:\n  url: http://crm.corp.local\n"));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertTrue(e.getMessage().contains("'bitrix24.url'") && e.getMessage().contains("https"), e.getMessage());
+    }
+
+    @Test
+    void webhookModeNeedsItsWebhook() throws IOException {
+        Path file = write(withBox("""
+                bitrix24:
+                  url: https://crm.corp.local
+                  auth: webhook
+                  tls:
+                    keystore: tls/appliance-client.p12
+                    keystore-password-file: tls/store.pass
+                    truststore: tls/trust.p12
+                """));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertTrue(e.getMessage().contains("'bitrix24.webhook'"), e.getMessage());
+    }
 }

@@ -1,0 +1,197 @@
+package io.b24bridge.bitrix;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.b24bridge.bitrix.auth.TokenStore;
+import io.b24bridge.bitrix.auth.Tokens;
+import io.b24bridge.config.ApplianceConfig;
+import io.b24bridge.config.Secret;
+
+/**
+ * Local-application auth (the primary mode, contract §1): {@code auth=<access token>} on every request.
+ * Tokens come from the install event, are stored encrypted, renewed at the token endpoint a few minutes
+ * before they expire and whenever the box says {@code expired_token}; fresher tokens carried by delivered
+ * events are taken up. When renewal fails — an air-gapped box whose OAuth server is out of reach — the
+ * state says so plainly and what to do.
+ */
+final class ApplicationAuth implements BoxAuth {
+
+    private static final Logger LOG = Logger.getLogger(ApplicationAuth.class.getName());
+    /** Renew this long before expiry, so no request goes out with a token about to die. */
+    static final Duration RENEW_MARGIN = Duration.ofMinutes(5);
+
+    /** How the token endpoint is reached (the box transport; a test may substitute it). */
+    interface TokenEndpoint {
+        BoxTransport.RawResponse get(URI uri) throws BoxException.Retryable;
+    }
+
+    private final URI base;
+    private final ApplianceConfig.Application app;
+    private final TokenStore store;
+    private final TokenEndpoint endpoint;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private volatile String renewalFailure;
+    private volatile Instant lastRenewal;
+
+    ApplicationAuth(URI base, ApplianceConfig.Application app, TokenStore store, TokenEndpoint endpoint,
+                    ObjectMapper mapper, Clock clock) {
+        this.base = base;
+        this.app = app;
+        this.store = store;
+        this.endpoint = endpoint;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    @Override
+    public URI methodUri(String method) {
+        return URI.create(base + "/rest/" + method + ".json");
+    }
+
+    @Override
+    public void authorize(Params params, String method) throws BoxException {
+        Tokens t = store.current().orElseThrow(() -> new BoxException.Auth(method, "NOT_INSTALLED",
+                "the Bitrix24 local application is not installed yet: install it on the box so its install "
+                        + "event reaches this appliance (docs/bitrix24.md)", null));
+        if (!t.expiresAt().isAfter(clock.instant().plus(RENEW_MARGIN))) {
+            t = renew(t, method, false);
+        }
+        params.put("auth", t.accessToken().revealString());
+    }
+
+    @Override
+    public boolean renewAfterExpiry(String method) throws BoxException {
+        Optional<Tokens> t = store.current();
+        if (t.isEmpty()) {
+            return false;
+        }
+        renew(t.get(), method, true);
+        return true;
+    }
+
+    /** Tokens from the install event: everything is replaced, the application token too. */
+    void installed(Tokens tokens) {
+        store.save(tokens);
+        renewalFailure = null;
+        LOG.info(() -> "Bitrix24 application installed for " + tokens.domain() + " (member " + tokens.memberId() + ")");
+    }
+
+    /** Tokens carried by an event: taken when they live longer than ours; the application token stays. */
+    void offer(Tokens fresh) {
+        synchronized (this) {
+            Optional<Tokens> now = store.current();
+            if (now.isPresent() && !fresh.expiresAt().isAfter(now.get().expiresAt())) {
+                return;
+            }
+            Secret appToken = now.map(Tokens::applicationToken).orElse(fresh.applicationToken());
+            store.save(fresh.withApplicationToken(appToken));
+            renewalFailure = null;
+        }
+    }
+
+    Optional<Tokens> tokens() {
+        return store.current();
+    }
+
+    /**
+     * Renews unless someone else already did since {@code stale} was read.
+     *
+     * @param refused the box already refused the token ({@code expired_token}): whatever our clock says, it is dead
+     */
+    private synchronized Tokens renew(Tokens stale, String method, boolean refused) throws BoxException {
+        Tokens now = store.current().orElse(stale);
+        if (!now.accessToken().equals(stale.accessToken())
+                && now.expiresAt().isAfter(clock.instant().plus(RENEW_MARGIN))) {
+            return now;
+        }
+        URI uri = URI.create(app.tokenEndpoint() + "?grant_type=refresh_token"
+                + "&client_id=" + Params.enc(app.clientId())
+                + "&client_secret=" + Params.enc(app.clientSecret().revealString())
+                + "&refresh_token=" + Params.enc(now.refreshToken().revealString()));
+        BoxTransport.RawResponse res;
+        try {
+            res = endpoint.get(uri);
+        } catch (BoxException.Retryable e) {
+            return failed(now, refused, method, "the token endpoint " + app.tokenEndpoint() + " cannot be reached ("
+                    + e.getMessage().replaceFirst("^Bitrix24 [^:]+: ", "") + ")", e);
+        }
+        JsonNode body;
+        try {
+            body = mapper.readTree(res.body());
+        } catch (IOException e) {
+            return failed(now, refused, method, "the token endpoint " + app.tokenEndpoint() + " answered HTTP "
+                    + res.status() + " without JSON", e);
+        }
+        if (body == null || !body.hasNonNull("access_token") || !body.hasNonNull("refresh_token")) {
+            String error = body == null ? "" : body.path("error").asText("") + " "
+                    + body.path("error_description").asText("");
+            return failed(now, refused, method, "the token endpoint " + app.tokenEndpoint() + " refused the renewal (HTTP "
+                    + res.status() + " " + error.strip() + ")", null);
+        }
+        Tokens renewed = new Tokens(Secret.of(body.get("access_token").asText()),
+                Secret.of(body.get("refresh_token").asText()),
+                clock.instant().plusSeconds(body.path("expires_in").asLong(3600)),
+                now.applicationToken(),
+                body.path("member_id").asText(now.memberId()),
+                body.path("domain").asText(now.domain()),
+                body.path("server_endpoint").asText(now.serverEndpoint()),
+                body.path("client_endpoint").asText(now.clientEndpoint()),
+                "refresh");
+        store.save(renewed);
+        lastRenewal = clock.instant();
+        if (renewalFailure != null) {
+            LOG.info("Bitrix24 access token renewed again after earlier failures");
+        }
+        renewalFailure = null;
+        return renewed;
+    }
+
+    /**
+     * Renewal failed. A token that still works a little longer is used meanwhile; an expired one cannot be,
+     * and the request fails with an auth error that keeps its work for later.
+     */
+    private Tokens failed(Tokens current, boolean refused, String method, String why, Throwable cause)
+            throws BoxException.Auth {
+        boolean first = renewalFailure == null;
+        renewalFailure = why;
+        if (first) {
+            LOG.severe("Bitrix24 access token cannot be renewed: " + why + ". " + advice());
+        }
+        if (!refused && current.expiresAt().isAfter(clock.instant())) {
+            return current;
+        }
+        throw new BoxException.Auth(method, "REFRESH_FAILED", "Bitrix24 access token expired and cannot be renewed: "
+                + why, cause);
+    }
+
+    private static String advice() {
+        return "Make the OAuth server reachable from this appliance (bitrix24.application.token-endpoint), "
+                + "or switch the box to webhook mode if it accepts telephony methods that way (docs/bitrix24.md)";
+    }
+
+    @Override
+    public AuthStatus status() {
+        Optional<Tokens> t = store.current();
+        if (t.isEmpty()) {
+            return new AuthStatus("application", "NOT_INSTALLED", "the local application is not installed on the "
+                    + "box yet: install it there; its install event must reach the box listener", null);
+        }
+        if (renewalFailure != null) {
+            return new AuthStatus("application", "REFRESH_FAILED", "the access token cannot be renewed: "
+                    + renewalFailure + ". " + advice(), t.get().expiresAt());
+        }
+        Instant last = lastRenewal;
+        return new AuthStatus("application", "VALID", "application tokens for " + t.get().domain()
+                + (last == null ? "" : ", last renewed " + last), t.get().expiresAt());
+    }
+}

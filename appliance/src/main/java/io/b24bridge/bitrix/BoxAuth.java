@@ -1,0 +1,28 @@
+package io.b24bridge.bitrix;
+
+import java.net.URI;
+
+/** How a request proves itself to the box: where it goes and what it carries (contract §1). */
+sealed interface BoxAuth permits WebhookAuth, ApplicationAuth {
+
+    /** The URL of a REST method. */
+    URI methodUri(String method);
+
+    /** Adds what the request needs to carry (the access token), or fails when there is nothing to carry. */
+    void authorize(Params params, String method) throws BoxException;
+
+    /** Called when the box said {@code expired_token}: renew, so one retry can succeed. False: cannot. */
+    boolean renewAfterExpiry(String method) throws BoxException;
+
+    /** For /health and the log: the mode and the state of the credentials (never the credentials). */
+    AuthStatus status();
+
+    /**
+     * @param mode     {@code application} or {@code webhook}
+     * @param state    {@code VALID}, {@code NOT_INSTALLED}, {@code REFRESH_FAILED}, {@code REFUSED}
+     * @param detail   for a person: what is wrong and what to do
+     * @param expiresAt when the access token expires (application mode), or null
+     */
+    record AuthStatus(String mode, String state, String detail, java.time.Instant expiresAt) {
+    }
+}

@@ -1,0 +1,176 @@
+package io.b24bridge.bitrix;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.b24bridge.bitrix.auth.TokenCipher;
+import io.b24bridge.bitrix.auth.TokenStore;
+import io.b24bridge.bitrix.auth.Tokens;
+import io.b24bridge.config.ApplianceConfig;
+import io.b24bridge.store.Database;
+
+/**
+ * Calls REST methods of the Bitrix24 box: rate-limited, authorised (application or webhook), over warm
+ * mutual-TLS connections; answers are the {@code result} node, failures a {@link BoxException} saying
+ * whether to retry. An {@code expired_token} is renewed and the request retried once.
+ * Parameters and URLs are never logged: they carry tokens, and in webhook mode the secret.
+ */
+public final class BoxClient implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(BoxClient.class.getName());
+
+    private final BoxTransport transport;
+    private final BoxAuth auth;
+    private final RateLimiter limiter;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
+    private final AtomicReference<CallFailure> lastFailure = new AtomicReference<>();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+
+    BoxClient(BoxTransport transport, BoxAuth auth, RateLimiter limiter, ObjectMapper mapper, Clock clock) {
+        this.transport = transport;
+        this.auth = auth;
+        this.limiter = limiter;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    /** The client for the configured box; application tokens are kept in {@code db}, encrypted with the key in {@code keyFile}. */
+    public static BoxClient create(ApplianceConfig.Bitrix24 config, Database db, Path keyFile, ObjectMapper mapper) {
+        BoxTransport transport = BoxTransport.create(config);
+        BoxAuth auth = switch (config.auth()) {
+            case WEBHOOK -> new WebhookAuth(config.url(), config.webhook().orElseThrow());
+            case APPLICATION -> new ApplicationAuth(config.url(), config.application().orElseThrow(),
+                    new TokenStore(db, TokenCipher.fromKeyFile(keyFile)),
+                    uri -> transport.get("oauth.token", uri), mapper, Clock.systemUTC());
+        };
+        return new BoxClient(transport, auth, new RateLimiter(config.ratePerSecond(), config.rateBurst()), mapper,
+                Clock.systemUTC());
+    }
+
+    /** One successful answer: {@code result}, and for list methods {@code total} and {@code next}. */
+    public record Answer(JsonNode result, Integer total, Integer next) {
+    }
+
+    /** The last failure, for /health: when, which method, its code and message (no parameters). */
+    public record CallFailure(Instant at, String method, String code, String message) {
+    }
+
+    /** Calls {@code method}; returns its {@code result}. */
+    public JsonNode call(String method, Params params) throws BoxException {
+        return answer(method, params).result();
+    }
+
+    /** Calls {@code method}; returns the whole answer (lists page with {@code start=}). */
+    public Answer answer(String method, Params params) throws BoxException {
+        requests.incrementAndGet();
+        try {
+            Answer a = attempt(method, params, true);
+            lastSuccess.set(clock.instant());
+            if (auth instanceof WebhookAuth w) {
+                w.accepted();
+            }
+            return a;
+        } catch (BoxException e) {
+            failures.incrementAndGet();
+            lastFailure.set(new CallFailure(clock.instant(), method, e.code(), e.getMessage()));
+            if (e.code().equals("WRONG_AUTH_TYPE") && auth instanceof WebhookAuth w) {
+                w.refused("the box refused webhook auth for " + method + " (WRONG_AUTH_TYPE)");
+            }
+            if (LOG.isLoggable(Level.FINE)) {
+                LOG.fine(e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    /** Runs up to 50 commands as one request (one against the rate limit). */
+    public Batch.Result batch(Batch batch, boolean halt) throws BoxException {
+        JsonNode result = call("batch", batch.params(halt));
+        return Batch.Result.of(result);
+    }
+
+    private Answer attempt(String method, Params params, boolean mayRenew) throws BoxException {
+        Params p = Params.of();
+        params.asMap().forEach(p::put);
+        auth.authorize(p, method);
+        limiter.acquire();
+        BoxTransport.RawResponse raw = transport.postForm(method, auth.methodUri(method), p.encode());
+        JsonNode body;
+        try {
+            body = raw.body().length == 0 ? null : mapper.readTree(raw.body());
+        } catch (IOException e) {
+            body = null;
+        }
+        if (body == null || !body.isObject()) {
+            String text = "Bitrix24 " + method + ": HTTP " + raw.status() + " without a JSON answer";
+            if (raw.status() >= 500 || raw.status() == 429) {
+                throw new BoxException.Retryable(method, "HTTP_" + raw.status(), text, null);
+            }
+            throw new BoxException.Fatal(method, "HTTP_" + raw.status(), text, null);
+        }
+        if (body.has("error")) {
+            String code = body.path("error").asText("");
+            String description = body.path("error_description").asText("");
+            if (ErrorClassifier.QUERY_LIMIT_EXCEEDED.equals(code)) {
+                limiter.pushBack();
+            }
+            if (ErrorClassifier.EXPIRED_TOKEN.equals(code) && mayRenew && auth.renewAfterExpiry(method)) {
+                return attempt(method, params, false);
+            }
+            throw ErrorClassifier.classify(method, raw.status(), code, description);
+        }
+        if (!body.has("result")) {
+            throw new BoxException.Fatal(method, "NO_RESULT", "Bitrix24 " + method + ": HTTP " + raw.status()
+                    + " answer without result", null);
+        }
+        return new Answer(body.get("result"), body.hasNonNull("total") ? body.get("total").asInt() : null,
+                body.hasNonNull("next") ? body.get("next").asInt() : null);
+    }
+
+    /** The install event's tokens (application mode). */
+    public void installed(Tokens tokens) {
+        if (auth instanceof ApplicationAuth a) {
+            a.installed(tokens);
+        }
+    }
+
+    /** Fresh tokens carried by an event (application mode). */
+    public void offerTokens(Tokens tokens) {
+        if (auth instanceof ApplicationAuth a) {
+            a.offer(tokens);
+        }
+    }
+
+    /** The stored application tokens (application mode), e.g. to check an event's application token. */
+    public Optional<Tokens> tokens() {
+        return auth instanceof ApplicationAuth a ? a.tokens() : Optional.empty();
+    }
+
+    /** What /health shows about the box. */
+    public record Status(BoxAuth.AuthStatus auth, Instant lastSuccess, CallFailure lastFailure, long requests,
+                         long failures, double allowedRatePerSecond) {
+    }
+
+    public Status status() {
+        return new Status(auth.status(), lastSuccess.get(), lastFailure.get(), requests.get(), failures.get(),
+                Math.round(limiter.rate() * 100) / 100.0);
+    }
+
+    @Override
+    public void close() {
+        transport.close();
+    }
+}

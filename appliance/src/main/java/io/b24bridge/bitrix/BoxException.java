@@ -1,0 +1,51 @@
+package io.b24bridge.bitrix;
+
+/**
+ * A call to the box failed. The subclass says what the caller should do about it:
+ * {@link Retryable} — try again later (the box is away, busy or rate-limiting);
+ * {@link Auth} — the appliance's credentials do not work (refresh failed, token invalid, webhook refused):
+ * keep the work, raise the alarm, try again once an operator fixed it;
+ * {@link Fatal} — this request is wrong and will never succeed (bad parameters, unknown call): never retried.
+ */
+public abstract sealed class BoxException extends Exception {
+
+    private final String method;
+    private final String code;
+
+    protected BoxException(String method, String code, String message, Throwable cause) {
+        super(message, cause);
+        this.method = method;
+        this.code = code;
+    }
+
+    /** The REST method called. */
+    public String method() {
+        return method;
+    }
+
+    /** The box's error code ({@code QUERY_LIMIT_EXCEEDED}, …), or a code of ours for transport failures. */
+    public String code() {
+        return code;
+    }
+
+    /** The box is unreachable, slow or busy: try again later. */
+    public static final class Retryable extends BoxException {
+        public Retryable(String method, String code, String message, Throwable cause) {
+            super(method, code, message, cause);
+        }
+    }
+
+    /** The credentials do not work: not retried blindly; an operator has to act. */
+    public static final class Auth extends BoxException {
+        public Auth(String method, String code, String message, Throwable cause) {
+            super(method, code, message, cause);
+        }
+    }
+
+    /** The request itself is wrong: never retried. */
+    public static final class Fatal extends BoxException {
+        public Fatal(String method, String code, String message, Throwable cause) {
+            super(method, code, message, cause);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.b24bridge.bitrix;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** The CRM, user and event methods the appliance uses (contract §3, §4). */
+public final class CrmApi {
+
+    private final BoxClient client;
+
+    public CrmApi(BoxClient client) {
+        this.client = client;
+    }
+
+    /** A Bitrix24 user as telephony needs them: id, name, extension and phones. */
+    public record User(int id, String name, String extension, String mobile, String workPhone, boolean active) {
+    }
+
+    /** Every active user that has an extension (user.get, all pages). */
+    public List<User> usersWithExtensions() throws BoxException {
+        List<User> users = new ArrayList<>();
+        int start = 0;
+        while (true) {
+            BoxClient.Answer a = client.answer("user.get", Params.of()
+                    .put("FILTER", Params.fields("ACTIVE", "true"))
+                    .put("start", start));
+            for (JsonNode u : a.result()) {
+                String ext = TelephonyApi.text(u, "UF_PHONE_INNER");
+                if (ext != null) {
+                    String name = (u.path("NAME").asText("") + " " + u.path("LAST_NAME").asText("")).strip();
+                    users.add(new User(u.path("ID").asInt(), name, ext, TelephonyApi.text(u, "PERSONAL_MOBILE"),
+                            TelephonyApi.text(u, "WORK_PHONE"), !"false".equalsIgnoreCase(u.path("ACTIVE").asText("true"))));
+                }
+            }
+            if (a.next() == null) {
+                return users;
+            }
+            start = a.next();
+        }
+    }
+
+    /** The user with this extension (user.get by UF_PHONE_INNER), if any. */
+    public java.util.Optional<User> userByExtension(String extension) throws BoxException {
+        JsonNode res = client.call("user.get", Params.of()
+                .put("FILTER", Params.fields("UF_PHONE_INNER", extension, "ACTIVE", "true")));
+        for (JsonNode u : res) {
+            String name = (u.path("NAME").asText("") + " " + u.path("LAST_NAME").asText("")).strip();
+            return java.util.Optional.of(new User(u.path("ID").asInt(), name, extension,
+                    TelephonyApi.text(u, "PERSONAL_MOBILE"), TelephonyApi.text(u, "WORK_PHONE"), true));
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The lead sources (crm.status.list, ENTITY_ID=SOURCE): STATUS_ID → NAME. */
+    public Map<String, String> leadSources() throws BoxException {
+        JsonNode res = client.call("crm.status.list", Params.of().put("filter", Params.fields("ENTITY_ID", "SOURCE")));
+        Map<String, String> sources = new LinkedHashMap<>();
+        for (JsonNode s : res) {
+            sources.put(s.path("STATUS_ID").asText(), s.path("NAME").asText());
+        }
+        return sources;
+    }
+
+    /** crm.status.add: a new lead source for static call tracking. */
+    public void addLeadSource(String statusId, String name) throws BoxException {
+        client.call("crm.status.add", Params.of().put("fields",
+                Params.fields("ENTITY_ID", "SOURCE", "STATUS_ID", statusId, "NAME", name)));
+    }
+
+    /** crm.timeline.comment.add on a CRM entity (e.g. a rating that came after finish); returns the comment id. */
+    public Integer addTimelineComment(String entityType, int entityId, String comment) throws BoxException {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("ENTITY_TYPE", entityType.toLowerCase(java.util.Locale.ROOT));
+        fields.put("ENTITY_ID", entityId);
+        fields.put("COMMENT", comment);
+        JsonNode res = client.call("crm.timeline.comment.add", Params.of().put("fields", fields));
+        return res.isNumber() ? res.asInt() : TelephonyApi.integer(res, "ID");
+    }
+
+    /**
+     * tasks.task.add: a task, bound to CRM entities ({@code L_12}, {@code C_3}, {@code CO_5}, {@code D_7}).
+     *
+     * @return the task id
+     */
+    public Integer addTask(String title, String description, int responsibleId, OffsetDateTime deadline,
+                           List<String> crmBindings) throws BoxException {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("TITLE", title);
+        fields.put("DESCRIPTION", description);
+        fields.put("RESPONSIBLE_ID", responsibleId);
+        if (deadline != null) {
+            fields.put("DEADLINE", deadline.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        }
+        if (!crmBindings.isEmpty()) {
+            fields.put("UF_CRM_TASK", crmBindings);
+        }
+        JsonNode res = client.call("tasks.task.add", Params.of().put("fields", fields));
+        return TelephonyApi.integer(res.path("task"), "id");
+    }
+
+    /** event.bind: the box will POST {@code event} to {@code handler}. */
+    public void bindEvent(String event, String handler) throws BoxException {
+        client.call("event.bind", Params.of().put("event", event).put("handler", handler));
+    }
+
+    /** The handlers bound by this application (event.get): event name → handler URLs. */
+    public Map<String, List<String>> boundEvents() throws BoxException {
+        JsonNode res = client.call("event.get", Params.of());
+        Map<String, List<String>> bound = new LinkedHashMap<>();
+        for (JsonNode e : res) {
+            bound.computeIfAbsent(e.path("event").asText().toUpperCase(java.util.Locale.ROOT), k -> new ArrayList<>())
+                    .add(e.path("handler").asText());
+        }
+        return bound;
+    }
+}

@@ -1,0 +1,79 @@
+package io.b24bridge.bitrix;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A token bucket that follows the box: it allows {@code perSecond} requests with bursts of {@code burst},
+ * halves its rate when the box answers {@code QUERY_LIMIT_EXCEEDED}, and climbs back (by 10 % every quiet
+ * 10 s) to the configured rate. A box whose limits are off never slows it down; one with cloud-like limits
+ * (≈2/s) is followed instead of hammered.
+ */
+final class RateLimiter {
+
+    private static final double MIN_RATE = 0.2;
+    private static final long RECOVERY_STEP_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final double maxRate;
+    private final int burst;
+    private double rate;
+    private double tokens;
+    private long last;
+    private long lastPushBack;
+
+    RateLimiter(double perSecond, int burst) {
+        this.maxRate = perSecond;
+        this.rate = perSecond;
+        this.burst = burst;
+        this.tokens = burst;
+        this.last = System.nanoTime();
+        this.lastPushBack = last;
+    }
+
+    /** Waits for a permit. */
+    void acquire() {
+        long wait;
+        while ((wait = reserve()) > 0) {
+            LockSupport.parkNanos(wait);
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Takes a permit when there is one (0), or says how long until one comes (nanoseconds, nothing taken). */
+    synchronized long reserve() {
+        long now = System.nanoTime();
+        refill(now);
+        if (tokens >= 1) {
+            tokens -= 1;
+            return 0;
+        }
+        return (long) ((1 - tokens) / rate * 1e9) + 1;
+    }
+
+    /** The box said QUERY_LIMIT_EXCEEDED: halve the rate and empty the bucket. */
+    synchronized void pushBack() {
+        long now = System.nanoTime();
+        rate = Math.max(MIN_RATE, rate / 2);
+        tokens = 0;
+        last = now;
+        lastPushBack = now;
+    }
+
+    /** The current allowed rate (requests per second). */
+    synchronized double rate() {
+        refill(System.nanoTime());
+        return rate;
+    }
+
+    private void refill(long now) {
+        while (rate < maxRate && now - lastPushBack >= RECOVERY_STEP_NANOS) {
+            rate = Math.min(maxRate, rate * 1.1);
+            lastPushBack += RECOVERY_STEP_NANOS;
+        }
+        tokens = Math.min(burst, tokens + (now - last) / 1e9 * rate);
+        last = now;
+    }
+}

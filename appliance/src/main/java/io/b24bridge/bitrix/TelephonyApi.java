@@ -1,0 +1,188 @@
+package io.b24bridge.bitrix;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** The telephony methods the appliance uses (contract §2), with typed requests and answers. */
+public final class TelephonyApi {
+
+    private final BoxClient client;
+
+    public TelephonyApi(BoxClient client) {
+        this.client = client;
+    }
+
+    /** Bitrix24 call types (register TYPE). */
+    public enum CallType {
+        OUTGOING(1), INCOMING(2), INCOMING_REDIRECTED(3), CALLBACK(4), INFORMATION(5);
+
+        private final int code;
+
+        CallType(int code) {
+            this.code = code;
+        }
+
+        public int code() {
+            return code;
+        }
+    }
+
+    /**
+     * telephony.externalcall.register: the call begins in Bitrix24 (and the card pops for {@code userId}).
+     *
+     * @param userId         who the call is for (or {@code userPhoneInner})
+     * @param userPhoneInner the user's extension, when the user id is not known
+     * @param externalCallId the PBX's id of this call (PBX id + Linkedid): a retried register returns the same CALL_ID
+     */
+    public record Register(Integer userId, String userPhoneInner, String phoneNumber, CallType type,
+                           OffsetDateTime startedAt, boolean crmCreate, String crmSource, String lineNumber,
+                           String externalCallId, boolean show, String crmEntityType, Integer crmEntityId) {
+    }
+
+    /** What register answered. */
+    public record Registered(String callId, String crmEntityType, Integer crmEntityId, Integer createdLeadId,
+                             String leadCreationError) {
+    }
+
+    public Registered register(Register r) throws BoxException {
+        Params p = Params.of()
+                .put("USER_ID", r.userId())
+                .put("USER_PHONE_INNER", r.userId() == null ? r.userPhoneInner() : null)
+                .put("PHONE_NUMBER", r.phoneNumber())
+                .put("TYPE", r.type().code())
+                .put("CALL_START_DATE", r.startedAt() == null ? null
+                        : r.startedAt().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
+                .put("CRM_CREATE", r.crmCreate())
+                .put("CRM_SOURCE", r.crmSource())
+                .put("CRM_ENTITY_TYPE", r.crmEntityType())
+                .put("CRM_ENTITY_ID", r.crmEntityId())
+                .put("SHOW", r.show())
+                .put("LINE_NUMBER", r.lineNumber())
+                .put("EXTERNAL_CALL_ID", r.externalCallId());
+        JsonNode res = client.call("telephony.externalcall.register", p);
+        String callId = res.path("CALL_ID").asText(null);
+        if (callId == null || callId.isEmpty()) {
+            throw new BoxException.Fatal("telephony.externalcall.register", "NO_CALL_ID",
+                    "Bitrix24 telephony.externalcall.register answered without CALL_ID", null);
+        }
+        return new Registered(callId, text(res, "CRM_ENTITY_TYPE"), integer(res, "CRM_ENTITY_ID"),
+                integer(res, "CRM_CREATED_LEAD"), text(res, "LEAD_CREATION_ERROR"));
+    }
+
+    /**
+     * telephony.externalcall.finish: the call ends; Bitrix24 makes the call activity.
+     *
+     * @param statusCode 200, 304, 486, 603, … (contract §2)
+     * @param vote       the caller's rating 1–5, or null
+     */
+    public record Finish(String callId, Integer userId, String userPhoneInner, int durationSeconds,
+                         String statusCode, String failedReason, Integer vote, boolean addToChat) {
+    }
+
+    /** What finish answered: the statistics record. */
+    public record Finished(String callId, Integer activityId, String crmEntityType, Integer crmEntityId) {
+    }
+
+    public Finished finish(Finish f) throws BoxException {
+        Params p = Params.of()
+                .put("CALL_ID", f.callId())
+                .put("USER_ID", f.userId())
+                .put("USER_PHONE_INNER", f.userId() == null ? f.userPhoneInner() : null)
+                .put("DURATION", f.durationSeconds())
+                .put("STATUS_CODE", f.statusCode())
+                .put("FAILED_REASON", f.failedReason())
+                .put("VOTE", f.vote())
+                .put("ADD_TO_CHAT", f.addToChat());
+        JsonNode res = client.call("telephony.externalcall.finish", p);
+        return new Finished(res.path("CALL_ID").asText(f.callId()), integer(res, "CRM_ACTIVITY_ID"),
+                text(res, "CRM_ENTITY_TYPE"), integer(res, "CRM_ENTITY_ID"));
+    }
+
+    /** telephony.externalcall.show: the card pops for these users. */
+    public void show(String callId, List<Integer> userIds) throws BoxException {
+        client.call("telephony.externalcall.show", Params.of().put("CALL_ID", callId).put("USER_ID", userIds));
+    }
+
+    /** telephony.externalcall.hide: the card closes for these users. */
+    public void hide(String callId, List<Integer> userIds) throws BoxException {
+        client.call("telephony.externalcall.hide", Params.of().put("CALL_ID", callId).put("USER_ID", userIds));
+    }
+
+    /**
+     * telephony.externalCall.attachRecord with the file itself (base64): after finish; a repeat replaces the
+     * earlier record, so a retry is harmless. Only wav and mp3 are accepted.
+     *
+     * @return the box's FILE_ID
+     */
+    public Integer attachRecord(String callId, String filename, byte[] content) throws BoxException {
+        JsonNode res = client.call("telephony.externalCall.attachRecord", Params.of()
+                .put("CALL_ID", callId)
+                .put("FILENAME", filename)
+                .put("FILE_CONTENT", Base64.getEncoder().encodeToString(content)));
+        return integer(res, "FILE_ID");
+    }
+
+    /** telephony.externalCall.attachRecord with a URL the box downloads the file from. */
+    public void attachRecordUrl(String callId, String filename, String url) throws BoxException {
+        client.call("telephony.externalCall.attachRecord", Params.of()
+                .put("CALL_ID", callId).put("FILENAME", filename).put("RECORD_URL", url));
+    }
+
+    /** One CRM match of a number (telephony.externalCall.searchCrmEntities). */
+    public record CrmMatch(String entityType, int entityId, String name, Integer responsibleId,
+                           String responsibleExtension, String responsibleMobile, String responsibleWorkday) {
+    }
+
+    /** Who a number belongs to in the CRM, with each match's responsible and their extension and mobile. */
+    public List<CrmMatch> searchCrmEntities(String phoneNumber) throws BoxException {
+        JsonNode res = client.call("telephony.externalCall.searchCrmEntities",
+                Params.of().put("PHONE_NUMBER", phoneNumber));
+        List<CrmMatch> matches = new ArrayList<>();
+        for (JsonNode m : res) {
+            JsonNode by = m.path("ASSIGNED_BY");
+            matches.add(new CrmMatch(m.path("CRM_ENTITY_TYPE").asText(), m.path("CRM_ENTITY_ID").asInt(),
+                    text(m, "NAME"), integer(m, "ASSIGNED_BY_ID"), text(by, "USER_PHONE_INNER"),
+                    text(by, "PERSONAL_MOBILE"), text(by, "TIMEMAN_STATUS")));
+        }
+        return matches;
+    }
+
+    /** telephony.externalLine.add: makes a line (a DID) known to Bitrix24; returns its id. */
+    public Integer addExternalLine(String number, String name, boolean crmAutoCreate) throws BoxException {
+        JsonNode res = client.call("telephony.externalLine.add", Params.of()
+                .put("NUMBER", number).put("NAME", name).put("CRM_AUTO_CREATE", crmAutoCreate ? "Y" : "N"));
+        return res.isInt() ? res.asInt() : integer(res, "ID");
+    }
+
+    /** The lines this application registered (telephony.externalLine.get). */
+    public List<String> externalLines() throws BoxException {
+        JsonNode res = client.call("telephony.externalLine.get", Params.of());
+        List<String> numbers = new ArrayList<>();
+        for (JsonNode line : res) {
+            numbers.add(line.path("NUMBER").asText());
+        }
+        return numbers;
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() || v.asText().isEmpty() ? null : v.asText();
+    }
+
+    static Integer integer(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull() || v.asText().isEmpty()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(v.asText());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package io.b24bridge.bitrix;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+
+import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Pins the exact HTTP the box client sends for every method the product uses (contract §1–§4): path,
+ * encoding, parameter names, auth — over real mutual TLS against MockWebServer.
+ */
+class BoxClientContractTest {
+
+    @TempDir
+    Path dir;
+    MockBox box;
+    TelephonyApi telephony;
+    CrmApi crm;
+
+    @BeforeEach
+    void start() {
+        box = MockBox.application(dir);
+        telephony = new TelephonyApi(box.client);
+        crm = new CrmApi(box.client);
+    }
+
+    @AfterEach
+    void stop() {
+        box.close();
+    }
+
+    @Test
+    void registerIsAFormPostWithTheAccessTokenAndTheClientCertificate() throws Exception {
+        box.answer("""
+                {"result": {"CALL_ID": "externalCall.abc.1795491816", "CRM_CREATED_LEAD": 17,
+                 "CRM_ENTITY_TYPE": "LEAD", "CRM_ENTITY_ID": 17, "CRM_CREATED_ENTITIES": []},
+                 "time": {"start": 1}}""");
+        TelephonyApi.Registered r = telephony.register(new TelephonyApi.Register(5, null, "+79161112233",
+                TelephonyApi.CallType.INCOMING, OffsetDateTime.parse("2026-11-24T10:20:30+03:00"), true, "WEB",
+                "74951234567", "pbx1:1795491816.0", true, null, null));
+
+        RecordedRequest req = box.request();
+        assertEquals("POST", req.getMethod());
+        assertEquals("/rest/telephony.externalcall.register.json", req.getTarget());
+        assertEquals("application/x-www-form-urlencoded; charset=utf-8", req.getHeaders().get("Content-Type"));
+        assertEquals("USER_ID=5&PHONE_NUMBER=%2B79161112233&TYPE=2&CALL_START_DATE=2026-11-24T10%3A20%3A30%2B03%3A00"
+                + "&CRM_CREATE=1&CRM_SOURCE=WEB&SHOW=1&LINE_NUMBER=74951234567&EXTERNAL_CALL_ID=pbx1%3A1795491816.0"
+                + "&auth=ACCESS1", MockBox.body(req));
+        assertEquals("HTTP/1.1", req.getVersion());
+        assertTrue(req.getHandshake().peerPrincipal().getName().contains("b24bridge appliance client"),
+                "the appliance presented its client certificate");
+        assertEquals("externalCall.abc.1795491816", r.callId());
+        assertEquals(17, r.createdLeadId());
+        assertEquals("LEAD", r.crmEntityType());
+    }
+
+    @Test
+    void registerByExtensionSendsUserPhoneInnerInstead() throws Exception {
+        box.answer("{\"result\": {\"CALL_ID\": \"c1\"}}");
+        telephony.register(new TelephonyApi.Register(null, "101", "+79161112233", TelephonyApi.CallType.OUTGOING,
+                null, false, null, "74951234567", "pbx1:2.0", false, null, null));
+        assertEquals("USER_PHONE_INNER=101&PHONE_NUMBER=%2B79161112233&TYPE=1&CRM_CREATE=0&SHOW=0"
+                + "&LINE_NUMBER=74951234567&EXTERNAL_CALL_ID=pbx1%3A2.0&auth=ACCESS1", MockBox.body(box.request()));
+    }
+
+    @Test
+    void finishCarriesDurationStatusVoteAndChatFlag() throws Exception {
+        box.answer("{\"result\": {\"CALL_ID\": \"c1\", \"CRM_ACTIVITY_ID\": \"88\", \"CRM_ENTITY_TYPE\": \"CONTACT\", "
+                + "\"CRM_ENTITY_ID\": \"3\"}}");
+        TelephonyApi.Finished f = telephony.finish(new TelephonyApi.Finish("c1", 5, null, 42, "200", null, 4, false));
+        RecordedRequest req = box.request();
+        assertEquals("/rest/telephony.externalcall.finish.json", req.getTarget());
+        assertEquals("CALL_ID=c1&USER_ID=5&DURATION=42&STATUS_CODE=200&VOTE=4&ADD_TO_CHAT=0&auth=ACCESS1",
+                MockBox.body(req));
+        assertEquals(88, f.activityId());
+        assertEquals(3, f.crmEntityId());
+    }
+
+    @Test
+    void showAndHideSendUserIdsAsAPhpList() throws Exception {
+        box.answer("{\"result\": true}");
+        box.answer("{\"result\": true}");
+        telephony.show("c1", List.of(5, 7));
+        telephony.hide("c1", List.of(7));
+        assertEquals("CALL_ID=c1&USER_ID%5B%5D=5&USER_ID%5B%5D=7&auth=ACCESS1", MockBox.body(box.request()));
+        RecordedRequest hide = box.request();
+        assertEquals("/rest/telephony.externalcall.hide.json", hide.getTarget());
+        assertEquals("CALL_ID=c1&USER_ID%5B%5D=7&auth=ACCESS1", MockBox.body(hide));
+    }
+
+    @Test
+    void attachRecordSendsTheFileAsBase64() throws Exception {
+        box.answer("{\"result\": {\"FILE_ID\": 901}}");
+        Integer id = telephony.attachRecord("c1", "call.wav", new byte[] {'R', 'I', 'F', 'F'});
+        RecordedRequest req = box.request();
+        assertEquals("/rest/telephony.externalCall.attachRecord.json", req.getTarget());
+        assertEquals("CALL_ID=c1&FILENAME=call.wav&FILE_CONTENT=UklGRg%3D%3D&auth=ACCESS1", MockBox.body(req));
+        assertEquals(901, id);
+    }
+
+    @Test
+    void searchCrmEntitiesGivesTheResponsibleWithExtensionAndMobile() throws Exception {
+        box.answer("""
+                {"result": [{"CRM_ENTITY_TYPE": "CONTACT", "CRM_ENTITY_ID": 3, "ASSIGNED_BY_ID": 7, "NAME": "Ivan Petrov",
+                  "ASSIGNED_BY": {"ID": "7", "TIMEMAN_STATUS": "OPENED", "USER_PHONE_INNER": "102",
+                                  "WORK_PHONE": "", "PERSONAL_PHONE": "", "PERSONAL_MOBILE": "+79035550102"}}]}""");
+        List<TelephonyApi.CrmMatch> matches = telephony.searchCrmEntities("+79161112233");
+        assertEquals("PHONE_NUMBER=%2B79161112233&auth=ACCESS1", MockBox.body(box.request()));
+        assertEquals(List.of(new TelephonyApi.CrmMatch("CONTACT", 3, "Ivan Petrov", 7, "102", "+79035550102", "OPENED")),
+                matches);
+    }
+
+    @Test
+    void userGetReadsEveryPage() throws Exception {
+        box.answer("{\"result\": [{\"ID\": \"1\", \"NAME\": \"Anna\", \"LAST_NAME\": \"K\", \"UF_PHONE_INNER\": \"101\"}],"
+                + " \"total\": 2, \"next\": 50}");
+        box.answer("{\"result\": [{\"ID\": \"2\", \"NAME\": \"Boris\", \"UF_PHONE_INNER\": \"102\", "
+                + "\"PERSONAL_MOBILE\": \"+79035550102\"}], \"total\": 2}");
+        List<CrmApi.User> users = crm.usersWithExtensions();
+        assertEquals("FILTER%5BACTIVE%5D=true&start=0&auth=ACCESS1", MockBox.body(box.request()));
+        assertEquals("FILTER%5BACTIVE%5D=true&start=50&auth=ACCESS1", MockBox.body(box.request()));
+        assertEquals(List.of(new CrmApi.User(1, "Anna K", "101", null, null, true),
+                new CrmApi.User(2, "Boris", "102", "+79035550102", null, true)), users);
+    }
+
+    @Test
+    void taskTimelineAndLeadSourcesUseNestedFields() throws Exception {
+        box.answer("{\"result\": {\"task\": {\"id\": \"55\"}}}");
+        box.answer("{\"result\": 12}");
+        box.answer("{\"result\": [{\"STATUS_ID\": \"WEB\", \"NAME\": \"Website\"}]}");
+        assertEquals(55, crm.addTask("Call back +79161112233", "missed", 7,
+                OffsetDateTime.parse("2026-11-24T11:00:00+03:00"), List.of("C_3")));
+        assertEquals(12, crm.addTimelineComment("CONTACT", 3, "Rating 4"));
+        assertEquals(Map.of("WEB", "Website"), crm.leadSources());
+        assertEquals("fields%5BTITLE%5D=Call+back+%2B79161112233&fields%5BDESCRIPTION%5D=missed"
+                + "&fields%5BRESPONSIBLE_ID%5D=7&fields%5BDEADLINE%5D=2026-11-24T11%3A00%3A00%2B03%3A00"
+                + "&fields%5BUF_CRM_TASK%5D%5B%5D=C_3&auth=ACCESS1", MockBox.body(box.request()));
+        assertEquals("fields%5BENTITY_TYPE%5D=contact&fields%5BENTITY_ID%5D=3&fields%5BCOMMENT%5D=Rating+4"
+                + "&auth=ACCESS1", MockBox.body(box.request()));
+        assertEquals("filter%5BENTITY_ID%5D=SOURCE&auth=ACCESS1", MockBox.body(box.request()));
+    }
+
+    @Test
+    void aBatchEncodesEachCommandAsAQueryAndSortsAnswersFromErrors() throws Exception {
+        box.answer("""
+                {"result": {"result": {"show": true}, "result_error": {"hide": {"error": "ERROR_CORE",
+                  "error_description": "Call is not found"}}, "result_total": [], "result_next": [], "result_time": {}}}""");
+        Batch.Result r = box.client.batch(new Batch()
+                .add("show", "telephony.externalcall.show", Params.of().put("CALL_ID", "c1").put("USER_ID", List.of(5)))
+                .add("hide", "telephony.externalcall.hide", Params.of().put("CALL_ID", "c2").put("USER_ID", List.of(7))),
+                false);
+        RecordedRequest req = box.request();
+        assertEquals("/rest/batch.json", req.getTarget());
+        assertEquals("halt=0&cmd%5Bshow%5D=telephony.externalcall.show%3FCALL_ID%3Dc1%26USER_ID%255B%255D%3D5"
+                + "&cmd%5Bhide%5D=telephony.externalcall.hide%3FCALL_ID%3Dc2%26USER_ID%255B%255D%3D7&auth=ACCESS1",
+                MockBox.body(req));
+        assertTrue(r.results().get("show").asBoolean());
+        assertEquals(new Batch.Result.Error("ERROR_CORE", "Call is not found"), r.errors().get("hide"));
+    }
+
+    @Test
+    void anExpiredTokenIsRenewedAtTheTokenEndpointAndTheRequestRetriedOnce() throws Exception {
+        box.answer(401, "{\"error\": \"expired_token\", \"error_description\": \"The access token provided has expired.\"}");
+        box.answer("{\"access_token\": \"ACCESS2\", \"refresh_token\": \"REFRESH2\", \"expires_in\": 3600, "
+                + "\"member_id\": \"member1\", \"domain\": \"crm.corp.local\"}");
+        box.answer("{\"result\": true}");
+        telephony.show("c1", List.of(5));
+
+        assertEquals("CALL_ID=c1&USER_ID%5B%5D=5&auth=ACCESS1", MockBox.body(box.request()));
+        RecordedRequest renew = box.request();
+        assertEquals("GET", renew.getMethod());
+        assertEquals("/oauth/token/?grant_type=refresh_token&client_id=local.test.1&client_secret=client-secret-42"
+                + "&refresh_token=REFRESH1", renew.getTarget());
+        assertEquals("CALL_ID=c1&USER_ID%5B%5D=5&auth=ACCESS2", MockBox.body(box.request()));
+        assertEquals("VALID", box.client.status().auth().state());
+    }
+
+    @Test
+    void aTokenThatCannotBeRenewedSaysSoAndWhatToDo() {
+        box.answer(401, "{\"error\": \"expired_token\"}");
+        box.answer(503, "<html>OAuth server unavailable</html>");
+        BoxException e = assertThrows(BoxException.class, () -> telephony.show("c1", List.of(5)));
+        assertTrue(e instanceof BoxException.Auth, e.toString());
+        BoxClient.Status status = box.client.status();
+        assertEquals("REFRESH_FAILED", status.auth().state());
+        assertTrue(status.auth().detail().contains("token-endpoint"), status.auth().detail());
+        assertFalse(e.getMessage().contains("REFRESH1") || e.getMessage().contains("client-secret-42"), e.getMessage());
+    }
+
+    @Test
+    void errorsAreSortedIntoRetryableAuthAndFatal() {
+        box.answer(503, "{\"error\": \"QUERY_LIMIT_EXCEEDED\", \"error_description\": \"Too many requests\"}");
+        box.answer(400, "{\"error\": \"ERROR_CORE\", \"error_description\": \"Call is not found (call should be registered prior to finishing)\"}");
+        box.answer(401, "{\"error\": \"WRONG_AUTH_TYPE\", \"error_description\": \"Current authorization type is denied for this method\"}");
+        box.answer(502, "<html>Bad Gateway</html>");
+        box.answer(400, "{\"error\": \"\", \"error_description\": \"Wrong file extension. Only wav and mp3 are allowed\"}");
+        double rateBefore = box.client.status().allowedRatePerSecond();
+
+        BoxException limit = assertThrows(BoxException.class, () -> telephony.show("c1", List.of(5)));
+        assertTrue(limit instanceof BoxException.Retryable && limit.code().equals("QUERY_LIMIT_EXCEEDED"), limit.toString());
+        assertEquals(rateBefore / 2, box.client.status().allowedRatePerSecond(), 0.01, "the client slows down");
+
+        BoxException bad = assertThrows(BoxException.class,
+                () -> telephony.finish(new TelephonyApi.Finish("nope", 5, null, 0, "304", null, null, true)));
+        assertTrue(bad instanceof BoxException.Fatal, bad.toString());
+        assertTrue(bad.getMessage().contains("telephony.externalcall.finish") && bad.getMessage().contains("Call is not found"),
+                bad.getMessage());
+
+        assertTrue(assertThrows(BoxException.class, () -> telephony.show("c1", List.of(5))) instanceof BoxException.Auth);
+        assertTrue(assertThrows(BoxException.class, () -> telephony.show("c1", List.of(5))) instanceof BoxException.Retryable);
+        BoxException emptyCode = assertThrows(BoxException.class, () -> telephony.attachRecord("c1", "a.ogg", new byte[1]));
+        assertTrue(emptyCode instanceof BoxException.Fatal && emptyCode.getMessage().contains("Only wav and mp3"),
+                emptyCode.getMessage());
+    }
+
+    @Test
+    void anAnswerThatNeverComesIsARetryableTimeout(@TempDir Path other) {
+        try (MockBox slow = MockBox.withTimeout(other, Duration.ofMillis(300))) {
+            slow.server.enqueue(new MockResponse.Builder().body("{\"result\": true}")
+                    .headersDelay(2, java.util.concurrent.TimeUnit.SECONDS).build());
+            BoxException e = assertThrows(BoxException.class, () -> slow.client.call("profile", Params.of()));
+            assertTrue(e instanceof BoxException.Retryable && e.code().equals("TIMEOUT"), e.toString());
+        }
+    }
+
+    @Test
+    void aDroppedConnectionIsRetryable() {
+        box.server.enqueue(new MockResponse.Builder().onRequestStart(new SocketEffect.CloseSocket()).build());
+        BoxException e = assertThrows(BoxException.class, () -> box.client.call("profile", Params.of()));
+        assertTrue(e instanceof BoxException.Retryable, e.toString());
+    }
+
+    @Test
+    void aBoxThatIsNotThereIsRetryableAndShowsInStatus() {
+        box.server.close();
+        BoxException e = assertThrows(BoxException.class, () -> box.client.call("app.info", Params.of()));
+        assertTrue(e instanceof BoxException.Retryable && e.code().equals("UNREACHABLE"), e.toString());
+        assertEquals("app.info", box.client.status().lastFailure().method());
+    }
+
+    @Test
+    void webhookAuthPutsTheSecretInThePathAndNoTokenInTheBody(@TempDir Path other) throws Exception {
+        try (MockBox hook = MockBox.webhook(other)) {
+            hook.answer("{\"result\": {\"CALL_ID\": \"c9\"}}");
+            new TelephonyApi(hook.client).register(new TelephonyApi.Register(1, null, "+79161112233",
+                    TelephonyApi.CallType.INCOMING, null, false, null, null, "pbx1:9.0", true, null, null));
+            RecordedRequest req = hook.request();
+            assertEquals("/rest/1/s3cr3t/telephony.externalcall.register.json", req.getTarget());
+            assertFalse(MockBox.body(req).contains("auth="), MockBox.body(req));
+        }
+    }
+
+    @Test
+    void aBoxCertificateForAnotherHostIsRefused(@TempDir Path other) {
+        try (MockBox impostor = MockBox.withCertificateFor(other, "crm.other.local")) {
+            impostor.answer("{\"result\": true}");
+            BoxException e = assertThrows(BoxException.class, () -> impostor.client.call("profile", Params.of()));
+            assertTrue(e instanceof BoxException.Retryable, e.toString());
+            assertTrue(e.getMessage().contains("TLS"), e.getMessage());
+            assertEquals(0, impostor.server.getRequestCount(), "nothing reached a box whose name does not match");
+        }
+    }
+
+    @Test
+    void noTokenOrSecretAppearsInStatusOrErrors() {
+        box.answer(400, "{\"error\": \"ERROR_ARGUMENT\", \"error_description\": \"Argument 'CALL_ID' is null\"}");
+        BoxException e = assertThrows(BoxException.class, () -> telephony.hide(null, List.of(5)));
+        String everything = e.getMessage() + box.client.status();
+        assertFalse(everything.contains("ACCESS1") || everything.contains("REFRESH1") || everything.contains("APPTOKEN"),
+                everything);
+        assertNull(box.client.status().lastSuccess());
+        assertNotNull(box.client.status().lastFailure());
+    }
+}

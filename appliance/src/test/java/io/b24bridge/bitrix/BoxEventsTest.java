@@ -1,0 +1,138 @@
+package io.b24bridge.bitrix;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.b24bridge.TestAppliance;
+import io.b24bridge.TestTls;
+import io.b24bridge.bitrix.events.BoxEvent;
+import io.b24bridge.bitrix.events.BoxEventsService;
+import io.b24bridge.json.Json;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Events the box POSTs to the box listener (contract §3): the install event brings the tokens, later events
+ * are accepted only with the application token they set. Over the real mutual-TLS listener.
+ */
+class BoxEventsTest {
+
+    @TempDir
+    Path dir;
+    TestAppliance app;
+    HttpClient box;
+
+    @BeforeEach
+    void start() {
+        // the box itself is not needed here: its URL points nowhere
+        app = TestAppliance.start(dir, TestAppliance.bitrix24Section("https://127.0.0.1:9"));
+        box = HttpClient.newBuilder()
+                .sslContext(TestTls.context(app.pki().trustStore(), app.pki().boxClient(), app.pki().password()))
+                .build();
+    }
+
+    @AfterEach
+    void stop() {
+        box.close();
+        app.close();
+    }
+
+    private HttpResponse<String> post(String form) throws Exception {
+        return box.send(HttpRequest.newBuilder(app.boxUri("/bitrix24/events"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static final String INSTALL = "event=ONAPPINSTALL&data%5BVERSION%5D=1&data%5BLANGUAGE_ID%5D=ru"
+            + "&ts=1795491816&auth%5Baccess_token%5D=AT1&auth%5Bexpires_in%5D=3600&auth%5Bscope%5D=telephony%2Ccrm"
+            + "&auth%5Bdomain%5D=crm.corp.local&auth%5Bserver_endpoint%5D=https%3A%2F%2Foauth.bitrix.info%2Frest%2F"
+            + "&auth%5Bstatus%5D=L&auth%5Bclient_endpoint%5D=https%3A%2F%2Fcrm.corp.local%2Frest%2F"
+            + "&auth%5Bmember_id%5D=m1&auth%5Buser_id%5D=1&auth%5Brefresh_token%5D=RT1"
+            + "&auth%5Bapplication_token%5D=APP-TOKEN-1";
+
+    private static String callStart(String applicationToken, String accessToken) {
+        return "event=ONEXTERNALCALLSTART&event_handler_id=7&data%5BPHONE_NUMBER%5D=%2B79161112233"
+                + "&data%5BPHONE_NUMBER_INTERNATIONAL%5D=%2B79161112233&data%5BEXTENSION%5D=101&data%5BUSER_ID%5D=5"
+                + "&data%5BCALL_LIST_ID%5D=0&data%5BLINE_NUMBER%5D=74951234567&data%5BIS_MOBILE%5D=0"
+                + "&data%5BCALL_ID%5D=externalCall.x.1&data%5BCRM_ENTITY_TYPE%5D=CONTACT&data%5BCRM_ENTITY_ID%5D=3"
+                + "&ts=1795491900&auth%5Baccess_token%5D=" + accessToken + "&auth%5Bexpires_in%5D=7200"
+                + "&auth%5Bdomain%5D=crm.corp.local&auth%5Bmember_id%5D=m1&auth%5Brefresh_token%5D=RT2"
+                + "&auth%5Bapplication_token%5D=" + applicationToken;
+    }
+
+    @Test
+    void theInstallEventBringsTheTokensAndHealthShowsThem() throws Exception {
+        JsonNode before = Json.newMapper().readTree(app.get("/health").body());
+        assertEquals("NOT_INSTALLED", before.at("/parts/bitrix24/facts/authState").asText());
+
+        assertEquals(200, post(INSTALL).statusCode());
+        JsonNode after = Json.newMapper().readTree(app.get("/health").body());
+        assertEquals("application", after.at("/parts/bitrix24/facts/authMode").asText());
+        assertTrue(!after.at("/parts/bitrix24/facts/authState").asText().equals("NOT_INSTALLED"), after.toString());
+        assertTrue(app.appliance().box().orElseThrow().tokens().isPresent());
+    }
+
+    @Test
+    void anEventWithTheRightApplicationTokenReachesListenersAndRenewsTokens() throws Exception {
+        post(INSTALL);
+        List<BoxEvent> seen = new CopyOnWriteArrayList<>();
+        events().addListener(seen::add);
+
+        HttpResponse<String> res = post(callStart("APP-TOKEN-1", "AT2"));
+        assertEquals(200, res.statusCode(), res.body());
+        assertEquals(1, seen.size());
+        assertEquals(BoxEvent.EXTERNAL_CALL_START, seen.getFirst().name());
+        assertEquals("101", seen.getFirst().data().get("EXTENSION"));
+        assertEquals("externalCall.x.1", seen.getFirst().data().get("CALL_ID"));
+        assertEquals("AT2", app.appliance().box().orElseThrow().tokens().orElseThrow().accessToken().revealString(),
+                "the event's fresher token was taken up");
+    }
+
+    @Test
+    void anEventWithAWrongOrMissingApplicationTokenIsRefused() throws Exception {
+        post(INSTALL);
+        List<BoxEvent> seen = new CopyOnWriteArrayList<>();
+        events().addListener(seen::add);
+        assertEquals(401, post(callStart("FORGED", "AT9")).statusCode());
+        assertEquals(401, post(callStart("", "AT9")).statusCode());
+        assertTrue(seen.isEmpty());
+        assertEquals("AT1", app.appliance().box().orElseThrow().tokens().orElseThrow().accessToken().revealString(),
+                "a refused event's tokens are not taken");
+    }
+
+    @Test
+    void beforeTheInstallNoEventIsAccepted() throws Exception {
+        assertEquals(401, post(callStart("APP-TOKEN-1", "AT2")).statusCode());
+    }
+
+    @Test
+    void tokensSurviveARestartEncrypted() throws Exception {
+        post(INSTALL);
+        app.close();
+        app = TestAppliance.start(dir, TestAppliance.bitrix24Section("https://127.0.0.1:9"));
+        assertEquals("AT1", app.appliance().box().orElseThrow().tokens().orElseThrow().accessToken().revealString());
+        // what the database holds is ciphertext
+        try (var c = app.appliance().db().connection();
+             var rs = c.createStatement().executeQuery("SELECT ACCESS_TOKEN, REFRESH_TOKEN FROM BITRIX_AUTH")) {
+            assertTrue(rs.next());
+            assertTrue(!rs.getString(1).contains("AT1") && !rs.getString(2).contains("RT1"));
+        }
+    }
+
+    private BoxEventsService events() {
+        return app.appliance().boxEvents().orElseThrow();
+    }
+}
