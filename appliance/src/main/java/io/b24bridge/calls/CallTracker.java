@@ -1,0 +1,484 @@
+package io.b24bridge.calls;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The call model: follows every channel of every call (keyed by PBX and Linkedid) from {@link CallFact}s and
+ * says, as {@link CallEvent}s, what happened in CRM terms — a call started (direction, client, DID), an
+ * extension rang or stopped ringing, someone answered or took the call over, the call ended (status, talk
+ * time, operator, recording). Pure and single-threaded: the PBX intake thread feeds it in arrival order.
+ */
+public final class CallTracker {
+
+    /** An inbound call that has not rung anyone yet is announced after this long (IVR, queue wait). */
+    static final Duration ANNOUNCE_AFTER = Duration.ofMillis(300);
+
+    private final Function<String, Endpoints> endpoints;
+    private final Map<CallKey, Call> calls = new HashMap<>();
+    /** pbx + ':' + uniqueid → the call the channel belongs to now (transfers and pickups move channels). */
+    private final Map<String, Call> byChannel = new HashMap<>();
+
+    /** @param endpoints per PBX id, how to tell phones from trunks */
+    public CallTracker(Function<String, Endpoints> endpoints) {
+        this.endpoints = endpoints;
+    }
+
+    /** The calls in progress now. */
+    public int callsInProgress() {
+        return calls.size();
+    }
+
+    /** Applies one fact; returns what it changed, in order. */
+    public List<CallEvent> apply(CallFact fact) {
+        List<CallEvent> out = new ArrayList<>();
+        switch (fact) {
+            case CallFact.NewChannel f -> newChannel(f, out);
+            case CallFact.Variable f -> variable(f);
+            case CallFact.DialBegin f -> dialBegin(f, out);
+            case CallFact.DialEnd f -> dialEnd(f, out);
+            case CallFact.StateChange f -> stateChange(f, out);
+            case CallFact.Hangup f -> hangup(f.pbx(), f.uniqueid(), f.at(), f.cause(), out);
+            case CallFact.BlindTransfer f -> { } // the transferee's dial to the new extension tells the rest
+            case CallFact.AttendedTransfer f -> attendedTransfer(f, out);
+            case CallFact.Pickup f -> pickup(f, out);
+            case CallFact.Rating f -> rating(f, out);
+            case CallFact.ChannelsNow f -> reconcile(f, out);
+            case CallFact.Tick f -> tick(f, out);
+            case CallFact.BridgeEnter f -> { }
+            case CallFact.BridgeLeave f -> { }
+        }
+        return out;
+    }
+
+    private void newChannel(CallFact.NewChannel f, List<CallEvent> out) {
+        if (byChannel.containsKey(id(f.pbx(), f.uniqueid()))) {
+            return;
+        }
+        CallKey key = new CallKey(f.pbx(), f.linkedid());
+        Call call = calls.computeIfAbsent(key, k -> new Call(k, f.at()));
+        addLeg(call, f.pbx(), f.uniqueid(), f.channel(), f.callerNumber(), f.exten(), f.at());
+    }
+
+    private Leg addLeg(Call call, String pbx, String uniqueid, String channel, String callerNumber, String exten,
+                       Instant at) {
+        Endpoints ep = endpoints.apply(pbx);
+        Leg leg = new Leg(uniqueid, channel, ep.kind(channel), ep.extension(channel), ep.trunk(channel),
+                blankToNull(callerNumber), exten, at);
+        call.legs.put(uniqueid, leg);
+        byChannel.put(id(pbx, uniqueid), call);
+        return leg;
+    }
+
+    private void variable(CallFact.Variable f) {
+        Call call = callOf(f.pbx(), f.uniqueid(), f.linkedid());
+        if (call == null || f.value() == null || f.value().isBlank()) {
+            return;
+        }
+        switch (f.name()) {
+            case "MIXMONITOR_FILENAME", "B24_RECORDING" -> call.recordingFile = f.value();
+            case "B24_DID" -> call.did = f.value();
+            case "B24_NUMBER" -> call.clientNumber = f.value();
+            default -> { }
+        }
+    }
+
+    private void dialBegin(CallFact.DialBegin f, List<CallEvent> out) {
+        Call call = f.callerUniqueid() != null ? callOf(f.pbx(), f.callerUniqueid(), f.linkedid()) : null;
+        if (call == null) {
+            call = callOf(f.pbx(), f.destUniqueid(), f.destLinkedid());
+        }
+        if (call == null) {
+            return;
+        }
+        Leg dest = call.legs.get(f.destUniqueid());
+        if (dest == null) {
+            Call other = byChannel.get(id(f.pbx(), f.destUniqueid()));
+            dest = other != null
+                    ? moveLeg(other, call, f.pbx(), f.destUniqueid(), f.at(), out)
+                    : addLeg(call, f.pbx(), f.destUniqueid(), f.destChannel(), null, null, f.at());
+        }
+        dest.dialled = true;
+        if (!call.announced) {
+            decide(call, dest, f, out);
+        }
+        if (!call.announced) {
+            return;
+        }
+        if (dest.isPhone() && call.direction != CallEvent.Direction.OUTBOUND) {
+            startRinging(call, dest, f.at(), out);
+        } else if (dest.isTrunk() && call.direction == CallEvent.Direction.OUTBOUND && call.trunk == null) {
+            call.trunk = dest.trunk;
+        }
+    }
+
+    /** Decides the direction at the first dial: who called whom. */
+    private void decide(Call call, Leg dest, CallFact.DialBegin f, List<CallEvent> out) {
+        Leg origin = call.originator();
+        if (origin != null && origin.isPhone()) {
+            if (dest.isTrunk()) {
+                call.direction = CallEvent.Direction.OUTBOUND;
+                call.extension = origin.extension;
+                call.trunk = dest.trunk;
+                if (call.clientNumber == null) {
+                    call.clientNumber = dialledNumber(f.dialString(), origin.exten);
+                }
+            } else if (dest.isPhone()) {
+                call.direction = CallEvent.Direction.INTERNAL;
+                call.extension = origin.extension;
+                call.clientNumber = dest.extension;
+            } else {
+                return; // dialling plumbing (a Local channel to an outbound route): wait for the real leg
+            }
+        } else {
+            if (!dest.isPhone() && !dest.isTrunk()) {
+                return; // an originate's first leg or plumbing: the real destination comes next
+            }
+            if (call.did == null && f.callerExten() != null && f.callerExten().matches("\\+?[0-9]{3,}")) {
+                call.did = f.callerExten();
+            }
+            // the trunk's own caller ID first: a PBX dialplan may decorate the caller ID before it dials
+            if (call.clientNumber == null && (origin == null || origin.callerNumber == null)) {
+                call.clientNumber = blankToNull(f.callerNumber());
+            }
+            announceInbound(call);
+        }
+        announce(call, f.at(), out);
+    }
+
+    private static void announceInbound(Call call) {
+        Leg origin = call.originator();
+        call.direction = CallEvent.Direction.INBOUND;
+        if (origin != null) {
+            if (call.clientNumber == null) {
+                call.clientNumber = origin.callerNumber;
+            }
+            if (call.did == null && origin.exten != null && origin.exten.matches("\\+?[0-9]{3,}")) {
+                call.did = origin.exten;
+            }
+            call.trunk = origin.trunk;
+        }
+    }
+
+    private static void announce(Call call, Instant at, List<CallEvent> out) {
+        call.announced = true;
+        out.add(new CallEvent.Started(call.key, call.startedAt, call.direction, call.clientNumber, call.did,
+                call.extension, call.trunk));
+    }
+
+    private void startRinging(Call call, Leg leg, Instant at, List<CallEvent> out) {
+        if (leg.ringing || leg.answeredAt != null || leg.extension.equals(call.operator)) {
+            return;
+        }
+        leg.ringing = true;
+        List<String> legs = call.ringing.computeIfAbsent(leg.extension, e -> new ArrayList<>());
+        legs.add(leg.uniqueid);
+        if (legs.size() == 1) {
+            call.lastRinging = leg.extension;
+            out.add(new CallEvent.RingStarted(call.key, at, leg.extension));
+        }
+    }
+
+    private void stopRinging(Call call, Leg leg, Instant at, String reason, List<CallEvent> out) {
+        if (!leg.ringing) {
+            return;
+        }
+        leg.ringing = false;
+        List<String> legs = call.ringing.get(leg.extension);
+        if (legs == null) {
+            return;
+        }
+        legs.remove(leg.uniqueid);
+        if (legs.isEmpty()) {
+            call.ringing.remove(leg.extension);
+            if (!leg.extension.equals(call.operator)) {
+                out.add(new CallEvent.RingStopped(call.key, at, leg.extension, reason));
+            }
+        }
+    }
+
+    private void dialEnd(CallFact.DialEnd f, List<CallEvent> out) {
+        Call call = callOf(f.pbx(), f.destUniqueid(), null);
+        if (call == null || !call.announced) {
+            return;
+        }
+        Leg dest = call.legs.get(f.destUniqueid());
+        String status = f.status() == null ? "" : f.status();
+        if (dest.isPhone() && call.direction != CallEvent.Direction.OUTBOUND) {
+            if (status.equals("ANSWER")) {
+                answered(call, dest, f.at(), "answer", out);
+            } else {
+                if (status.equals("BUSY")) {
+                    call.busySeen = true;
+                }
+                stopRinging(call, dest, f.at(), status, out);
+            }
+        } else if (dest.isTrunk() && call.direction == CallEvent.Direction.OUTBOUND) {
+            if (status.equals("ANSWER")) {
+                if (dest.answeredAt == null) {
+                    dest.answeredAt = f.at();
+                }
+                if (call.firstAnswerAt == null) {
+                    call.firstAnswerAt = f.at();
+                    call.operator = call.extension;
+                    out.add(new CallEvent.Answered(call.key, f.at(), call.extension, "client answered"));
+                }
+            } else {
+                call.clientDialStatus = status;
+            }
+        }
+    }
+
+    /** A phone leg answered or took the call over: it is the operator now; everyone else stops ringing. */
+    private void answered(Call call, Leg leg, Instant at, String how, List<CallEvent> out) {
+        if (leg.answeredAt == null) {
+            leg.answeredAt = at;
+        }
+        leg.dialled = true;
+        boolean wasRinging = leg.ringing;
+        if (wasRinging) {
+            leg.ringing = false;
+            List<String> same = call.ringing.get(leg.extension);
+            if (same != null) {
+                same.remove(leg.uniqueid);
+                if (same.isEmpty()) {
+                    call.ringing.remove(leg.extension);
+                }
+            }
+        }
+        if (call.firstAnswerAt == null) {
+            call.firstAnswerAt = at;
+        }
+        if (!leg.extension.equals(call.operator)) {
+            call.operator = leg.extension;
+            out.add(new CallEvent.Answered(call.key, at, leg.extension, how));
+        }
+    }
+
+    private void stateChange(CallFact.StateChange f, List<CallEvent> out) {
+        Call call = callOf(f.pbx(), f.uniqueid(), f.linkedid());
+        if (call == null) {
+            return;
+        }
+        Leg leg = call.legs.get(f.uniqueid());
+        if (f.state() == CallFact.STATE_BUSY && leg.isPhone()) {
+            call.busySeen = true;
+        }
+        if (f.state() != CallFact.STATE_UP) {
+            return;
+        }
+        // an inbound leg answered by the dialplan (IVR, voicemail) is announced by the next tick or its hangup:
+        // a dial following at once tells more (an originate answers its first leg before dialling)
+        if (call.announced && leg.isPhone() && leg.ringing && call.direction != CallEvent.Direction.OUTBOUND) {
+            answered(call, leg, f.at(), "answer", out);
+        }
+    }
+
+    private void hangup(String pbx, String uniqueid, Instant at, int cause, List<CallEvent> out) {
+        Call call = byChannel.get(id(pbx, uniqueid));
+        if (call == null) {
+            return;
+        }
+        Leg leg = call.legs.get(uniqueid);
+        if (leg.hungUpAt != null) {
+            return;
+        }
+        leg.hungUpAt = at;
+        leg.hangupCause = cause;
+        if (leg.isPhone() && leg.ringing) {
+            stopRinging(call, leg, at, "HANGUP", out);
+        }
+        if (leg == call.originator()) {
+            call.originatorCause = cause;
+        }
+        if (call.allGone()) {
+            end(call, at, out);
+        }
+    }
+
+    private void end(Call call, Instant at, List<CallEvent> out) {
+        calls.remove(call.key);
+        call.legs.keySet().forEach(uid -> byChannel.remove(id(call.key.pbx(), uid), call));
+        if (!call.announced) {
+            Leg origin = call.originator();
+            if (origin == null || origin.isPhone()) {
+                return; // a phone that dialled nobody (feature code, voicemail check): not a call for the CRM
+            }
+            announceInbound(call);
+            announce(call, at, out);
+        }
+        out.add(call.outcome(at));
+    }
+
+    private void attendedTransfer(CallFact.AttendedTransfer f, List<CallEvent> out) {
+        if (!f.success()) {
+            return;
+        }
+        Call clientCall = byChannel.get(id(f.pbx(), f.transfereeUniqueid()));
+        Call targetCall = byChannel.get(id(f.pbx(), f.transferTargetUniqueid()));
+        if (clientCall == null || targetCall == null || clientCall == targetCall) {
+            return;
+        }
+        Leg target = moveLeg(targetCall, clientCall, f.pbx(), f.transferTargetUniqueid(), f.at(), out);
+        if (target != null && target.isPhone() && clientCall.announced) {
+            target.answeredAt = f.at();
+            answered(clientCall, target, f.at(), "attended transfer", out);
+        }
+    }
+
+    private void pickup(CallFact.Pickup f, List<CallEvent> out) {
+        Call ringingCall = byChannel.get(id(f.pbx(), f.targetUniqueid()));
+        Call pickerCall = byChannel.get(id(f.pbx(), f.pickerUniqueid()));
+        if (ringingCall == null || pickerCall == null) {
+            return;
+        }
+        Leg target = ringingCall.legs.get(f.targetUniqueid());
+        if (target.isPhone()) {
+            stopRinging(ringingCall, target, f.at(), "PICKED_UP", out);
+        }
+        Leg picker = ringingCall == pickerCall ? pickerCall.legs.get(f.pickerUniqueid())
+                : moveLeg(pickerCall, ringingCall, f.pbx(), f.pickerUniqueid(), f.at(), out);
+        if (picker != null && picker.isPhone() && ringingCall.announced) {
+            answered(ringingCall, picker, f.at(), "pickup", out);
+        }
+    }
+
+    /** Moves a channel from one call to another; the call it left ends when nothing of it remains. */
+    private Leg moveLeg(Call from, Call to, String pbx, String uniqueid, Instant at, List<CallEvent> out) {
+        Leg leg = from.legs.remove(uniqueid);
+        if (leg == null) {
+            return null;
+        }
+        leg.ringing = false;
+        to.legs.put(uniqueid, leg);
+        byChannel.put(id(pbx, uniqueid), to);
+        if (from.legs.isEmpty()) {
+            calls.remove(from.key);
+        } else if (from.allGone()) {
+            end(from, at, out);
+        }
+        return leg;
+    }
+
+    private void rating(CallFact.Rating f, List<CallEvent> out) {
+        Call call = callOf(f.pbx(), f.uniqueid(), f.linkedid());
+        if (call != null && call.announced && f.vote() >= 1 && f.vote() <= 5) {
+            out.add(new CallEvent.Rated(call.key, f.at(), f.vote()));
+        }
+    }
+
+    /** After a (re)connect: what the model holds but the PBX no longer has, ended while we were away. */
+    private void reconcile(CallFact.ChannelsNow f, List<CallEvent> out) {
+        Set<String> alive = new HashSet<>();
+        for (CallFact.ActiveChannel c : f.channels()) {
+            alive.add(c.uniqueid());
+        }
+        for (Call call : List.copyOf(calls.values())) {
+            if (!call.key.pbx().equals(f.pbx())) {
+                continue;
+            }
+            for (Leg leg : List.copyOf(call.legs.values())) {
+                if (leg.isUp() && !alive.contains(leg.uniqueid)) {
+                    hangup(f.pbx(), leg.uniqueid, f.at(), 16, out);
+                }
+            }
+        }
+        for (CallFact.ActiveChannel c : f.channels()) {
+            if (!byChannel.containsKey(id(f.pbx(), c.uniqueid()))) {
+                adopt(f.pbx(), f.at(), c, out);
+            }
+        }
+    }
+
+    /** A channel the model never saw start (it began while the link was down): taken into its call. */
+    private void adopt(String pbx, Instant at, CallFact.ActiveChannel c, List<CallEvent> out) {
+        Call call = calls.computeIfAbsent(new CallKey(pbx, c.linkedid()),
+                k -> new Call(k, at.minusSeconds(c.secondsUp())));
+        Leg leg = addLeg(call, pbx, c.uniqueid(), c.channel(), c.callerNumber(), c.exten(), at);
+        if (c.state() == CallFact.STATE_UP && c.bridgeId() != null && !c.bridgeId().isBlank()) {
+            leg.answeredAt = at.minusSeconds(c.secondsUp());
+        }
+        leg.dialled = !c.uniqueid().equals(c.linkedid());
+        if (!call.announced && call.legs.size() > 1) {
+            Leg origin = call.originator();
+            boolean outbound = origin != null && origin.isPhone()
+                    && call.legs.values().stream().anyMatch(Leg::isTrunk);
+            if (outbound) {
+                call.direction = CallEvent.Direction.OUTBOUND;
+                call.extension = origin.extension;
+                Leg trunk = call.legs.values().stream().filter(Leg::isTrunk).findFirst().orElseThrow();
+                call.trunk = trunk.trunk;
+                call.clientNumber = trunk.exten;
+            } else {
+                announceInbound(call);
+            }
+            announce(call, at, out);
+        }
+        if (call.announced && leg.answeredAt != null) {
+            if (leg.isPhone() && call.direction != CallEvent.Direction.OUTBOUND) {
+                answered(call, leg, leg.answeredAt, "found answered after reconnect", out);
+            } else if (leg.isTrunk() && call.direction == CallEvent.Direction.OUTBOUND && call.firstAnswerAt == null) {
+                call.firstAnswerAt = leg.answeredAt;
+                call.operator = call.extension;
+            }
+        }
+    }
+
+    private void tick(CallFact.Tick f, List<CallEvent> out) {
+        for (Call call : List.copyOf(calls.values())) {
+            if (!call.announced && call.key.pbx().equals(f.pbx())
+                    && Duration.between(call.startedAt, f.at()).compareTo(ANNOUNCE_AFTER) >= 0) {
+                Leg origin = call.originator();
+                if (origin != null && !origin.isPhone()) {
+                    announceInbound(call);
+                    announce(call, f.at(), out);
+                }
+            }
+        }
+    }
+
+    private Call callOf(String pbx, String uniqueid, String linkedid) {
+        Call call = uniqueid == null ? null : byChannel.get(id(pbx, uniqueid));
+        if (call == null && linkedid != null) {
+            call = calls.get(new CallKey(pbx, linkedid));
+        }
+        return call;
+    }
+
+    /** The number dialled through a trunk: {@code 79161112233@trunk} → {@code 79161112233}. */
+    static String dialledNumber(String dialString, String fallback) {
+        if (dialString != null && !dialString.isBlank()) {
+            String s = dialString;
+            int at = s.indexOf('@');
+            if (at > 0) {
+                s = s.substring(0, at);
+            }
+            int slash = s.lastIndexOf('/');
+            if (slash >= 0) {
+                s = s.substring(slash + 1);
+            }
+            if (s.startsWith("sip:")) {
+                s = s.substring(4);
+            }
+            if (s.matches("\\+?[0-9*#]+")) {
+                return s;
+            }
+        }
+        return fallback;
+    }
+
+    private static String id(String pbx, String uniqueid) {
+        return pbx + ':' + uniqueid;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() || s.equals("<unknown>") ? null : s;
+    }
+}

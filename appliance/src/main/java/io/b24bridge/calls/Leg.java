@@ -1,0 +1,54 @@
+package io.b24bridge.calls;
+
+import java.time.Instant;
+
+/** One channel of a call, as the model keeps it. Owned by its {@link Call}. */
+final class Leg {
+
+    final String uniqueid;
+    final String channel;
+    final Endpoints.Kind kind;
+    /** The extension of a phone leg, else null. */
+    final String extension;
+    /** The trunk endpoint of a trunk leg, else null. */
+    final String trunk;
+    final String callerNumber;
+    final String exten;
+    final Instant createdAt;
+    /** This leg was dialled by another (it did not start the call). */
+    boolean dialled;
+    /** A phone leg currently ringing for the call. */
+    boolean ringing;
+    Instant answeredAt;
+    Instant hungUpAt;
+    int hangupCause;
+
+    Leg(String uniqueid, String channel, Endpoints.Kind kind, String extension, String trunk, String callerNumber,
+        String exten, Instant createdAt) {
+        this.uniqueid = uniqueid;
+        this.channel = channel;
+        this.kind = kind;
+        this.extension = extension;
+        this.trunk = trunk;
+        this.callerNumber = callerNumber;
+        this.exten = exten;
+        this.createdAt = createdAt;
+    }
+
+    boolean isPhone() {
+        return kind == Endpoints.Kind.PHONE;
+    }
+
+    boolean isTrunk() {
+        return kind == Endpoints.Kind.TRUNK;
+    }
+
+    boolean isUp() {
+        return hungUpAt == null;
+    }
+
+    @Override
+    public String toString() {
+        return channel + (answeredAt != null ? " answered" : "") + (hungUpAt != null ? " gone" : "");
+    }
+}

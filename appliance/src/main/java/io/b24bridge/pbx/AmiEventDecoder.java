@@ -1,0 +1,106 @@
+package io.b24bridge.pbx;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.asteriskjava.manager.event.AttendedTransferEvent;
+import org.asteriskjava.manager.event.BlindTransferEvent;
+import org.asteriskjava.manager.event.BridgeEnterEvent;
+import org.asteriskjava.manager.event.BridgeLeaveEvent;
+import org.asteriskjava.manager.event.CoreShowChannelEvent;
+import org.asteriskjava.manager.event.DialBeginEvent;
+import org.asteriskjava.manager.event.DialEndEvent;
+import org.asteriskjava.manager.event.HangupEvent;
+import org.asteriskjava.manager.event.ManagerEvent;
+import org.asteriskjava.manager.event.NewChannelEvent;
+import org.asteriskjava.manager.event.NewStateEvent;
+import org.asteriskjava.manager.event.PickupEvent;
+import org.asteriskjava.manager.event.VarSetEvent;
+
+import io.b24bridge.calls.CallFact;
+
+/**
+ * Turns AMI events (as asterisk-java parses them) into the call model's {@link CallFact}s; everything else
+ * is dropped here. The time of a fact is the event's own {@code Timestamp} when the PBX sends one
+ * ({@code timestampevents = yes} in manager.conf — recommended: durations stay right after a backlog), else
+ * the time it was received.
+ */
+public final class AmiEventDecoder {
+
+    /** Variables the model reads: the rest of the dialplan's VarSet flood is dropped early. */
+    private static final java.util.Set<String> VARIABLES = java.util.Set.of(
+            "MIXMONITOR_FILENAME", "B24_RECORDING", "B24_DID", "B24_NUMBER");
+
+    private AmiEventDecoder() {
+    }
+
+    /** The fact an event stands for, or null when the model does not need it. */
+    public static CallFact decode(String pbx, ManagerEvent event, Instant received) {
+        Instant at = event.getTimestamp() != null
+                ? Instant.ofEpochMilli(Math.round(event.getTimestamp() * 1000)) : received;
+        return switch (event) {
+            case NewChannelEvent e -> new CallFact.NewChannel(pbx, at, e.getUniqueId(), e.getLinkedid(),
+                    e.getChannel(), e.getCallerIdNum(), e.getCallerIdName(), e.getContext(), e.getExten(),
+                    state(e.getChannelState()));
+            case NewStateEvent e -> new CallFact.StateChange(pbx, at, e.getUniqueId(), e.getLinkedId(),
+                    state(e.getChannelState()));
+            case VarSetEvent e -> VARIABLES.contains(e.getVariable())
+                    ? new CallFact.Variable(pbx, at, e.getUniqueId(), e.getLinkedId(), e.getVariable(), e.getValue())
+                    : null;
+            case DialBeginEvent e -> new CallFact.DialBegin(pbx, at, blank(e.getUniqueId()), e.getLinkedId(),
+                    e.getCallerIdNum(), e.getExten(), e.getDestUniqueId(), e.getDestLinkedId(), e.getDestChannel(),
+                    e.getDialString());
+            case DialEndEvent e -> new CallFact.DialEnd(pbx, at, blank(e.getUniqueId()), e.getDestUniqueId(),
+                    e.getDestChannel(), e.getDialStatus());
+            case BridgeEnterEvent e -> new CallFact.BridgeEnter(pbx, at, e.getUniqueId(), e.getLinkedId(),
+                    e.getBridgeUniqueId());
+            case BridgeLeaveEvent e -> new CallFact.BridgeLeave(pbx, at, e.getUniqueId(), e.getLinkedId(),
+                    e.getBridgeUniqueId());
+            case HangupEvent e -> new CallFact.Hangup(pbx, at, e.getUniqueId(), e.getLinkedId(),
+                    e.getCause() == null ? 0 : e.getCause());
+            case BlindTransferEvent e -> new CallFact.BlindTransfer(pbx, at, e.getTransfererUniqueId(),
+                    e.getTransfereeUniqueId(), e.getExtension(), "Success".equalsIgnoreCase(e.getResult()));
+            case AttendedTransferEvent e -> new CallFact.AttendedTransfer(pbx, at, e.getOrigTransfererUniqueid(),
+                    e.getSecondTransfererUniqueid(), e.getTransfereeUniqueid(), e.getTransferTargetUniqueID(),
+                    "Success".equalsIgnoreCase(e.getResult()));
+            case PickupEvent e -> new CallFact.Pickup(pbx, at, e.getUniqueid(), e.getTargetuniqueid());
+            default -> null;
+        };
+    }
+
+    /** The picture of the PBX after a (re)connect, from the CoreShowChannels answer. */
+    public static CallFact.ChannelsNow channelsNow(String pbx, List<CoreShowChannelEvent> channels, Instant at) {
+        List<CallFact.ActiveChannel> active = new ArrayList<>();
+        for (CoreShowChannelEvent c : channels) {
+            active.add(new CallFact.ActiveChannel(c.getUniqueid(), c.getLinkedid(), c.getChannel(),
+                    c.getCallerIdNum(), c.getExten(), state(c.getChannelState()), c.getBridgeid(),
+                    seconds(c.getDuration())));
+        }
+        return new CallFact.ChannelsNow(pbx, at, active);
+    }
+
+    private static int state(Integer state) {
+        return state == null ? CallFact.STATE_DOWN : state;
+    }
+
+    /** CoreShowChannels gives the duration as HH:MM:SS. */
+    static long seconds(String hms) {
+        if (hms == null || hms.isBlank()) {
+            return 0;
+        }
+        long total = 0;
+        for (String part : hms.split(":")) {
+            try {
+                total = total * 60 + Long.parseLong(part.strip());
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+        return total;
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,220 @@
+package io.b24bridge.calls;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Call shapes written fact by fact, as Asterisk 22 reports them (until each has a recorded transcript too). */
+class CallTrackerScenarioTest {
+
+    private final CallScript s = new CallScript();
+
+    /** A client calls the DID; the dialplan rings {@code exts} together. */
+    private void inboundRinging(String... exts) {
+        s.channel("1.0", "1.0", "PJSIP/trunk-00000000", "79161112233", "from-trunk", "74951234567");
+        int n = 1;
+        for (String ext : exts) {
+            s.channel("1." + n, "1.0", "PJSIP/" + ext + "-0000000" + n, null, "from-phones", "s");
+            n++;
+        }
+        n = 1;
+        for (String ext : exts) {
+            s.dial("1.0", "1.0", "74951234567", "1." + n, "PJSIP/" + ext + "-0000000" + n, ext);
+            n++;
+        }
+    }
+
+    @Test
+    void missedWhenNobodyAnswersAndTheCallerHangsUp() {
+        inboundRinging("101", "102");
+        s.after(12).dialEnd("1.0", "1.1", "PJSIP/101-00000001", "CANCEL")
+                .dialEnd("1.0", "1.2", "PJSIP/102-00000002", "CANCEL")
+                .hangup("1.1", "1.0", 16).hangup("1.2", "1.0", 16).hangup("1.0", "1.0", 16);
+        CallEvent.Ended end = s.ended();
+        assertEquals("304", end.statusCode());
+        assertEquals(0, end.talkSeconds());
+        assertNull(end.operator());
+        assertEquals(12, end.waitSeconds());
+        assertEquals(2, s.events(CallEvent.RingStopped.class).size());
+    }
+
+    @Test
+    void busyExtensionGives486() {
+        inboundRinging("101");
+        s.after(1).dialEnd("1.0", "1.1", "PJSIP/101-00000001", "BUSY").hangup("1.1", "1.0", 17)
+                .after(1).hangup("1.0", "1.0", 17);
+        assertEquals("486", s.ended().statusCode());
+    }
+
+    @Test
+    void answeredByTheIvrOnlyIsMissedForTheCrm() {
+        s.channel("2.0", "2.0", "PJSIP/trunk-00000001", "79161112233", "from-trunk", "74951234567")
+                .after(0.1).up("2.0", "2.0")                     // Answer() + Playback()/VoiceMail()
+                .after(20).hangup("2.0", "2.0", 16);
+        List<CallEvent.Started> started = s.events(CallEvent.Started.class);
+        assertEquals(1, started.size());
+        assertEquals(CallEvent.Direction.INBOUND, started.getFirst().direction());
+        assertEquals("74951234567", started.getFirst().did());
+        assertEquals("304", s.ended().statusCode());
+        assertEquals(0, s.ended().talkSeconds());
+    }
+
+    @Test
+    void aCallWaitingWithoutRingingIsAnnouncedOnATick() {
+        s.channel("3.0", "3.0", "PJSIP/trunk-00000002", "79161112233", "from-trunk", "74951234567")
+                .after(0.1).tick();
+        assertTrue(s.events(CallEvent.Started.class).isEmpty(), "not yet: the dialplan may still dial");
+        s.after(0.3).tick();
+        assertEquals(1, s.events(CallEvent.Started.class).size());
+    }
+
+    @Test
+    void talkTimeCountsFromAnswerToTheOperatorsHangupNotTheCallersRatingAfter() {
+        inboundRinging("101");
+        s.after(5).up("1.1", "1.0").dialEnd("1.0", "1.1", "PJSIP/101-00000001", "ANSWER")
+                .after(42).hangup("1.1", "1.0", 16)              // operator hangs up: talk ends
+                .after(8).hangup("1.0", "1.0", 16);              // the caller stayed 8 s for the rating IVR
+        CallEvent.Ended end = s.ended();
+        assertEquals("200", end.statusCode());
+        assertEquals(42, end.talkSeconds());
+        assertEquals(5, end.waitSeconds());
+        assertEquals(1, s.events(CallEvent.Answered.class).size(), "Up and DialEnd ANSWER are one answer");
+    }
+
+    @Test
+    void outboundFromAPhoneThroughTheTrunk() {
+        s.channel("4.0", "4.0", "PJSIP/101-00000005", "101", "from-phones", "89161112233")
+                .channel("4.1", "4.0", "PJSIP/trunk-00000006", null, "from-trunk", "s")
+                .dial("4.0", "4.0", "89161112233", "4.1", "PJSIP/trunk-00000006", "89161112233@trunk");
+        CallEvent.Started st = s.events(CallEvent.Started.class).getFirst();
+        assertEquals(CallEvent.Direction.OUTBOUND, st.direction());
+        assertEquals("101", st.extension());
+        assertEquals("89161112233", st.clientNumber());
+        assertEquals("trunk", st.trunk());
+        s.after(7).dialEnd("4.0", "4.1", "PJSIP/trunk-00000006", "ANSWER")
+                .after(30).hangup("4.1", "4.0", 16).hangup("4.0", "4.0", 16);
+        assertEquals("200", s.ended().statusCode());
+        assertEquals(30, s.ended().talkSeconds());
+        assertEquals("101", s.ended().operator());
+        assertTrue(s.events(CallEvent.RingStarted.class).isEmpty(), "the client's phone is not an extension");
+    }
+
+    @Test
+    void outboundFailuresMapToBitrixStatusCodes() {
+        for (String[] c : new String[][] {{"BUSY", "486"}, {"NOANSWER", "304"}, {"CONGESTION", "503"},
+                {"CHANUNAVAIL", "480"}, {"CANCEL", "603-S"}}) {
+            CallScript o = new CallScript();
+            o.channel("5.0", "5.0", "PJSIP/101-00000007", "101", "from-phones", "89161112233")
+                    .channel("5.1", "5.0", "PJSIP/trunk-00000008", null, "from-trunk", "s")
+                    .dial("5.0", "5.0", "89161112233", "5.1", "PJSIP/trunk-00000008", "89161112233@trunk")
+                    .after(3).dialEnd("5.0", "5.1", "PJSIP/trunk-00000008", c[0])
+                    .hangup("5.1", "5.0", 16).hangup("5.0", "5.0", 16);
+            assertEquals(c[1], o.ended().statusCode(), c[0]);
+        }
+    }
+
+    @Test
+    void internalCallsAreRecognisedAsSuch() {
+        s.channel("6.0", "6.0", "PJSIP/101-00000009", "101", "from-phones", "102")
+                .channel("6.1", "6.0", "PJSIP/102-0000000a", null, "from-phones", "s")
+                .dial("6.0", "6.0", "102", "6.1", "PJSIP/102-0000000a", "102");
+        assertEquals(CallEvent.Direction.INTERNAL, s.events(CallEvent.Started.class).getFirst().direction());
+    }
+
+    @Test
+    void aFeatureCodeIsNotACall() {
+        s.channel("7.0", "7.0", "PJSIP/101-0000000b", "101", "from-phones", "*97").up("7.0", "7.0")
+                .after(3).hangup("7.0", "7.0", 16);
+        assertTrue(s.events().isEmpty(), s.events().toString());
+    }
+
+    @Test
+    void blindTransferMakesTheNewExtensionTheOperator() {
+        inboundRinging("101");
+        s.after(2).dialEnd("1.0", "1.1", "PJSIP/101-00000001", "ANSWER")
+                .after(20)
+                .apply(new CallFact.BlindTransfer("pbx1", s.now(), "1.1", "1.0", "102", true))
+                .hangup("1.1", "1.0", 16)                        // 101 leaves
+                .channel("1.5", "1.0", "PJSIP/102-00000005", null, "from-phones", "s")
+                .dial("1.0", "1.0", "102", "1.5", "PJSIP/102-00000005", "102")
+                .after(3).dialEnd("1.0", "1.5", "PJSIP/102-00000005", "ANSWER")
+                .after(10).hangup("1.5", "1.0", 16).hangup("1.0", "1.0", 16);
+        assertEquals(List.of("101", "102"), s.events(CallEvent.Answered.class).stream()
+                .map(CallEvent.Answered::extension).toList());
+        assertEquals("102", s.ended().operator());
+        assertEquals(30, s.ended().talkSeconds(), "20 s with 101 and 10 s with 102; the 3 s ringing 102 not");
+    }
+
+    @Test
+    void attendedTransferBringsTheConsultedColleagueIntoTheClientsCall() {
+        inboundRinging("101");
+        s.after(2).dialEnd("1.0", "1.1", "PJSIP/101-00000001", "ANSWER")
+                .after(10)
+                // 101 puts the client on hold and calls 102: a second call with its own Linkedid
+                .channel("8.0", "8.0", "PJSIP/101-0000000c", "101", "from-phones", "102")
+                .channel("8.1", "8.0", "PJSIP/102-0000000d", null, "from-phones", "s")
+                .dial("8.0", "8.0", "102", "8.1", "PJSIP/102-0000000d", "102")
+                .after(2).dialEnd("8.0", "8.1", "PJSIP/102-0000000d", "ANSWER")
+                .after(5)
+                .apply(new CallFact.AttendedTransfer("pbx1", s.now(), "1.1", "8.0", "1.0", "8.1", true))
+                .hangup("1.1", "1.0", 16).hangup("8.0", "8.0", 16)
+                .after(15).hangup("8.1", "8.0", 16).hangup("1.0", "1.0", 16);
+        List<CallEvent.Ended> ends = s.events(CallEvent.Ended.class);
+        CallEvent.Ended client = ends.stream().filter(e -> e.call().linkedid().equals("1.0")).findFirst().orElseThrow();
+        assertEquals("102", client.operator());
+        assertEquals(32, client.talkSeconds(), "17 s with 101 until the transfer, then 15 s with 102");
+        assertEquals(0, s.tracker().callsInProgress());
+    }
+
+    @Test
+    void aCallPickedUpByAnotherExtension() {
+        inboundRinging("102");
+        s.after(4)
+                .channel("9.0", "9.0", "PJSIP/103-0000000e", "103", "from-phones", "*8")
+                .apply(new CallFact.Pickup("pbx1", s.now(), "9.0", "1.1"))
+                .hangup("1.1", "1.0", 26)
+                .after(25).hangup("9.0", "9.0", 16).hangup("1.0", "1.0", 16);
+        assertEquals(List.of("102"), s.events(CallEvent.RingStopped.class).stream()
+                .map(CallEvent.RingStopped::extension).toList());
+        assertEquals("103", s.ended().operator());
+        assertEquals("200", s.ended().statusCode());
+        assertEquals(25, s.ended().talkSeconds());
+    }
+
+    @Test
+    void aReconnectEndsCallsThatEndedWhileTheLinkWasDown() {
+        inboundRinging("101");
+        s.after(2).dialEnd("1.0", "1.1", "PJSIP/101-00000001", "ANSWER")
+                .after(60)
+                .apply(new CallFact.ChannelsNow("pbx1", s.now(), List.of()));
+        assertEquals("200", s.ended().statusCode());
+        assertEquals(60, s.ended().talkSeconds());
+    }
+
+    @Test
+    void aReconnectAdoptsACallInProgressItNeverSawStart() {
+        s.apply(new CallFact.ChannelsNow("pbx1", s.now(), List.of(
+                new CallFact.ActiveChannel("10.0", "10.0", "PJSIP/trunk-00000010", "79161112233", "74951234567",
+                        CallFact.STATE_UP, "bridge-1", 30),
+                new CallFact.ActiveChannel("10.1", "10.0", "PJSIP/101-00000011", "74951234567", "",
+                        CallFact.STATE_UP, "bridge-1", 28))));
+        assertEquals(CallEvent.Direction.INBOUND, s.events(CallEvent.Started.class).getFirst().direction());
+        assertEquals("101", s.events(CallEvent.Answered.class).getFirst().extension());
+        s.after(10).hangup("10.1", "10.0", 16).hangup("10.0", "10.0", 16);
+        assertEquals(38, s.ended().talkSeconds());
+    }
+
+    @Test
+    void theRecordingFileAndTheDialplansDidWin() {
+        s.channel("11.0", "11.0", "PJSIP/trunk-00000012", "79161112233", "from-trunk", "s")
+                .variable("11.0", "11.0", "B24_DID", "74951112233")
+                .variable("11.0", "11.0", "MIXMONITOR_FILENAME", "/var/spool/asterisk/monitor/11.0.wav")
+                .after(1).hangup("11.0", "11.0", 16);
+        assertEquals("74951112233", s.events(CallEvent.Started.class).getFirst().did());
+        assertEquals("/var/spool/asterisk/monitor/11.0.wav", s.ended().recordingFile());
+    }
+}
