@@ -36,6 +36,11 @@ public final class CallTracker {
         return calls.size();
     }
 
+    /** Whether the model follows this call now. */
+    public boolean follows(CallKey key) {
+        return calls.containsKey(key);
+    }
+
     /** Applies one fact; returns what it changed, in order. */
     public List<CallEvent> apply(CallFact fact) {
         List<CallEvent> out = new ArrayList<>();

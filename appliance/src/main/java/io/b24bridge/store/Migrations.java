@@ -31,7 +31,8 @@ public final class Migrations {
     /** The appliance's schema, in order. Add new steps at the end; never edit an applied one. */
     public static final List<Migration> SCHEMA = List.of(
             new Migration(1, "settings store", "db/migrations/V001__settings.sql"),
-            new Migration(2, "Bitrix24 application tokens", "db/migrations/V002__bitrix_auth.sql"));
+            new Migration(2, "Bitrix24 application tokens", "db/migrations/V002__bitrix_auth.sql"),
+            new Migration(3, "call states and the outbox", "db/migrations/V003__outbox.sql"));
 
     private Migrations() {
     }

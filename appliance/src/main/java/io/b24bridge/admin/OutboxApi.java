@@ -1,0 +1,85 @@
+package io.b24bridge.admin;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import io.b24bridge.calls.CrmCommand;
+import io.b24bridge.outbox.Dispatcher;
+import io.b24bridge.outbox.OutboxStore;
+
+/**
+ * The outbox for operators under {@code /api/outbox}: {@code GET /} counts; {@code GET /dead} the commands
+ * that failed for good, with the box's error; {@code POST /dead/{id}/retry} sends one again (after the cause
+ * was fixed — e.g. the user was activated in Bitrix24).
+ */
+public final class OutboxApi implements HttpService {
+
+    private final OutboxStore store;
+    private final Dispatcher dispatcher;
+    private final JsonResponses json;
+
+    public OutboxApi(OutboxStore store, Dispatcher dispatcher, ObjectMapper mapper) {
+        this.store = store;
+        this.dispatcher = dispatcher;
+        this.json = new JsonResponses(mapper);
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/", this::counts)
+                .get("/dead", this::dead)
+                .post("/dead/{id}/retry", this::retry);
+    }
+
+    private void counts(ServerRequest req, ServerResponse res) {
+        OutboxStore.Counts c = store.counts();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("pending", c.pending());
+        body.put("sending", c.sending());
+        body.put("dead", c.dead());
+        body.put("done", c.done());
+        body.put("oldestWaiting", c.oldestWaiting() == null ? null : c.oldestWaiting().toString());
+        body.put("dispatcher", dispatcher.stats());
+        json.send(res, Status.OK_200, body);
+    }
+
+    private void dead(ServerRequest req, ServerResponse res) {
+        List<Map<String, Object>> out = store.deadLetters(500).stream().map(e -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", e.id());
+            m.put("call", e.call().externalCallId());
+            m.put("seq", e.seq());
+            m.put("kind", CrmCommand.kind(e.command()));
+            m.put("command", e.command());
+            m.put("attempts", e.attempts());
+            m.put("error", e.lastError());
+            m.put("createdAt", e.createdAt().toString());
+            return m;
+        }).toList();
+        json.send(res, Status.OK_200, out);
+    }
+
+    private void retry(ServerRequest req, ServerResponse res) {
+        long id;
+        try {
+            id = Long.parseLong(req.path().pathParameters().get("id"));
+        } catch (NumberFormatException e) {
+            json.error(res, Status.BAD_REQUEST_400, "the id must be a number");
+            return;
+        }
+        if (!store.revive(id)) {
+            json.error(res, Status.NOT_FOUND_404, "no dead letter " + id);
+            return;
+        }
+        dispatcher.wake();
+        json.send(res, Status.OK_200, Map.of("retried", id));
+    }
+}

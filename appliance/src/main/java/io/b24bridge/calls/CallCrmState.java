@@ -1,0 +1,26 @@
+package io.b24bridge.calls;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.b24bridge.settings.InboundRoutes;
+
+/**
+ * What the lifecycle knows of one call in the CRM, stored with every change (same transaction as the
+ * commands it caused), so a restarted appliance carries on where it stopped instead of registering again.
+ *
+ * @param ignored   the call is none of the CRM's business (exceptions, internal calls)
+ * @param shownTo   extensions whose card is open now
+ * @param finished  finish was issued; only a late rating may still follow
+ */
+public record CallCrmState(CallKey call, CallEvent.Direction direction, Instant startedAt, String clientNumber,
+                           String did, String extension, boolean ignored, Integer defaultResponsible,
+                           boolean crmCreate, String leadSource, String lineNumber,
+                           InboundRoutes.ShowCardTo showCardTo, boolean registered, List<String> shownTo,
+                           String operator, Instant answeredAt, String lastRinging, Integer vote,
+                           boolean finished) {
+
+    public CallCrmState {
+        shownTo = shownTo == null ? List.of() : List.copyOf(shownTo);
+    }
+}

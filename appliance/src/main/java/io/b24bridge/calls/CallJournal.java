@@ -1,0 +1,16 @@
+package io.b24bridge.calls;
+
+import java.util.List;
+
+/**
+ * Where the call spine keeps its changes durably: each call's new state and the commands it caused, in one
+ * transaction, before anything is sent (implemented by the outbox over Derby).
+ */
+public interface CallJournal {
+
+    /** Stores the changes of one PBX fact atomically; they are sent afterwards. */
+    void record(List<CrmLifecycle.Change> changes);
+
+    /** The calls a previous run left open (not ended). */
+    List<CallCrmState> openCalls();
+}

@@ -1,0 +1,71 @@
+package io.b24bridge.calls;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the box must be told about a call, in order (contract §2). Made by the {@link CrmLifecycle}, kept
+ * durably by the outbox and sent by it; each is safe to send again after a crash (register returns the same
+ * CALL_ID for the same EXTERNAL_CALL_ID, show/hide set a state, a repeated attach replaces, a repeated
+ * finish is recognised).
+ */
+public sealed interface CrmCommand {
+
+    CallKey call();
+
+    /** Who a command is about: a Bitrix24 user id when known (route defaults), else an extension. */
+    record UserRef(Integer userId, String extension) {
+
+        public static UserRef user(int id) {
+            return new UserRef(id, null);
+        }
+
+        public static UserRef extension(String ext) {
+            return new UserRef(null, ext);
+        }
+    }
+
+    /** telephony.externalcall.register: the call appears in Bitrix24 (and its card pops for {@code user}). */
+    record Register(CallKey call, UserRef user, String clientNumber, boolean outgoing, Instant startedAt,
+                    boolean crmCreate, String leadSource, String lineNumber, boolean show) implements CrmCommand {
+    }
+
+    /** telephony.externalcall.show for these users. */
+    record Show(CallKey call, List<UserRef> users) implements CrmCommand {
+    }
+
+    /** telephony.externalcall.hide for these users. */
+    record Hide(CallKey call, List<UserRef> users) implements CrmCommand {
+    }
+
+    /** telephony.externalcall.finish: the call activity with its operator, talk time, status and rating. */
+    record Finish(CallKey call, UserRef user, int talkSeconds, String statusCode, Integer vote, boolean addToChat)
+            implements CrmCommand {
+    }
+
+    /** telephony.externalCall.attachRecord after finish: the recording file (its path on the PBX). */
+    record AttachRecording(CallKey call, String recordingFile) implements CrmCommand {
+    }
+
+    /** The kind names the outbox stores. */
+    static String kind(CrmCommand c) {
+        return switch (c) {
+            case Register r -> "REGISTER";
+            case Show s -> "SHOW";
+            case Hide h -> "HIDE";
+            case Finish f -> "FINISH";
+            case AttachRecording a -> "ATTACH_RECORD";
+        };
+    }
+
+    static Class<? extends CrmCommand> type(String kind) {
+        return switch (kind) {
+            case "REGISTER" -> Register.class;
+            case "SHOW" -> Show.class;
+            case "HIDE" -> Hide.class;
+            case "FINISH" -> Finish.class;
+            case "ATTACH_RECORD" -> AttachRecording.class;
+            default -> throw new IllegalArgumentException("unknown command kind " + kind);
+        };
+    }
+}

@@ -1,0 +1,278 @@
+package io.b24bridge.calls;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+
+import io.b24bridge.settings.CallData;
+import io.b24bridge.settings.InboundRoutes;
+import io.b24bridge.settings.OutboundRoutes;
+import io.b24bridge.settings.Settings;
+
+/**
+ * Turns call events into what Bitrix24 must be told, by the settings (contract §2):
+ * <ul>
+ *   <li>inbound: {@code register} (TYPE 2, LINE_NUMBER = the DID, the route's lead source and CRM_CREATE) for
+ *       the first user whose phone rings — the card pops while it rings — or, when nobody rings (IVR, queue
+ *       wait), for the route's default responsible; {@code show} for each further user that rings,
+ *       {@code hide} when a phone stops ringing or another one answers; {@code finish} with the operator who
+ *       answered (or the default responsible when missed), talk time and status; the recording after;</li>
+ *   <li>outbound: {@code register} (TYPE 1) for the calling extension, {@code finish} at the end;</li>
+ *   <li>internal calls and the exceptions' numbers and extensions: nothing.</li>
+ * </ul>
+ * Pure: the caller stores the returned state and commands in one transaction.
+ */
+public final class CrmLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(CrmLifecycle.class.getName());
+
+    /** One call's change: its new state and the commands it needs, in order. */
+    public record Change(CallKey call, CallCrmState state, List<CrmCommand> commands, boolean ended) {
+    }
+
+    private final Map<CallKey, CallCrm> calls = new LinkedHashMap<>();
+
+    /** Takes back the calls a previous run left open. */
+    public void restore(List<CallCrmState> states) {
+        for (CallCrmState s : states) {
+            calls.put(s.call(), CallCrm.from(s));
+        }
+    }
+
+    public Optional<CallCrmState> state(CallKey key) {
+        return Optional.ofNullable(calls.get(key)).map(CallCrm::state);
+    }
+
+    /** Applies the events of one PBX fact (in order) under {@code settings}; returns the changes per call. */
+    public List<Change> apply(List<CallEvent> events, Settings settings) {
+        Map<CallKey, List<CrmCommand>> commands = new LinkedHashMap<>();
+        Set<CallKey> touched = new LinkedHashSet<>();
+        Set<CallKey> ended = new LinkedHashSet<>();
+        for (CallEvent e : events) {
+            touched.add(e.call());
+            List<CrmCommand> out = commands.computeIfAbsent(e.call(), k -> new ArrayList<>());
+            switch (e) {
+                case CallEvent.Started s -> started(s, settings, out);
+                case CallEvent.RingStarted r -> ringStarted(r, settings, out);
+                case CallEvent.RingStopped r -> ringStopped(r, out);
+                case CallEvent.Answered a -> answered(a, settings, out);
+                case CallEvent.Rated r -> rated(r);
+                case CallEvent.Ended x -> {
+                    ended(x, settings, out);
+                    ended.add(x.call());
+                }
+            }
+        }
+        // a call that started without anyone's phone ringing (IVR, queue wait) is registered now, so it is
+        // in the CRM while the caller waits
+        for (CallKey key : touched) {
+            CallCrm c = calls.get(key);
+            if (c != null && !c.ignored && !c.registered && c.direction == CallEvent.Direction.INBOUND) {
+                registerInbound(c, null, settings, commands.get(key));
+            }
+        }
+        List<Change> changes = new ArrayList<>();
+        for (CallKey key : touched) {
+            CallCrm c = calls.get(key);
+            if (c == null) {
+                continue;
+            }
+            boolean done = ended.contains(key);
+            changes.add(new Change(key, c.state(), List.copyOf(commands.getOrDefault(key, List.of())), done));
+            if (done) {
+                calls.remove(key);
+            }
+        }
+        return changes;
+    }
+
+    private void started(CallEvent.Started s, Settings settings, List<CrmCommand> out) {
+        if (calls.containsKey(s.call())) {
+            return; // a call carried over from before a restart, found again on reconnect: it goes on as it was
+        }
+        CallData data = settings.callData();
+        CallCrm c = new CallCrm(s.call(), s.direction(), s.at());
+        calls.put(s.call(), c);
+        c.did = s.did();
+        c.extension = s.extension();
+        c.clientNumber = PhoneNumbers.format(s.clientNumber(), data);
+        switch (s.direction()) {
+            case INTERNAL -> c.ignored = true; // extension to extension: not a client's call
+            case INBOUND -> {
+                Optional<InboundRoutes.Route> route = s.did() == null ? Optional.empty()
+                        : settings.inboundRoutes().routeFor(s.did());
+                c.defaultResponsible = route.map(InboundRoutes.Route::defaultResponsibleUserId).orElse(null);
+                c.crmCreate = route.map(InboundRoutes.Route::crmCreate).orElse(true);
+                c.leadSource = route.map(InboundRoutes.Route::leadSource).orElse("CALL");
+                c.lineNumber = s.did();
+                c.showCardTo = route.map(InboundRoutes.Route::showCardTo).orElse(InboundRoutes.ShowCardTo.RINGING);
+                if (route.isEmpty()) {
+                    LOG.warning(() -> "no inbound route for DID " + s.did() + " (call " + s.call()
+                            + "): registered with the defaults; add the DID in settings, inbound-routes");
+                }
+                if (settings.exceptions().ignoresNumber(s.clientNumber())) {
+                    c.ignored = true;
+                }
+            }
+            case OUTBOUND -> {
+                if (settings.exceptions().ignoresNumber(s.clientNumber())
+                        || (s.extension() != null && settings.exceptions().ignoresExtension(s.extension()))) {
+                    c.ignored = true;
+                    return;
+                }
+                Optional<OutboundRoutes.Route> route = settings.outboundRoutes().routeFor(s.clientNumber(), s.trunk());
+                c.crmCreate = route.map(OutboundRoutes.Route::crmCreate).orElse(true);
+                c.lineNumber = route.map(OutboundRoutes.Route::lineNumber).orElse(null);
+                c.registered = true;
+                out.add(new CrmCommand.Register(c.key, CrmCommand.UserRef.extension(s.extension()), c.clientNumber,
+                        true, s.at(), c.crmCreate, null, c.lineNumber, data.showCard()));
+                if (data.showCard()) {
+                    c.shownTo.add(s.extension());
+                }
+            }
+        }
+    }
+
+    private void ringStarted(CallEvent.RingStarted r, Settings settings, List<CrmCommand> out) {
+        CallCrm c = live(r.call());
+        if (c == null || c.direction != CallEvent.Direction.INBOUND
+                || settings.exceptions().ignoresExtension(r.extension())) {
+            return;
+        }
+        c.lastRinging = r.extension();
+        if (!c.registered) {
+            registerInbound(c, r.extension(), settings, out);
+        } else if (showsRinging(c, settings) && !c.shownTo.contains(r.extension())) {
+            out.add(new CrmCommand.Show(c.key, List.of(CrmCommand.UserRef.extension(r.extension()))));
+            c.shownTo.add(r.extension());
+        }
+    }
+
+    private void registerInbound(CallCrm c, String ringingExtension, Settings settings, List<CrmCommand> out) {
+        boolean toResponsible = c.showCardTo == InboundRoutes.ShowCardTo.RESPONSIBLE || ringingExtension == null;
+        CrmCommand.UserRef user = toResponsible && c.defaultResponsible != null
+                ? CrmCommand.UserRef.user(c.defaultResponsible)
+                : ringingExtension != null ? CrmCommand.UserRef.extension(ringingExtension) : null;
+        if (user == null) {
+            return; // nobody to register the call for yet: the first ring or the end will do it
+        }
+        boolean show = settings.callData().showCard() && c.showCardTo != InboundRoutes.ShowCardTo.NOBODY
+                && (ringingExtension != null || c.showCardTo == InboundRoutes.ShowCardTo.RESPONSIBLE);
+        out.add(new CrmCommand.Register(c.key, user, c.clientNumber, false, c.startedAt, c.crmCreate, c.leadSource,
+                c.lineNumber, show));
+        c.registered = true;
+        if (show && user.extension() != null) {
+            c.shownTo.add(user.extension());
+        }
+    }
+
+    private static boolean showsRinging(CallCrm c, Settings settings) {
+        return settings.callData().showCard() && c.showCardTo == InboundRoutes.ShowCardTo.RINGING;
+    }
+
+    private void ringStopped(CallEvent.RingStopped r, List<CrmCommand> out) {
+        CallCrm c = live(r.call());
+        if (c != null && c.shownTo.remove(r.extension()) && !r.extension().equals(c.operator)) {
+            out.add(new CrmCommand.Hide(c.key, List.of(CrmCommand.UserRef.extension(r.extension()))));
+        }
+    }
+
+    private void answered(CallEvent.Answered a, Settings settings, List<CrmCommand> out) {
+        CallCrm c = live(a.call());
+        if (c == null || c.direction != CallEvent.Direction.INBOUND
+                || settings.exceptions().ignoresExtension(a.extension())) {
+            return;
+        }
+        c.operator = a.extension();
+        if (c.answeredAt == null) {
+            c.answeredAt = a.at();
+        }
+        if (!c.registered) {
+            registerInbound(c, a.extension(), settings, out);
+        }
+        List<CrmCommand.UserRef> others = c.shownTo.stream().filter(ext -> !ext.equals(a.extension()))
+                .map(CrmCommand.UserRef::extension).toList();
+        if (!others.isEmpty()) {
+            out.add(new CrmCommand.Hide(c.key, others));
+            c.shownTo.removeIf(ext -> !ext.equals(a.extension()));
+        }
+        if (settings.callData().showCard() && c.showCardTo != InboundRoutes.ShowCardTo.NOBODY
+                && !c.shownTo.contains(a.extension())) {
+            out.add(new CrmCommand.Show(c.key, List.of(CrmCommand.UserRef.extension(a.extension()))));
+            c.shownTo.add(a.extension());
+        }
+    }
+
+    private void rated(CallEvent.Rated r) {
+        CallCrm c = calls.get(r.call());
+        if (c != null && !c.ignored) {
+            c.vote = r.vote();
+        }
+    }
+
+    private void ended(CallEvent.Ended x, Settings settings, List<CrmCommand> out) {
+        CallCrm c = live(x.call());
+        if (c == null) {
+            return;
+        }
+        CrmCommand.UserRef user;
+        if (x.operator() != null && (c.direction == CallEvent.Direction.OUTBOUND
+                || !settings.exceptions().ignoresExtension(x.operator()))) {
+            user = CrmCommand.UserRef.extension(x.operator());
+        } else if (c.direction == CallEvent.Direction.OUTBOUND) {
+            user = CrmCommand.UserRef.extension(c.extension);
+        } else if (c.defaultResponsible != null) {
+            user = CrmCommand.UserRef.user(c.defaultResponsible);   // missed: the route's responsible owns it
+        } else if (c.lastRinging != null) {
+            user = CrmCommand.UserRef.extension(c.lastRinging);
+        } else {
+            LOG.warning(() -> "call " + x.call() + " from " + c.clientNumber + " to DID " + c.did + " has no one to "
+                    + "register it for (no route with a default responsible, nobody rang): not sent to Bitrix24");
+            c.ignored = true;
+            return;
+        }
+        if (!c.registered) {
+            out.add(new CrmCommand.Register(c.key, user, c.clientNumber, false, c.startedAt, c.crmCreate,
+                    c.leadSource, c.lineNumber, false));
+            c.registered = true;
+        }
+        out.add(new CrmCommand.Finish(c.key, user, x.talkSeconds(), x.statusCode(), c.vote,
+                settings.callData().addToChat()));
+        c.finished = true;
+        c.shownTo.clear(); // finish closes every card
+        if (x.recordingFile() != null && x.talkSeconds() > 0 && settings.callData().uploadRecordings()) {
+            out.add(new CrmCommand.AttachRecording(c.key, x.recordingFile()));
+        }
+    }
+
+    /**
+     * Calls carried over from before a restart that the PBX no longer has: they ended while the appliance
+     * was away. They are finished with what is known; the talk time is counted up to {@code at}, an upper
+     * bound, since the moment they ended was not seen.
+     */
+    public List<Change> endOrphans(String pbx, java.util.function.Predicate<CallKey> stillOnThePbx,
+                                   java.time.Instant at, Settings settings) {
+        List<CallEvent> endings = new ArrayList<>();
+        for (CallCrm c : List.copyOf(calls.values())) {
+            if (c.key.pbx().equals(pbx) && !stillOnThePbx.test(c.key)) {
+                int talk = c.answeredAt == null ? 0
+                        : (int) Math.max(0, java.time.Duration.between(c.answeredAt, at).toSeconds());
+                String status = c.direction == CallEvent.Direction.OUTBOUND || c.operator != null
+                        ? (c.answeredAt != null ? "200" : "304") : "304";
+                endings.add(new CallEvent.Ended(c.key, at, status, talk, c.operator, c.lastRinging, null, 0));
+                LOG.info(() -> "call " + c.key + " ended while the appliance was away: finished with what is known");
+            }
+        }
+        return endings.isEmpty() ? List.of() : apply(endings, settings);
+    }
+
+    private CallCrm live(CallKey key) {
+        CallCrm c = calls.get(key);
+        return c == null || c.ignored ? null : c;
+    }
+}

@@ -1,0 +1,127 @@
+package io.b24bridge.outbox;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+import io.b24bridge.bitrix.BoxException;
+import io.b24bridge.bitrix.CrmApi;
+import io.b24bridge.bitrix.TelephonyApi;
+import io.b24bridge.bitrix.UserDirectory;
+import io.b24bridge.calls.CrmCommand;
+
+/**
+ * Sends one outbox command to the box through the typed telephony API: extensions become user ids through
+ * the user directory where the method needs ids (show, hide), recordings are read from where this
+ * appliance sees the PBX's recordings.
+ */
+public final class CommandExecutor {
+
+    private static final Logger LOG = Logger.getLogger(CommandExecutor.class.getName());
+
+    /** A command sent; {@code bitrixCallId} when register returned one. */
+    public record Outcome(String bitrixCallId) {
+    }
+
+    private final TelephonyApi telephony;
+    private final UserDirectory users;
+    private final Map<String, Path> recordingsDirs;
+
+    /** @param recordingsDirs per PBX id, the folder where this appliance reads that PBX's recordings */
+    public CommandExecutor(TelephonyApi telephony, UserDirectory users, Map<String, Path> recordingsDirs) {
+        this.telephony = telephony;
+        this.users = users;
+        this.recordingsDirs = recordingsDirs;
+    }
+
+    /**
+     * @param callId      the box's CALL_ID of the call (null before register)
+     * @param maybeSent   the command may have reached the box before a crash cut in
+     */
+    public Outcome execute(CrmCommand command, String callId, boolean maybeSent) throws BoxException {
+        return switch (command) {
+            case CrmCommand.Register r -> new Outcome(telephony.register(new TelephonyApi.Register(
+                    r.user().userId(), r.user().extension(), r.clientNumber(),
+                    r.outgoing() ? TelephonyApi.CallType.OUTGOING : TelephonyApi.CallType.INCOMING,
+                    r.startedAt() == null ? null : r.startedAt().atZone(ZoneId.systemDefault()).toOffsetDateTime(),
+                    r.crmCreate(), r.leadSource(), r.lineNumber(), r.call().externalCallId(), r.show(), null, null))
+                    .callId());
+            case CrmCommand.Show s -> {
+                List<Integer> ids = userIds(s.users());
+                if (!ids.isEmpty()) {
+                    telephony.show(need(callId, command), ids);
+                }
+                yield new Outcome(null);
+            }
+            case CrmCommand.Hide h -> {
+                List<Integer> ids = userIds(h.users());
+                if (!ids.isEmpty()) {
+                    telephony.hide(need(callId, command), ids);
+                }
+                yield new Outcome(null);
+            }
+            case CrmCommand.Finish f -> {
+                try {
+                    telephony.finish(new TelephonyApi.Finish(need(callId, command), f.user().userId(),
+                            f.user().extension(), f.talkSeconds(), f.statusCode(), null, f.vote(), f.addToChat()));
+                } catch (BoxException.Fatal e) {
+                    // a finish repeated after a crash finds the call closed already (contract §5.6): it is done
+                    if (!(maybeSent && e.getMessage().contains("not found"))) {
+                        throw e;
+                    }
+                    LOG.info(() -> "finish of " + f.call() + " was already done before a restart");
+                }
+                yield new Outcome(null);
+            }
+            case CrmCommand.AttachRecording a -> {
+                Path file = recording(a);
+                byte[] content;
+                try {
+                    content = Files.readAllBytes(file);
+                } catch (IOException e) {
+                    throw new BoxException.Retryable("telephony.externalCall.attachRecord", "RECORDING_UNREADABLE",
+                            "the recording " + file + " cannot be read yet (" + e.getClass().getSimpleName() + ")", e);
+                }
+                telephony.attachRecord(need(callId, command), file.getFileName().toString(), content);
+                yield new Outcome(null);
+            }
+        };
+    }
+
+    private Path recording(CrmCommand.AttachRecording a) {
+        Path onPbx = Path.of(a.recordingFile());
+        Path dir = recordingsDirs.get(a.call().pbx());
+        return dir == null ? onPbx : dir.resolve(onPbx.getFileName());
+    }
+
+    private List<Integer> userIds(List<CrmCommand.UserRef> refs) throws BoxException {
+        List<Integer> ids = new ArrayList<>();
+        for (CrmCommand.UserRef ref : refs) {
+            if (ref.userId() != null) {
+                ids.add(ref.userId());
+            } else {
+                Optional<CrmApi.User> user = users.byExtension(ref.extension());
+                if (user.isPresent()) {
+                    ids.add(user.get().id());
+                } else {
+                    LOG.fine(() -> "no Bitrix24 user has extension " + ref.extension() + ": no card for it");
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static String need(String callId, CrmCommand c) throws BoxException.Fatal {
+        if (callId == null) {
+            throw new BoxException.Fatal("outbox", "NO_CALL_ID", "no CALL_ID for " + c.call()
+                    + ": its register has not succeeded", null);
+        }
+        return callId;
+    }
+}

@@ -1,0 +1,56 @@
+package io.b24bridge.outbox;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.b24bridge.health.HealthPart;
+import io.b24bridge.health.PartHealth;
+
+/**
+ * The outbox part of {@code /health}: how much waits for the box and since when, and the dead letters an
+ * operator has to look at.
+ */
+public final class OutboxHealth implements HealthPart {
+
+    /** Older than this, waiting commands mean the CRM is behind enough for people to notice. */
+    static final Duration BEHIND = Duration.ofMinutes(5);
+
+    private final OutboxStore store;
+    private final Dispatcher dispatcher;
+
+    public OutboxHealth(OutboxStore store, Dispatcher dispatcher) {
+        this.store = store;
+        this.dispatcher = dispatcher;
+    }
+
+    @Override
+    public String name() {
+        return "outbox";
+    }
+
+    @Override
+    public PartHealth check() {
+        OutboxStore.Counts c = store.counts();
+        Dispatcher.Stats s = dispatcher.stats();
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("waiting", c.pending() + c.sending());
+        facts.put("deadLetters", c.dead());
+        facts.put("sent", c.done());
+        facts.put("sentSinceStart", s.sent());
+        facts.put("failedAttemptsSinceStart", s.failures());
+        facts.put("callsSendingNow", s.callsInFlight());
+        Duration behind = c.oldestWaiting() == null ? Duration.ZERO : Duration.between(c.oldestWaiting(), Instant.now());
+        facts.put("oldestWaitingSeconds", behind.toSeconds());
+        if (c.dead() > 0) {
+            return new PartHealth(PartHealth.State.DEGRADED, c.dead() + " command(s) failed for good: see "
+                    + "GET /api/outbox/dead, fix the cause, then POST /api/outbox/dead/{id}/retry", facts);
+        }
+        if (behind.compareTo(BEHIND) > 0) {
+            return new PartHealth(PartHealth.State.DEGRADED, "the CRM is " + behind.toMinutes() + " min behind: "
+                    + "commands wait for the box (see the bitrix24 part)", facts);
+        }
+        return PartHealth.up(c.pending() + c.sending() == 0 ? "everything sent" : "sending", facts);
+    }
+}
