@@ -6,7 +6,7 @@ import java.util.Set;
  * Sorts the box's errors into what to do about them (contract §1, error table). The error code decides, not
  * the HTTP status: statuses vary between boxes and proxies.
  */
-final class ErrorClassifier {
+public final class ErrorClassifier {
 
     static final String EXPIRED_TOKEN = "expired_token";
     static final String QUERY_LIMIT_EXCEEDED = "QUERY_LIMIT_EXCEEDED";
@@ -20,7 +20,8 @@ final class ErrorClassifier {
     private ErrorClassifier() {
     }
 
-    static BoxException classify(String method, int httpStatus, String code, String description) {
+    /** The exception for an error answer of {@code method} (also for one command of a batch). */
+    public static BoxException classify(String method, int httpStatus, String code, String description) {
         String text = "Bitrix24 " + method + ": " + (code.isEmpty() ? "(no code)" : code)
                 + (description.isEmpty() ? "" : " — " + description) + " (HTTP " + httpStatus + ")";
         if (AUTH.contains(code)) {

@@ -50,7 +50,20 @@ public final class TelephonyApi {
     }
 
     public Registered register(Register r) throws BoxException {
-        Params p = Params.of()
+        return registered(client.call(REGISTER, params(r)));
+    }
+
+    /** A request ready to send alone or in a batch: the method and its parameters. */
+    public record Request(String method, Params params) {
+    }
+
+    public static final String REGISTER = "telephony.externalcall.register";
+    public static final String FINISH = "telephony.externalcall.finish";
+    public static final String SHOW = "telephony.externalcall.show";
+    public static final String HIDE = "telephony.externalcall.hide";
+
+    public static Params params(Register r) {
+        return Params.of()
                 .put("USER_ID", r.userId())
                 .put("USER_PHONE_INNER", r.userId() == null ? r.userPhoneInner() : null)
                 .put("PHONE_NUMBER", r.phoneNumber())
@@ -64,7 +77,10 @@ public final class TelephonyApi {
                 .put("SHOW", r.show())
                 .put("LINE_NUMBER", r.lineNumber())
                 .put("EXTERNAL_CALL_ID", r.externalCallId());
-        JsonNode res = client.call("telephony.externalcall.register", p);
+    }
+
+    /** Reads register's answer (alone or from a batch). */
+    public static Registered registered(JsonNode res) throws BoxException.Fatal {
         String callId = res.path("CALL_ID").asText(null);
         if (callId == null || callId.isEmpty()) {
             throw new BoxException.Fatal("telephony.externalcall.register", "NO_CALL_ID",
@@ -89,7 +105,13 @@ public final class TelephonyApi {
     }
 
     public Finished finish(Finish f) throws BoxException {
-        Params p = Params.of()
+        JsonNode res = client.call(FINISH, params(f));
+        return new Finished(res.path("CALL_ID").asText(f.callId()), integer(res, "CRM_ACTIVITY_ID"),
+                text(res, "CRM_ENTITY_TYPE"), integer(res, "CRM_ENTITY_ID"));
+    }
+
+    public static Params params(Finish f) {
+        return Params.of()
                 .put("CALL_ID", f.callId())
                 .put("USER_ID", f.userId())
                 .put("USER_PHONE_INNER", f.userId() == null ? f.userPhoneInner() : null)
@@ -98,19 +120,20 @@ public final class TelephonyApi {
                 .put("FAILED_REASON", f.failedReason())
                 .put("VOTE", f.vote())
                 .put("ADD_TO_CHAT", f.addToChat());
-        JsonNode res = client.call("telephony.externalcall.finish", p);
-        return new Finished(res.path("CALL_ID").asText(f.callId()), integer(res, "CRM_ACTIVITY_ID"),
-                text(res, "CRM_ENTITY_TYPE"), integer(res, "CRM_ENTITY_ID"));
     }
 
     /** telephony.externalcall.show: the card pops for these users. */
     public void show(String callId, List<Integer> userIds) throws BoxException {
-        client.call("telephony.externalcall.show", Params.of().put("CALL_ID", callId).put("USER_ID", userIds));
+        client.call(SHOW, cardParams(callId, userIds));
+    }
+
+    public static Params cardParams(String callId, List<Integer> userIds) {
+        return Params.of().put("CALL_ID", callId).put("USER_ID", userIds);
     }
 
     /** telephony.externalcall.hide: the card closes for these users. */
     public void hide(String callId, List<Integer> userIds) throws BoxException {
-        client.call("telephony.externalcall.hide", Params.of().put("CALL_ID", callId).put("USER_ID", userIds));
+        client.call(HIDE, cardParams(callId, userIds));
     }
 
     /**

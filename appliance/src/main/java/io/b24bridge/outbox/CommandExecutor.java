@@ -46,12 +46,7 @@ public final class CommandExecutor {
      */
     public Outcome execute(CrmCommand command, String callId, boolean maybeSent) throws BoxException {
         return switch (command) {
-            case CrmCommand.Register r -> new Outcome(telephony.register(new TelephonyApi.Register(
-                    r.user().userId(), r.user().extension(), r.clientNumber(),
-                    r.outgoing() ? TelephonyApi.CallType.OUTGOING : TelephonyApi.CallType.INCOMING,
-                    r.startedAt() == null ? null : r.startedAt().atZone(ZoneId.systemDefault()).toOffsetDateTime(),
-                    r.crmCreate(), r.leadSource(), r.lineNumber(), r.call().externalCallId(), r.show(), null, null))
-                    .callId());
+            case CrmCommand.Register r -> new Outcome(telephony.register(register(r)).callId());
             case CrmCommand.Show s -> {
                 List<Integer> ids = userIds(s.users());
                 if (!ids.isEmpty()) {
@@ -92,6 +87,40 @@ public final class CommandExecutor {
                 yield new Outcome(null);
             }
         };
+    }
+
+    /**
+     * The command as a request for a batch, or empty when it cannot go in one (a recording: too big) or
+     * needs nothing sent (a card for extensions nobody owns).
+     */
+    public Optional<TelephonyApi.Request> batchRequest(CrmCommand command, String callId) throws BoxException {
+        return switch (command) {
+            case CrmCommand.Register r -> Optional.of(new TelephonyApi.Request(TelephonyApi.REGISTER,
+                    TelephonyApi.params(register(r))));
+            case CrmCommand.Show s -> cards(TelephonyApi.SHOW, need(callId, command), userIds(s.users()));
+            case CrmCommand.Hide h -> cards(TelephonyApi.HIDE, need(callId, command), userIds(h.users()));
+            case CrmCommand.Finish f -> Optional.of(new TelephonyApi.Request(TelephonyApi.FINISH,
+                    TelephonyApi.params(new TelephonyApi.Finish(need(callId, command), f.user().userId(),
+                            f.user().extension(), f.talkSeconds(), f.statusCode(), null, f.vote(), f.addToChat()))));
+            case CrmCommand.AttachRecording a -> Optional.empty();
+        };
+    }
+
+    /** Whether a batch can carry this command (recordings travel alone). */
+    public static boolean batchable(CrmCommand command) {
+        return !(command instanceof CrmCommand.AttachRecording);
+    }
+
+    private static Optional<TelephonyApi.Request> cards(String method, String callId, List<Integer> ids) {
+        return ids.isEmpty() ? Optional.empty()
+                : Optional.of(new TelephonyApi.Request(method, TelephonyApi.cardParams(callId, ids)));
+    }
+
+    private static TelephonyApi.Register register(CrmCommand.Register r) {
+        return new TelephonyApi.Register(r.user().userId(), r.user().extension(), r.clientNumber(),
+                r.outgoing() ? TelephonyApi.CallType.OUTGOING : TelephonyApi.CallType.INCOMING,
+                r.startedAt() == null ? null : r.startedAt().atZone(ZoneId.systemDefault()).toOffsetDateTime(),
+                r.crmCreate(), r.leadSource(), r.lineNumber(), r.call().externalCallId(), r.show(), null, null);
     }
 
     private Path recording(CrmCommand.AttachRecording a) {

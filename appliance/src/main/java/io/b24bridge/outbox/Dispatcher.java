@@ -37,15 +37,22 @@ public final class Dispatcher implements AutoCloseable {
     private final Semaphore permits;
     private final ConcurrentHashMap<CallKey, Work> inFlight = new ConcurrentHashMap<>();
     private final Object signal = new Object();
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong failures = new AtomicLong();
-    private final AtomicLong deadLetters = new AtomicLong();
+    private final Counters counters = new Counters();
+    private final BatchRound batches;
     private volatile boolean running = true;
     private final Thread scheduler;
 
-    public Dispatcher(OutboxStore store, CommandExecutor executor, int parallelism, Clock clock) {
+    /** Ready calls from which the outbox counts as behind and goes out in batches. */
+    static final int BATCH_FROM = 20;
+
+    /**
+     * @param client the box client for batches; null sends every command alone
+     */
+    public Dispatcher(OutboxStore store, CommandExecutor executor, io.b24bridge.bitrix.BoxClient client,
+                      int parallelism, Clock clock) {
         this.store = store;
         this.executor = executor;
+        this.batches = client == null ? null : new BatchRound(store, executor, client, clock);
         this.clock = clock;
         this.permits = new Semaphore(parallelism);
         this.scheduler = Thread.ofPlatform().name("outbox-scheduler").daemon().unstarted(this::schedule);
@@ -71,12 +78,23 @@ public final class Dispatcher implements AutoCloseable {
 
     private void schedule() {
         while (running) {
+            boolean behind = false;
             try {
-                for (CallKey call : store.readyCalls(clock.instant(), 500)) {
-                    dispatch(call);
+                List<CallKey> ready = store.readyCalls(clock.instant(), 1000).stream()
+                        .filter(c -> !inFlight.containsKey(c)).toList();
+                if (batches != null && ready.size() >= BATCH_FROM) {
+                    behind = true;
+                    for (int i = 0; i < ready.size(); i += io.b24bridge.bitrix.Batch.MAX_COMMANDS) {
+                        batch(ready.subList(i, Math.min(ready.size(), i + io.b24bridge.bitrix.Batch.MAX_COMMANDS)));
+                    }
+                } else {
+                    ready.forEach(this::dispatch);
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "outbox scan failed: " + e.getMessage(), e);
+            }
+            if (behind) {
+                continue; // more may be ready: no pause while catching up
             }
             synchronized (signal) {
                 try {
@@ -117,6 +135,44 @@ public final class Dispatcher implements AutoCloseable {
         });
     }
 
+    /** One batch round for these calls: claimed, sent together, released. Runs on the scheduler thread. */
+    private void batch(List<CallKey> calls) {
+        List<CallKey> claimed = new java.util.ArrayList<>();
+        List<OutboxStore.Entry> heads = new java.util.ArrayList<>();
+        try {
+            for (CallKey call : calls) {
+                if (inFlight.putIfAbsent(call, Work.RUNNING) != null) {
+                    continue;
+                }
+                claimed.add(call);
+                store.head(call).filter(e -> !e.state().equals("DEAD") && !e.nextAt().isAfter(clock.instant()))
+                        .ifPresent(e -> {
+                            if (CommandExecutor.batchable(e.command())) {
+                                heads.add(e);
+                            }
+                        });
+            }
+            if (!heads.isEmpty()) {
+                permits.acquire();
+                try {
+                    batches.send(heads, counters);
+                } finally {
+                    permits.release();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            claimed.forEach(inFlight::remove);
+        }
+        // recordings do not travel in batches: their calls go the single way
+        for (CallKey call : claimed) {
+            if (heads.stream().noneMatch(h -> h.call().equals(call))) {
+                dispatch(call);
+            }
+        }
+    }
+
     /** Sends the call's commands in order until one must wait. */
     private void drain(CallKey call) {
         while (running) {
@@ -134,34 +190,63 @@ public final class Dispatcher implements AutoCloseable {
                         : store.bitrixCallId(call).orElse(null);
                 CommandExecutor.Outcome outcome = executor.execute(e.command(), callId, maybeSent);
                 store.done(e, outcome.bitrixCallId());
-                sent.incrementAndGet();
+                counters.sent();
             } catch (BoxException b) {
-                switch (b) {
-                    case BoxException.Fatal f -> {
-                        store.dead(e, f.getMessage());
-                        deadLetters.incrementAndGet();
-                        LOG.warning("outbox: " + CrmCommand.kind(e.command()) + " of call " + call + " failed for "
-                                + "good and was set aside (retry it with POST /api/outbox/dead/" + e.id() + "/retry): "
-                                + f.getMessage());
-                    }
-                    case BoxException.Auth a -> {
-                        failures.incrementAndGet();
-                        store.retryAt(e, clock.instant().plus(pause(e.attempts(), Duration.ofSeconds(30),
-                                MAX_AUTH_PAUSE)), a.getMessage());
-                    }
-                    case BoxException.Retryable r -> {
-                        failures.incrementAndGet();
-                        store.retryAt(e, clock.instant().plus(pause(e.attempts(), Duration.ofSeconds(1),
-                                MAX_RETRY_PAUSE)), r.getMessage());
-                    }
-                }
+                settleFailure(store, e, b, clock, counters);
                 return;
             } catch (RuntimeException ex) {
-                failures.incrementAndGet();
+                counters.failure();
                 LOG.log(Level.WARNING, "outbox: unexpected failure on call " + call, ex);
                 store.retryAt(e, clock.instant().plus(MAX_RETRY_PAUSE), String.valueOf(ex));
                 return;
             }
+        }
+    }
+
+    /** What a failed command becomes: a dead letter (fatal) or due again after a pause (retryable, auth). */
+    static void settleFailure(OutboxStore store, OutboxStore.Entry e, BoxException b, Clock clock, Counters counters) {
+        switch (b) {
+            case BoxException.Fatal f -> {
+                store.dead(e, f.getMessage());
+                counters.dead();
+                LOG.warning("outbox: " + CrmCommand.kind(e.command()) + " of call " + e.call() + " failed for good "
+                        + "and was set aside (retry it with POST /api/outbox/dead/" + e.id() + "/retry): "
+                        + f.getMessage());
+            }
+            case BoxException.Auth a -> {
+                counters.failure();
+                store.retryAt(e, clock.instant().plus(pause(e.attempts(), Duration.ofSeconds(30), MAX_AUTH_PAUSE)),
+                        a.getMessage());
+            }
+            case BoxException.Retryable r -> {
+                counters.failure();
+                store.retryAt(e, clock.instant().plus(pause(e.attempts(), Duration.ofSeconds(1), MAX_RETRY_PAUSE)),
+                        r.getMessage());
+            }
+        }
+    }
+
+    /** What the dispatcher did since start. */
+    static final class Counters {
+        private final AtomicLong sent = new AtomicLong();
+        private final AtomicLong failures = new AtomicLong();
+        private final AtomicLong dead = new AtomicLong();
+        private final AtomicLong batches = new AtomicLong();
+
+        void sent() {
+            sent.incrementAndGet();
+        }
+
+        void failure() {
+            failures.incrementAndGet();
+        }
+
+        void dead() {
+            dead.incrementAndGet();
+        }
+
+        void batch() {
+            batches.incrementAndGet();
         }
     }
 
@@ -173,11 +258,12 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /** For /health and metrics. */
-    public record Stats(long sent, long failures, long deadLetters, int callsInFlight) {
+    public record Stats(long sent, long failures, long deadLetters, long batches, int callsInFlight) {
     }
 
     public Stats stats() {
-        return new Stats(sent.get(), failures.get(), deadLetters.get(), inFlight.size());
+        return new Stats(counters.sent.get(), counters.failures.get(), counters.dead.get(), counters.batches.get(),
+                inFlight.size());
     }
 
     /** Stops taking new work and waits (up to {@code grace}) for commands being sent. */

@@ -52,7 +52,7 @@ class OutboxDispatchTest {
     private void startDispatcher() {
         TelephonyApi telephony = new TelephonyApi(box.client());
         dispatcher = new Dispatcher(store, new CommandExecutor(telephony,
-                new UserDirectory(new CrmApi(box.client()), Clock.systemUTC()), Map.of("pbx1", dir)), 8,
+                new UserDirectory(new CrmApi(box.client()), Clock.systemUTC()), Map.of("pbx1", dir)), box.client(), 8,
                 Clock.systemUTC());
         store.afterRecord(dispatcher::wake);
         dispatcher.start();
@@ -215,5 +215,31 @@ class OutboxDispatchTest {
         String attach = script.seen.getLast().body();
         assertEquals("1795491816.0.wav", ScriptedBox.param(attach, "FILENAME"));
         assertEquals("UklGRgAA", ScriptedBox.param(attach, "FILE_CONTENT"));
+    }
+
+    @Test
+    void aBacklogAfterAnOutageGoesOutInBatchesEveryCallOnceInOrder() throws Exception {
+        script.away = true;
+        int calls = 60;
+        for (int n = 100; n < 100 + calls; n++) {
+            CallKey k = call(n);
+            record(k, false, register(k));
+            record(k, true, finish(k));
+        }
+        Thread.sleep(1500); // the box is away: everything waits and is retried later
+        assertEquals(0, store.counts().done());
+        script.away = false;
+        awaitQuiet();
+
+        assertTrue(!script.batches.isEmpty(), "the backlog went out in batches");
+        for (int n = 100; n < 100 + calls; n++) {
+            String ext = "pbx1:" + n + ".0";
+            List<String> forCall = script.seen.stream()
+                    .filter(s -> ext.equals(ScriptedBox.param(s.body(), "EXTERNAL_CALL_ID"))
+                            || ("CALL-" + ext).equals(ScriptedBox.param(s.body(), "CALL_ID")))
+                    .map(ScriptedBox.Seen::method).toList();
+            assertEquals(List.of("telephony.externalcall.register", "telephony.externalcall.finish"), forCall, ext);
+        }
+        assertEquals(2L * calls, store.counts().done());
     }
 }

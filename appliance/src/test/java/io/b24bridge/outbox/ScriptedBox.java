@@ -38,13 +38,65 @@ final class ScriptedBox extends Dispatcher {
         return this;
     }
 
+    /** Set to make every request fail as if the box were away (HTTP 503). */
+    volatile boolean away;
+    /** The batches received: each is the list of its commands' methods. */
+    final List<List<String>> batches = new CopyOnWriteArrayList<>();
+
     @Override
     public MockResponse dispatch(RecordedRequest request) {
         String method = request.getTarget().replaceFirst("^/rest/", "").replaceFirst("\\.json$", "");
         String body = request.getBody() == null ? "" : request.getBody().utf8();
+        if (away) {
+            return new MockResponse.Builder().code(503).body("<html>maintenance</html>").build();
+        }
+        if (method.equals("batch")) {
+            return batch(body);
+        }
         seen.add(new Seen(method, body));
         Function<String, MockResponse> answer = answers.get(method);
         return answer == null ? error(404, "ERROR_METHOD_NOT_FOUND", "Method not found!") : answer.apply(body);
+    }
+
+    /** Runs each command of a batch through the same answers, and answers in batch shape (contract §1). */
+    private MockResponse batch(String body) {
+        StringBuilder results = new StringBuilder();
+        StringBuilder errors = new StringBuilder();
+        List<String> methods = new java.util.ArrayList<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = java.net.URLDecoder.decode(pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
+            if (!key.startsWith("cmd[")) {
+                continue;
+            }
+            String name = key.substring(4, key.length() - 1);
+            String cmd = java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+            int q = cmd.indexOf('?');
+            String method = cmd.substring(0, q);
+            String params = cmd.substring(q + 1);
+            methods.add(method);
+            seen.add(new Seen(method, params));
+            String text = bodyText(answers.get(method).apply(params));
+            if (text.contains("\"error\"")) {
+                errors.append(errors.isEmpty() ? "" : ",").append('"').append(name).append("\": ").append(text);
+            } else {
+                String result = text.substring(text.indexOf(':') + 1, text.lastIndexOf(", \"time\""));
+                results.append(results.isEmpty() ? "" : ",").append('"').append(name).append("\": ").append(result);
+            }
+        }
+        batches.add(methods);
+        return ok("{\"result\": {" + results + "}, \"result_error\": {" + errors + "}, \"result_total\": [], "
+                + "\"result_next\": [], \"result_time\": {}}");
+    }
+
+    private static String bodyText(MockResponse response) {
+        okio.Buffer buffer = new okio.Buffer();
+        try {
+            response.getBody().writeTo(buffer);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return buffer.readUtf8();
     }
 
     List<String> methods() {
