@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 record Cli(Command command, Optional<Path> config, Optional<Path> sandbox, Optional<Path> to, Optional<Path> from) {
 
-    enum Command { RUN, CHECK_CONFIG, BACKUP, RESTORE, VERSION, HELP }
+    enum Command { RUN, CHECK_CONFIG, BACKUP, RESTORE, DOCTOR, VERSION, HELP }
 
     static final String USAGE = """
             usage: b24bridge [COMMAND] [OPTIONS]
@@ -30,6 +30,8 @@ record Cli(Command command, Optional<Path> config, Optional<Path> sandbox, Optio
                                            default DIR: <storage.dir>/backups
               restore --config FILE --from DIR
                                            replace the database with a backup (the appliance must be stopped)
+              doctor --config FILE         check configuration, certificates, the Bitrix24 box, disk and clock:
+                                           one line per check (OK/WARN/FAIL); exit 1 when something FAILs
               version                      print the version
             Configuration keys may be overridden by environment variables B24BRIDGE_<KEY> (see docs/configuration.md).
             """;
@@ -43,6 +45,7 @@ record Cli(Command command, Optional<Path> config, Optional<Path> sandbox, Optio
                 case "check-config" -> Command.CHECK_CONFIG;
                 case "backup" -> Command.BACKUP;
                 case "restore" -> Command.RESTORE;
+                case "doctor" -> Command.DOCTOR;
                 case "version" -> Command.VERSION;
                 case "help" -> Command.HELP;
                 default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");

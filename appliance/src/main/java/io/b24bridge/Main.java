@@ -92,6 +92,7 @@ public final class Main {
                 }
                 case BACKUP -> StoreCommands.backup(loadConfig(cli), cli.to(), out);
                 case RESTORE -> StoreCommands.restore(loadConfig(cli), cli.from().orElseThrow(), out);
+                case DOCTOR -> io.b24bridge.doctor.Doctor.run(cli.config().orElseGet(() -> Sandbox.prepare(cli.sandbox().orElseThrow())), System.getenv(), out);
                 case RUN -> runUntilStopped(loadConfig(cli), out);
             };
         } catch (ConfigException e) {

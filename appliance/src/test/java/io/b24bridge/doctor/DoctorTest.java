@@ -1,0 +1,334 @@
+package io.b24bridge.doctor;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.math.BigInteger;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.b24bridge.TestAppliance;
+import io.b24bridge.TestTls;
+import io.b24bridge.certs.DevPki;
+import io.b24bridge.config.ApplianceConfig;
+import io.b24bridge.config.Secret;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Each doctor check, its good and its bad path. */
+class DoctorTest {
+
+    @TempDir
+    Path dir;
+
+    private final Doctor doctor = new Doctor(cmd -> Optional.empty(), 0, 0, Duration.ofSeconds(2));
+
+    // ---- configuration
+
+    @Test
+    void aConfigurationThatDoesNotLoadFailsAndStopsTheOtherChecks() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = doctor.report(dir.resolve("missing.yaml"), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(1, status);
+        assertTrue(text.startsWith("FAIL  config") && text.contains("does not exist"), text);
+        assertTrue(text.contains("0 OK, 0 WARN, 1 FAIL"), text);
+    }
+
+    @Test
+    void aGoodInstallationHasNoFailAndExitsZero() {
+        Path config = TestAppliance.writeConfig(dir, pki(dir, "localhost", "127.0.0.1"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = doctor.report(config, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, text);
+        assertTrue(text.contains("OK    config"), text);
+        assertTrue(text.contains("OK    certs.box-listener") && text.contains("OK    certs.admin-listener"), text);
+        assertTrue(text.contains("WARN  bitrix24") && text.contains("not configured"), text);
+        assertTrue(text.contains("OK    pbx") && text.contains("not configured"), text);
+    }
+
+    // ---- certificates
+
+    @Test
+    void certificatesOkWarnSoonAndFailWhenExpiredOrForTheWrongUse() throws Exception {
+        Instant now = Instant.now();
+        assertEquals(Finding.Level.OK, CertificateCheck.check("c", tls(cert(now.plus(Duration.ofDays(90)),
+                KeyPurposeId.id_kp_serverAuth)), CertificateCheck.SERVER_AUTH, now).level());
+
+        Finding soon = CertificateCheck.check("c", tls(cert(now.plus(Duration.ofDays(10)), KeyPurposeId.id_kp_serverAuth)),
+                CertificateCheck.SERVER_AUTH, now);
+        assertEquals(Finding.Level.WARN, soon.level());
+        assertTrue(soon.message().contains("expires in 9 days") || soon.message().contains("expires in 10 days"), soon.message());
+
+        Finding expired = CertificateCheck.check("c", tls(cert(now.minus(Duration.ofDays(1)), KeyPurposeId.id_kp_serverAuth)),
+                CertificateCheck.SERVER_AUTH, now);
+        assertEquals(Finding.Level.FAIL, expired.level());
+        assertTrue(expired.message().contains("expired on"), expired.message());
+
+        Finding wrongUse = CertificateCheck.check("c", tls(cert(now.plus(Duration.ofDays(90)), KeyPurposeId.id_kp_clientAuth)),
+                CertificateCheck.SERVER_AUTH, now);
+        assertEquals(Finding.Level.FAIL, wrongUse.level());
+        assertTrue(wrongUse.message().contains("not allowed for serverAuth"), wrongUse.message());
+
+        Finding wrongPassword = CertificateCheck.check("c", new ApplianceConfig.Tls(cert(now.plus(Duration.ofDays(90)),
+                KeyPurposeId.id_kp_serverAuth), Secret.of("nope"), Optional.empty(), Optional.empty(), Optional.empty()),
+                CertificateCheck.SERVER_AUTH, now);
+        assertEquals(Finding.Level.FAIL, wrongPassword.level());
+        assertTrue(wrongPassword.message().contains("cannot be opened"), wrongPassword.message());
+    }
+
+    // ---- the running appliance
+
+    @Test
+    void aRunningApplianceIsFoundAndAStoppedOneIsAWarning() {
+        try (TestAppliance app = TestAppliance.start(dir)) {
+            Map<String, String> env = Map.of("B24BRIDGE_LISTENERS_ADMIN_PORT", String.valueOf(app.appliance().adminPort()));
+            Finding running = find(doctor.check(dir.resolve("b24bridge.yaml"), env), "appliance");
+            assertEquals(Finding.Level.OK, running.level(), running.message());
+            assertTrue(running.message().contains("health UP"), running.message());
+        }
+        Finding stopped = find(doctor.check(dir.resolve("b24bridge.yaml"), Map.of("B24BRIDGE_LISTENERS_ADMIN_PORT",
+                String.valueOf(freePort()))), "appliance");
+        assertEquals(Finding.Level.WARN, stopped.level(), stopped.message());
+    }
+
+    // ---- the Bitrix24 box
+
+    @Test
+    void theBoxAnswersOverMutualTlsAndAnAuthenticatedCall() throws Exception {
+        DevPki.Files pki = pki(dir.resolve("pki"), "localhost");
+        try (MockWebServer box = box(pki, pki.trustStore())) {
+            box.enqueue(json("{\"error\":\"NO_AUTH_FOUND\"}")); // the TLS check's plain GET
+            box.enqueue(json("{\"result\":{\"ID\":\"1\",\"ADMIN\":true}}")); // profile
+            List<Finding> f = doctor.check(config(pki, "https://localhost:" + box.getPort(), "webhook"), Map.of());
+            for (String check : List.of("bitrix24.connect", "bitrix24.tls", "bitrix24.hostname", "bitrix24.auth")) {
+                assertEquals(Finding.Level.OK, find(f, check).level(), find(f, check).message());
+            }
+            assertTrue(find(f, "bitrix24.auth").message().contains("profile"), find(f, "bitrix24.auth").message());
+            assertEquals(Finding.Level.OK, find(f, "certs.bitrix24-client").level());
+        }
+    }
+
+    @Test
+    void aBoxThatDoesNotAnswerFailsTheConnection() {
+        DevPki.Files pki = pki(dir.resolve("pki"), "localhost");
+        Finding f = find(doctor.check(config(pki, "https://localhost:" + freePort(), "webhook"), Map.of()), "bitrix24.connect");
+        assertEquals(Finding.Level.FAIL, f.level());
+        assertTrue(f.message().contains("cannot connect"), f.message());
+    }
+
+    @Test
+    void aBoxCertificateFromAnotherCaFailsTheTlsCheck() throws Exception {
+        DevPki.Files ours = pki(dir.resolve("ours"), "localhost");
+        DevPki.Files theirs = pki(dir.resolve("theirs"), "localhost");
+        try (MockWebServer box = new MockWebServer()) {
+            box.useHttps(TestTls.context(theirs.trustStore(), theirs.boxServer(), theirs.password()).getSocketFactory());
+            box.start();
+            Finding f = find(doctor.check(config(ours, "https://localhost:" + box.getPort(), "webhook"), Map.of()),
+                    "bitrix24.tls");
+            assertEquals(Finding.Level.FAIL, f.level());
+            assertTrue(f.message().contains("not trusted"), f.message());
+        }
+    }
+
+    @Test
+    void aBoxThatRefusesOurClientCertificateFailsTheTlsCheck() throws Exception {
+        DevPki.Files ours = pki(dir.resolve("ours"), "localhost");
+        DevPki.Files other = pki(dir.resolve("other"), "localhost");
+        Path otherCa = restore(other.trustStore(), other.password(), ours.password()); // another CA, our password
+        try (MockWebServer box = box(ours, otherCa)) { // trusts only another CA for client certificates
+            Finding f = find(doctor.check(config(ours, "https://localhost:" + box.getPort(), "webhook"), Map.of()),
+                    "bitrix24.tls");
+            assertEquals(Finding.Level.FAIL, f.level());
+            assertTrue(f.message().contains("client certificate"), f.message());
+        }
+    }
+
+    @Test
+    void aBoxCertificateForAnotherNameFailsTheHostnameCheck() throws Exception {
+        DevPki.Files pki = pki(dir.resolve("pki"), "localhost");
+        try (MockWebServer box = box(pki, pki.trustStore())) {
+            box.enqueue(json("{}"));
+            List<Finding> f = doctor.check(config(pki, "https://127.0.0.1:" + box.getPort(), "webhook"), Map.of());
+            assertEquals(Finding.Level.OK, find(f, "bitrix24.tls").level(), find(f, "bitrix24.tls").message());
+            assertEquals(Finding.Level.FAIL, find(f, "bitrix24.hostname").level());
+            assertTrue(find(f, "bitrix24.hostname").message().contains("not 127.0.0.1"), find(f, "bitrix24.hostname").message());
+        }
+        assertTrue(BoxCheck.matches("crm.corp.local", "*.corp.local"));
+        assertTrue(!BoxCheck.matches("a.crm.corp.local", "*.corp.local"));
+    }
+
+    @Test
+    void anApplicationThatIsNotInstalledFailsTheAuthCheck() throws Exception {
+        DevPki.Files pki = pki(dir.resolve("pki"), "localhost");
+        try (MockWebServer box = box(pki, pki.trustStore())) {
+            box.enqueue(json("{}"));
+            Finding f = find(doctor.check(config(pki, "https://localhost:" + box.getPort(), "application"), Map.of()),
+                    "bitrix24.auth");
+            assertEquals(Finding.Level.FAIL, f.level());
+            assertTrue(f.message().startsWith("NOT_INSTALLED"), f.message());
+        }
+    }
+
+    // ---- disk, clock, pbx
+
+    @Test
+    void diskSpaceIsOkAboveTheLimitsAndFailsBelow() {
+        assertEquals(Finding.Level.OK, DiskCheck.check(dir.resolve("not/made/yet"), 0, 0).level());
+        assertEquals(Finding.Level.WARN, DiskCheck.check(dir, Long.MAX_VALUE, 0).level());
+        Finding full = DiskCheck.check(dir, Long.MAX_VALUE, Long.MAX_VALUE);
+        assertEquals(Finding.Level.FAIL, full.level());
+        assertTrue(full.message().contains("stops writing"), full.message());
+    }
+
+    @Test
+    void theClockIsOkWhenSynchronisedAWarningWhenNotAndSaysWhenItCannotTell() {
+        assertEquals(Finding.Level.OK, ClockCheck.check(cmd -> cmd[0].equals("timedatectl")
+                ? Optional.of("yes\n") : Optional.empty()).level());
+        assertEquals(Finding.Level.WARN, ClockCheck.check(cmd -> cmd[0].equals("timedatectl")
+                ? Optional.of("no\n") : Optional.empty()).level());
+        assertEquals(Finding.Level.OK, ClockCheck.check(cmd -> cmd[0].equals("chronyc")
+                ? Optional.of("Reference ID    : 0A000001\nLeap status     : Normal\n") : Optional.empty()).level());
+        assertEquals(Finding.Level.WARN, ClockCheck.check(cmd -> cmd[0].equals("chronyc")
+                ? Optional.of("Leap status     : Not synchronised\n") : Optional.empty()).level());
+        Finding unknown = ClockCheck.check(cmd -> Optional.empty());
+        assertEquals(Finding.Level.WARN, unknown.level());
+        assertTrue(unknown.message().startsWith("cannot tell"), unknown.message());
+    }
+
+    @Test
+    void thePbxSlotSaysNotConfigured() {
+        assertEquals("OK", Doctor.pbx().level().name());
+        assertTrue(Doctor.pbx().message().startsWith("not configured"));
+    }
+
+    // ---- helpers
+
+    private static Finding find(List<Finding> findings, String check) {
+        return findings.stream().filter(f -> f.check().equals(check)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + check + " in " + findings));
+    }
+
+    private static DevPki.Files pki(Path d, String... names) {
+        return DevPki.ensure(d, List.of(names));
+    }
+
+    /** A box over mutual TLS: its server certificate from {@code pki}, client certificates checked against {@code clientCas}. */
+    private static MockWebServer box(DevPki.Files pki, Path clientCas) throws IOException {
+        MockWebServer box = new MockWebServer();
+        box.useHttps(TestTls.context(clientCas, pki.boxServer(), pki.password()).getSocketFactory());
+        box.requireClientAuth();
+        box.start();
+        return box;
+    }
+
+    /** The same trust store under another password (the test TLS helper takes one password for both stores). */
+    private Path restore(Path store, char[] from, char[] to) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(store)) {
+            ks.load(in, from);
+        }
+        Path out = Files.createTempFile(dir, "trust", ".p12");
+        try (OutputStream o = Files.newOutputStream(out)) {
+            ks.store(o, to);
+        }
+        return out;
+    }
+
+    private static MockResponse json(String body) {
+        return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json").body(body).build();
+    }
+
+    /** A configuration file with a bitrix24 section for {@code url}. */
+    private Path config(DevPki.Files pki, String url, String auth) {
+        Path config = TestAppliance.writeConfig(dir, pki);
+        String section = auth.equals("webhook") ? """
+                  auth: webhook
+                  webhook:
+                    user-id: 1
+                    secret: s3cr3t
+                """ : """
+                  auth: application
+                  application:
+                    client-id: local.b24bridge.test
+                    client-secret: test-client-secret
+                """;
+        try {
+            Files.writeString(config, Files.readString(config) + """
+                    bitrix24:
+                      url: %s
+                    %s  tls:
+                        keystore: %s
+                        keystore-password-file: %s
+                        truststore: %s
+                      connect-timeout: 1s
+                      request-timeout: 3s
+                    """.formatted(url, section, pki.applianceClient(), pki.passwordFile(), pki.trustStore()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return config;
+    }
+
+    /** A self-signed EC certificate with the given end of validity and extended key usage, in a PKCS#12 ("pw"). */
+    private Path cert(Instant notAfter, KeyPurposeId eku) throws Exception {
+        KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
+        gen.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair keys = gen.generateKeyPair();
+        X500Name name = new X500Name("CN=doctor test " + notAfter.toEpochMilli());
+        var builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(notAfter.toEpochMilli()),
+                Date.from(Instant.now().minus(Duration.ofDays(400))), Date.from(notAfter), name, keys.getPublic());
+        builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(eku));
+        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
+                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("1", keys.getPrivate(), "pw".toCharArray(), new Certificate[] {cert});
+        Path file = Files.createTempFile(dir, "cert", ".p12");
+        try (OutputStream o = Files.newOutputStream(file)) {
+            ks.store(o, "pw".toCharArray());
+        }
+        return file;
+    }
+
+    private static ApplianceConfig.Tls tls(Path keystore) {
+        return new ApplianceConfig.Tls(keystore, Secret.of("pw"), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
