@@ -8,6 +8,11 @@ import io.helidon.webserver.WebServer;
 import io.b24bridge.bitrix.BoxClient;
 import io.b24bridge.bitrix.BoxKeepAlive;
 import io.b24bridge.bitrix.events.BoxEventsService;
+import io.b24bridge.calls.CallEngine;
+import io.b24bridge.outbox.Dispatcher;
+import io.b24bridge.outbox.OutboxStore;
+import io.b24bridge.pbx.CallSpineSink;
+import io.b24bridge.pbx.PbxRegistry;
 
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.health.Health;
@@ -20,7 +25,8 @@ import io.b24bridge.store.Database;
  */
 public record Appliance(ApplianceConfig config, Database db, SettingsStore settings, Health health,
                         WebServer server, Optional<BoxClient> box, Optional<BoxEventsService> boxEvents,
-                        Optional<BoxKeepAlive> boxKeepAlive) {
+                        Optional<BoxKeepAlive> boxKeepAlive, PbxRegistry pbx, CallSpineSink spine, CallEngine engine,
+                        OutboxStore outbox, Optional<Dispatcher> dispatcher) {
 
     private static final Logger LOG = Logger.getLogger(Appliance.class.getName());
 
@@ -43,9 +49,15 @@ public record Appliance(ApplianceConfig config, Database db, SettingsStore setti
         return Main.localUrl(config.boxListener().host(), boxPort());
     }
 
-    /** Stops listening (requests in flight finish within the grace period), then closes the database. */
+    /**
+     * Stops in reverse order of the start: no new PBX events, the commands being sent finish (within the grace
+     * period; the rest stay in the outbox for the next start), the listeners close, then the database.
+     */
     public void stop() {
         long t0 = System.nanoTime();
+        pbx.close();
+        spine.close();
+        dispatcher.ifPresent(d -> d.stop(config.shutdownGrace()));
         boxKeepAlive.ifPresent(BoxKeepAlive::close);
         try {
             server.stop();

@@ -2,23 +2,35 @@ package io.b24bridge;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.logging.common.LogConfig;
+import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 import io.b24bridge.admin.HealthService;
+import io.b24bridge.admin.OutboxApi;
 import io.b24bridge.admin.SettingsApi;
 import io.b24bridge.admin.StoreApi;
 import io.b24bridge.bitrix.BoxClient;
 import io.b24bridge.bitrix.BoxHealth;
 import io.b24bridge.bitrix.BoxKeepAlive;
+import io.b24bridge.bitrix.CrmApi;
+import io.b24bridge.bitrix.TelephonyApi;
+import io.b24bridge.bitrix.UserDirectory;
+import io.b24bridge.calls.CallEngine;
+import io.b24bridge.calls.CallTracker;
+import io.b24bridge.calls.CrmLifecycle;
+import io.b24bridge.calls.Endpoints;
 import io.b24bridge.bitrix.events.BoxEventsService;
 import io.b24bridge.bitrix.events.PingService;
 import io.b24bridge.config.ApplianceConfig;
@@ -28,6 +40,12 @@ import io.b24bridge.health.Health;
 import io.b24bridge.health.HealthPart;
 import io.b24bridge.json.Json;
 import io.b24bridge.logging.StopSafeLogManager;
+import io.b24bridge.outbox.CommandExecutor;
+import io.b24bridge.outbox.Dispatcher;
+import io.b24bridge.outbox.OutboxHealth;
+import io.b24bridge.outbox.OutboxStore;
+import io.b24bridge.pbx.CallSpineSink;
+import io.b24bridge.pbx.PbxRegistry;
 import io.b24bridge.sandbox.Sandbox;
 import io.b24bridge.settings.SettingsJson;
 import io.b24bridge.settings.SettingsStore;
@@ -150,12 +168,38 @@ public final class Main {
                     config.bitrix24().flatMap(ApplianceConfig.Bitrix24::webhook)
                             .flatMap(ApplianceConfig.Webhook::eventsToken)));
 
+            // the call spine: PBX facts → call model → CRM lifecycle → outbox (same Derby transaction) →
+            // dispatcher → box. Without a box configured the outbox keeps everything for later.
+            OutboxStore outbox = new OutboxStore(db, mapper);
+            Map<String, Endpoints> endpoints = new HashMap<>();
+            Map<String, Path> recordings = new HashMap<>();
+            for (ApplianceConfig.Pbx p : config.pbx()) {
+                endpoints.put(p.id(), new Endpoints(p.extensionPattern(), p.trunks()));
+                p.recordingsDir().ifPresent(dir -> recordings.put(p.id(), dir));
+            }
+            CallEngine engine = new CallEngine(
+                    new CallTracker(id -> endpoints.getOrDefault(id, Endpoints.standard())),
+                    new CrmLifecycle(), outbox, settings::current);
+            Optional<Dispatcher> dispatcher = box.map(client -> new Dispatcher(outbox,
+                    new CommandExecutor(new TelephonyApi(client),
+                            new UserDirectory(new CrmApi(client), Clock.systemUTC()), recordings),
+                    client, 8, Clock.systemUTC()));
+            dispatcher.ifPresent(d -> {
+                outbox.afterRecord(d::wake);
+                d.start();
+            });
+            CallSpineSink spine = new CallSpineSink(engine);
+            PbxRegistry pbx = PbxRegistry.of(config.pbx(), spine, Metrics.globalRegistry());
+
             Health health = new Health(List.of(
                     new DatabaseHealth(db),
-                    HealthPart.notConfigured("pbx", "no PBX is configured yet (AMI comes with the call spine)"),
+                    pbx.health(),
                     box.<HealthPart>map(client -> new BoxHealth(client, config.bitrix24().orElseThrow().url().toString()))
                             .orElse(HealthPart.notConfigured("bitrix24", "no Bitrix24 box is configured "
-                                    + "(the bitrix24 section of the configuration file)"))),
+                                    + "(the bitrix24 section of the configuration file)")),
+                    dispatcher.<HealthPart>map(d -> new OutboxHealth(outbox, d))
+                            .orElse(HealthPart.notConfigured("outbox", "calls are kept until a Bitrix24 box is "
+                                    + "configured"))),
                     version());
 
             WebServer server = WebServer.builder()
@@ -174,7 +218,8 @@ public final class Main {
                             .register("/health", new HealthService(health, mapper))
                             .register("/api/settings", new SettingsApi(settings, mapper))
                             .register("/api/store", new StoreApi(db,
-                                    config.storage().dir().resolve("backups").toAbsolutePath(), mapper)))
+                                    config.storage().dir().resolve("backups").toAbsolutePath(), mapper))
+                            .register("/api/outbox", new OutboxApi(outbox, dispatcher.orElse(null), mapper)))
                     // the box listener: mutual TLS, for the Bitrix24 box's calls into the appliance
                     .putSocket(Appliance.BOX_SOCKET, listener -> listener
                             .host(config.boxListener().host())
@@ -189,9 +234,11 @@ public final class Main {
                     .start();
             Optional<BoxKeepAlive> keepAlive = box.map(client ->
                     new BoxKeepAlive(client, config.bitrix24().orElseThrow().auth()));
+            pbx.start(); // last: calls flow in once everything downstream is ready
             LOG.info(() -> "b24bridge " + version() + " started; admin port " + server.port()
                     + ", box port " + server.port(Appliance.BOX_SOCKET));
-            return new Appliance(config, db, settings, health, server, box, boxEvents, keepAlive);
+            return new Appliance(config, db, settings, health, server, box, boxEvents, keepAlive, pbx, spine,
+                    engine, outbox, dispatcher);
         } catch (RuntimeException e) {
             db.close();
             throw e;

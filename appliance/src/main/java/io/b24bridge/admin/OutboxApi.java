@@ -26,6 +26,7 @@ public final class OutboxApi implements HttpService {
     private final Dispatcher dispatcher;
     private final JsonResponses json;
 
+    /** @param dispatcher null when no box is configured */
     public OutboxApi(OutboxStore store, Dispatcher dispatcher, ObjectMapper mapper) {
         this.store = store;
         this.dispatcher = dispatcher;
@@ -47,7 +48,7 @@ public final class OutboxApi implements HttpService {
         body.put("dead", c.dead());
         body.put("done", c.done());
         body.put("oldestWaiting", c.oldestWaiting() == null ? null : c.oldestWaiting().toString());
-        body.put("dispatcher", dispatcher.stats());
+        body.put("dispatcher", dispatcher == null ? "no Bitrix24 box configured: nothing is sent" : dispatcher.stats());
         json.send(res, Status.OK_200, body);
     }
 
@@ -79,7 +80,9 @@ public final class OutboxApi implements HttpService {
             json.error(res, Status.NOT_FOUND_404, "no dead letter " + id);
             return;
         }
-        dispatcher.wake();
+        if (dispatcher != null) {
+            dispatcher.wake();
+        }
         json.send(res, Status.OK_200, Map.of("retried", id));
     }
 }
