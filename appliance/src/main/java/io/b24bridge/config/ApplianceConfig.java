@@ -3,7 +3,10 @@ package io.b24bridge.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The appliance's start-up configuration, as a typed tree. It holds what must be known before anything runs
@@ -16,13 +19,15 @@ import java.util.Optional;
  * @param adminListener HTTPS: the panel, the JSON API, {@code /health} and {@code /metrics}
  * @param shutdownGrace how long a stop waits for work in flight
  * @param bitrix24      the Bitrix24 box this appliance talks to; empty until configured
+ * @param pbx           the Asterisk PBXs this appliance follows over AMI, in the file's order; empty = none yet
  */
 public record ApplianceConfig(Path source,
                               Storage storage,
                               Listener boxListener,
                               Listener adminListener,
                               Duration shutdownGrace,
-                              Optional<Bitrix24> bitrix24) {
+                              Optional<Bitrix24> bitrix24,
+                              List<Pbx> pbx) {
 
     /** @param dir the folder of the Derby database, backups by default and working files */
     public record Storage(Path dir) {
@@ -99,5 +104,26 @@ public record ApplianceConfig(Path source,
      *                    as {@code auth[application_token]}; without it events are refused in webhook mode
      */
     public record Webhook(int userId, Secret secret, Optional<Secret> eventsToken) {
+    }
+
+    /**
+     * One Asterisk PBX, followed over its manager interface (AMI).
+     *
+     * @param id               short name, unique among the PBXs: it namespaces the PBX's Linkedids (a call's key is
+     *                         {@code <id>:<Linkedid>}), so it must never change once calls were recorded
+     * @param host             the PBX's address
+     * @param port             its AMI port
+     * @param username         the AMI user (manager.conf section), least privilege: see docs/configuration.md
+     * @param secret           its secret
+     * @param extensionPattern endpoint names that are phones; every other endpoint is a trunk
+     * @param trunks           endpoint names that are trunks even when they look like extensions
+     * @param recordingsDir    where this appliance reads the PBX's recording files (a mount); empty = not readable
+     * @param reconnectMin     the first wait before reconnecting after the link dropped
+     * @param reconnectMax     the longest wait between attempts (the wait doubles up to it)
+     * @param pingInterval     how often the link is checked with a Ping; a dead link is noticed within two intervals
+     */
+    public record Pbx(String id, String host, int port, String username, Secret secret, Pattern extensionPattern,
+                      Set<String> trunks, Optional<Path> recordingsDir, Duration reconnectMin, Duration reconnectMax,
+                      Duration pingInterval) {
     }
 }

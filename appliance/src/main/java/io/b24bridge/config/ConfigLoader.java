@@ -4,10 +4,16 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
@@ -91,7 +97,71 @@ public final class ConfigLoader {
         Duration grace = r.child("shutdown").duration("grace", Duration.ofSeconds(10));
         Optional<ApplianceConfig.Bitrix24> bitrix24 = r.exists("bitrix24")
                 ? Optional.of(bitrix24(r.child("bitrix24"))) : Optional.empty();
-        return new ApplianceConfig(source, storage, box, admin, grace, bitrix24);
+        List<ApplianceConfig.Pbx> pbx = pbxList(r);
+        return new ApplianceConfig(source, storage, box, admin, grace, bitrix24, pbx);
+    }
+
+    /** A PBX id namespaces Linkedids in call keys ({@code <id>:<Linkedid>}): short, no colon, no spaces. */
+    private static final Pattern PBX_ID = Pattern.compile("[A-Za-z0-9_-]{1,16}");
+
+    private static List<ApplianceConfig.Pbx> pbxList(ConfigReader r) {
+        List<ApplianceConfig.Pbx> list = new ArrayList<>();
+        Set<String> ids = new LinkedHashSet<>();
+        for (ConfigReader p : r.list("pbx")) {
+            ApplianceConfig.Pbx pbx = pbx(p);
+            if (!ids.add(pbx.id().toLowerCase(Locale.ROOT))) {
+                throw p.fail(p.key("id"), "'" + pbx.id() + "' is used by another PBX: ids must be unique");
+            }
+            list.add(pbx);
+        }
+        return List.copyOf(list);
+    }
+
+    private static ApplianceConfig.Pbx pbx(ConfigReader r) {
+        String id = r.requiredString("id");
+        if (!PBX_ID.matcher(id).matches()) {
+            throw r.fail(r.key("id"), "'" + id + "' must be 1-16 letters, digits, '-' or '_' (it prefixes call ids)");
+        }
+        String host = r.requiredString("host");
+        int port = r.integer("port", 5038, 1, 65535);
+        String username = r.requiredString("username");
+        Secret secret = r.requiredSecret("secret");
+        String rawPattern = r.string("extension-pattern", "[0-9]{2,6}");
+        Pattern extensions;
+        try {
+            extensions = Pattern.compile(rawPattern);
+        } catch (PatternSyntaxException e) {
+            throw r.fail(r.key("extension-pattern"), "'" + rawPattern + "' is not a regular expression: "
+                    + e.getDescription());
+        }
+        // a YAML list, or one comma-separated value (handier in an environment variable)
+        Set<String> trunks = new LinkedHashSet<>();
+        if (r.exists("trunks.0")) {
+            for (int i = 0; r.exists("trunks." + i); i++) {
+                trunks.add(r.requiredString("trunks." + i));
+            }
+        } else {
+            for (String t : r.string("trunks", "").split(",")) {
+                if (!t.isBlank()) {
+                    trunks.add(t.strip());
+                }
+            }
+        }
+        Optional<Path> recordings = r.optionalPath("recordings-dir");
+        Duration min = r.duration("reconnect-min", Duration.ofSeconds(1));
+        Duration max = r.duration("reconnect-max", Duration.ofSeconds(30));
+        Duration ping = r.duration("ping-interval", Duration.ofSeconds(10));
+        if (min.compareTo(Duration.ofMillis(100)) < 0) {
+            throw r.fail(r.key("reconnect-min"), "must be at least 100ms");
+        }
+        if (max.compareTo(min) < 0) {
+            throw r.fail(r.key("reconnect-max"), "must not be shorter than reconnect-min (" + min + ")");
+        }
+        if (ping.compareTo(Duration.ofSeconds(1)) < 0 || ping.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw r.fail(r.key("ping-interval"), "must be between 1s and 5m");
+        }
+        return new ApplianceConfig.Pbx(id, host, port, username, secret, extensions, Set.copyOf(trunks), recordings,
+                min, max, ping);
     }
 
     private static ApplianceConfig.Listener listener(ConfigReader r, String defaultHost, int defaultPort,

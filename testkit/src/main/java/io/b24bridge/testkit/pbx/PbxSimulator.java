@@ -1,0 +1,352 @@
+package io.b24bridge.testkit.pbx;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A fake Asterisk manager interface (AMI) over plain TCP, for tests, benchmarks and the sandbox. It speaks
+ * the AMI text protocol as Asterisk 22 does — banner, {@code Challenge}/{@code Login} (MD5 or plain secret),
+ * {@code Events}, {@code Ping}, {@code CoreSettings}, {@code CoreShowChannels} (from the channels its events
+ * created), {@code Originate} (queued, then an {@code OriginateResponse}), {@code Logoff}; anything else is
+ * {@code Response: Error} — and replays real Asterisk event streams from transcripts at any rate (see
+ * {@link #replay}). For failure tests it can drop every connection, refuse logins, refuse connections, deny an
+ * action (a missing manager.conf permission), or go silent (a hung PBX that keeps its sockets open).
+ */
+public final class PbxSimulator implements AutoCloseable {
+
+    /**
+     * @param host            address to listen on
+     * @param port            TCP port; 0 picks a free one
+     * @param username        the AMI user it accepts
+     * @param secret          its secret
+     * @param amiVersion      the version in the banner and CoreSettings ({@code Asterisk Call Manager/…})
+     * @param asteriskVersion the Asterisk version CoreSettings reports
+     * @param epochBase       the seconds part of the first replayed call's Uniqueids (each call adds one)
+     */
+    public record Options(String host, int port, String username, String secret, String amiVersion,
+                          String asteriskVersion, long epochBase) {
+
+        public static Options of(String username, String secret) {
+            return new Options("127.0.0.1", 0, username, secret, "11.0.0", "22.10.1",
+                    System.currentTimeMillis() / 1000);
+        }
+
+        public Options withPort(int port) {
+            return new Options(host, port, username, secret, amiVersion, asteriskVersion, epochBase);
+        }
+
+        public Options withHost(String host) {
+            return new Options(host, port, username, secret, amiVersion, asteriskVersion, epochBase);
+        }
+
+        @Override
+        public String toString() {
+            return "Options[" + username + "@" + host + ":" + port + "]";
+        }
+    }
+
+    private final Options options;
+    private final ServerSocket server;
+    private final Thread acceptor;
+    private final CopyOnWriteArrayList<SimSession> sessions = new CopyOnWriteArrayList<>();
+    private final ChannelTable channels = new ChannelTable();
+    private final Map<String, LongAdder> actions = new ConcurrentHashMap<>();
+    private final Set<String> denied = ConcurrentHashMap.newKeySet();
+    private final AtomicLong connections = new AtomicLong();
+    private final AtomicLong logins = new AtomicLong();
+    private final AtomicLong failedLogins = new AtomicLong();
+    private final AtomicLong eventsSent = new AtomicLong();
+    private final AtomicLong nextEpoch;
+    private final AtomicLong nextChannel = new AtomicLong(0x1000);
+    private final Object loginSignal = new Object();
+    private volatile boolean silent;
+    private volatile boolean refuseLogins;
+    private volatile boolean acceptConnections = true;
+    private volatile int originateReason = 4;
+    private volatile boolean closed;
+
+    private PbxSimulator(Options options) throws IOException {
+        this.options = options;
+        this.nextEpoch = new AtomicLong(options.epochBase());
+        this.server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(InetAddress.getByName(options.host()), options.port()));
+        this.acceptor = Thread.ofPlatform().daemon().name("pbx-sim-accept-" + server.getLocalPort())
+                .unstarted(this::acceptLoop);
+    }
+
+    /** Listens on 127.0.0.1, a free port, for {@code username}/{@code secret}. */
+    public static PbxSimulator start(String username, String secret) {
+        return start(Options.of(username, secret));
+    }
+
+    public static PbxSimulator start(Options options) {
+        try {
+            PbxSimulator sim = new PbxSimulator(options);
+            sim.acceptor.start();
+            return sim;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot listen on " + options.host() + ":" + options.port(), e);
+        }
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    public String host() {
+        return options.host();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket s;
+            try {
+                s = server.accept();
+            } catch (IOException e) {
+                return; // closed
+            }
+            connections.incrementAndGet();
+            if (!acceptConnections) {
+                close(s); // a PBX that is restarting: the port answers, the AMI does not
+                continue;
+            }
+            try {
+                s.setTcpNoDelay(true);
+                SimSession session = new SimSession(this, s);
+                sessions.add(session);
+                Thread.ofVirtual().name("pbx-sim-session").start(session::run);
+            } catch (IOException e) {
+                close(s);
+            }
+        }
+    }
+
+    private static void close(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // gone anyway
+        }
+    }
+
+    // ---- replay and events ----
+
+    /** Replays {@code transcript} {@code times} times, starting {@code callsPerSecond} calls a second. */
+    public Replay replay(Transcript transcript, int times, double callsPerSecond) {
+        return replay(transcript, ReplayOptions.of(times, callsPerSecond));
+    }
+
+    public Replay replay(Transcript transcript, ReplayOptions options) {
+        Replay r = new Replay(this, transcript, options);
+        r.start();
+        return r;
+    }
+
+    CallTemplate.Call newCall(CallTemplate template, int n) {
+        return template.new Call(nextEpoch.getAndIncrement(), nextChannel::getAndIncrement, n);
+    }
+
+    /** Sends one event to every client that wants it (and keeps the channel table up to date). */
+    public void broadcast(AmiMessage event) {
+        channels.apply(event);
+        if (silent) {
+            return;
+        }
+        String wire = null;
+        for (SimSession s : sessions) {
+            if (s.wants(event)) {
+                if (wire == null) {
+                    wire = event.wire();
+                }
+                s.send(wire);
+                eventsSent.incrementAndGet();
+            }
+        }
+    }
+
+    ChannelTable channels() {
+        return channels;
+    }
+
+    /** Channels in progress (what CoreShowChannels would list now). */
+    public int activeChannels() {
+        return channels.size();
+    }
+
+    /** Forgets the channels in progress (a restarted Asterisk has none). */
+    public void clearChannels() {
+        channels.clear();
+    }
+
+    void originated(AmiMessage action) {
+        int reason = originateReason;
+        String channel = action.get("Channel") + "-" + String.format("%08x", nextChannel.getAndIncrement());
+        String uniqueid = action.get("ChannelId") != null ? action.get("ChannelId")
+                : nextEpoch.getAndIncrement() + ".0";
+        AmiMessage response = AmiMessage.of("Event", "OriginateResponse", "Privilege", "call,all",
+                "ActionID", action.get("ActionID") == null ? "" : action.get("ActionID"),
+                "Response", reason == 4 ? "Success" : "Failure", "Channel", channel,
+                "Context", nz(action.get("Context")), "Exten", nz(action.get("Exten")),
+                "Reason", String.valueOf(reason), "Uniqueid", uniqueid,
+                "CallerIDNum", "<unknown>", "CallerIDName", "<unknown>");
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(20); // the first leg "rings" a moment
+            } catch (InterruptedException e) {
+                return;
+            }
+            broadcast(response);
+        });
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    // ---- failure controls ----
+
+    /** Closes every client connection (the network broke, or Asterisk died). */
+    public void dropConnections() {
+        for (SimSession s : sessions) {
+            s.close();
+        }
+    }
+
+    /** Answers every Login with {@code Authentication failed} (and hangs up, as Asterisk does). */
+    public void refuseLogins(boolean refuse) {
+        this.refuseLogins = refuse;
+    }
+
+    /** When false, new connections are closed at once (Asterisk is down or restarting). */
+    public void acceptConnections(boolean accept) {
+        this.acceptConnections = accept;
+    }
+
+    /** A hung PBX: sockets stay open, nothing is answered or sent (no banner, no Pong, no events). */
+    public void silent(boolean silent) {
+        this.silent = silent;
+    }
+
+    /** Answers {@code action} with {@code Permission denied} (a manager.conf user without the right). */
+    public void denyAction(String action) {
+        denied.add(action.toLowerCase(Locale.ROOT));
+    }
+
+    /** Asterisk's reason code in the next OriginateResponses: 4 answered (default), 5 busy, 3 no answer, … */
+    public void originateOutcome(int reason) {
+        this.originateReason = reason;
+    }
+
+    boolean isSilent() {
+        return silent;
+    }
+
+    boolean isRefusingLogins() {
+        return refuseLogins;
+    }
+
+    boolean isDenied(String lowerCaseAction) {
+        return denied.contains(lowerCaseAction);
+    }
+
+    // ---- counters ----
+
+    void countAction(String name) {
+        actions.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new LongAdder()).increment();
+    }
+
+    void countLogin() {
+        logins.incrementAndGet();
+    }
+
+    void countFailedLogin() {
+        failedLogins.incrementAndGet();
+    }
+
+    void loggedIn() {
+        synchronized (loginSignal) {
+            loginSignal.notifyAll();
+        }
+    }
+
+    void ended(SimSession s) {
+        sessions.remove(s);
+    }
+
+    /** Clients logged in now. */
+    public int sessions() {
+        return (int) sessions.stream().filter(SimSession::authenticated).count();
+    }
+
+    /** Waits until at least {@code n} clients are logged in. */
+    public boolean awaitSessions(int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (loginSignal) {
+            while (sessions() < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(loginSignal, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            }
+        }
+        return true;
+    }
+
+    /** TCP connections accepted so far (also those refused at once). */
+    public long connections() {
+        return connections.get();
+    }
+
+    public long loginAttempts() {
+        return logins.get();
+    }
+
+    public long failedLogins() {
+        return failedLogins.get();
+    }
+
+    /** How often an action was received (name without case). */
+    public long actions(String name) {
+        LongAdder a = actions.get(name.toLowerCase(Locale.ROOT));
+        return a == null ? 0 : a.sum();
+    }
+
+    /** Events written to clients (one per client per event). */
+    public long eventsSent() {
+        return eventsSent.get();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        dropConnections();
+        try {
+            acceptor.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
