@@ -226,6 +226,7 @@ final class BoxCheck {
         boolean application = box.auth() == ApplianceConfig.AuthMode.APPLICATION;
         String method = application ? "app.info" : "profile";
         Database db = null;
+        Path scratch = null;
         try {
             if (application) {
                 Path dbDir = config.storage().databaseDir();
@@ -238,7 +239,8 @@ final class BoxCheck {
             Path keyFile = config.storage().dir().resolve("keys").resolve("bitrix24-tokens.key");
             if (!Files.exists(keyFile)) {
                 // the appliance makes the key on first use; the doctor must not, so it gets a throw-away one
-                keyFile = Files.createTempDirectory("b24bridge-doctor").resolve("none.key");
+                scratch = Files.createTempDirectory("b24bridge-doctor");
+                keyFile = scratch.resolve("none.key");
             }
             // webhook mode keeps nothing in the database: the client gets none
             try (BoxClient client = BoxClient.create(box, db, keyFile, Json.newMapper())) {
@@ -257,6 +259,21 @@ final class BoxCheck {
             if (db != null) {
                 db.close();
             }
+            deleteScratch(scratch);
+        }
+    }
+
+    private static void deleteScratch(Path scratch) {
+        if (scratch == null) {
+            return;
+        }
+        try (var files = Files.list(scratch)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(scratch);
+        } catch (IOException e) {
+            // a leftover empty key in the temporary folder harms nothing
         }
     }
 

@@ -157,6 +157,17 @@ class BundleLifecycleIT {
         for (String entry : cp.split(":")) {
             assertTrue(Files.isRegularFile(root.resolve("opt/b24bridge/current").resolve(entry)), entry);
         }
+        // ... and runs with the bundled runtime: at worst it says its main class is not written yet
+        Path certsJar = root.resolve("opt/b24bridge/current").resolve(cp.split(":")[0]);
+        boolean hasTool;
+        try (JarFile j = new JarFile(certsJar.toFile())) {
+            String main = j.getManifest().getMainAttributes().getValue(Attributes.Name.MAIN_CLASS);
+            hasTool = j.getEntry(main.replace('.', '/') + ".class") != null;
+        }
+        Result certsRun = run(env, root.resolve("opt/b24bridge/current/bin/b24bridge-certs").toString(), "--help");
+        assertFalse(certsRun.output().contains("NoClassDefFoundError"), certsRun.output());
+        assertEquals(hasTool, !certsRun.output().contains("Could not find or load main class"), certsRun.output());
+
         // installing twice is refused: upgrades go through upgrade.sh
         r = run(env, bundle.resolve("install.sh").toString(), "--no-systemd");
         assertNotEquals(0, r.status());
