@@ -1,0 +1,68 @@
+package io.b24bridge.testkit.bitrix;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who is calling (§1): an inbound webhook ({@code /rest/<user>/<secret>/method}, rights = its scopes, acting as
+ * its user) or the application ({@code auth=<access token>}). No auth at all is NO_AUTH_FOUND.
+ */
+final class Auth {
+
+    /** A seeded inbound webhook. */
+    record Webhook(int userId, String secret, Set<String> scopes) {
+    }
+
+    static final Set<String> ALL_SCOPES = Set.of("crm", "telephony", "user", "task", "placement", "im");
+
+    private final ConcurrentHashMap<String, Webhook> webhooks = new ConcurrentHashMap<>();
+    private final OAuth oauth;
+
+    Auth(OAuth oauth) {
+        this.oauth = oauth;
+    }
+
+    Webhook addWebhook(int userId, String secret, Set<String> scopes) {
+        if (secret == null || secret.isBlank()) {
+            secret = OAuth.random(8);
+        }
+        Webhook w = new Webhook(userId, secret, Set.copyOf(scopes.isEmpty() ? ALL_SCOPES : scopes));
+        webhooks.put(secret, w);
+        return w;
+    }
+
+    void clearWebhooks() {
+        webhooks.clear();
+    }
+
+    /** The webhook whose path this is; INVALID_CREDENTIALS when the secret or its user is wrong. */
+    Caller webhook(String userSegment, String secret) {
+        Webhook w = webhooks.get(secret);
+        // compare the user part too, in constant time like the secret look-up's purpose deserves
+        if (w == null || !MessageDigest.isEqual(String.valueOf(w.userId()).getBytes(StandardCharsets.UTF_8),
+                userSegment.getBytes(StandardCharsets.UTF_8))) {
+            throw RestError.of("INVALID_CREDENTIALS", "Invalid request credentials");
+        }
+        return new Caller(Caller.Kind.WEBHOOK, w.userId(), "webhook:" + w.userId(), w.scopes(), null);
+    }
+
+    /** The application's caller for an access token; expired_token / invalid_token otherwise. */
+    Caller application(String token) {
+        int user = oauth.authenticate(token);
+        return new Caller(Caller.Kind.APPLICATION, user, oauth.principal(), oauth.scopes, token);
+    }
+
+    List<BoxState.WebhookView> views() {
+        List<BoxState.WebhookView> out = new ArrayList<>();
+        for (Webhook w : webhooks.values()) {
+            out.add(new BoxState.WebhookView(w.userId(), Masking.token(w.secret()), List.copyOf(w.scopes())));
+        }
+        out.sort(Comparator.comparingInt(BoxState.WebhookView::userId));
+        return out;
+    }
+}

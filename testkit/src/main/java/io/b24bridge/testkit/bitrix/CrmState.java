@@ -1,0 +1,301 @@
+package io.b24bridge.testkit.bitrix;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Everything the emulated box knows: users, CRM entities, lead sources, calls, activities, tasks, comments,
+ * event handlers, external lines, recordings. One lock guards it all: handlers do their reading and writing in
+ * {@link #tx} and never any I/O there (requests are parsed before, answers serialised after), so a request
+ * holds the lock for microseconds and the hot path ({@code register}) is never the bottleneck.
+ */
+final class CrmState {
+
+    /** The lead sources of a fresh box (crm.status ENTITY_ID = SOURCE). */
+    static final List<String[]> DEFAULT_SOURCES = List.of(
+            new String[] {"CALL", "Call"}, new String[] {"EMAIL", "E-Mail"}, new String[] {"WEB", "Website"},
+            new String[] {"ADVERTISING", "Advertising"}, new String[] {"PARTNER", "Existing client"},
+            new String[] {"RECOMMENDATION", "By recommendation"}, new String[] {"TRADE_SHOW", "Show/Exhibition"},
+            new String[] {"WEBFORM", "CRM form"}, new String[] {"CALLBACK", "Callback"},
+            new String[] {"OTHER", "Other"});
+
+    /** A pending two-step upload (attachRecord with FILENAME alone). */
+    record PendingUpload(String callId, String filename) {
+    }
+
+    private final Clock clock;
+
+    final Map<Integer, User> users = new TreeMap<>();
+    final Map<EntityType, TreeMap<Integer, CrmEntity>> entities = new EnumMap<>(EntityType.class);
+    final List<CrmStatus> statuses = new ArrayList<>();
+    final Map<String, Call> calls = new LinkedHashMap<>();
+    final Map<Integer, Activity> activities = new TreeMap<>();
+    final Map<Integer, Task> tasks = new TreeMap<>();
+    final Map<Integer, TimelineComment> comments = new TreeMap<>();
+    final Map<Integer, EventBinding> bindings = new TreeMap<>();
+    final Map<Integer, ExternalLine> lines = new TreeMap<>();
+    final Map<Integer, byte[]> fileBytes = new LinkedHashMap<>();
+    final Map<String, PendingUpload> uploads = new LinkedHashMap<>();
+
+    private final Map<String, Integer> sequences = new LinkedHashMap<>();
+    /** Normalised phone → ids, per type: register's look-up must not walk every entity (benchmarks). */
+    private final Map<EntityType, Map<String, java.util.TreeSet<Integer>>> phoneIndex = new EnumMap<>(EntityType.class);
+    /** Re-registration key → the open call it names (§5.3). */
+    final Map<String, Call> openCalls = new java.util.HashMap<>();
+    /** Normalised phone → the first call from it ("the first responsible seen for this client"). */
+    final Map<String, Call> firstCallByPhone = new java.util.HashMap<>();
+
+    CrmState(Clock clock) {
+        this.clock = clock;
+        reset();
+    }
+
+    /** Runs {@code work} alone against the state. No I/O inside: see the class comment. */
+    synchronized <T> T tx(Function<CrmState, T> work) {
+        return work.apply(this);
+    }
+
+    /** Back to a fresh box: the administrator (user 1) and the default lead sources, nothing else. */
+    synchronized void reset() {
+        users.clear();
+        entities.clear();
+        phoneIndex.clear();
+        for (EntityType t : EntityType.values()) {
+            entities.put(t, new TreeMap<>());
+            phoneIndex.put(t, new java.util.HashMap<>());
+        }
+        openCalls.clear();
+        firstCallByPhone.clear();
+        statuses.clear();
+        calls.clear();
+        activities.clear();
+        tasks.clear();
+        comments.clear();
+        bindings.clear();
+        lines.clear();
+        fileBytes.clear();
+        uploads.clear();
+        sequences.clear();
+        users.put(1, new User(1, "Admin", "", null, null, null, null, true, "OPENED"));
+        int sort = 10;
+        for (String[] s : DEFAULT_SOURCES) {
+            statuses.add(new CrmStatus(next("status"), "SOURCE", s[0], s[1], sort, true));
+            sort += 10;
+        }
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    int next(String sequence) {
+        return sequences.merge(sequence, 1, Integer::sum);
+    }
+
+    /** Keeps a sequence ahead of an id chosen by a seed. */
+    void seen(String sequence, int id) {
+        sequences.merge(sequence, id, Math::max);
+    }
+
+    // ---- users ----
+
+    Optional<User> user(int id) {
+        return Optional.ofNullable(users.get(id));
+    }
+
+    Optional<User> activeUser(Integer id, String innerPhone) {
+        if (id != null && id > 0) {
+            return user(id).filter(User::active);
+        }
+        if (innerPhone != null && !innerPhone.isBlank()) {
+            return users.values().stream()
+                    .filter(u -> innerPhone.strip().equals(u.innerPhone()))
+                    .filter(User::active)
+                    .findFirst();
+        }
+        return Optional.empty();
+    }
+
+    User putUser(User u) {
+        users.put(u.id(), u);
+        seen("user", u.id());
+        return u;
+    }
+
+    // ---- CRM entities ----
+
+    TreeMap<Integer, CrmEntity> of(EntityType type) {
+        return entities.get(type);
+    }
+
+    Optional<CrmEntity> entity(EntityType type, int id) {
+        return Optional.ofNullable(entities.get(type).get(id));
+    }
+
+    /**
+     * Adds an entity from REST-shaped fields: ID, DATE_CREATE and the PHONE multi-field (each value gets an
+     * ID, VALUE_TYPE and TYPE_ID) are filled in as the box does.
+     */
+    CrmEntity addEntity(EntityType type, Integer id, Map<String, Object> fields, int createdBy) {
+        int newId = id == null ? next(type.name()) : id;
+        seen(type.name(), newId);
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("ID", String.valueOf(newId));
+        if (type == EntityType.LEAD) {
+            f.put("TITLE", "");
+            f.put("STATUS_ID", "NEW");
+            f.put("SOURCE_ID", "");
+        }
+        Instant now = now();
+        f.put("DATE_CREATE", Dates.format(now));
+        f.put("DATE_MODIFY", Dates.format(now));
+        f.put("CREATED_BY_ID", String.valueOf(createdBy));
+        f.put("ASSIGNED_BY_ID", String.valueOf(createdBy));
+        f.put("OPENED", "Y");
+        merge(f, fields);
+        CrmEntity e = new CrmEntity(type, newId, f);
+        entities.get(type).put(newId, e);
+        index(null, e);
+        return e;
+    }
+
+    CrmEntity updateEntity(CrmEntity e, Map<String, Object> fields) {
+        Map<String, Object> f = new LinkedHashMap<>(e.fields());
+        merge(f, fields);
+        f.put("DATE_MODIFY", Dates.format(now()));
+        CrmEntity updated = new CrmEntity(e.type(), e.id(), f);
+        entities.get(e.type()).put(e.id(), updated);
+        index(e, updated);
+        return updated;
+    }
+
+    private void merge(Map<String, Object> target, Map<String, Object> fields) {
+        fields.forEach((k, v) -> {
+            String key = k.toUpperCase(java.util.Locale.ROOT);
+            if (key.equals("ID")) {
+                return;
+            }
+            if (key.equals("PHONE") || key.equals("EMAIL")) {
+                target.put(key, multiField(key, Args.asList(target.get(key)), Args.asList(v)));
+            } else {
+                target.put(key, v instanceof Map || v instanceof List ? v : Args.str(v));
+            }
+        });
+        target.put("HAS_PHONE", Args.asList(target.get("PHONE")).isEmpty() ? "N" : "Y");
+    }
+
+    /**
+     * Multi-field update as the box does it: an item with a known ID changes that value (an empty VALUE deletes
+     * it), an item without ID is added.
+     */
+    private List<Object> multiField(String typeId, List<Object> existing, List<Object> changes) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object o : existing) {
+            out.add(new LinkedHashMap<>(Args.asMap(o)));
+        }
+        for (Object c : changes) {
+            Map<String, Object> change = c instanceof Map ? Args.caseless(Args.asMap(c)) : Map.of("VALUE", c);
+            String value = Args.str(change.get("VALUE"));
+            String itemId = Args.str(change.get("ID"));
+            Map<String, Object> known = itemId == null ? null
+                    : out.stream().filter(m -> itemId.equals(Args.str(m.get("ID")))).findFirst().orElse(null);
+            if (known != null) {
+                if (value == null || value.isBlank()) {
+                    out.remove(known);
+                } else {
+                    known.put("VALUE", value);
+                }
+            } else if (value != null && !value.isBlank()) {
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("ID", String.valueOf(next("multifield")));
+                item.put("VALUE_TYPE", Args.str(change.getOrDefault("VALUE_TYPE", "WORK")));
+                item.put("VALUE", value);
+                item.put("TYPE_ID", typeId);
+                out.add(item);
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    private void index(CrmEntity before, CrmEntity after) {
+        Map<String, java.util.TreeSet<Integer>> idx = phoneIndex.get(after.type());
+        if (before != null) {
+            for (String p : before.phones()) {
+                java.util.TreeSet<Integer> ids = idx.get(PhoneNumbers.key(p));
+                if (ids != null) {
+                    ids.remove(before.id());
+                }
+            }
+        }
+        for (String p : after.phones()) {
+            String key = PhoneNumbers.key(p);
+            if (!key.isEmpty()) {
+                idx.computeIfAbsent(key, k -> new java.util.TreeSet<>()).add(after.id());
+            }
+        }
+    }
+
+    /** Entities of a type with a phone matching this normalised number, by id. */
+    List<CrmEntity> byPhone(EntityType type, String phoneKey) {
+        List<CrmEntity> out = new ArrayList<>();
+        java.util.TreeSet<Integer> ids = phoneKey.isEmpty() ? null : phoneIndex.get(type).get(phoneKey);
+        if (ids != null) {
+            for (Integer id : ids) {
+                out.add(entities.get(type).get(id));
+            }
+        }
+        return out;
+    }
+
+    // ---- calls ----
+
+    void addCall(Call call, String reRegistrationKey) {
+        calls.put(call.callId, call);
+        firstCallByPhone.putIfAbsent(call.phoneKey, call);
+        if (reRegistrationKey != null) {
+            call.reRegistrationKey = reRegistrationKey;
+            openCalls.put(reRegistrationKey, call);
+        }
+    }
+
+    /** The client a number belongs to: CONTACT before COMPANY before LEAD, lowest id first (§5.1). */
+    Optional<CrmEntity> client(String phoneKey) {
+        for (EntityType t : List.of(EntityType.CONTACT, EntityType.COMPANY, EntityType.LEAD)) {
+            List<CrmEntity> found = byPhone(t, phoneKey);
+            if (!found.isEmpty()) {
+                return Optional.of(found.getFirst());
+            }
+        }
+        return Optional.empty();
+    }
+
+    // ---- lead sources ----
+
+    List<CrmStatus> statuses(String entityId) {
+        return statuses.stream().filter(s -> entityId == null || s.entityId().equalsIgnoreCase(entityId)).toList();
+    }
+
+    CrmStatus addStatus(String entityId, String statusId, String name, Integer sort) {
+        int s = sort != null ? sort : statuses(entityId).stream().mapToInt(CrmStatus::sort).max().orElse(0) + 10;
+        CrmStatus st = new CrmStatus(next("status"), entityId, statusId, name, s, false);
+        statuses.add(st);
+        return st;
+    }
+
+    // ---- recordings ----
+
+    void storeFile(RecordFile file, byte[] content, RecordFile replaced) {
+        if (replaced != null) {
+            fileBytes.remove(replaced.fileId());
+        }
+        fileBytes.put(file.fileId(), content);
+    }
+}

@@ -1,0 +1,67 @@
+package io.b24bridge.testkit.bitrix;
+
+/**
+ * A REST error as the box answers it: {@code {"error": code, "error_description": text}} with the HTTP status
+ * of the contract's table (§1). Thrown by method handlers; no stack trace, it is an answer, not a fault.
+ */
+final class RestError extends RuntimeException {
+
+    static final String WRONG_AUTH_TYPE_TEXT = "Current authorization type is denied for this method";
+
+    private final String code;
+    private final String description;
+    private final int status;
+
+    RestError(String code, String description, int status) {
+        super(code + ": " + description, null, false, false);
+        this.code = code;
+        this.description = description;
+        this.status = status;
+    }
+
+    /** The status the contract gives the code (§1 table); 400 for parameter errors and anything else. */
+    static RestError of(String code, String description) {
+        return new RestError(code, description, statusOf(code));
+    }
+
+    static RestError core(String description) {
+        return of("ERROR_CORE", description);
+    }
+
+    static RestError argument(String description) {
+        return of("ERROR_ARGUMENT", description);
+    }
+
+    /** The telephony errors that come with an empty code and only a description (§1, §2 attachRecord). */
+    static RestError noCode(String description) {
+        return new RestError("", description, 400);
+    }
+
+    static RestError wrongAuthType() {
+        return of("WRONG_AUTH_TYPE", WRONG_AUTH_TYPE_TEXT);
+    }
+
+    static int statusOf(String code) {
+        return switch (code) {
+            case "QUERY_LIMIT_EXCEEDED" -> 503;
+            case "expired_token", "invalid_token", "NO_AUTH_FOUND", "INVALID_CREDENTIALS" -> 401;
+            // docs show 400 or 403 for WRONG_AUTH_TYPE; 403 is what the newer pages give
+            case "insufficient_scope", "ACCESS_DENIED", "WRONG_AUTH_TYPE" -> 403;
+            case "ERROR_METHOD_NOT_FOUND" -> 404;
+            case "INTERNAL_SERVER_ERROR", "ERROR_UNEXPECTED_ANSWER" -> 500;
+            default -> 400;
+        };
+    }
+
+    String code() {
+        return code;
+    }
+
+    String description() {
+        return description;
+    }
+
+    int status() {
+        return status;
+    }
+}
