@@ -60,11 +60,11 @@ if owning && ! id "$SERVICE_USER" >/dev/null 2>&1; then
 fi
 
 # 3. folders: data and logs belong to the service; configuration is root's, readable by the service's group
-mkdir -p "$OPT_DIR" "$ETC_DIR/tls" "$STATE_DIR" "$LOG_DIR" "$BIN_DIR"
+mkdir -p "$OPT_DIR" "$ETC_DIR/tls" "$ETC_DIR/secrets" "$STATE_DIR" "$LOG_DIR" "$BIN_DIR"
 chmod 0755 "$OPT_DIR"
-chmod 0750 "$ETC_DIR" "$ETC_DIR/tls" "$STATE_DIR" "$LOG_DIR"
+chmod 0750 "$ETC_DIR" "$ETC_DIR/tls" "$ETC_DIR/secrets" "$STATE_DIR" "$LOG_DIR"
 if owning; then
-  chown root:"$SERVICE_USER" "$ETC_DIR" "$ETC_DIR/tls"
+  chown root:"$SERVICE_USER" "$ETC_DIR" "$ETC_DIR/tls" "$ETC_DIR/secrets"
   chown "$SERVICE_USER:$SERVICE_USER" "$STATE_DIR" "$LOG_DIR"
 fi
 

@@ -49,6 +49,9 @@ main() {
   [ -f "$key" ] || die "no pinned release key ($PINNED_KEY): give --trust-key FILE"
 
   mkdir -p "$LOG_DIR"
+  touch "$LOG_DIR/upgrade.log"
+  # logrotate rotates the folder's logs as the service user (copytruncate needs write access)
+  owning && chown "$SERVICE_USER:$SERVICE_USER" "$LOG_DIR/upgrade.log"
   exec > >(tee -a "$LOG_DIR/upgrade.log") 2>&1
   say "$(date -Is) upgrading b24bridge $old_version with $archive"
 
@@ -82,15 +85,19 @@ main() {
   say "database backed up to $backup"
 
   # 3. switch: the previous version folder stays for a rollback
+  local old_previous=""
+  [ -L "$OPT_DIR/previous" ] && old_previous=$(readlink "$OPT_DIR/previous")
   rm -rf "$new_vdir"
   mv "$new_dir" "$new_vdir"
   switch_current "$new_version"
   ln -sfn "$old_version" "$OPT_DIR/previous"
   install_system_files "$new_vdir"
-  printf 'from=%s\nto=%s\nbackup=%s\nat=%s\n' "$old_version" "$new_version" "$backup" "$(date -Is)" >"$OPT_DIR/last-upgrade"
+  local record
+  record=$(printf 'from=%s\nto=%s\nbackup=%s\nat=%s\n' "$old_version" "$new_version" "$backup" "$(date -Is)")
   say "switched $OPT_DIR/current to $new_version"
 
   if [ "$was_running" = 0 ] && [ "$start_anyway" = 0 ]; then
+    echo "$record" >"$OPT_DIR/last-upgrade"
     say "b24bridge was not running, so it was not started: start it and check /health"
     say "to go back: see \"Rollback by hand\" in the operator guide (backup: $backup)"
     return 0
@@ -99,7 +106,11 @@ main() {
   # 4. start the new version and wait until it is healthy; otherwise go back
   say "starting b24bridge $new_version (waiting up to ${timeout}s for /health)"
   if service_start "$new_vdir" && wait_healthy "$new_vdir" "$new_version" "$timeout"; then
-    [ -n "$trust_key" ] && install -m 0644 "$trust_key" "$PINNED_KEY" && say "pinned the new release key"
+    echo "$record" >"$OPT_DIR/last-upgrade"
+    if [ -n "$trust_key" ]; then
+      install -m 0644 "$trust_key" "$PINNED_KEY"
+      say "pinned the new release key"
+    fi
     prune_versions "$new_version" "$old_version"
     say "upgraded b24bridge $old_version -> $new_version"
     return 0
@@ -108,7 +119,8 @@ main() {
   warn "b24bridge $new_version did not come up healthy: rolling back to $old_version"
   service_stop "$new_vdir" || true
   switch_current "$old_version"
-  rm -f "$OPT_DIR/previous"
+  if [ -n "$old_previous" ]; then ln -sfn "$old_previous" "$OPT_DIR/previous"; else rm -f "$OPT_DIR/previous"; fi
+  echo "$record" >"$OPT_DIR/last-failed-upgrade"
   install_system_files "$old_vdir"
   "$old_vdir/bin/b24bridge" restore --config "$CONFIG_FILE" --from "$backup" || warn "restore failed: restore $backup by hand"
   service_start "$old_vdir"

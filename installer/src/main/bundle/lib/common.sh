@@ -75,12 +75,27 @@ service_start() {
   fi
 }
 
+# Exports the variables of the installation's environment file (what systemd's EnvironmentFile gives the
+# service) that are not set already, so commands run by hand or by the scripts see the same ports and
+# overrides as the service. Lines are NAME=value; no quotes, no shell syntax.
+load_env_file() {
+  local file="$ETC_DIR/b24bridge.env" line name
+  [ -r "$file" ] || return 0
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in '' | '#'*) continue ;; esac
+    name=${line%%=*}
+    [[ "$name" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || continue
+    [ -n "${!name+x}" ] || export "$name=${line#*=}"
+  done <"$file"
+}
+
 # Waits until /health of the running appliance is healthy and reports version $2; $1 = version folder whose
 # tool asks. Without systemd the pid file lets it give up as soon as the process has died.
 wait_healthy() {
   local vdir=$1 version=$2 timeout=$3
   local extra=()
   systemd_wanted || extra=(--pid-file "$PID_FILE")
+  load_env_file
   installer_tool "$vdir" wait-healthy --config "$CONFIG_FILE" --timeout "$timeout" --expect-version "$version" "${extra[@]}"
 }
 

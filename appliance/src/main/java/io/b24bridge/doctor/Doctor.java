@@ -80,18 +80,9 @@ public final class Doctor {
         }
 
         out.addAll(BoxCheck.run(config, running));
-        out.add(pbx());
+        out.addAll(PbxCheck.run(config, (int) probeTimeout.toMillis()));
         out.add(DiskCheck.check(config.storage().dir(), diskWarnBelow, diskFailBelow));
         out.add(ClockCheck.check(commands));
         return out;
-    }
-
-    /**
-     * The slot for the PBX: the AMI connection (TCP, login with the configured user, the events it is allowed
-     * to see) is checked here once the configuration has a pbx section. Until then: not configured.
-     */
-    static Finding pbx() {
-        return Finding.ok("pbx", "not configured: this version's doctor has no AMI check yet (it comes with the pbx "
-                + "section of the call spine)");
     }
 }

@@ -178,6 +178,7 @@ class DoctorTest {
         DevPki.Files pki = pki(dir.resolve("pki"), "localhost");
         try (MockWebServer box = box(pki, pki.trustStore())) {
             box.enqueue(json("{}"));
+            box.enqueue(json("{\"result\":{}}"));
             List<Finding> f = doctor.check(config(pki, "https://127.0.0.1:" + box.getPort(), "webhook"), Map.of());
             assertEquals(Finding.Level.OK, find(f, "bitrix24.tls").level(), find(f, "bitrix24.tls").message());
             assertEquals(Finding.Level.FAIL, find(f, "bitrix24.hostname").level());
@@ -226,9 +227,83 @@ class DoctorTest {
     }
 
     @Test
-    void thePbxSlotSaysNotConfigured() {
-        assertEquals("OK", Doctor.pbx().level().name());
-        assertTrue(Doctor.pbx().message().startsWith("not configured"));
+    void withoutAPbxSectionThePbxCheckSaysNotConfigured() {
+        Path config = TestAppliance.writeConfig(dir, pki(dir, "localhost"));
+        Finding f = find(doctor.check(config, Map.of()), "pbx");
+        assertEquals(Finding.Level.OK, f.level());
+        assertTrue(f.message().startsWith("not configured"), f.message());
+    }
+
+    @Test
+    void theAmiLoginWorksOrIsRefusedOrNobodyAnswers() throws Exception {
+        try (FakeAmi ami = new FakeAmi("s3cret")) {
+            Path config = pbxConfig(ami.port(), "s3cret");
+            Finding ok = find(doctor.check(config, Map.of()), "pbx.main");
+            assertEquals(Finding.Level.OK, ok.level(), ok.message());
+            assertTrue(ok.message().contains("login as 'b24bridge' works"), ok.message());
+
+            Finding refused = find(doctor.check(pbxConfig(ami.port(), "wrong"), Map.of()), "pbx.main");
+            assertEquals(Finding.Level.FAIL, refused.level());
+            assertTrue(refused.message().contains("Authentication failed"), refused.message());
+            assertTrue(!refused.message().contains("wrong"), "the secret must not be printed: " + refused.message());
+        }
+        Finding down = find(doctor.check(pbxConfig(freePort(), "s3cret"), Map.of()), "pbx.main");
+        assertEquals(Finding.Level.FAIL, down.level());
+        assertTrue(down.message().startsWith("cannot connect to the AMI"), down.message());
+    }
+
+    private Path pbxConfig(int port, String secret) throws IOException {
+        Path config = TestAppliance.writeConfig(dir, pki(dir, "localhost"));
+        Files.writeString(config, Files.readString(config) + """
+                pbx:
+                  - id: main
+                    host: 127.0.0.1
+                    port: %d
+                    username: b24bridge
+                    secret: %s
+                """.formatted(port, secret));
+        return config;
+    }
+
+    /** Enough of Asterisk's manager interface for a login: banner, Login answered by the secret, Logoff. */
+    private static final class FakeAmi implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
+        private final Thread thread;
+
+        FakeAmi(String secret) throws IOException {
+            thread = Thread.ofVirtual().start(() -> {
+                while (!server.isClosed()) {
+                    try (java.net.Socket s = server.accept()) {
+                        var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                        OutputStream out = s.getOutputStream();
+                        out.write("Asterisk Call Manager/9.0.0\r\n".getBytes(StandardCharsets.UTF_8));
+                        String given = null;
+                        String line;
+                        while ((line = in.readLine()) != null && !line.isEmpty()) {
+                            if (line.startsWith("Secret: ")) {
+                                given = line.substring(8);
+                            }
+                        }
+                        out.write((secret.equals(given)
+                                ? "Response: Success\r\nActionID: doctor-1\r\nMessage: Authentication accepted\r\n\r\n"
+                                : "Response: Error\r\nActionID: doctor-1\r\nMessage: Authentication failed\r\n\r\n")
+                                .getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                    } catch (IOException e) {
+                        // closed
+                    }
+                }
+            });
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
     }
 
     // ---- helpers

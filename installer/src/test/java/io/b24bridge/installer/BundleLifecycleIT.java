@@ -60,6 +60,7 @@ class BundleLifecycleIT {
     private Path devPublicKey;
     private Ed25519PrivateKeyParameters devKey;
     private final Map<String, String> env = new HashMap<>();
+    private final Map<String, String> ports = new HashMap<>();
     private Path config;
 
     @BeforeAll
@@ -83,9 +84,10 @@ class BundleLifecycleIT {
         int admin = freePort();
         int box = freePort();
         env.put("DESTDIR", root.toString());
-        env.put("B24BRIDGE_LISTENERS_ADMIN_PORT", String.valueOf(admin));
-        env.put("B24BRIDGE_LISTENERS_BOX_PORT", String.valueOf(box));
         env.put("STOP_TIMEOUT", "30");
+        // the ports go into the installation's environment file (step 3), as an operator would put them
+        ports.put("B24BRIDGE_LISTENERS_ADMIN_PORT", String.valueOf(admin));
+        ports.put("B24BRIDGE_LISTENERS_BOX_PORT", String.valueOf(box));
     }
 
     @AfterAll
@@ -196,6 +198,10 @@ class BundleLifecycleIT {
                 shutdown:
                   grace: 2s
                 """.formatted(root.resolve("var/lib/b24bridge"), pki.applianceServer(), pki.passwordFile(), pki.trustStore()));
+        Path envFile = root.resolve("etc/b24bridge/b24bridge.env");
+        StringBuilder lines = new StringBuilder(Files.readString(envFile));
+        ports.forEach((k, v) -> lines.append(k).append('=').append(v).append('\n'));
+        Files.writeString(envFile, lines);
         Path launcher = root.resolve("opt/b24bridge/current/bin/b24bridge");
         Result version = run(env, launcher.toString(), "version");
         assertEquals("b24bridge " + versionA, version.output().strip());
@@ -251,6 +257,9 @@ class BundleLifecycleIT {
         assertTrue(r.output().contains("rolled back: b24bridge " + before + " is running again"), r.output());
         assertTrue(r.output().contains("database restored from"), r.output());
         assertEquals(before, Files.readSymbolicLink(root.resolve("opt/b24bridge/current")).toString());
+        assertEquals(versionA, Files.readSymbolicLink(root.resolve("opt/b24bridge/previous")).toString(),
+                "a failed upgrade leaves the previous version as it was");
+        assertEquals(versionA + ".broken", release(root.resolve("opt/b24bridge/last-failed-upgrade")).get("to"));
         assertEquals(before, AdminProbe.health(loadConfig(), Duration.ofSeconds(5)).version());
     }
 
@@ -391,10 +400,7 @@ class BundleLifecycleIT {
     }
 
     private io.b24bridge.config.ApplianceConfig loadConfig() {
-        Map<String, String> e = new HashMap<>(env);
-        e.remove("DESTDIR");
-        e.remove("STOP_TIMEOUT");
-        return ConfigLoader.load(config, e);
+        return ConfigLoader.load(config, ports);
     }
 
     private AdminProbe.Health awaitHealthy(Duration limit) throws InterruptedException {
