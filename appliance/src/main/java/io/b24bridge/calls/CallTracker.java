@@ -88,7 +88,14 @@ public final class CallTracker {
             return;
         }
         switch (f.name()) {
-            case "MIXMONITOR_FILENAME", "B24_RECORDING" -> call.recordingFile = f.value();
+            case "MIXMONITOR_FILENAME", "B24_RECORDING" -> {
+                // the client's channel records the whole call, transfers included; a consultation call that an
+                // attended transfer brings in records only its own part: the first recording wins
+                Leg leg = call.legs.get(f.uniqueid());
+                if (call.recordingFile == null || (leg != null && leg == call.originator())) {
+                    call.recordingFile = f.value();
+                }
+            }
             case "B24_DID" -> call.did = f.value();
             case "B24_NUMBER" -> call.clientNumber = f.value();
             default -> { }

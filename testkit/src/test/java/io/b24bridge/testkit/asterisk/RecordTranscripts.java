@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * tests. Not part of the normal test run (the name is outside surefire's patterns; a full run takes about
  * two minutes); run it by hand:
  * <pre>
- *   ./mvnw -B -o -pl testkit verify -Dtest=RecordTranscripts -Db24bridge.record.dir=src/test/resources/ami-transcripts
+ *   ./mvnw -B -o -pl testkit verify -Dtest=RecordTranscripts -Db24bridge.record.dir=src/main/resources/ami-transcripts
  * </pre>
  * or one scenario with {@code -Dtest=RecordTranscripts#pickupBy103}. Each scenario also checks its
  * transcript holds the events that make it what it claims to be.

@@ -1,0 +1,63 @@
+package io.b24bridge;
+
+import io.b24bridge.certs.DevPki;
+import io.b24bridge.testkit.bitrix.BoxEmulator;
+import io.b24bridge.testkit.bitrix.BoxEmulatorBuilder;
+import io.b24bridge.testkit.bitrix.EmulatorTls;
+import io.b24bridge.testkit.bitrix.Mode;
+
+/**
+ * The Bitrix24 box emulator (testkit) for the appliance's scenario tests: its server certificate and the
+ * client certificate it presents for events come from the same development PKI as the appliance's, and it
+ * demands the appliance's client certificate (mutual TLS both ways, as with nginx in front of a real box).
+ */
+public final class EmulatedBox {
+
+    private EmulatedBox() {
+    }
+
+    public static BoxEmulatorBuilder builder(DevPki.Files pki) {
+        return BoxEmulator.builder()
+                .port(0)
+                .tls(EmulatorTls.fromPkcs12(pki.boxServer(), pki.password(), pki.trustStore(), pki.boxClient()))
+                .requireClientCert(true)
+                .mode(Mode.CURRENT);
+    }
+
+    /** The appliance's bitrix24 section for this emulator (application auth at the box's own token endpoint). */
+    public static String applicationSection(BoxEmulator emu) {
+        return """
+                bitrix24:
+                  url: %s
+                  auth: application
+                  application:
+                    client-id: %s
+                    client-secret: %s
+                    token-endpoint: %s
+                  tls:
+                    keystore: %%1$s
+                    keystore-password-file: %%2$s
+                    truststore: %%3$s
+                  connect-timeout: 1s
+                  request-timeout: 5s
+                """.formatted(emu.baseUrl(), emu.clientId(), emu.clientSecret(), emu.tokenUrl());
+    }
+
+    /** A webhook section: user {@code user}, secret {@code secret}. */
+    public static String webhookSection(BoxEmulator emu, int user, String secret) {
+        return """
+                bitrix24:
+                  url: %s
+                  auth: webhook
+                  webhook:
+                    user-id: %d
+                    secret: %s
+                  tls:
+                    keystore: %%1$s
+                    keystore-password-file: %%2$s
+                    truststore: %%3$s
+                  connect-timeout: 1s
+                  request-timeout: 5s
+                """.formatted(emu.baseUrl(), user, secret);
+    }
+}
