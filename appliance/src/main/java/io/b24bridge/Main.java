@@ -172,10 +172,11 @@ public final class Main {
             // dispatcher → box. Without a box configured the outbox keeps everything for later.
             OutboxStore outbox = new OutboxStore(db, mapper);
             Map<String, Endpoints> endpoints = new HashMap<>();
-            Map<String, Path> recordings = new HashMap<>();
+            Map<String, CommandExecutor.RecordingsDir> recordings = new HashMap<>();
             for (ApplianceConfig.Pbx p : config.pbx()) {
                 endpoints.put(p.id(), new Endpoints(p.extensionPattern(), p.trunks()));
-                p.recordingsDir().ifPresent(dir -> recordings.put(p.id(), dir));
+                p.recordingsDir().ifPresent(dir -> recordings.put(p.id(),
+                        new CommandExecutor.RecordingsDir(dir, p.recordingsPbxDir())));
             }
             CallEngine engine = new CallEngine(
                     new CallTracker(id -> endpoints.getOrDefault(id, Endpoints.standard())),

@@ -121,9 +121,11 @@ public record ApplianceConfig(Path source,
      * @param reconnectMin     the first wait before reconnecting after the link dropped
      * @param reconnectMax     the longest wait between attempts (the wait doubles up to it)
      * @param pingInterval     how often the link is checked with a Ping; a dead link is noticed within two intervals
+     * @param recordingsPbxDir the folder {@code recordingsDir} shows, as the PBX names it: a recording at
+     *                         {@code <recordingsPbxDir>/2026/11/24/x.wav} is read at {@code <recordingsDir>/2026/11/24/x.wav}
      */
     public record Pbx(String id, String host, int port, String username, Secret secret, Pattern extensionPattern,
                       Set<String> trunks, Optional<Path> recordingsDir, Duration reconnectMin, Duration reconnectMax,
-                      Duration pingInterval) {
+                      Duration pingInterval, Path recordingsPbxDir) {
     }
 }

@@ -148,6 +148,10 @@ public final class ConfigLoader {
             }
         }
         Optional<Path> recordings = r.optionalPath("recordings-dir");
+        String pbxDir = r.string("recordings-pbx-dir", "/var/spool/asterisk/monitor");
+        if (!pbxDir.startsWith("/")) {
+            throw r.fail(r.key("recordings-pbx-dir"), "must be an absolute path as the PBX names it");
+        }
         Duration min = r.duration("reconnect-min", Duration.ofSeconds(1));
         Duration max = r.duration("reconnect-max", Duration.ofSeconds(30));
         Duration ping = r.duration("ping-interval", Duration.ofSeconds(10));
@@ -161,7 +165,7 @@ public final class ConfigLoader {
             throw r.fail(r.key("ping-interval"), "must be between 1s and 5m");
         }
         return new ApplianceConfig.Pbx(id, host, port, username, secret, extensions, Set.copyOf(trunks), recordings,
-                min, max, ping);
+                min, max, ping, Path.of(pbxDir));
     }
 
     private static ApplianceConfig.Listener listener(ConfigReader r, String defaultHost, int defaultPort,

@@ -31,10 +31,18 @@ public final class CommandExecutor {
 
     private final TelephonyApi telephony;
     private final UserDirectory users;
-    private final Map<String, Path> recordingsDirs;
+    /** Where this appliance reads a PBX's recordings: {@code local} shows the PBX's folder {@code onPbx}. */
+    public record RecordingsDir(Path local, Path onPbx) {
 
-    /** @param recordingsDirs per PBX id, the folder where this appliance reads that PBX's recordings */
-    public CommandExecutor(TelephonyApi telephony, UserDirectory users, Map<String, Path> recordingsDirs) {
+        Path localPath(Path pbxPath) {
+            return pbxPath.startsWith(onPbx) ? local.resolve(onPbx.relativize(pbxPath)) : local.resolve(pbxPath.getFileName());
+        }
+    }
+
+    private final Map<String, RecordingsDir> recordingsDirs;
+
+    /** @param recordingsDirs per PBX id, where this appliance reads that PBX's recordings (absent: the PBX's path) */
+    public CommandExecutor(TelephonyApi telephony, UserDirectory users, Map<String, RecordingsDir> recordingsDirs) {
         this.telephony = telephony;
         this.users = users;
         this.recordingsDirs = recordingsDirs;
@@ -125,8 +133,8 @@ public final class CommandExecutor {
 
     private Path recording(CrmCommand.AttachRecording a) {
         Path onPbx = Path.of(a.recordingFile());
-        Path dir = recordingsDirs.get(a.call().pbx());
-        return dir == null ? onPbx : dir.resolve(onPbx.getFileName());
+        RecordingsDir dir = recordingsDirs.get(a.call().pbx());
+        return dir == null ? onPbx : dir.localPath(onPbx);
     }
 
     private List<Integer> userIds(List<CrmCommand.UserRef> refs) throws BoxException {

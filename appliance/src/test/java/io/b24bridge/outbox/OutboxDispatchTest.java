@@ -52,7 +52,7 @@ class OutboxDispatchTest {
     private void startDispatcher() {
         TelephonyApi telephony = new TelephonyApi(box.client());
         dispatcher = new Dispatcher(store, new CommandExecutor(telephony,
-                new UserDirectory(new CrmApi(box.client()), Clock.systemUTC()), Map.of("pbx1", dir)), box.client(), 8,
+                new UserDirectory(new CrmApi(box.client()), Clock.systemUTC()), Map.of("pbx1", new CommandExecutor.RecordingsDir(dir, Path.of("/var/spool/asterisk/monitor")))), box.client(), 8,
                 Clock.systemUTC());
         store.afterRecord(dispatcher::wake);
         dispatcher.start();

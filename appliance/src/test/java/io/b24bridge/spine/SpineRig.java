@@ -1,0 +1,131 @@
+package io.b24bridge.spine;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import io.b24bridge.EmulatedBox;
+import io.b24bridge.TestAppliance;
+import io.b24bridge.certs.DevPki;
+import io.b24bridge.outbox.OutboxStore;
+import io.b24bridge.testkit.asterisk.AmiEndpoint;
+import io.b24bridge.testkit.asterisk.AsteriskPair;
+import io.b24bridge.testkit.asterisk.Scenario;
+import io.b24bridge.testkit.bitrix.BoxEmulator;
+import io.b24bridge.testkit.bitrix.CallView;
+
+/**
+ * The whole product on real parts: the real Asterisk pair (testkit) with the product's own dialplan from
+ * docs/asterisk, the box emulator over mutual TLS, and the appliance in this JVM following the PBX over AMI.
+ */
+final class SpineRig implements AutoCloseable {
+
+    /** The product's dialplan as shipped, and this test PBX's own DID routing behind it. */
+    static final Scenario SCENARIO = Scenario.base().named("b24bridge-spine")
+            .withPbxFile("b24bridge.conf", Path.of("..", "docs", "asterisk", "b24bridge.conf"))
+            .withPbxFile("b24bridge-site.conf", "[b24bridge-site]\nexten => _X.,1,Goto(did-routes,${EXTEN},1)\n");
+
+    /** The DIDs of the test PBX: 4951000NNN rings NNN (101, 102), 200 the ring group, 300 the queue. */
+    static final String INBOUND_ROUTES = """
+            {"routes": [
+              {"did": "4951000101", "name": "Direct 101", "leadSource": "DID_74951234567", "defaultResponsibleUserId": 4},
+              {"did": "4951000200", "name": "Sales group", "leadSource": "DID_74957654321", "defaultResponsibleUserId": 4},
+              {"did": "_4951000XXX", "name": "Other lines", "leadSource": "CALL", "defaultResponsibleUserId": 4}
+            ]}""";
+
+    final BoxEmulator emu;
+    final TestAppliance app;
+
+    private SpineRig(BoxEmulator emu, TestAppliance app) {
+        this.emu = emu;
+        this.app = app;
+    }
+
+    static SpineRig start(Path dir, AsteriskPair pair) throws Exception {
+        DevPki.Files pki = DevPki.ensure(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
+        BoxEmulator emu = EmulatedBox.builder(pki).seedDemo(true).build().start();
+        TestAppliance app = TestAppliance.start(dir, EmulatedBox.applicationSection(emu) + pbxSection(pair));
+        SpineRig rig = new SpineRig(emu, app);
+        rig.emu.install(app.boxUri("/bitrix24/events").toString()).delivery().get(10, TimeUnit.SECONDS);
+        var res = app.put("/api/settings/inbound-routes", INBOUND_ROUTES);
+        if (res.statusCode() != 200) {
+            throw new IllegalStateException("routes refused: " + res.body());
+        }
+        rig.awaitPbxConnected();
+        return rig;
+    }
+
+    static String pbxSection(AsteriskPair pair) {
+        AmiEndpoint ami = pair.pbxAmi();
+        return """
+                pbx:
+                  - id: pbx1
+                    host: %s
+                    port: %d
+                    username: %s
+                    secret: %s
+                    recordings-dir: %s
+                    recordings-pbx-dir: /var/spool/asterisk-pbx/monitor
+                    reconnect-min: 200ms
+                    reconnect-max: 2s
+                    ping-interval: 1s
+                """.formatted(ami.host(), ami.port(), ami.user(), ami.secret(), pair.recordingsDir())
+                .replace("%", "%%");
+    }
+
+    void awaitPbxConnected() throws InterruptedException {
+        await(Duration.ofSeconds(20), () -> app.get("/health").body().contains("\"pbx\":{\"state\":\"UP\""),
+                "the appliance's AMI link to the PBX");
+    }
+
+    /** Waits until the model follows no call and the outbox sent everything. */
+    void awaitCrmCaughtUp(Duration timeout) throws InterruptedException {
+        await(timeout, () -> {
+            // the model first: its last step stores the call's final commands before it lets go of the call
+            if (app.appliance().engine().callsInProgress() != 0) {
+                return false;
+            }
+            OutboxStore.Counts c = app.appliance().outbox().counts();
+            return c.pending() + c.sending() == 0;
+        }, "the calls to end and the outbox to drain");
+    }
+
+    /** The call the box registered for this client number (there must be exactly one). */
+    CallView call(String clientNumber) {
+        List<CallView> calls = calls(c -> clientNumber.equals(c.phoneNumber()));
+        if (calls.size() != 1) {
+            throw new AssertionError("expected one call from " + clientNumber + " in the box, found " + calls
+                    + "; all: " + emu.state().calls().stream().map(CallView::phoneNumber).toList());
+        }
+        return calls.getFirst();
+    }
+
+    List<CallView> calls(Predicate<CallView> which) {
+        return emu.state().calls().stream().filter(which).toList();
+    }
+
+    Optional<Integer> userOf(String extension) {
+        return emu.state().users().stream().filter(u -> extension.equals(u.innerPhone())).map(u -> u.id()).findFirst();
+    }
+
+    static void await(Duration timeout, java.util.function.BooleanSupplier done, String what)
+            throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (done.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
+    @Override
+    public void close() {
+        app.close();
+        emu.stop();
+    }
+}
