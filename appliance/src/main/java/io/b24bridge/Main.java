@@ -187,6 +187,7 @@ public final class Main {
                     client, 8, Clock.systemUTC()));
             dispatcher.ifPresent(d -> {
                 outbox.afterRecord(d::wake);
+                box.orElseThrow().onRecovery(d::boxRecovered);
                 d.start();
             });
             CallSpineSink spine = new CallSpineSink(engine);

@@ -78,7 +78,11 @@ public final class BoxClient implements AutoCloseable {
         requests.incrementAndGet();
         try {
             Answer a = attempt(method, params, true);
-            lastSuccess.set(clock.instant());
+            Instant previous = lastSuccess.getAndSet(clock.instant());
+            CallFailure failure = lastFailure.get();
+            if (failure != null && (previous == null || failure.at().isAfter(previous))) {
+                recovered(); // the first answer after failures: the box is back
+            }
             if (auth instanceof WebhookAuth w) {
                 w.accepted();
             }
@@ -138,6 +142,24 @@ public final class BoxClient implements AutoCloseable {
         }
         return new Answer(body.get("result"), body.hasNonNull("total") ? body.get("total").asInt() : null,
                 body.hasNonNull("next") ? body.get("next").asInt() : null);
+    }
+
+    private final java.util.List<Runnable> onRecovery = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Runs {@code r} whenever the box answers again after failing: work that waits for it can go now. */
+    public void onRecovery(Runnable r) {
+        onRecovery.add(r);
+    }
+
+    private void recovered() {
+        LOG.info("Bitrix24 answers again");
+        for (Runnable r : onRecovery) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warning("a recovery listener failed: " + e);
+            }
+        }
     }
 
     /** The install event's tokens (application mode). */

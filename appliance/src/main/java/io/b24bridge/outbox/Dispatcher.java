@@ -26,7 +26,8 @@ public final class Dispatcher implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
     static final Duration POLL = Duration.ofMillis(500);
-    static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(60);
+    /** A box that is away is probed at least this often by the waiting commands themselves. */
+    static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(30);
     static final Duration MAX_AUTH_PAUSE = Duration.ofMinutes(5);
 
     private enum Work { RUNNING, AGAIN }
@@ -67,6 +68,15 @@ public final class Dispatcher implements AutoCloseable {
         for (CallKey call : calls) {
             dispatch(call);
         }
+    }
+
+    /** The box answers again after failures: what waits out a retry pause goes now. */
+    public void boxRecovered() {
+        int due = store.dueNow();
+        if (due > 0) {
+            LOG.info("outbox: the box is back; " + due + " waiting commands go now");
+        }
+        wake();
     }
 
     /** Something changed (an operator's retry): look at the whole outbox now. */

@@ -263,6 +263,19 @@ public final class OutboxStore implements CallJournal {
         });
     }
 
+    /** The box is back: every command waiting out a retry pause is due now. */
+    public int dueNow() {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE OUTBOX SET NEXT_AT = ? "
+                    + "WHERE STATE IN ('PENDING', 'SENDING') AND NEXT_AT > ?")) {
+                Timestamp now = Timestamp.from(Instant.now());
+                ps.setTimestamp(1, now);
+                ps.setTimestamp(2, now);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** An operator's retry of a dead letter: pending again, now. */
     public boolean revive(long id) {
         return db.inTransaction(c -> {
