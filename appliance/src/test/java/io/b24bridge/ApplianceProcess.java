@@ -70,6 +70,12 @@ public final class ApplianceProcess implements AutoCloseable {
         return waitFor(timeout);
     }
 
+    /** SIGKILL: the appliance gets no chance to stop cleanly (a power cut, the OOM killer). */
+    public void kill() throws InterruptedException {
+        process.toHandle().destroyForcibly();
+        process.waitFor();
+    }
+
     public int waitFor(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
