@@ -50,6 +50,7 @@ elif [ -f "$PINNED_KEY" ]; then
 fi
 installer_tool "$bundle" verify --bundle "$bundle" "${verify_args[@]}" || die "bundle refused: nothing was installed"
 version=$(release_version "$bundle")
+[[ "$version" =~ ^[A-Za-z0-9][A-Za-z0-9._+-]*$ ]] || die "the bundle's version '$version' cannot name a folder"
 t0=$(date +%s)
 
 # 2. the service user (a real installation only: packagers create it in their postinst)

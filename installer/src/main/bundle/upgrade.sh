@@ -64,6 +64,7 @@ main() {
     || die "bundle refused: nothing was changed"
   local new_version new_vdir
   new_version=$(release_version "$new_dir")
+  [[ "$new_version" =~ ^[A-Za-z0-9][A-Za-z0-9._+-]*$ ]] || die "the bundle's version '$new_version' cannot name a folder"
   [ "$new_version" != "$old_version" ] || die "b24bridge $new_version is installed already"
   new_vdir="$OPT_DIR/$new_version"
   owning && chown -R root:root "$new_dir"
@@ -117,7 +118,8 @@ main() {
   fi
 
   warn "b24bridge $new_version did not come up healthy: rolling back to $old_version"
-  service_stop "$new_vdir" || true
+  # stopped with the old version's script: known to work, whatever the new one does
+  service_stop "$old_vdir" || true
   switch_current "$old_version"
   if [ -n "$old_previous" ]; then ln -sfn "$old_previous" "$OPT_DIR/previous"; else rm -f "$OPT_DIR/previous"; fi
   echo "$record" >"$OPT_DIR/last-failed-upgrade"
