@@ -227,8 +227,9 @@ public final class ConfigLoader {
         Duration connect = r.duration("connect-timeout", Duration.ofSeconds(3));
         Duration request = r.duration("request-timeout", Duration.ofSeconds(15));
         ConfigReader rate = r.child("rate-limit");
-        int perSecond = rate.integer("per-second", 5, 1, 10_000);
-        int burst = rate.integer("burst", 50, 1, 10_000);
+        // a box's limits are its administrator's (often off); the client follows QUERY_LIMIT_EXCEEDED down
+        int perSecond = rate.integer("per-second", 50, 1, 10_000);
+        int burst = rate.integer("burst", 100, 1, 10_000);
         return new ApplianceConfig.Bitrix24(url, mode, application, webhook, tls, connect, request, perSecond, burst);
     }
 

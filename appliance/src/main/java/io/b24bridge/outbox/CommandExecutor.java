@@ -52,7 +52,16 @@ public final class CommandExecutor {
      * @param callId      the box's CALL_ID of the call (null before register)
      * @param maybeSent   the command may have reached the box before a crash cut in
      */
+    /** How long a recording may stay unreadable before its attach is given up (a dead letter). */
+    static final java.time.Duration RECORDING_PATIENCE = java.time.Duration.ofMinutes(10);
+
     public Outcome execute(CrmCommand command, String callId, boolean maybeSent) throws BoxException {
+        return execute(command, callId, maybeSent, java.time.Duration.ZERO);
+    }
+
+    /** @param age how long the command has waited in the outbox */
+    public Outcome execute(CrmCommand command, String callId, boolean maybeSent, java.time.Duration age)
+            throws BoxException {
         return switch (command) {
             case CrmCommand.Register r -> new Outcome(telephony.register(register(r)).callId());
             case CrmCommand.Show s -> {
@@ -88,6 +97,13 @@ public final class CommandExecutor {
                 try {
                     content = Files.readAllBytes(file);
                 } catch (IOException e) {
+                    // MixMonitor closes the file at hangup: give it a little while, then stop asking
+                    if (age.compareTo(RECORDING_PATIENCE) > 0) {
+                        throw new BoxException.Fatal("telephony.externalCall.attachRecord", "RECORDING_NOT_FOUND",
+                                "the recording " + file + " could not be read for " + RECORDING_PATIENCE.toMinutes()
+                                        + " min (" + e.getClass().getSimpleName() + "): check pbx[].recordings-dir and "
+                                        + "recordings-pbx-dir, and that the appliance may read the folder", e);
+                    }
                     throw new BoxException.Retryable("telephony.externalCall.attachRecord", "RECORDING_UNREADABLE",
                             "the recording " + file + " cannot be read yet (" + e.getClass().getSimpleName() + ")", e);
                 }

@@ -116,6 +116,11 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a worker for the call when one is free. When all are busy the call is left to the scheduler,
+     * which sends what waits in batches once enough has piled up, so a burst does not queue hundreds of
+     * workers each waiting for its turn with one command.
+     */
     private void dispatch(CallKey call) {
         if (!running) {
             return;
@@ -125,22 +130,20 @@ public final class Dispatcher implements AutoCloseable {
             inFlight.put(call, Work.AGAIN); // its worker looks once more before it leaves
             return;
         }
+        if (!permits.tryAcquire()) {
+            inFlight.remove(call, Work.RUNNING);
+            return; // all workers busy: the scheduler takes it (in a batch when the outbox is behind)
+        }
         Thread.ofVirtual().name("outbox-" + call).start(() -> {
-            boolean acquired = false;
             try {
-                permits.acquire();
-                acquired = true;
                 do {
                     inFlight.put(call, Work.RUNNING);
                     drain(call);
                 } while (!inFlight.remove(call, Work.RUNNING) && running);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             } finally {
                 inFlight.remove(call);
-                if (acquired) {
-                    permits.release();
-                }
+                permits.release();
+                wake(); // a worker is free: what waits may go
             }
         });
     }
@@ -163,15 +166,8 @@ public final class Dispatcher implements AutoCloseable {
                         });
             }
             if (!heads.isEmpty()) {
-                permits.acquire();
-                try {
-                    batches.send(heads, counters);
-                } finally {
-                    permits.release();
-                }
+                batches.send(heads, counters);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             claimed.forEach(inFlight::remove);
         }
@@ -198,7 +194,8 @@ public final class Dispatcher implements AutoCloseable {
             try {
                 String callId = e.command() instanceof CrmCommand.Register ? null
                         : store.bitrixCallId(call).orElse(null);
-                CommandExecutor.Outcome outcome = executor.execute(e.command(), callId, maybeSent);
+                CommandExecutor.Outcome outcome = executor.execute(e.command(), callId, maybeSent,
+                        Duration.between(e.createdAt(), clock.instant()));
                 store.done(e, outcome.bitrixCallId());
                 counters.sent();
             } catch (BoxException b) {
