@@ -22,7 +22,7 @@ record Cli(Command command, Optional<Path> config, Optional<Path> sandbox, Optio
             usage: b24bridge [COMMAND] [OPTIONS]
               run --config FILE            start the appliance (the default command)
               run --sandbox [DIR]          start on embedded defaults: development certificates and a local
-                                           database under DIR (default ./sandbox)
+                                           database under DIR (default ./sandbox-data)
               check-config --config FILE   read and check the configuration, then exit
               backup --config FILE [--to DIR]
                                            online backup of the database (asks the running appliance, or
@@ -60,7 +60,7 @@ record Cli(Command command, Optional<Path> config, Optional<Path> sandbox, Optio
             switch (opt) {
                 case "--config" -> config = Path.of(value(rest, opt));
                 case "--sandbox" -> sandbox = !rest.isEmpty() && !rest.getFirst().startsWith("-")
-                        ? Path.of(rest.removeFirst()) : Path.of("sandbox");
+                        ? Path.of(rest.removeFirst()) : Path.of("sandbox-data");
                 case "--to" -> to = Path.of(value(rest, opt));
                 case "--from" -> from = Path.of(value(rest, opt));
                 case "-h", "--help" -> command = Command.HELP;

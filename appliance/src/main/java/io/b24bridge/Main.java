@@ -111,7 +111,7 @@ public final class Main {
                 case BACKUP -> StoreCommands.backup(loadConfig(cli), cli.to(), out);
                 case RESTORE -> StoreCommands.restore(loadConfig(cli), cli.from().orElseThrow(), out);
                 case DOCTOR -> io.b24bridge.doctor.Doctor.run(cli.config().orElseGet(() -> Sandbox.prepare(cli.sandbox().orElseThrow())), System.getenv(), out);
-                case RUN -> runUntilStopped(loadConfig(cli), out);
+                case RUN -> runUntilStopped(loadConfig(cli), cli.sandbox().isPresent(), out);
             };
         } catch (ConfigException e) {
             err.println("b24bridge: cannot start: " + e.getMessage());
@@ -127,9 +127,12 @@ public final class Main {
         return ConfigLoader.load(file, System.getenv());
     }
 
-    private static int runUntilStopped(ApplianceConfig config, PrintStream out) {
+    private static int runUntilStopped(ApplianceConfig config, boolean sandbox, PrintStream out) {
         long t0 = System.nanoTime();
         Appliance appliance = start(config);
+        if (sandbox) {
+            Sandbox.seedSettings(appliance.settings());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             appliance.stop();
@@ -143,6 +146,9 @@ public final class Main {
         out.printf("  health:              %s/health%n", appliance.adminUrl());
         out.printf("  metrics:             %s/metrics%n", appliance.adminUrl());
         out.printf("  box listener (mTLS): %s/ping%n", appliance.boxUrl());
+        if (sandbox) {
+            out.printf("  sandbox Bitrix24 box (emulator page): https://127.0.0.1:%d/%n", Sandbox.BOX_EMULATOR_PORT);
+        }
         out.flush();
         try {
             stopped.await();

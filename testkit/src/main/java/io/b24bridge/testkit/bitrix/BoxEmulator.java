@@ -66,7 +66,8 @@ public final class BoxEmulator implements AutoCloseable {
                 new TelephonyLines(state), new CrmMethods(state, this::baseUrl), new AppMethods(state, oauth));
         this.router = new RestRouter(methods, auth, oauth, recordings, limiter, faults, requestLog, json, clock);
         this.control = new ControlApi(this, json);
-        this.listeners = new Listeners(b.host, b.tls, b.requireClientCert, this::route, this::routeOauth);
+        this.listeners = new Listeners(b.host, b.tls, b.requireClientCert, b.pageWithoutClientCert, this::route,
+                this::routeOauth);
         if (b.rateBurst > 0) {
             limiter.enable(b.rateBurst, b.ratePerSecond);
         }
@@ -113,6 +114,11 @@ public final class BoxEmulator implements AutoCloseable {
 
     private void route(ServerRequest req, ServerResponse res) {
         String path = req.path().path();
+        if (config.requireClientCert && config.pageWithoutClientCert && (path.startsWith("/rest/")
+                || path.startsWith("/oauth/")) && req.remotePeer().tlsCertificates().filter(c -> c.length > 0).isEmpty()) {
+            res.status(io.helidon.http.Status.FORBIDDEN_403).send("a client certificate is required");
+            return;
+        }
         if (path.startsWith("/rest/")) {
             router.rest(req, res);
         } else if (path.equals("/oauth/token") || path.equals("/oauth/token/")) {

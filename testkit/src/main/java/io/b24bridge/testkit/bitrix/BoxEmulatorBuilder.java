@@ -19,6 +19,7 @@ public final class BoxEmulatorBuilder {
     int oauthPort;
     EmulatorTls tls;
     boolean requireClientCert;
+    boolean pageWithoutClientCert;
     Mode mode = Mode.CURRENT;
     Clock clock = Clock.systemDefaultZone();
     String clientId = "local.b24bridge0emulator.00000001";
@@ -71,6 +72,15 @@ public final class BoxEmulatorBuilder {
     }
 
     /** Mutual TLS: refuse clients without a certificate from the truststore's CA. */
+    /**
+     * With {@link #requireClientCert}: the page and the control API may be opened without a client certificate
+     * (a browser in the sandbox); the box's REST and OAuth paths still refuse requests without one.
+     */
+    public BoxEmulatorBuilder pageWithoutClientCert(boolean open) {
+        this.pageWithoutClientCert = open;
+        return this;
+    }
+
     public BoxEmulatorBuilder requireClientCert(boolean require) {
         this.requireClientCert = require;
         return this;

@@ -43,6 +43,8 @@ public final class BoxEmulatorMain {
               --client-id ID              the local application's client id
               --client-secret-file F      the local application's client secret
               --install-handler URL       where ONAPPINSTALL is POSTed on install
+              --install-when-up           install the application at start, retrying until the handler takes it
+              --page-without-client-cert  with --require-client-cert: the page and control API open to a browser
               --token-lifetime SECONDS    access token lifetime (default 3600)
               --rate-limit BURST/PERSEC   enable the leaky-bucket limit, e.g. 50/2
               --webhook USER:SECRET       seed an inbound webhook (all scopes)
@@ -79,7 +81,37 @@ public final class BoxEmulatorMain {
         }, "box-emulator-stop"));
         System.out.println("box emulator: " + emu.baseUrl() + "  (control " + emu.baseUrl() + "/_emulator/state, page "
                 + emu.baseUrl() + "/, OAuth " + emu.oauthTokenUrl() + ")");
+        if (List.of(args).contains("--install-when-up")) {
+            Thread.ofVirtual().name("install-when-up").start(() -> installWhenUp(emu));
+        }
         stopped.await();
+    }
+
+    /**
+     * The sandbox starts the emulator before the appliance: keep offering the install event until the
+     * appliance's handler takes it (every 2 s, for 10 minutes at most).
+     */
+    private static void installWhenUp(BoxEmulator emu) {
+        long end = System.nanoTime() + java.time.Duration.ofMinutes(10).toNanos();
+        while (System.nanoTime() < end) {
+            try {
+                Delivery d = emu.install().delivery().get();
+                if (d.delivered()) {
+                    System.out.println("box emulator: the application is installed (handler " + d.handler() + ")");
+                    return;
+                }
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+        System.err.println("box emulator: the install handler did not take the install event within 10 minutes");
     }
 
     static BoxEmulatorBuilder parse(List<String> args) {
@@ -98,6 +130,8 @@ public final class BoxEmulatorMain {
             switch (a) {
                 case "--help", "-h" -> throw new IllegalArgumentException("help");
                 case "--require-client-cert" -> b.requireClientCert(true);
+                case "--install-when-up" -> { } // acted on after the start (main)
+                case "--page-without-client-cert" -> b.pageWithoutClientCert(true);
                 case "--plain-http" -> plain = true;
                 default -> {
                     if (i + 1 >= args.size()) {

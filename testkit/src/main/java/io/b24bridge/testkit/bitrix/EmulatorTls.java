@@ -58,7 +58,12 @@ public final class EmulatorTls {
 
     /** Helidon's server TLS: TLS 1.3/1.2, client certificates required or not asked for. */
     Tls server(boolean requireClientCert) {
-        if (requireClientCert && trust.isEmpty()) {
+        return server(requireClientCert ? TlsClientAuth.REQUIRED : TlsClientAuth.NONE);
+    }
+
+    /** Helidon's server TLS with the given client-certificate policy (OPTIONAL: asked for, checked per path). */
+    Tls server(TlsClientAuth clientAuth) {
+        if (clientAuth != TlsClientAuth.NONE && trust.isEmpty()) {
             throw new IllegalArgumentException("a client certificate can only be required with a truststore");
         }
         io.helidon.common.tls.TlsConfig.Builder tls = Tls.builder()
@@ -68,7 +73,7 @@ public final class EmulatorTls {
                 // Helidon would apply the client-side host check to the server socket, where the JDK then refuses
                 // every client certificate (stack notes); clients check host names, servers do not
                 .endpointIdentificationAlgorithm("NONE")
-                .clientAuth(requireClientCert ? TlsClientAuth.REQUIRED : TlsClientAuth.NONE);
+                .clientAuth(clientAuth);
         if (!trust.isEmpty()) {
             tls.trust(trust);
         }

@@ -17,6 +17,7 @@ final class Listeners {
     private final String host;
     private final EmulatorTls tls;
     private final boolean requireClientCert;
+    private final boolean pageWithoutClientCert;
     private final Handler box;
     private final Handler oauth;
     private final Object lock = new Object();
@@ -26,10 +27,12 @@ final class Listeners {
     private volatile int oauthPort = -1;
     private volatile boolean stopped;
 
-    Listeners(String host, EmulatorTls tls, boolean requireClientCert, Handler box, Handler oauth) {
+    Listeners(String host, EmulatorTls tls, boolean requireClientCert, boolean pageWithoutClientCert, Handler box,
+              Handler oauth) {
         this.host = host;
         this.tls = tls;
         this.requireClientCert = requireClientCert;
+        this.pageWithoutClientCert = pageWithoutClientCert;
         this.box = box;
         this.oauth = oauth;
     }
@@ -129,7 +132,10 @@ final class Listeners {
                     .shutdownGracePeriod(Duration.ofMillis(200))
                     .routing(r -> r.any(handler));
             if (tls != null) {
-                b.tls(tls.server(requireClientCert));
+                // the page for people in a browser: the TLS layer only asks for a certificate; the box's REST
+                // and OAuth paths still refuse requests without one (BoxEmulator.route)
+                b.tls(requireClientCert && pageWithoutClientCert
+                        ? tls.server(io.helidon.common.tls.TlsClientAuth.OPTIONAL) : tls.server(requireClientCert));
             }
             WebServer ws = b.build().start();
             if (ws.isRunning() && ws.port() > 0) {

@@ -47,6 +47,19 @@ class ClientCertificateTest {
     }
 
     @Test
+    void theSandboxPageOpensInABrowserWhileTheRestStillNeedsACertificate() throws Exception {
+        try (TestBox box = TestBox.start(dir, b -> b.requireClientCert(true).pageWithoutClientCert(true));
+             HttpClient browser = TestBox.client(box.pki, null);
+             HttpClient appliance = TestBox.client(box.pki, box.pki.applianceClient())) {
+            HttpResponse<String> page = browser.send(HttpRequest.newBuilder(java.net.URI.create(box.emu.baseUrl() + "/"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertEquals(403, status(box.emu, browser), "the box's REST refuses a client without a certificate");
+            assertEquals(200, status(box.emu, appliance));
+        }
+    }
+
+    @Test
     void withoutTheRequirementAClientWithoutCertificateIsServed() throws Exception {
         try (TestBox box = TestBox.start(dir, b -> b.requireClientCert(false));
              HttpClient anonymous = TestBox.client(box.pki, null)) {
