@@ -2,7 +2,7 @@
 # Builds the Debian sid root the tests run Asterisk 22 from (Debian 12 has no Asterisk package):
 #   testkit/asterisk/build-root.sh [DIR]        DIR defaults to /var/cache/b24bridge/asterisk-root
 # Idempotent: a root that already has its packages is a no-op in well under a second. Needs root and the
-# network (the Debian mirror this machine's apt uses, or B24BRIDGE_DEBIAN_MIRROR); installs debootstrap
+# network (the Debian mirror this machine's apt uses, or B24TEST_DEBIAN_MIRROR); installs debootstrap
 # when missing. A build takes about a minute and ~500 MB. See docs/asterisk/README.md.
 set -euo pipefail
 
@@ -44,7 +44,7 @@ if ! command -v debootstrap >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
 fi
 
-mirror=${B24BRIDGE_DEBIAN_MIRROR:-}
+mirror=${B24TEST_DEBIAN_MIRROR:-}
 if [ -z "$mirror" ]; then         # deb822 sources first (Debian 12's default), then the one-line format
   mirror=$(grep -rhs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' | grep -m1 -E '/debian/?$' || true)
 fi

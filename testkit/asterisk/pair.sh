@@ -3,10 +3,10 @@
 #   testkit/asterisk/pair.sh up [pbx:FILE=PATH|world:FILE=PATH]...  start pbx + world, run until Ctrl-C
 #   testkit/asterisk/pair.sh call DID CALLER [TALK_SECONDS]          the carrier calls DID (pair up)
 #   testkit/asterisk/pair.sh cli pbx|world 'COMMAND'                 an Asterisk CLI command
-# Needs root and the root built by build-root.sh. Settings: B24BRIDGE_ASTERISK_* (see AsteriskSettings).
+# Needs root and the root built by build-root.sh. Settings: B24TEST_ASTERISK_* (see AsteriskSettings).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-root=${B24BRIDGE_ASTERISK_ROOT:-/var/cache/b24bridge/asterisk-root}
+root=${B24TEST_ASTERISK_ROOT:-/var/cache/b24bridge/asterisk-root}
 case "${1:-}" in
   cli)
     [ $# -eq 3 ] || { echo "usage: $0 cli pbx|world 'COMMAND'" >&2; exit 2; }

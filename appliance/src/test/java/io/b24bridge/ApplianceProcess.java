@@ -42,6 +42,8 @@ public final class ApplianceProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // hermetic: configuration overrides come from the test alone, not from the shell that runs the build
+        pb.environment().keySet().removeIf(name -> name.startsWith("B24BRIDGE_"));
         pb.environment().putAll(env);
         return new ApplianceProcess(pb.start());
     }

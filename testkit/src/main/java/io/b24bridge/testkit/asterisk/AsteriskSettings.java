@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Where the Asterisk root is, the loopback addresses and ports of the two instances, and the harness's
  * switches. Each value comes from a system property {@code b24bridge.asterisk.<name>}, else the environment
- * variable {@code B24BRIDGE_ASTERISK_<NAME>}, else the default below.
+ * variable {@code B24TEST_ASTERISK_<NAME>}, else the default below.
  *
  * @param root           the Debian sid root with Asterisk ({@code testkit/asterisk/build-root.sh} makes it)
  * @param pbxAmiPort     AMI of the PBX under test, on 127.0.0.1
@@ -116,7 +116,7 @@ public record AsteriskSettings(Path root, int pbxAmiPort, int worldAmiPort, Stri
             if (p != null && !p.toString().isBlank()) {
                 return p.toString().trim();
             }
-            String e = env.get("B24BRIDGE_ASTERISK_" + name.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT));
+            String e = env.get("B24TEST_ASTERISK_" + name.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT));
             return e != null && !e.isBlank() ? e.trim() : fallback;
         }
 

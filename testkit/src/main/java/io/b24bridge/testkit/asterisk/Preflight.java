@@ -44,7 +44,7 @@ final class Preflight {
         if (!Files.isExecutable(asterisk)) {
             if (!s.build()) {
                 return Optional.of("no Asterisk root at " + s.root() + ": build it once with '" + BUILD_SCRIPT + " "
-                        + s.root() + "' (about a minute, needs the Debian mirror), or set B24BRIDGE_ASTERISK_BUILD=1"
+                        + s.root() + "' (about a minute, needs the Debian mirror), or set B24TEST_ASTERISK_BUILD=1"
                         + " (-Db24bridge.asterisk.build=true) to let the tests build it");
             }
             Optional<String> built = build(s.root());

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * every call is hung up and the world's behaviours are reset.
  * <p>
  * When the machine cannot run it (not root, no root filesystem, ports taken…) every test of the class is <b>skipped</b>
- * with the reason, also printed on stderr; with {@code B24BRIDGE_ASTERISK_REQUIRED=1}
+ * with the reason, also printed on stderr; with {@code B24TEST_ASTERISK_REQUIRED=1}
  * ({@code -Db24bridge.asterisk.required=true}) it fails instead, which is what CI wants.
  */
 public final class RealAsterisk implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
@@ -74,7 +74,7 @@ public final class RealAsterisk implements BeforeAllCallback, BeforeEachCallback
             String line = "RealAsterisk: " + context.getDisplayName() + " cannot run a real Asterisk here: " + e.getMessage();
             if (shared.settings().required()) {
                 System.err.println("FAILED " + line);
-                throw new IllegalStateException(line + " (B24BRIDGE_ASTERISK_REQUIRED is set, so this fails instead of skipping)");
+                throw new IllegalStateException(line + " (B24TEST_ASTERISK_REQUIRED is set, so this fails instead of skipping)");
             }
             System.err.println("SKIPPED " + line);
             LOG.warning(line);

@@ -33,8 +33,8 @@ class HarnessSettingsTest {
     void propertiesWinOverTheEnvironment() {
         AsteriskSettings s = AsteriskSettings.fromSources(
                 Map.of("b24bridge.asterisk.pbxAmiPort", "6038"),
-                Map.of("B24BRIDGE_ASTERISK_PBX_AMI_PORT", "7038", "B24BRIDGE_ASTERISK_WORLD_AMI_PORT", "7039",
-                        "B24BRIDGE_ASTERISK_REQUIRED", "1", "B24BRIDGE_ASTERISK_ROOT", "/tmp/x/../r"));
+                Map.of("B24TEST_ASTERISK_PBX_AMI_PORT", "7038", "B24TEST_ASTERISK_WORLD_AMI_PORT", "7039",
+                        "B24TEST_ASTERISK_REQUIRED", "1", "B24TEST_ASTERISK_ROOT", "/tmp/x/../r"));
         assertEquals(6038, s.pbxAmiPort());
         assertEquals(7039, s.worldAmiPort());
         assertTrue(s.required());
