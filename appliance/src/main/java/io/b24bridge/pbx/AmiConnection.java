@@ -119,9 +119,9 @@ public final class AmiConnection implements AutoCloseable {
             AmiSession s = session;
             return s == null ? null : s.pumpThread();
         }, pump -> {
-            resyncs.incrementAndGet();
             AmiSession s = session;
-            if (s != null) {
+            if (s != null && !s.isEnded()) { // one resync per link, however many drops it logs
+                resyncs.incrementAndGet();
                 s.end("events were lost: the consumer fell behind the PBX by more than asterisk-java can hold; "
                         + "re-synchronising from a fresh snapshot");
             }

@@ -102,6 +102,29 @@ class AmiConnectionTest {
         assertTrue(sim.actions("Events") == 0 && sim.actions("CoreShowChannels") == 1);
     }
 
+    /** Every call shape recorded from the real PBX (transfers, queue, pickup, restarts…) arrives whole. */
+    @Test
+    void everyRecordedCallShapeGoesThroughTheLinkWhole() throws Exception {
+        List<Transcript> recorded = new ArrayList<>();
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("../testkit/src/main/resources/ami-transcripts"))) {
+            files.filter(f -> f.toString().endsWith(".txt")).sorted().forEach(f -> recorded.add(Transcript.load(f)));
+        }
+        assertTrue(recorded.size() >= 2);
+        PbxSimulator sim = simulator();
+        RecordingSink sink = new RecordingSink();
+        connect(settings("pbx1", sim, "test-secret"), sink);
+        sink.await(WAIT, "connected", s -> s.count(RecordingSink.Connected.class) == 1);
+        int expected = 0;
+        for (Transcript t : recorded) {
+            waitFor(sim.replay(t, 2, 0));
+            expected += 2 * eventsPerCall(t, 0);
+            int sofar = expected;
+            sink.await(WAIT, t.name(), s -> s.events().size() == sofar);
+        }
+        assertEquals(1, sink.count(RecordingSink.Connected.class), "no reconnect on the way");
+        System.out.printf("%d recorded call shapes, %d events through the link%n", recorded.size(), expected);
+    }
+
     @Test
     void theSnapshotShowsCallsThatStartedBeforeTheLinkCameUp() {
         PbxSimulator sim = simulator();

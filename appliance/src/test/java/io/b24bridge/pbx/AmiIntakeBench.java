@@ -6,40 +6,49 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import org.asteriskjava.manager.event.CoreShowChannelEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
 
 import io.b24bridge.config.Secret;
 import io.b24bridge.testkit.pbx.PbxSimulator;
-import io.b24bridge.testkit.pbx.Replay;
 import io.b24bridge.testkit.pbx.ReplayOptions;
 import io.b24bridge.testkit.pbx.Transcript;
 
 /**
- * Not a test: replays N recorded calls through the PBX simulator at full speed into one {@link AmiConnection}
- * and prints the intake rate (events a second reaching the sink) and the delay from the simulator's write (the
- * event's {@code Timestamp}) to the sink call, p50/p99/max. Run from {@code appliance/}:
+ * Not a test: replays recorded calls through the PBX simulator into one {@link AmiConnection} and prints
+ * <ol>
+ *   <li>at full speed: the intake rate (events a second reaching the sink);</li>
+ *   <li>paced at a steady call rate: the delay from the simulator's write (the event's {@code Timestamp},
+ *       µs) to the sink call, p50/p99/max — at full speed that delay only measures the backlog.</li>
+ * </ol>
+ * Run from {@code appliance/} (after {@code ./mvnw -o -pl testkit,appliance test-compile}):
  * <pre>
- * ../mvnw -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -cp target/classes:target/test-classes:$(cat target/cp.txt) io.b24bridge.pbx.AmiIntakeBench [calls] [consumer-µs]
+ * ../mvnw -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp.txt
+ * java -cp target/classes:target/test-classes:../testkit/target/classes:$(cat /tmp/cp.txt) \
+ *      io.b24bridge.pbx.AmiIntakeBench [calls=5000] [paced-calls-per-second=100] [consumer-µs=0]
  * </pre>
  * {@code consumer-µs} makes the sink spend that long on each event (a slower consumer: watch the back-pressure).
  */
 public final class AmiIntakeBench {
 
+    private static final Logger QUIET = Logger.getLogger("org.asteriskjava"); // held: JUL keeps loggers weakly
+
     private AmiIntakeBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        int calls = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
-        long consumerNanos = args.length > 1 ? Long.parseLong(args[1]) * 1000 : 0;
+        int calls = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+        double pacedRate = args.length > 1 ? Double.parseDouble(args[1]) : 100;
+        long consumerNanos = args.length > 2 ? Long.parseLong(args[2]) * 1000 : 0;
+        QUIET.setLevel(Level.SEVERE); // its "slow processing" warnings would drown the figures
         Transcript t = Transcript.ringGroupCall();
         int perCall = AmiConnectionTest.eventsPerCall(t, 0);
-        int total = calls * perCall;
 
         try (PbxSimulator sim = PbxSimulator.start("b24bridge", "bench")) {
-            Sink sink = new Sink(total, consumerNanos);
+            Sink sink = new Sink(consumerNanos);
             AmiSettings s = new AmiSettings("bench", "127.0.0.1", sim.port(), "b24bridge", Secret.of("bench"),
                     Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(2),
                     Duration.ofSeconds(5), Duration.ofSeconds(5), AmiSettings.DEFAULT_QUEUE_CAPACITY);
@@ -48,64 +57,71 @@ public final class AmiIntakeBench {
                 if (!sink.connected.await(10, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("no link: " + c.status().lastError());
                 }
-                // warm-up: the JIT, the parser's reflection caches
-                warm(sim, t, sink);
-                sink.reset();
-                long t0 = System.nanoTime();
-                Replay replay = sim.replay(t, ReplayOptions.of(calls, 0).stamped());
-                if (!sink.done.await(5, TimeUnit.MINUTES)) {
-                    throw new IllegalStateException("only " + sink.count + " of " + total + " events arrived");
-                }
-                long elapsed = System.nanoTime() - t0;
-                replay.await(Duration.ofSeconds(5));
+                run(sim, t, sink, ReplayOptions.of(500, 0).stamped(), perCall); // warm-up: JIT, parser caches
+
+                long elapsed = run(sim, t, sink, ReplayOptions.of(calls, 0).stamped(), perCall);
+                long total = (long) calls * perCall;
+                System.out.printf("full speed: %d calls, %d events (%d a call) in %d ms = %.0f events/s "
+                        + "(%.0f calls/s)%n", calls, total, perCall, elapsed / 1_000_000, total * 1e9 / elapsed,
+                        calls * 1e9 / elapsed);
+                System.out.printf("  (write -> sink delay at full speed, i.e. the backlog: p50 %s)%n",
+                        sink.percentiles());
+
+                int paced = (int) Math.max(100, pacedRate * 10); // about ten seconds
+                run(sim, t, sink, ReplayOptions.of(paced, pacedRate).spreadOver(Duration.ofSeconds(5)).stamped(),
+                        perCall);
+                System.out.printf("paced: %d calls at %.0f calls/s (%.0f events/s, calls overlapping over 5 s): "
+                        + "write -> sink p50 %s%n", paced, pacedRate, pacedRate * perCall, sink.percentiles());
                 AmiConnection.Status st = c.status();
-                long[] d = Arrays.copyOf(sink.delays, sink.count);
-                Arrays.sort(d);
-                System.out.printf("%d calls, %d events (%d a call) in %d ms%n", calls, total, perCall,
-                        elapsed / 1_000_000);
-                System.out.printf("intake: %.0f events/s (%.0f calls/s)%n", total * 1e9 / elapsed, calls * 1e9 / elapsed);
-                System.out.printf("simulator write -> sink call: p50 %d µs, p99 %d µs, max %d µs%n",
-                        d[d.length / 2], d[(int) (d.length * 0.99)], d[d.length - 1]);
-                System.out.printf("consumer %d µs/event; back-pressure waits %d (%d ms), resyncs %d, queue capacity %d%n",
-                        consumerNanos / 1000, st.backPressureWaits(), st.backPressureTime().toMillis(), st.resyncs(),
-                        st.queueCapacity());
+                System.out.printf("consumer %d µs/event; back-pressure waits %d (%d ms in all), resyncs %d, "
+                        + "queue capacity %d%n", consumerNanos / 1000, st.backPressureWaits(),
+                        st.backPressureTime().toMillis(), st.resyncs(), st.queueCapacity());
             }
         }
     }
 
-    private static void warm(PbxSimulator sim, Transcript t, Sink sink) throws InterruptedException {
-        int warmCalls = 200;
-        sink.expect(warmCalls * AmiConnectionTest.eventsPerCall(t, 0));
-        sim.replay(t, ReplayOptions.of(warmCalls, 0).stamped());
-        sink.done.await(1, TimeUnit.MINUTES);
+    /** Replays and waits for every event at the sink; returns the nanoseconds it took. */
+    private static long run(PbxSimulator sim, Transcript t, Sink sink, ReplayOptions o, int perCall)
+            throws InterruptedException {
+        sink.expect(o.times() * perCall);
+        long t0 = System.nanoTime();
+        sim.replay(t, o);
+        int seen = -1;
+        while (!sink.done.await(5, TimeUnit.SECONDS)) {
+            if (sink.count == seen) { // no progress: events were lost (a consumer far slower than the PBX)
+                System.out.printf("only %d of %d events arrived: the consumer fell behind asterisk-java's "
+                        + "buffer, the link was rebuilt (see resyncs)%n", sink.count, sink.expected);
+                break;
+            }
+            seen = sink.count;
+        }
+        return System.nanoTime() - t0;
     }
 
     /** Measures the delay of each event from its Timestamp (written by the simulator) to now. */
     private static final class Sink implements PbxEventSink {
         final CountDownLatch connected = new CountDownLatch(1);
-        volatile CountDownLatch done;
         final long consumerNanos;
-        long[] delays;
-        int count;
-        int expected;
+        volatile CountDownLatch done = new CountDownLatch(1);
+        long[] delays = new long[0];
+        volatile int count;
+        volatile int expected;
 
-        Sink(int expected, long consumerNanos) {
+        Sink(long consumerNanos) {
             this.consumerNanos = consumerNanos;
-            this.delays = new long[expected];
-            expect(expected);
         }
 
         void expect(int n) {
-            expected = n;
+            delays = new long[n];
             count = 0;
-            if (delays.length < n) {
-                delays = new long[n];
-            }
+            expected = n;
             done = new CountDownLatch(1);
         }
 
-        void reset() {
-            expect(delays.length);
+        String percentiles() {
+            long[] d = Arrays.copyOf(delays, count);
+            Arrays.sort(d);
+            return d[d.length / 2] + " µs, p99 " + d[(int) (d.length * 0.99)] + " µs, max " + d[d.length - 1] + " µs";
         }
 
         @Override
@@ -115,12 +131,12 @@ public final class AmiIntakeBench {
 
         @Override
         public void onEvent(String pbxId, ManagerEvent event) {
-            Instant now = Instant.now();
-            long nowMicros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
             Double ts = event.getTimestamp();
-            if (ts != null && count < delays.length) {
-                delays[count] = nowMicros - Math.round(ts * 1_000_000);
+            if (ts == null || count >= expected) {
+                return; // the login's FullyBooted
             }
+            Instant now = Instant.now();
+            delays[count] = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000 - Math.round(ts * 1_000_000);
             if (consumerNanos > 0) {
                 long until = System.nanoTime() + consumerNanos;
                 while (System.nanoTime() < until) {

@@ -14,9 +14,11 @@ import java.util.regex.Pattern;
  * A transcript made ready to replay many times: every value is cut into literal text and the identities of
  * the recorded call, which each replay fills in afresh and consistently across all its events:
  * <ul>
- *   <li>Uniqueids and Linkedids ({@code 1795491816.2}): the seconds part becomes the replayed call's own
- *       number, the sequence stays, so {@code 1795491816.2} → {@code <base+n>.2} in every header (also inside
- *       values such as a recording's file name);</li>
+ *   <li>Uniqueids and Linkedids ({@code 1795491816.2}): each seconds part of the recording becomes a fresh
+ *       number of the simulator's, the sequence stays, so {@code 1795491816.2} → {@code <fresh>.2} in every
+ *       header (also inside values such as a recording's file name). Distinct seconds parts get distinct fresh
+ *       numbers: a recording across a PBX restart (where the sequence starts again at 0) keeps its ids
+ *       apart;</li>
  *   <li>channel name suffixes ({@code PJSIP/101-00000001}, {@code Local/101@phones-00000001;2}): a fresh
  *       simulator-wide counter, as Asterisk numbers channels;</li>
  *   <li>bridge ids and other UUIDs: fresh UUIDs;</li>
@@ -38,7 +40,7 @@ final class CallTemplate {
     private record Text(String text) implements Part {
     }
 
-    private record Uniqueid(String seq) implements Part {
+    private record Uniqueid(int epoch, String seq) implements Part {
     }
 
     private record Suffix(int index) implements Part {
@@ -54,6 +56,7 @@ final class CallTemplate {
     }
 
     private final List<List<HeaderTemplate>> events = new ArrayList<>();
+    private final Map<String, Integer> epochs = new LinkedHashMap<>();
     private final Map<String, Integer> suffixes = new LinkedHashMap<>();
     private final Map<String, Integer> uuids = new LinkedHashMap<>();
     private final List<IntFunction<String>> numberMakers = new ArrayList<>();
@@ -100,7 +103,7 @@ final class CallTemplate {
                 text(m.group("chan") + "-", parts, numberPattern, originals);
                 parts.add(new Suffix(suffixes.computeIfAbsent(m.group("suffix"), k -> suffixes.size())));
             } else {
-                parts.add(new Uniqueid(m.group("seq")));
+                parts.add(new Uniqueid(epochs.computeIfAbsent(m.group("epoch"), k -> epochs.size()), m.group("seq")));
             }
             last = m.end();
         }
@@ -136,18 +139,21 @@ final class CallTemplate {
 
     /** The identities of one replayed call. */
     final class Call {
-        private final long epoch;
+        private final long[] epoch;
         private final String[] suffix;
         private final String[] uuid;
         private final String[] number;
 
         /**
-         * @param epoch      the seconds part of this call's Uniqueids: unique per replayed call
+         * @param nextEpoch  hands out the seconds parts of Uniqueids, simulator-wide: never twice
          * @param nextSuffix hands out channel numbers, simulator-wide
          * @param n          the call's index in its replay (for the number makers)
          */
-        Call(long epoch, java.util.function.LongSupplier nextSuffix, int n) {
-            this.epoch = epoch;
+        Call(java.util.function.LongSupplier nextEpoch, java.util.function.LongSupplier nextSuffix, int n) {
+            this.epoch = new long[epochs.size()];
+            for (int i = 0; i < epoch.length; i++) {
+                epoch[i] = nextEpoch.getAsLong();
+            }
             this.suffix = new String[suffixes.size()];
             for (int i = 0; i < suffix.length; i++) {
                 suffix[i] = String.format("%08x", nextSuffix.getAsLong());
@@ -177,7 +183,7 @@ final class CallTemplate {
                 for (Part p : h.parts()) {
                     switch (p) {
                         case Text t -> b.append(t.text());
-                        case Uniqueid u -> b.append(epoch).append('.').append(u.seq());
+                        case Uniqueid u -> b.append(epoch[u.epoch()]).append('.').append(u.seq());
                         case Suffix s -> b.append(suffix[s.index()]);
                         case Uuid u -> b.append(uuid[u.index()]);
                         case Number n -> b.append(number[n.index()]);

@@ -33,7 +33,7 @@ public final class PbxSimulator implements AutoCloseable {
      * @param secret          its secret
      * @param amiVersion      the version in the banner and CoreSettings ({@code Asterisk Call Manager/…})
      * @param asteriskVersion the Asterisk version CoreSettings reports
-     * @param epochBase       the seconds part of the first replayed call's Uniqueids (each call adds one)
+     * @param epochBase       the seconds part of the first replayed call's Uniqueids (handed out upwards)
      */
     public record Options(String host, int port, String username, String secret, String amiVersion,
                           String asteriskVersion, long epochBase) {
@@ -160,7 +160,7 @@ public final class PbxSimulator implements AutoCloseable {
     }
 
     CallTemplate.Call newCall(CallTemplate template, int n) {
-        return template.new Call(nextEpoch.getAndIncrement(), nextChannel::getAndIncrement, n);
+        return template.new Call(nextEpoch::getAndIncrement, nextChannel::getAndIncrement, n);
     }
 
     /** Sends one event to every client that wants it (and keeps the channel table up to date). */

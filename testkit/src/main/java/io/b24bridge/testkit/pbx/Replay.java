@@ -67,7 +67,8 @@ public final class Replay {
                 }
                 Due d = due.poll();
                 waitUntil(t0 + d.atNanos());
-                AmiMessage event = d.call().event(d.event(), System.currentTimeMillis() * 1000);
+                java.time.Instant now = java.time.Instant.now();
+                AmiMessage event = d.call().event(d.event(), now.getEpochSecond() * 1_000_000 + now.getNano() / 1000);
                 if (d.callIndex() < 300_000 && !linkedids.containsKey(d.callIndex())) {
                     String linked = event.get("Linkedid");
                     if (linked != null) {

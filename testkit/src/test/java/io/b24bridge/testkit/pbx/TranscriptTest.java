@@ -3,9 +3,16 @@ package io.b24bridge.testkit.pbx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,8 +69,9 @@ class TranscriptTest {
         Transcript ring = Transcript.ringGroupCall();
         CallTemplate template = new CallTemplate(ring, Map.of("79161112233", n -> "7999000000" + n), false);
         long[] channels = {0x50};
-        CallTemplate.Call first = template.new Call(1_800_000_000L, () -> channels[0]++, 0);
-        CallTemplate.Call second = template.new Call(1_800_000_001L, () -> channels[0]++, 1);
+        long[] epochs = {1_800_000_000L};
+        CallTemplate.Call first = template.new Call(() -> epochs[0]++, () -> channels[0]++, 0);
+        CallTemplate.Call second = template.new Call(() -> epochs[0]++, () -> channels[0]++, 1);
         List<AmiMessage> a = IntStream.range(0, template.size()).mapToObj(i -> first.event(i, 0)).toList();
         List<AmiMessage> b = IntStream.range(0, template.size()).mapToObj(i -> second.event(i, 0)).toList();
 
@@ -95,10 +103,55 @@ class TranscriptTest {
         assertNotEquals(trunk.get("Channel"), trunk2.get("Channel"));
     }
 
+    private static final Pattern UNIQUEID = Pattern.compile("(?<![\\d.])\\d{9,10}\\.\\d{1,9}(?!\\d)");
+
+    /** Every recording in the repository (the bundled ones, and any a test folder adds) replays cleanly. */
+    @Test
+    void everyRecordedTranscriptReplaysWithIdsOfItsOwnOneToOne() throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (Path folder : List.of(Path.of("src/main/resources/ami-transcripts"), Path.of("src/test/resources/ami-transcripts"))) {
+            if (Files.isDirectory(folder)) {
+                try (Stream<Path> list = Files.list(folder)) {
+                    list.filter(f -> f.toString().endsWith(".txt")).sorted().forEach(files::add);
+                }
+            }
+        }
+        assertTrue(files.size() >= 2, "found " + files);
+        long[] epochs = {1_900_000_000L};
+        long[] channels = {1};
+        for (Path f : files) {
+            Transcript t = Transcript.load(f);
+            CallTemplate template = new CallTemplate(t, Map.of(), false);
+            CallTemplate.Call call = template.new Call(() -> epochs[0]++, () -> channels[0]++, 0);
+            Map<String, String> ids = new HashMap<>();
+            for (int i = 0; i < t.size(); i++) {
+                List<AmiMessage.Header> before = t.events().get(i).headers();
+                List<AmiMessage.Header> after = call.event(i, 0).headers();
+                assertEquals(before.size(), after.size(), f + " event " + i);
+                for (int h = 0; h < before.size(); h++) {
+                    String name = before.get(h).name().toLowerCase(Locale.ROOT);
+                    if (name.equals("timestamp") || name.contains("ntp")) {
+                        continue;
+                    }
+                    Matcher old = UNIQUEID.matcher(before.get(h).value());
+                    Matcher now = UNIQUEID.matcher(after.get(h).value());
+                    while (old.find()) {
+                        assertTrue(now.find(), f + ": " + after.get(h));
+                        String previous = ids.putIfAbsent(old.group(), now.group());
+                        assertEquals(previous == null ? now.group() : previous, now.group(),
+                                f + ": " + old.group() + " is rewritten the same way everywhere");
+                    }
+                }
+            }
+            assertEquals(ids.size(), Set.copyOf(ids.values()).size(), f + ": distinct ids stay distinct " + ids);
+            assertTrue(ids.values().stream().allMatch(v -> v.startsWith("19")), f + ": all fresh " + ids);
+        }
+    }
+
     @Test
     void stampedEventsCarryTheSendTimeAfterPrivilege() {
         CallTemplate template = new CallTemplate(Transcript.ringGroupCall(), Map.of(), true);
-        AmiMessage e = template.new Call(1, () -> 1, 0).event(1, 1_700_000_000_123_456L);
+        AmiMessage e = template.new Call(() -> 1, () -> 1, 0).event(1, 1_700_000_000_123_456L);
         assertEquals("Timestamp", e.headers().get(2).name());
         assertEquals("1700000000.123456", e.get("Timestamp"));
     }
