@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  * @param shutdownGrace how long a stop waits for work in flight
  * @param bitrix24      the Bitrix24 box this appliance talks to; empty until configured
  * @param pbx           the Asterisk PBXs this appliance follows over AMI, in the file's order; empty = none yet
+ * @param agi           the FastAGI listener the PBXs' dialplan asks for routing
  */
 public record ApplianceConfig(Path source,
                               Storage storage,
@@ -27,7 +28,30 @@ public record ApplianceConfig(Path source,
                               Listener adminListener,
                               Duration shutdownGrace,
                               Optional<Bitrix24> bitrix24,
-                              List<Pbx> pbx) {
+                              List<Pbx> pbx,
+                              Agi agi) {
+
+    /** A configuration without the FastAGI listener's keys: its defaults. */
+    public ApplianceConfig(Path source, Storage storage, Listener boxListener, Listener adminListener,
+                           Duration shutdownGrace, Optional<Bitrix24> bitrix24, List<Pbx> pbx) {
+        this(source, storage, boxListener, adminListener, shutdownGrace, bitrix24, pbx, Agi.DEFAULT);
+    }
+
+    /**
+     * The FastAGI listener (plain TCP, as Asterisk speaks it): the dialplan asks it where an inbound call goes.
+     * It runs only when a PBX is configured.
+     *
+     * @param host address to bind: the one the PBXs reach (127.0.0.1 when Asterisk runs on this machine)
+     * @param port TCP port (Asterisk's FastAGI default 4573); 0 = no routing service
+     */
+    public record Agi(String host, int port) {
+
+        public static final Agi DEFAULT = new Agi("127.0.0.1", 4573);
+
+        public boolean enabled() {
+            return port != 0;
+        }
+    }
 
     /** @param dir the folder of the Derby database, backups by default and working files */
     public record Storage(Path dir) {

@@ -98,7 +98,10 @@ public final class ConfigLoader {
         Optional<ApplianceConfig.Bitrix24> bitrix24 = r.exists("bitrix24")
                 ? Optional.of(bitrix24(r.child("bitrix24"))) : Optional.empty();
         List<ApplianceConfig.Pbx> pbx = pbxList(r);
-        return new ApplianceConfig(source, storage, box, admin, grace, bitrix24, pbx);
+        ConfigReader agi = r.child("agi");
+        ApplianceConfig.Agi agiListener = new ApplianceConfig.Agi(agi.string("host", ApplianceConfig.Agi.DEFAULT.host()),
+                agi.integer("port", ApplianceConfig.Agi.DEFAULT.port(), 0, 65535));
+        return new ApplianceConfig(source, storage, box, admin, grace, bitrix24, pbx, agiListener);
     }
 
     /** A PBX id namespaces Linkedids in call keys ({@code <id>:<Linkedid>}): short, no colon, no spaces. */

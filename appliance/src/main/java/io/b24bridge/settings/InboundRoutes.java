@@ -31,9 +31,15 @@ public record InboundRoutes(List<Route> routes) implements SectionValue {
      * @param fallback                 where the call goes when the responsible does not answer
      * @param forwardToMobile          the responsible's mobile is tried before the fallback
      * @param showCardTo               who sees the caller's card in Bitrix24 while it rings
+     * @param routeToResponsible       the appliance routes the call (FastAGI): the client's responsible in the CRM
+     *                                 first, then their mobile (forwardToMobile), then the fallback; off: the
+     *                                 PBX's own routing takes the call after the fallback, if any
+     * @param unknownCallers           where a caller the CRM does not know goes first when routing to the responsible
+     * @param offerRating              after the operator hangs up, the caller is asked to rate them (1–5)
      */
     public record Route(String did, String name, String leadSource, Integer defaultResponsibleUserId,
-                        Boolean crmCreate, Target fallback, Boolean forwardToMobile, ShowCardTo showCardTo) {
+                        Boolean crmCreate, Target fallback, Boolean forwardToMobile, ShowCardTo showCardTo,
+                        Boolean routeToResponsible, UnknownCallers unknownCallers, Boolean offerRating) {
 
         public Route {
             leadSource = leadSource == null || leadSource.isBlank() ? "CALL" : leadSource;
@@ -41,6 +47,9 @@ public record InboundRoutes(List<Route> routes) implements SectionValue {
             fallback = Objects.requireNonNullElse(fallback, Target.none());
             forwardToMobile = Objects.requireNonNullElse(forwardToMobile, Boolean.FALSE);
             showCardTo = Objects.requireNonNullElse(showCardTo, ShowCardTo.RINGING);
+            routeToResponsible = Objects.requireNonNullElse(routeToResponsible, Boolean.FALSE);
+            unknownCallers = Objects.requireNonNullElse(unknownCallers, UnknownCallers.DEFAULT_RESPONSIBLE);
+            offerRating = Objects.requireNonNullElse(offerRating, Boolean.FALSE);
         }
 
         void validate(Problems p) {
@@ -57,6 +66,14 @@ public record InboundRoutes(List<Route> routes) implements SectionValue {
             }
             fallback.validate(p.at("fallback"));
         }
+    }
+
+    /** Where a caller the CRM does not know goes first, when the route routes to the responsible. */
+    public enum UnknownCallers {
+        /** the route's default responsible (their extension, then their mobile): the new lead is theirs */
+        DEFAULT_RESPONSIBLE,
+        /** straight to the route's fallback (a queue, a ring group) */
+        FALLBACK
     }
 
     /** Who sees the caller's card while the call rings. */

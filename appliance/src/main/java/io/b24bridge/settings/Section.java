@@ -11,7 +11,8 @@ public enum Section {
     CALLBACK("callback", Callback.class, Callback.DEFAULT),
     CALL_DATA("call-data", CallData.class, CallData.DEFAULT),
     TASK_TEMPLATES("task-templates", TaskTemplates.class, TaskTemplates.DEFAULT),
-    EXCEPTIONS("exceptions", Exceptions.class, Exceptions.DEFAULT);
+    EXCEPTIONS("exceptions", Exceptions.class, Exceptions.DEFAULT),
+    ROUTING("routing", Routing.class, Routing.DEFAULT);
 
     private final String key;
     private final Class<? extends SectionValue> type;

@@ -55,4 +55,8 @@ public record Settings(long version, Map<Section, SectionValue> sections) {
     public Exceptions exceptions() {
         return (Exceptions) get(Section.EXCEPTIONS);
     }
+
+    public Routing routing() {
+        return (Routing) get(Section.ROUTING);
+    }
 }

@@ -61,6 +61,22 @@ class PbxConfigTest {
     }
 
     @Test
+    void theFastAgiListenerDefaultsToAsterisksPortOnLoopbackAndCanBeMovedOrTurnedOff() throws IOException {
+        assertEquals(new ApplianceConfig.Agi("127.0.0.1", 4573), load("").agi());
+        assertEquals(new ApplianceConfig.Agi("10.0.0.2", 4574), load("""
+                agi:
+                  host: 10.0.0.2
+                  port: 4574
+                """).agi());
+        assertFalse(load("", Map.of("B24BRIDGE_AGI_PORT", "0")).agi().enabled(), "0 turns routing off");
+        ConfigException e = assertThrows(ConfigException.class, () -> load("""
+                agi:
+                  prot: 4574
+                """));
+        assertTrue(e.getMessage().contains("agi.prot"), e.getMessage());
+    }
+
+    @Test
     void aMinimalEntryGetsTheDefaults() throws IOException {
         ApplianceConfig.Pbx p = load("""
                 pbx:

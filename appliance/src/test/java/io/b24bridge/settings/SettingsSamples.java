@@ -12,11 +12,12 @@ public final class SettingsSamples {
             {"routes": [
               {"did": "74951234567", "name": "Website Moscow", "leadSource": "WEB",
                "defaultResponsibleUserId": 1, "crmCreate": true,
-               "fallback": {"type": "QUEUE", "value": "support"}, "forwardToMobile": true, "showCardTo": "RINGING"},
+               "fallback": {"type": "QUEUE", "value": "support"}, "forwardToMobile": true, "showCardTo": "RINGING",
+               "routeToResponsible": true, "unknownCallers": "DEFAULT_RESPONSIBLE", "offerRating": true},
               {"did": "_7812XXXXXXX", "name": "Saint Petersburg office", "leadSource": "CALL",
                "defaultResponsibleUserId": 3, "crmCreate": false,
                "fallback": {"type": "EXTENSIONS", "value": "101,102"}, "forwardToMobile": false,
-               "showCardTo": "RESPONSIBLE"}
+               "showCardTo": "RESPONSIBLE", "routeToResponsible": true, "unknownCallers": "FALLBACK"}
             ]}""";
 
     public static final String OUTBOUND_ROUTES = """
@@ -51,6 +52,14 @@ public final class SettingsSamples {
     public static final String EXCEPTIONS = """
             {"ignoreNumbers": ["74950000000", "_8800XXXXXXX"], "ignoreExtensions": ["199", "_9XX"]}""";
 
+    public static final String ROUTING = """
+            {"deadlineMs": 1200, "cacheTtlSeconds": 600, "negativeTtlSeconds": 120, "responsibleRingSeconds": 15,
+             "mobileRingSeconds": 20, "fallbackRingSeconds": 90, "extensionDial": "PJSIP/{extension}",
+             "mobileDial": "PJSIP/{number}@{trunk}", "mobileTrunk": "megafon", "mobileCallerId": "74951234567",
+             "queueDial": "Local/{queue}@b24bridge-queue/n", "ringGroupDial": "Local/{group}@b24bridge-group/n",
+             "skipClosedWorkday": true, "mobileField": "UF_MOBILE", "ratingPrompt": "custom/rate-us&beep",
+             "ratingKeySeconds": 6, "ratingWaitSeconds": 15}""";
+
     public static final Map<Section, String> ALL = Map.of(
             Section.INBOUND_ROUTES, INBOUND_ROUTES,
             Section.OUTBOUND_ROUTES, OUTBOUND_ROUTES,
@@ -58,5 +67,6 @@ public final class SettingsSamples {
             Section.CALLBACK, CALLBACK,
             Section.CALL_DATA, CALL_DATA,
             Section.TASK_TEMPLATES, TASK_TEMPLATES,
-            Section.EXCEPTIONS, EXCEPTIONS);
+            Section.EXCEPTIONS, EXCEPTIONS,
+            Section.ROUTING, ROUTING);
 }

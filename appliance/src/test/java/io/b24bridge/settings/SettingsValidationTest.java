@@ -147,4 +147,42 @@ class SettingsValidationTest {
         assertEquals("all Moscow", routes.routeFor("74957654321").orElseThrow().name());
         assertTrue(routes.routeFor("78121234567").isEmpty());
     }
+
+    @Test
+    void routingRefusesWhatWouldBreakTheDialplanAndNamesEachField() {
+        List<FieldError> errors = refuse(Section.ROUTING, """
+                {"deadlineMs": 20000, "responsibleRingSeconds": 1, "extensionDial": "PJSIP/101",
+                 "mobileDial": "PJSIP/{number}@trunk,30", "mobileTrunk": "my trunk", "mobileCallerId": "company",
+                 "mobileField": "mobile", "ratingPrompt": "rate,me", "ratingWaitSeconds": 600}""");
+        assertTrue(has(errors, "deadlineMs", "between 100 and 10000"), errors.toString());
+        assertTrue(has(errors, "responsibleRingSeconds", "between 3"), errors.toString());
+        assertTrue(has(errors, "extensionDial", "must contain {extension}"), errors.toString());
+        assertTrue(has(errors, "mobileDial", "without commas"), errors.toString());
+        assertTrue(has(errors, "mobileTrunk", "trunk"), errors.toString());
+        assertTrue(has(errors, "mobileCallerId", "number"), errors.toString());
+        assertTrue(has(errors, "mobileField", "PERSONAL_MOBILE"), errors.toString());
+        assertTrue(has(errors, "ratingPrompt", "sound names"), errors.toString());
+        assertTrue(has(errors, "ratingWaitSeconds", "between 0 and 120"), errors.toString());
+    }
+
+    @Test
+    void routingDefaultsAreTheDocumentedOnes() {
+        Routing r = (Routing) json.readSection(Section.ROUTING, "{}".getBytes(StandardCharsets.UTF_8));
+        assertEquals(1500, r.deadlineMs());
+        assertEquals("PJSIP/{extension}", r.extensionDial());
+        assertEquals("PJSIP/{number}@{trunk}", r.mobileDial());
+        assertEquals("PERSONAL_MOBILE", r.mobileField());
+        assertEquals(20, r.ratingWaitSeconds());
+    }
+
+    @Test
+    void aRouteWithoutTheRoutingFieldsLeavesTheCallToThePbx() {
+        InboundRoutes routes = (InboundRoutes) json.readSection(Section.INBOUND_ROUTES, """
+                {"routes": [{"did": "74951234567", "name": "Old", "defaultResponsibleUserId": 1}]}"""
+                .getBytes(StandardCharsets.UTF_8));
+        InboundRoutes.Route r = routes.routes().getFirst();
+        assertFalse(r.routeToResponsible());
+        assertFalse(r.offerRating());
+        assertEquals(InboundRoutes.UnknownCallers.DEFAULT_RESPONSIBLE, r.unknownCallers());
+    }
 }
