@@ -32,6 +32,12 @@ final class Call {
     String lastRinging;
     Instant firstAnswerAt;
     boolean busySeen;
+    /** The responsible's extension whose mobile the dialplan dials now (B24_MOBILE_OF), else null. */
+    String mobileOf;
+    /** The caller's responsible as routing found them (B24_RESPONSIBLE), else null. */
+    Integer responsible;
+    /** The rating IVR began (B24_RATING): the talk's outcome was told then. */
+    boolean ratingStarted;
     String clientDialStatus;
     int originatorCause;
 
@@ -85,14 +91,15 @@ final class Call {
     }
 
     /**
-     * Seconds an operator talked: the union of the answered legs' up-times — phones for inbound and internal
-     * calls, the client's trunk leg for outbound ones. Ring time, queue time and the caller's time in an IVR
+     * Seconds an operator talked: the union of the answered legs' up-times — phones (and a responsible's mobile
+     * leg) for inbound and internal calls, the client's trunk leg for outbound ones. Ring time, queue time and the caller's time in an IVR
      * after the operator hung up (the rating) do not count.
      */
     int talkSeconds(Instant endedAt) {
         List<Instant[]> spans = new ArrayList<>();
         for (Leg l : legs.values()) {
-            boolean talking = direction == CallEvent.Direction.OUTBOUND ? l.isTrunk() : l.isPhone() && l.dialled;
+            boolean talking = direction == CallEvent.Direction.OUTBOUND ? l.isTrunk()
+                    : (l.isPhone() && l.dialled) || l.mobileOf != null;
             if (talking && l.answeredAt != null) {
                 Instant end = l.hungUpAt != null ? l.hungUpAt : endedAt;
                 if (end.isAfter(l.answeredAt)) {

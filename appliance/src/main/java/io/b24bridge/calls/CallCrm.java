@@ -28,6 +28,11 @@ final class CallCrm {
     String lastRinging;
     Integer vote;
     boolean finished;
+    /** The caller's responsible as routing found them. */
+    Integer responsible;
+    /** The talk's outcome while the finish waits for the rating (and until when). */
+    CallEvent.Ended heldTalk;
+    Instant holdUntil;
 
     CallCrm(CallKey key, CallEvent.Direction direction, Instant startedAt) {
         this.key = key;
@@ -38,7 +43,7 @@ final class CallCrm {
     CallCrmState state() {
         return new CallCrmState(key, direction, startedAt, clientNumber, did, extension, ignored, defaultResponsible,
                 crmCreate, leadSource, lineNumber, showCardTo, registered, shownTo, operator, answeredAt, lastRinging,
-                vote, finished);
+                vote, finished, responsible, heldTalk, holdUntil);
     }
 
     static CallCrm from(CallCrmState s) {
@@ -59,6 +64,9 @@ final class CallCrm {
         c.lastRinging = s.lastRinging();
         c.vote = s.vote();
         c.finished = s.finished();
+        c.responsible = s.responsible();
+        c.heldTalk = s.heldTalk();
+        c.holdUntil = s.holdUntil();
         return c;
     }
 }

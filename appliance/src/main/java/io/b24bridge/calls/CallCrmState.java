@@ -12,15 +12,29 @@ import io.b24bridge.settings.InboundRoutes;
  * @param ignored   the call is none of the CRM's business (exceptions, internal calls)
  * @param shownTo   extensions whose card is open now
  * @param finished  finish was issued; only a late rating may still follow
+ * @param responsible the caller's responsible as routing found them (a Bitrix24 user id), else null
+ * @param heldTalk  the talk's outcome while its finish waits for the caller's rating, else null
+ * @param holdUntil when the finish goes without the rating, while it waits
  */
 public record CallCrmState(CallKey call, CallEvent.Direction direction, Instant startedAt, String clientNumber,
                            String did, String extension, boolean ignored, Integer defaultResponsible,
                            boolean crmCreate, String leadSource, String lineNumber,
                            InboundRoutes.ShowCardTo showCardTo, boolean registered, List<String> shownTo,
                            String operator, Instant answeredAt, String lastRinging, Integer vote,
-                           boolean finished) {
+                           boolean finished, Integer responsible, CallEvent.Ended heldTalk, Instant holdUntil) {
 
     public CallCrmState {
         shownTo = shownTo == null ? List.of() : List.copyOf(shownTo);
+    }
+
+    /** A state of a call that routing and the rating never touched. */
+    public CallCrmState(CallKey call, CallEvent.Direction direction, Instant startedAt, String clientNumber,
+                        String did, String extension, boolean ignored, Integer defaultResponsible, boolean crmCreate,
+                        String leadSource, String lineNumber, InboundRoutes.ShowCardTo showCardTo, boolean registered,
+                        List<String> shownTo, String operator, Instant answeredAt, String lastRinging, Integer vote,
+                        boolean finished) {
+        this(call, direction, startedAt, clientNumber, did, extension, ignored, defaultResponsible, crmCreate,
+                leadSource, lineNumber, showCardTo, registered, shownTo, operator, answeredAt, lastRinging, vote,
+                finished, null, null, null);
     }
 }

@@ -37,6 +37,8 @@ public final class CallEngine {
         List<CrmLifecycle.Change> changes = new ArrayList<>(events.isEmpty() ? List.of() : lifecycle.apply(events, now));
         if (fact instanceof CallFact.ChannelsNow snapshot) {
             changes.addAll(lifecycle.endOrphans(snapshot.pbx(), tracker::follows, snapshot.at(), now));
+        } else if (fact instanceof CallFact.Tick tick) {
+            changes.addAll(lifecycle.due(tick.pbx(), tick.at(), now)); // finishes whose wait for a rating is over
         }
         if (changes.isEmpty()) {
             return;

@@ -41,6 +41,20 @@ public sealed interface CallEvent {
     }
 
     /**
+     * Routing (the FastAGI answer) found the caller's responsible in the CRM, or took the route's default: the
+     * user the call belongs to while nobody has answered it.
+     */
+    record Routed(CallKey call, Instant at, int responsibleUserId) implements CallEvent {
+    }
+
+    /**
+     * The operator hung up and the caller stayed for the rating IVR: the talk is over, as {@code talk} says
+     * (status, talk time, operator, recording), though the caller's channel lives on until they rated or left.
+     */
+    record RatingStarted(CallKey call, Instant at, Ended talk) implements CallEvent {
+    }
+
+    /**
      * The call is over.
      *
      * @param statusCode    Bitrix24's STATUS_CODE: 200 answered, 304 missed, 486 busy, 603 declined, …

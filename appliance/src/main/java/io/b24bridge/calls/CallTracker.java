@@ -46,7 +46,7 @@ public final class CallTracker {
         List<CallEvent> out = new ArrayList<>();
         switch (fact) {
             case CallFact.NewChannel f -> newChannel(f, out);
-            case CallFact.Variable f -> variable(f);
+            case CallFact.Variable f -> variable(f, out);
             case CallFact.DialBegin f -> dialBegin(f, out);
             case CallFact.DialEnd f -> dialEnd(f, out);
             case CallFact.StateChange f -> stateChange(f, out);
@@ -82,9 +82,16 @@ public final class CallTracker {
         return leg;
     }
 
-    private void variable(CallFact.Variable f) {
+    private void variable(CallFact.Variable f, List<CallEvent> out) {
         Call call = callOf(f.pbx(), f.uniqueid(), f.linkedid());
-        if (call == null || f.value() == null || f.value().isBlank()) {
+        if (call == null) {
+            return;
+        }
+        if (f.name().equals("B24_MOBILE_OF")) {
+            call.mobileOf = blankToNull(f.value()); // the dialplan clears it after the mobile's Dial
+            return;
+        }
+        if (f.value() == null || f.value().isBlank()) {
             return;
         }
         switch (f.name()) {
@@ -98,7 +105,39 @@ public final class CallTracker {
             }
             case "B24_DID" -> call.did = f.value();
             case "B24_NUMBER" -> call.clientNumber = f.value();
+            case "B24_RESPONSIBLE" -> routed(call, f, out);
+            case "B24_RATING" -> ratingStarted(call, f.at(), out);
             default -> { }
+        }
+    }
+
+    /**
+     * Routing's answer named the caller's responsible (a Bitrix24 user id). The answer comes before the first
+     * dial, so usually before the call is announced: it is told right after the announcement then.
+     */
+    private static void routed(Call call, CallFact.Variable f, List<CallEvent> out) {
+        try {
+            int user = Integer.parseInt(f.value().strip());
+            if (user > 0) {
+                call.responsible = user;
+                if (call.announced) {
+                    out.add(new CallEvent.Routed(call.key, f.at(), user));
+                }
+            }
+        } catch (NumberFormatException e) {
+            // not ours to judge the dialplan: no responsible then
+        }
+    }
+
+    /**
+     * The dialplan took the caller to the rating IVR after the operator hung up: the talk is over now, though
+     * the caller's channel lives on. Only an answered inbound call is rated.
+     */
+    private static void ratingStarted(Call call, Instant at, List<CallEvent> out) {
+        if (call.announced && call.direction == CallEvent.Direction.INBOUND && call.firstAnswerAt != null
+                && !call.ratingStarted) {
+            call.ratingStarted = true;
+            out.add(new CallEvent.RatingStarted(call.key, at, call.outcome(at)));
         }
     }
 
@@ -118,13 +157,17 @@ public final class CallTracker {
                     : addLeg(call, f.pbx(), f.destUniqueid(), f.destChannel(), null, null, f.at());
         }
         dest.dialled = true;
+        if (dest.isTrunk() && call.mobileOf != null && dest.mobileOf == null
+                && call.direction != CallEvent.Direction.OUTBOUND && call.direction != CallEvent.Direction.INTERNAL) {
+            dest.mobileOf = call.mobileOf; // the routing dials a responsible's mobile: this leg rings for them
+        }
         if (!call.announced) {
             decide(call, dest, f, out);
         }
         if (!call.announced) {
             return;
         }
-        if (dest.isPhone() && call.direction != CallEvent.Direction.OUTBOUND) {
+        if (ringsOperator(call, dest)) {
             startRinging(call, dest, f.at(), out);
         } else if (dest.isTrunk() && call.direction == CallEvent.Direction.OUTBOUND && call.trunk == null) {
             call.trunk = dest.trunk;
@@ -183,18 +226,28 @@ public final class CallTracker {
         call.announced = true;
         out.add(new CallEvent.Started(call.key, call.startedAt, call.direction, call.clientNumber, call.did,
                 call.extension, call.trunk));
+        if (call.responsible != null && call.direction == CallEvent.Direction.INBOUND) {
+            out.add(new CallEvent.Routed(call.key, at, call.responsible));
+        }
+    }
+
+    /** Whether this leg rings a person for the call: a phone of an inbound or internal call, a mobile leg. */
+    private static boolean ringsOperator(Call call, Leg leg) {
+        return (leg.isPhone() && call.direction != CallEvent.Direction.OUTBOUND)
+                || (leg.mobileOf != null && call.direction == CallEvent.Direction.INBOUND);
     }
 
     private void startRinging(Call call, Leg leg, Instant at, List<CallEvent> out) {
-        if (leg.ringing || leg.answeredAt != null || leg.extension.equals(call.operator)) {
+        String ext = leg.ringsFor();
+        if (leg.ringing || leg.answeredAt != null || ext.equals(call.operator)) {
             return;
         }
         leg.ringing = true;
-        List<String> legs = call.ringing.computeIfAbsent(leg.extension, e -> new ArrayList<>());
+        List<String> legs = call.ringing.computeIfAbsent(ext, e -> new ArrayList<>());
         legs.add(leg.uniqueid);
         if (legs.size() == 1) {
-            call.lastRinging = leg.extension;
-            out.add(new CallEvent.RingStarted(call.key, at, leg.extension));
+            call.lastRinging = ext;
+            out.add(new CallEvent.RingStarted(call.key, at, ext));
         }
     }
 
@@ -203,15 +256,16 @@ public final class CallTracker {
             return;
         }
         leg.ringing = false;
-        List<String> legs = call.ringing.get(leg.extension);
+        String ext = leg.ringsFor();
+        List<String> legs = call.ringing.get(ext);
         if (legs == null) {
             return;
         }
         legs.remove(leg.uniqueid);
         if (legs.isEmpty()) {
-            call.ringing.remove(leg.extension);
-            if (!leg.extension.equals(call.operator)) {
-                out.add(new CallEvent.RingStopped(call.key, at, leg.extension, reason));
+            call.ringing.remove(ext);
+            if (!ext.equals(call.operator)) {
+                out.add(new CallEvent.RingStopped(call.key, at, ext, reason));
             }
         }
     }
@@ -223,7 +277,7 @@ public final class CallTracker {
         }
         Leg dest = call.legs.get(f.destUniqueid());
         String status = f.status() == null ? "" : f.status();
-        if (dest.isPhone() && call.direction != CallEvent.Direction.OUTBOUND) {
+        if (ringsOperator(call, dest)) {
             if (status.equals("ANSWER")) {
                 answered(call, dest, f.at(), "answer", out);
             } else {
@@ -254,23 +308,24 @@ public final class CallTracker {
             leg.answeredAt = at;
         }
         leg.dialled = true;
+        String ext = leg.ringsFor();
         boolean wasRinging = leg.ringing;
         if (wasRinging) {
             leg.ringing = false;
-            List<String> same = call.ringing.get(leg.extension);
+            List<String> same = call.ringing.get(ext);
             if (same != null) {
                 same.remove(leg.uniqueid);
                 if (same.isEmpty()) {
-                    call.ringing.remove(leg.extension);
+                    call.ringing.remove(ext);
                 }
             }
         }
         if (call.firstAnswerAt == null) {
             call.firstAnswerAt = at;
         }
-        if (!leg.extension.equals(call.operator)) {
-            call.operator = leg.extension;
-            out.add(new CallEvent.Answered(call.key, at, leg.extension, how));
+        if (!ext.equals(call.operator)) {
+            call.operator = ext;
+            out.add(new CallEvent.Answered(call.key, at, ext, leg.mobileOf != null ? "mobile" : how));
         }
     }
 
@@ -288,7 +343,7 @@ public final class CallTracker {
         }
         // an inbound leg answered by the dialplan (IVR, voicemail) is announced by the next tick or its hangup:
         // a dial following at once tells more (an originate answers its first leg before dialling)
-        if (call.announced && leg.isPhone() && leg.ringing && call.direction != CallEvent.Direction.OUTBOUND) {
+        if (call.announced && leg.ringing && ringsOperator(call, leg)) {
             answered(call, leg, f.at(), "answer", out);
         }
     }
@@ -304,7 +359,7 @@ public final class CallTracker {
         }
         leg.hungUpAt = at;
         leg.hangupCause = cause;
-        if (leg.isPhone() && leg.ringing) {
+        if (leg.ringing) {
             stopRinging(call, leg, at, "HANGUP", out);
         }
         if (leg == call.originator()) {

@@ -47,6 +47,15 @@ public sealed interface CrmCommand {
     record AttachRecording(CallKey call, String recordingFile) implements CrmCommand {
     }
 
+    /**
+     * crm.timeline.comment.add on the call's CRM entity (the one register bound it to): the caller's rating
+     * arrived after the finish had gone without it.
+     *
+     * @param operator who was rated: the operator who talked
+     */
+    record RatingComment(CallKey call, int vote, UserRef operator, Instant ratedAt) implements CrmCommand {
+    }
+
     /** The kind names the outbox stores. */
     static String kind(CrmCommand c) {
         return switch (c) {
@@ -55,6 +64,7 @@ public sealed interface CrmCommand {
             case Hide h -> "HIDE";
             case Finish f -> "FINISH";
             case AttachRecording a -> "ATTACH_RECORD";
+            case RatingComment r -> "RATING_COMMENT";
         };
     }
 
@@ -65,6 +75,7 @@ public sealed interface CrmCommand {
             case "HIDE" -> Hide.class;
             case "FINISH" -> Finish.class;
             case "ATTACH_RECORD" -> AttachRecording.class;
+            case "RATING_COMMENT" -> RatingComment.class;
             default -> throw new IllegalArgumentException("unknown command kind " + kind);
         };
     }

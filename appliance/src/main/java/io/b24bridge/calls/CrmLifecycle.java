@@ -1,5 +1,6 @@
 package io.b24bridge.calls;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,6 +23,11 @@ import io.b24bridge.settings.Settings;
  *       wait), for the route's default responsible; {@code show} for each further user that rings,
  *       {@code hide} when a phone stops ringing or another one answers; {@code finish} with the operator who
  *       answered (or the default responsible when missed), talk time and status; the recording after;</li>
+ *   <li>a call routed to the client's responsible (FastAGI) belongs to them until someone answers: a card for the
+ *       responsible, a missed call on them;</li>
+ *   <li>the caller's rating: when the operator hangs up and the caller goes on to rate them, the finish waits
+ *       (up to {@code routing.ratingWaitSeconds}) to carry the rating as VOTE; a rating after the finish becomes
+ *       a comment on the CRM entity's timeline. Every rating is also kept per operator;</li>
  *   <li>outbound: {@code register} (TYPE 1) for the calling extension, {@code finish} at the end;</li>
  *   <li>internal calls and the exceptions' numbers and extensions: nothing.</li>
  * </ul>
@@ -31,8 +37,26 @@ public final class CrmLifecycle {
 
     private static final Logger LOG = Logger.getLogger(CrmLifecycle.class.getName());
 
-    /** One call's change: its new state and the commands it needs, in order. */
-    public record Change(CallKey call, CallCrmState state, List<CrmCommand> commands, boolean ended) {
+    /** One call's change: its new state, the commands it needs (in order) and the ratings it received. */
+    public record Change(CallKey call, CallCrmState state, List<CrmCommand> commands, boolean ended,
+                         List<Rating> ratings) {
+
+        public Change {
+            ratings = ratings == null ? List.of() : List.copyOf(ratings);
+        }
+
+        public Change(CallKey call, CallCrmState state, List<CrmCommand> commands, boolean ended) {
+            this(call, state, commands, ended, List.of());
+        }
+    }
+
+    /**
+     * The caller's rating of an operator, kept per operator (the dashboard's figures).
+     *
+     * @param operator the extension that talked
+     * @param inFinish true when it reached Bitrix24 as finish's VOTE, false when as a timeline comment
+     */
+    public record Rating(CallKey call, String operator, int vote, Instant at, boolean inFinish) {
     }
 
     private final Map<CallKey, CallCrm> calls = new LinkedHashMap<>();
@@ -51,6 +75,7 @@ public final class CrmLifecycle {
     /** Applies the events of one PBX fact (in order) under {@code settings}; returns the changes per call. */
     public List<Change> apply(List<CallEvent> events, Settings settings) {
         Map<CallKey, List<CrmCommand>> commands = new LinkedHashMap<>();
+        Map<CallKey, List<Rating>> ratings = new LinkedHashMap<>();
         Set<CallKey> touched = new LinkedHashSet<>();
         Set<CallKey> ended = new LinkedHashSet<>();
         for (CallEvent e : events) {
@@ -58,10 +83,12 @@ public final class CrmLifecycle {
             List<CrmCommand> out = commands.computeIfAbsent(e.call(), k -> new ArrayList<>());
             switch (e) {
                 case CallEvent.Started s -> started(s, settings, out);
+                case CallEvent.Routed r -> routed(r);
                 case CallEvent.RingStarted r -> ringStarted(r, settings, out);
                 case CallEvent.RingStopped r -> ringStopped(r, out);
                 case CallEvent.Answered a -> answered(a, settings, out);
-                case CallEvent.Rated r -> rated(r);
+                case CallEvent.RatingStarted r -> ratingStarted(r, settings, out);
+                case CallEvent.Rated r -> rated(r, settings, out, ratings.computeIfAbsent(r.call(), k -> new ArrayList<>()));
                 case CallEvent.Ended x -> {
                     ended(x, settings, out);
                     ended.add(x.call());
@@ -83,7 +110,8 @@ public final class CrmLifecycle {
                 continue;
             }
             boolean done = ended.contains(key);
-            changes.add(new Change(key, c.state(), List.copyOf(commands.getOrDefault(key, List.of())), done));
+            changes.add(new Change(key, c.state(), List.copyOf(commands.getOrDefault(key, List.of())), done,
+                    ratings.getOrDefault(key, List.of())));
             if (done) {
                 calls.remove(key);
             }
@@ -153,10 +181,22 @@ public final class CrmLifecycle {
         }
     }
 
+    /** The user a call belongs to while nobody talks: the client's responsible routing found, else the route's. */
+    private static Integer owner(CallCrm c) {
+        return c.responsible != null ? c.responsible : c.defaultResponsible;
+    }
+
+    private void routed(CallEvent.Routed r) {
+        CallCrm c = live(r.call());
+        if (c != null && c.direction == CallEvent.Direction.INBOUND) {
+            c.responsible = r.responsibleUserId();
+        }
+    }
+
     private void registerInbound(CallCrm c, String ringingExtension, Settings settings, List<CrmCommand> out) {
         boolean toResponsible = c.showCardTo == InboundRoutes.ShowCardTo.RESPONSIBLE || ringingExtension == null;
-        CrmCommand.UserRef user = toResponsible && c.defaultResponsible != null
-                ? CrmCommand.UserRef.user(c.defaultResponsible)
+        CrmCommand.UserRef user = toResponsible && owner(c) != null
+                ? CrmCommand.UserRef.user(owner(c))
                 : ringingExtension != null ? CrmCommand.UserRef.extension(ringingExtension) : null;
         if (user == null) {
             return; // nobody to register the call for yet: the first ring or the end will do it
@@ -208,11 +248,51 @@ public final class CrmLifecycle {
         }
     }
 
-    private void rated(CallEvent.Rated r) {
-        CallCrm c = calls.get(r.call());
-        if (c != null && !c.ignored) {
-            c.vote = r.vote();
+    /**
+     * The operator hung up and the caller is asked for a rating: the finish waits for it, for at most
+     * {@code ratingWaitSeconds} (the engine's tick releases it), so the activity carries the VOTE.
+     */
+    private void ratingStarted(CallEvent.RatingStarted r, Settings settings, List<CrmCommand> out) {
+        CallCrm c = live(r.call());
+        if (c == null || c.finished || c.heldTalk != null || c.direction != CallEvent.Direction.INBOUND) {
+            return;
         }
+        int wait = settings.routing().ratingWaitSeconds();
+        c.heldTalk = r.talk();
+        c.holdUntil = r.at().plusSeconds(wait);
+        if (wait == 0 || c.vote != null) {
+            release(c, settings, out);
+        }
+    }
+
+    /** A held finish goes now: with the rating if it came, without it when the wait is over. */
+    private void release(CallCrm c, Settings settings, List<CrmCommand> out) {
+        CallEvent.Ended talk = c.heldTalk;
+        c.heldTalk = null;
+        c.holdUntil = null;
+        finish(c, talk, settings, out);
+    }
+
+    private void rated(CallEvent.Rated r, Settings settings, List<CrmCommand> out, List<Rating> ratings) {
+        CallCrm c = calls.get(r.call());
+        if (c == null || c.ignored || c.vote != null) {
+            return; // the first rating of a call stands
+        }
+        c.vote = r.vote();
+        boolean late = c.finished;
+        if (late) {
+            // the finish went without it (the caller took longer than the wait): the CRM entity's timeline
+            out.add(new CrmCommand.RatingComment(c.key, r.vote(), operatorRef(c), r.at()));
+        } else if (c.heldTalk != null) {
+            release(c, settings, out);
+        }
+        if (c.operator != null) {
+            ratings.add(new Rating(c.key, c.operator, r.vote(), r.at(), !late));
+        }
+    }
+
+    private static CrmCommand.UserRef operatorRef(CallCrm c) {
+        return c.operator != null ? CrmCommand.UserRef.extension(c.operator) : null;
     }
 
     private void ended(CallEvent.Ended x, Settings settings, List<CrmCommand> out) {
@@ -220,21 +300,38 @@ public final class CrmLifecycle {
         if (c == null) {
             return;
         }
+        if (!c.finished) {
+            // a finish held for the rating tells the talk as it was when the operator left, not the IVR's end
+            CallEvent.Ended talk = c.heldTalk != null ? c.heldTalk : x;
+            c.heldTalk = null;
+            c.holdUntil = null;
+            if (!finish(c, talk, settings, out)) {
+                return;
+            }
+        }
+        // the recording file is complete only now: MixMonitor closes it with the caller's channel
+        if (x.recordingFile() != null && x.talkSeconds() > 0 && settings.callData().uploadRecordings()) {
+            out.add(new CrmCommand.AttachRecording(c.key, x.recordingFile()));
+        }
+    }
+
+    /** Registers (if never done) and finishes the call with this outcome; false when nobody can own it. */
+    private boolean finish(CallCrm c, CallEvent.Ended x, Settings settings, List<CrmCommand> out) {
         CrmCommand.UserRef user;
         if (x.operator() != null && (c.direction == CallEvent.Direction.OUTBOUND
                 || !settings.exceptions().ignoresExtension(x.operator()))) {
             user = CrmCommand.UserRef.extension(x.operator());
         } else if (c.direction == CallEvent.Direction.OUTBOUND) {
             user = CrmCommand.UserRef.extension(c.extension);
-        } else if (c.defaultResponsible != null) {
-            user = CrmCommand.UserRef.user(c.defaultResponsible);   // missed: the route's responsible owns it
+        } else if (owner(c) != null) {
+            user = CrmCommand.UserRef.user(owner(c));   // missed: the client's (or the route's) responsible owns it
         } else if (c.lastRinging != null) {
             user = CrmCommand.UserRef.extension(c.lastRinging);
         } else {
             LOG.warning(() -> "call " + x.call() + " from " + c.clientNumber + " to DID " + c.did + " has no one to "
                     + "register it for (no route with a default responsible, nobody rang): not sent to Bitrix24");
             c.ignored = true;
-            return;
+            return false;
         }
         if (!c.registered) {
             out.add(new CrmCommand.Register(c.key, user, c.clientNumber, false, c.startedAt, c.crmCreate,
@@ -245,9 +342,20 @@ public final class CrmLifecycle {
                 settings.callData().addToChat()));
         c.finished = true;
         c.shownTo.clear(); // finish closes every card
-        if (x.recordingFile() != null && x.talkSeconds() > 0 && settings.callData().uploadRecordings()) {
-            out.add(new CrmCommand.AttachRecording(c.key, x.recordingFile()));
+        return true;
+    }
+
+    /** Finishes whose wait for the rating is over at {@code at} (the engine's tick): they go without it. */
+    public List<Change> due(String pbx, Instant at, Settings settings) {
+        List<Change> changes = new ArrayList<>();
+        for (CallCrm c : List.copyOf(calls.values())) {
+            if (c.key.pbx().equals(pbx) && c.holdUntil != null && !c.holdUntil.isAfter(at) && !c.ignored) {
+                List<CrmCommand> out = new ArrayList<>();
+                release(c, settings, out);
+                changes.add(new Change(c.key, c.state(), List.copyOf(out), false));
+            }
         }
+        return changes;
     }
 
     /**

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
  * Tells what a channel is from its name: a phone (an extension), a trunk (the outside world) or plumbing
  * (Local channels that carry no extension, conference bridges, …). {@code PJSIP/101-00000001} is the phone
  * 101; {@code PJSIP/trunk-00000000} a trunk; {@code Local/101@from-queue-0000001;1} stands for the phone
- * 101 (queues and FreePBX ring groups ring members through Local channels).
+ * 101 (queues and FreePBX ring groups ring members through Local channels); {@code Local/…@b24bridge-…}
+ * channels are the product's dialplan plumbing.
  *
  * @param extensionPattern endpoint names that are extensions
  * @param trunks           endpoint names that are trunks even when they look like extensions
@@ -26,6 +27,11 @@ public record Endpoints(Pattern extensionPattern, Set<String> trunks) {
         String tech = tech(channel);
         String endpoint = endpoint(channel);
         if (tech.equalsIgnoreCase("Local")) {
+            // the product's own plumbing (b24bridge-queue, b24bridge-group: a routed call's fallback) never
+            // stands for one phone, though a ring group's number looks like an extension
+            if (endpoint.contains("@b24bridge-")) {
+                return Kind.OTHER;
+            }
             return extensionPattern.matcher(localExten(endpoint)).matches() ? Kind.PHONE : Kind.OTHER;
         }
         if (endpoint.isEmpty() || tech.isEmpty()) {

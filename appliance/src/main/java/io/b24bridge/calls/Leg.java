@@ -17,7 +17,12 @@ final class Leg {
     final Instant createdAt;
     /** This leg was dialled by another (it did not start the call). */
     boolean dialled;
-    /** A phone leg currently ringing for the call. */
+    /**
+     * For a trunk leg of an inbound call that rings a responsible's mobile (the dialplan's B24_MOBILE_OF): that
+     * responsible's extension. The leg then rings, answers and talks for them.
+     */
+    String mobileOf;
+    /** A phone leg (or a responsible's mobile leg) currently ringing for the call. */
     boolean ringing;
     Instant answeredAt;
     Instant hungUpAt;
@@ -41,6 +46,11 @@ final class Leg {
 
     boolean isTrunk() {
         return kind == Endpoints.Kind.TRUNK;
+    }
+
+    /** The extension this leg rings and talks for: a phone's own, a mobile leg's responsible; else null. */
+    String ringsFor() {
+        return extension != null ? extension : mobileOf;
     }
 
     boolean isUp() {

@@ -98,9 +98,9 @@ final class BatchRound {
                     throw ex;
                 }
                 JsonNode answer = result.results().get(key);
-                String newCallId = it.entry().command() instanceof CrmCommand.Register && answer != null
-                        ? TelephonyApi.registered(answer).callId() : null;
-                store.done(it.entry(), newCallId);
+                CommandExecutor.Outcome outcome = it.entry().command() instanceof CrmCommand.Register && answer != null
+                        ? CommandExecutor.registered(TelephonyApi.registered(answer)) : new CommandExecutor.Outcome(null);
+                store.done(it.entry(), outcome.bitrixCallId(), outcome.entity());
                 counters.sent();
             } catch (BoxException ex) {
                 Dispatcher.settleFailure(store, it.entry(), ex, clock, counters);

@@ -25,11 +25,16 @@ public final class CommandExecutor {
 
     private static final Logger LOG = Logger.getLogger(CommandExecutor.class.getName());
 
-    /** A command sent; {@code bitrixCallId} when register returned one. */
-    public record Outcome(String bitrixCallId) {
+    /** A command sent; {@code bitrixCallId} and the CRM entity when register returned them. */
+    public record Outcome(String bitrixCallId, OutboxStore.CrmEntity entity) {
+
+        public Outcome(String bitrixCallId) {
+            this(bitrixCallId, null);
+        }
     }
 
     private final TelephonyApi telephony;
+    private final CrmApi crm;
     private final UserDirectory users;
     /** Where this appliance reads a PBX's recordings: {@code local} shows the PBX's folder {@code onPbx}. */
     public record RecordingsDir(Path local, Path onPbx) {
@@ -43,7 +48,14 @@ public final class CommandExecutor {
 
     /** @param recordingsDirs per PBX id, where this appliance reads that PBX's recordings (absent: the PBX's path) */
     public CommandExecutor(TelephonyApi telephony, UserDirectory users, Map<String, RecordingsDir> recordingsDirs) {
+        this(telephony, null, users, recordingsDirs);
+    }
+
+    /** @param crm for timeline comments (a rating after the finish); null: such ratings are only logged */
+    public CommandExecutor(TelephonyApi telephony, CrmApi crm, UserDirectory users,
+                           Map<String, RecordingsDir> recordingsDirs) {
         this.telephony = telephony;
+        this.crm = crm;
         this.users = users;
         this.recordingsDirs = recordingsDirs;
     }
@@ -62,8 +74,18 @@ public final class CommandExecutor {
     /** @param age how long the command has waited in the outbox */
     public Outcome execute(CrmCommand command, String callId, boolean maybeSent, java.time.Duration age)
             throws BoxException {
+        return execute(command, callId, null, maybeSent, age);
+    }
+
+    /** @param entity the CRM entity register bound the call to (for a rating's comment), or null */
+    public Outcome execute(CrmCommand command, String callId, OutboxStore.CrmEntity entity, boolean maybeSent,
+                           java.time.Duration age) throws BoxException {
         return switch (command) {
-            case CrmCommand.Register r -> new Outcome(telephony.register(register(r)).callId());
+            case CrmCommand.Register r -> registered(telephony.register(register(r)));
+            case CrmCommand.RatingComment c -> {
+                comment(c, entity);
+                yield new Outcome(null);
+            }
             case CrmCommand.Show s -> {
                 List<Integer> ids = userIds(s.users());
                 if (!ids.isEmpty()) {
@@ -127,12 +149,44 @@ public final class CommandExecutor {
                     TelephonyApi.params(new TelephonyApi.Finish(need(callId, command), f.user().userId(),
                             f.user().extension(), f.talkSeconds(), f.statusCode(), null, f.vote(), f.addToChat()))));
             case CrmCommand.AttachRecording a -> Optional.empty();
+            case CrmCommand.RatingComment c -> Optional.empty();
         };
     }
 
-    /** Whether a batch can carry this command (recordings travel alone). */
+    /** Whether a batch can carry this command (recordings travel alone; a rating's comment needs the entity). */
     public static boolean batchable(CrmCommand command) {
-        return !(command instanceof CrmCommand.AttachRecording);
+        return !(command instanceof CrmCommand.AttachRecording) && !(command instanceof CrmCommand.RatingComment);
+    }
+
+    /** What register's answer teaches: the CALL_ID and the CRM entity it bound the call to. */
+    static Outcome registered(TelephonyApi.Registered r) {
+        OutboxStore.CrmEntity entity = r.crmEntityType() != null && r.crmEntityId() != null
+                ? new OutboxStore.CrmEntity(r.crmEntityType(), r.crmEntityId()) : null;
+        return new Outcome(r.callId(), entity);
+    }
+
+    /** A rating that came after the finish: a comment on the call's CRM entity. */
+    private void comment(CrmCommand.RatingComment c, OutboxStore.CrmEntity entity) throws BoxException {
+        if (entity == null || crm == null) {
+            LOG.info(() -> "the rating " + c.vote() + " of call " + c.call() + " has no CRM entity to go to"
+                    + " (register bound the call to none): it is kept with the operator's ratings only");
+            return;
+        }
+        String operator = "";
+        if (c.operator() != null && c.operator().extension() != null) {
+            Optional<CrmApi.User> user = users.byExtension(c.operator().extension());
+            operator = " Operator: " + user.map(u -> u.name() + " (" + c.operator().extension() + ")")
+                    .orElse(c.operator().extension()) + ".";
+        }
+        try {
+            crm.addTimelineComment(entity.type(), entity.id(), "The caller rated the call " + c.vote() + " of 5."
+                    + operator);
+        } catch (BoxException.Fatal e) {
+            // the entity is gone or closed to us: the rating stays with the operator's ratings; the call's
+            // recording, which comes after this command, must not wait behind it as a dead letter
+            LOG.warning("the rating " + c.vote() + " of call " + c.call() + " could not be added to "
+                    + entity.type() + " " + entity.id() + ": " + e.getMessage());
+        }
     }
 
     private static Optional<TelephonyApi.Request> cards(String method, String callId, List<Integer> ids) {

@@ -194,9 +194,11 @@ public final class Dispatcher implements AutoCloseable {
             try {
                 String callId = e.command() instanceof CrmCommand.Register ? null
                         : store.bitrixCallId(call).orElse(null);
-                CommandExecutor.Outcome outcome = executor.execute(e.command(), callId, maybeSent,
+                OutboxStore.CrmEntity entity = e.command() instanceof CrmCommand.RatingComment
+                        ? store.crmEntity(call).orElse(null) : null;
+                CommandExecutor.Outcome outcome = executor.execute(e.command(), callId, entity, maybeSent,
                         Duration.between(e.createdAt(), clock.instant()));
-                store.done(e, outcome.bitrixCallId());
+                store.done(e, outcome.bitrixCallId(), outcome.entity());
                 counters.sent();
             } catch (BoxException b) {
                 settleFailure(store, e, b, clock, counters);

@@ -24,9 +24,9 @@ import io.b24bridge.calls.CrmLifecycle;
 import io.b24bridge.store.Database;
 
 /**
- * The outbox's tables: call states and commands for the box. The one owner of {@code CRM_CALLS} and
- * {@code OUTBOX}. Writes happen in single transactions: a call's change with its commands, a command's
- * outcome with what it taught us (the box's CALL_ID).
+ * The outbox's tables: call states and commands for the box. The one owner of {@code CRM_CALLS},
+ * {@code OUTBOX} and {@code OPERATOR_RATINGS}. Writes happen in single transactions: a call's change with its
+ * commands and ratings, a command's outcome with what it taught us (the box's CALL_ID, the CRM entity).
  */
 public final class OutboxStore implements CallJournal {
 
@@ -64,6 +64,9 @@ public final class OutboxStore implements CallJournal {
                 int seq = upsertCall(c, ch, now);
                 for (CrmCommand cmd : ch.commands()) {
                     insertCommand(c, cmd, seq++, now);
+                }
+                for (CrmLifecycle.Rating r : ch.ratings()) {
+                    insertRating(c, r);
                 }
                 seqs.put(ch.call(), seq);
                 finishCall(c, ch);
@@ -132,6 +135,46 @@ public final class OutboxStore implements CallJournal {
                 ps.executeUpdate();
             }
         }
+    }
+
+    private static void insertRating(Connection c, CrmLifecycle.Rating r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO OPERATOR_RATINGS (CALL_KEY, OPERATOR, VOTE, "
+                + "RATED_AT, DELIVERY) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, r.call().externalCallId());
+            ps.setString(2, r.operator());
+            ps.setInt(3, r.vote());
+            ps.setTimestamp(4, Timestamp.from(r.at()));
+            ps.setString(5, r.inFinish() ? "FINISH" : "COMMENT");
+            ps.executeUpdate();
+        }
+    }
+
+    /** One operator's ratings since a moment: how many, their average, and how many of each vote. */
+    public record OperatorRatings(String operator, int count, double average, Map<Integer, Integer> byVote) {
+    }
+
+    /** The callers' ratings per operator (extension) since {@code since}, for the dashboard. */
+    public List<OperatorRatings> ratingsByOperator(Instant since) {
+        return db.inTransaction(c -> {
+            Map<String, Map<Integer, Integer>> votes = new java.util.TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT OPERATOR, VOTE, COUNT(*) FROM OPERATOR_RATINGS "
+                    + "WHERE RATED_AT >= ? GROUP BY OPERATOR, VOTE")) {
+                ps.setTimestamp(1, Timestamp.from(since));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        votes.computeIfAbsent(rs.getString(1), k -> new java.util.TreeMap<>())
+                                .put(rs.getInt(2), rs.getInt(3));
+                    }
+                }
+            }
+            List<OperatorRatings> out = new ArrayList<>();
+            votes.forEach((operator, byVote) -> {
+                int count = byVote.values().stream().mapToInt(Integer::intValue).sum();
+                double sum = byVote.entrySet().stream().mapToDouble(e -> e.getKey() * (double) e.getValue()).sum();
+                out.add(new OperatorRatings(operator, count, Math.round(sum / count * 100) / 100.0, Map.copyOf(byVote)));
+            });
+            return out;
+        });
     }
 
     private void insertCommand(Connection c, CrmCommand cmd, int seq, Instant now) throws SQLException {
@@ -209,6 +252,25 @@ public final class OutboxStore implements CallJournal {
         });
     }
 
+    /** The CRM entity register bound a call to (CONTACT/COMPANY/LEAD and its id), once register returned it. */
+    public record CrmEntity(String type, int id) {
+    }
+
+    public Optional<CrmEntity> crmEntity(CallKey call) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT CRM_ENTITY_TYPE, CRM_ENTITY_ID FROM CRM_CALLS WHERE CALL_KEY = ?")) {
+                ps.setString(1, call.externalCallId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getString(1) != null) {
+                        return Optional.of(new CrmEntity(rs.getString(1), rs.getInt(2)));
+                    }
+                    return Optional.<CrmEntity>empty();
+                }
+            }
+        });
+    }
+
     /** Marks a command as possibly sent (before a send that must not be mistaken for new after a crash). */
     public void sending(Entry e) {
         update(e.id(), "UPDATE OUTBOX SET STATE = 'SENDING', ATTEMPTS = ATTEMPTS + 1 WHERE ID = ?");
@@ -216,6 +278,11 @@ public final class OutboxStore implements CallJournal {
 
     /** The command succeeded; {@code bitrixCallId} is stored when register returned it. */
     public void done(Entry e, String bitrixCallId) {
+        done(e, bitrixCallId, null);
+    }
+
+    /** The command succeeded; register's CALL_ID and CRM entity are stored when it returned them. */
+    public void done(Entry e, String bitrixCallId, CrmEntity entity) {
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE OUTBOX SET STATE = 'DONE', DONE_AT = ?, LAST_ERROR = NULL WHERE ID = ?")) {
@@ -228,6 +295,15 @@ public final class OutboxStore implements CallJournal {
                         "UPDATE CRM_CALLS SET BITRIX_CALL_ID = ? WHERE CALL_KEY = ?")) {
                     ps.setString(1, bitrixCallId);
                     ps.setString(2, e.call().externalCallId());
+                    ps.executeUpdate();
+                }
+            }
+            if (entity != null) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE CRM_CALLS SET CRM_ENTITY_TYPE = ?, CRM_ENTITY_ID = ? WHERE CALL_KEY = ?")) {
+                    ps.setString(1, entity.type());
+                    ps.setInt(2, entity.id());
+                    ps.setString(3, e.call().externalCallId());
                     ps.executeUpdate();
                 }
             }

@@ -28,9 +28,13 @@ import io.b24bridge.calls.CallFact;
  */
 public final class AmiEventDecoder {
 
-    /** Variables the model reads: the rest of the dialplan's VarSet flood is dropped early. */
+    /**
+     * Variables the model reads (docs/asterisk/dialplan.md): the rest of the dialplan's VarSet flood is dropped
+     * early. {@code B24_VOTE} becomes a {@link CallFact.Rating} of its own.
+     */
     private static final java.util.Set<String> VARIABLES = java.util.Set.of(
-            "MIXMONITOR_FILENAME", "B24_RECORDING", "B24_DID", "B24_NUMBER");
+            "MIXMONITOR_FILENAME", "B24_RECORDING", "B24_DID", "B24_NUMBER", "B24_MOBILE_OF", "B24_RESPONSIBLE",
+            "B24_RATING");
 
     private AmiEventDecoder() {
     }
@@ -45,6 +49,8 @@ public final class AmiEventDecoder {
                     state(e.getChannelState()));
             case NewStateEvent e -> new CallFact.StateChange(pbx, at, e.getUniqueId(), e.getLinkedId(),
                     state(e.getChannelState()));
+            case VarSetEvent e when "B24_VOTE".equals(e.getVariable()) ->
+                    new CallFact.Rating(pbx, at, e.getUniqueId(), e.getLinkedId(), vote(e.getValue()));
             case VarSetEvent e -> VARIABLES.contains(e.getVariable())
                     ? new CallFact.Variable(pbx, at, e.getUniqueId(), e.getLinkedId(), e.getVariable(), e.getValue())
                     : null;
@@ -78,6 +84,11 @@ public final class AmiEventDecoder {
                     seconds(c.getDuration())));
         }
         return new CallFact.ChannelsNow(pbx, at, active);
+    }
+
+    /** The rating the dialplan set; 0 (no rating) for anything but one digit. */
+    static int vote(String value) {
+        return value != null && value.strip().matches("[0-9]") ? Integer.parseInt(value.strip()) : 0;
     }
 
     private static int state(Integer state) {

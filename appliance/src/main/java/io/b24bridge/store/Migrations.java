@@ -32,7 +32,8 @@ public final class Migrations {
     public static final List<Migration> SCHEMA = List.of(
             new Migration(1, "settings store", "db/migrations/V001__settings.sql"),
             new Migration(2, "Bitrix24 application tokens", "db/migrations/V002__bitrix_auth.sql"),
-            new Migration(3, "call states and the outbox", "db/migrations/V003__outbox.sql"));
+            new Migration(3, "call states and the outbox", "db/migrations/V003__outbox.sql"),
+            new Migration(4, "CRM entity of a call, operator ratings", "db/migrations/V004__routing_ratings.sql"));
 
     private Migrations() {
     }

@@ -130,6 +130,13 @@ class BoxClientEmulatorTest {
     void aCurrentBoxRefusesWebhooksForTelephonyAndHealthSaysWhatToDo() throws Exception {
         BoxEmulator e = emulator(b -> b.webhook(1, "hooksecret", Set.of("telephony", "crm", "user")));
         start(e, EmulatedBox.webhookSection(e, 1, "hooksecret"));
+        // the keep-alive's first question (profile, which a webhook may ask) goes at the start and succeeds: the
+        // refusal must come after its answer, or that answer would clear it
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (emu.requests().all().stream().noneMatch(r -> "profile".equals(r.method())) && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(200);
         BoxException ex = assertThrows(BoxException.class, () -> new TelephonyApi(client()).register(
                 new TelephonyApi.Register(1, null, "+79162000001", TelephonyApi.CallType.INCOMING, null, false, null,
                         null, "pbx1:2.0", false, null, null)));

@@ -44,6 +44,8 @@ class CallTrackerTranscriptTest {
             case CallEvent.RingStopped r -> "stop " + r.extension() + " " + r.reason();
             case CallEvent.Answered a -> "answered " + a.extension() + " (" + a.how() + ")";
             case CallEvent.Rated r -> "rated " + r.vote();
+            case CallEvent.Routed r -> "routed to user " + r.responsibleUserId();
+            case CallEvent.RatingStarted r -> "rating asked, talk " + r.talk().talkSeconds() + " s";
             case CallEvent.Ended x -> "ended " + x.statusCode() + " talk " + x.talkSeconds() + " s operator " + x.operator();
         }).toList();
     }

@@ -50,6 +50,29 @@ class AmiEventDecoderTest {
     }
 
     @Test
+    void theRatingTheDialplanSetIsARatingFactAndItsOwnVariablesPassThrough() {
+        org.asteriskjava.manager.event.VarSetEvent vote = new org.asteriskjava.manager.event.VarSetEvent(this);
+        vote.setVariable("B24_VOTE");
+        vote.setValue("4");
+        vote.setUniqueId("1.0");
+        vote.setLinkedId("1.0");
+        assertEquals(new CallFact.Rating("pbx1", T0, "1.0", "1.0", 4), AmiEventDecoder.decode("pbx1", vote, T0));
+        vote.setValue("#");
+        assertEquals(0, ((CallFact.Rating) AmiEventDecoder.decode("pbx1", vote, T0)).vote(), "a key that is no digit");
+
+        for (String name : List.of("B24_MOBILE_OF", "B24_RESPONSIBLE", "B24_RATING")) {
+            org.asteriskjava.manager.event.VarSetEvent e = new org.asteriskjava.manager.event.VarSetEvent(this);
+            e.setVariable(name);
+            e.setValue("x");
+            assertTrue(AmiEventDecoder.decode("pbx1", e, T0) instanceof CallFact.Variable, name);
+        }
+        org.asteriskjava.manager.event.VarSetEvent key = new org.asteriskjava.manager.event.VarSetEvent(this);
+        key.setVariable("B24_KEY");
+        key.setValue("9");
+        assertEquals(null, AmiEventDecoder.decode("pbx1", key, T0), "the IVR's raw key is not the model's business");
+    }
+
+    @Test
     void durationsOfCoreShowChannelsAreReadAsSeconds() {
         assertEquals(3723, AmiEventDecoder.seconds("01:02:03"));
         assertEquals(0, AmiEventDecoder.seconds(""));
