@@ -12,7 +12,9 @@ import io.b24bridge.calls.CallEngine;
 import io.b24bridge.outbox.Dispatcher;
 import io.b24bridge.outbox.OutboxStore;
 import io.b24bridge.pbx.CallSpineSink;
+import io.b24bridge.pbx.FastAgiServer;
 import io.b24bridge.pbx.PbxRegistry;
+import io.b24bridge.routing.RoutingService;
 
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.health.Health;
@@ -26,7 +28,8 @@ import io.b24bridge.store.Database;
 public record Appliance(ApplianceConfig config, Database db, SettingsStore settings, Health health,
                         WebServer server, Optional<BoxClient> box, Optional<BoxEventsService> boxEvents,
                         Optional<BoxKeepAlive> boxKeepAlive, PbxRegistry pbx, CallSpineSink spine, CallEngine engine,
-                        OutboxStore outbox, Optional<Dispatcher> dispatcher) {
+                        OutboxStore outbox, Optional<Dispatcher> dispatcher, RoutingService routing,
+                        Optional<FastAgiServer> agi) {
 
     private static final Logger LOG = Logger.getLogger(Appliance.class.getName());
 
@@ -55,6 +58,8 @@ public record Appliance(ApplianceConfig config, Database db, SettingsStore setti
      */
     public void stop() {
         long t0 = System.nanoTime();
+        agi.ifPresent(FastAgiServer::close); // new calls go by the PBX's own routing while the appliance is away
+        routing.close();
         pbx.close();
         spine.close();
         dispatcher.ifPresent(d -> d.stop(config.shutdownGrace()));

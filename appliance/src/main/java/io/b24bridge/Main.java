@@ -21,6 +21,7 @@ import io.b24bridge.admin.HealthService;
 import io.b24bridge.admin.OutboxApi;
 import io.b24bridge.admin.SettingsApi;
 import io.b24bridge.admin.StoreApi;
+import io.b24bridge.bitrix.BitrixCrmDirectory;
 import io.b24bridge.bitrix.BoxClient;
 import io.b24bridge.bitrix.BoxHealth;
 import io.b24bridge.bitrix.BoxKeepAlive;
@@ -45,7 +46,12 @@ import io.b24bridge.outbox.Dispatcher;
 import io.b24bridge.outbox.OutboxHealth;
 import io.b24bridge.outbox.OutboxStore;
 import io.b24bridge.pbx.CallSpineSink;
+import io.b24bridge.pbx.FastAgiServer;
 import io.b24bridge.pbx.PbxRegistry;
+import io.b24bridge.pbx.RouteScript;
+import io.b24bridge.pbx.RoutingHealth;
+import io.b24bridge.routing.CrmUnavailable;
+import io.b24bridge.routing.RoutingService;
 import io.b24bridge.sandbox.Sandbox;
 import io.b24bridge.settings.SettingsJson;
 import io.b24bridge.settings.SettingsStore;
@@ -163,6 +169,7 @@ public final class Main {
         ObjectMapper mapper = Json.newMapper();
 
         Database db = Database.open(config.storage().databaseDir());
+        List<AutoCloseable> listening = new java.util.ArrayList<>(); // closed again when a later part fails
         try {
             Migrations.apply(db, Migrations.SCHEMA);
             SettingsStore settings = new SettingsStore(db, new SettingsJson(mapper));
@@ -187,9 +194,9 @@ public final class Main {
             CallEngine engine = new CallEngine(
                     new CallTracker(id -> endpoints.getOrDefault(id, Endpoints.standard())),
                     new CrmLifecycle(), outbox, settings::current);
+            Optional<UserDirectory> users = box.map(client -> new UserDirectory(new CrmApi(client), Clock.systemUTC()));
             Optional<Dispatcher> dispatcher = box.map(client -> new Dispatcher(outbox,
-                    new CommandExecutor(new TelephonyApi(client),
-                            new UserDirectory(new CrmApi(client), Clock.systemUTC()), recordings),
+                    new CommandExecutor(new TelephonyApi(client), new CrmApi(client), users.orElseThrow(), recordings),
                     client, 8, Clock.systemUTC()));
             dispatcher.ifPresent(d -> {
                 outbox.afterRecord(d::wake);
@@ -199,6 +206,26 @@ public final class Main {
             CallSpineSink spine = new CallSpineSink(engine);
             PbxRegistry pbx = PbxRegistry.of(config.pbx(), spine, Metrics.globalRegistry());
 
+            // routing: the PBXs' dialplan asks over FastAGI where an inbound call goes; the answer never waits
+            // for the box longer than the settings' deadline (then the cache or the route's defaults)
+            RoutingService routing = new RoutingService(settings::current, box.<io.b24bridge.routing.CrmDirectory>map(
+                    client -> new BitrixCrmDirectory(new TelephonyApi(client), new CrmApi(client), users.orElseThrow()))
+                    .orElseGet(CrmUnavailable::new), Clock.systemUTC());
+            listening.add(routing);
+            Optional<FastAgiServer> agi = Optional.empty();
+            if (!config.pbx().isEmpty() && config.agi().enabled()) {
+                try {
+                    agi = Optional.of(new FastAgiServer(config.agi().host(), config.agi().port(),
+                            Map.of("route", new RouteScript(routing, () -> settings.current().routing()))).start());
+                    listening.add(agi.get());
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e.getMessage() + ": set agi.port (0 turns routing off)", e);
+                }
+                settings.onChange(s -> routing.warmUp());
+                routing.warmUp();
+            }
+            Optional<FastAgiServer> agiServer = agi;
+
             Health health = new Health(List.of(
                     new DatabaseHealth(db),
                     pbx.health(),
@@ -207,7 +234,10 @@ public final class Main {
                                     + "(the bitrix24 section of the configuration file)")),
                     dispatcher.<HealthPart>map(d -> new OutboxHealth(outbox, d))
                             .orElse(HealthPart.notConfigured("outbox", "calls are kept until a Bitrix24 box is "
-                                    + "configured"))),
+                                    + "configured")),
+                    agiServer.<HealthPart>map(a -> new RoutingHealth(a, routing))
+                            .orElse(HealthPart.notConfigured("routing", "no FastAGI listener: no PBX is configured, "
+                                    + "or agi.port is 0"))),
                     version());
 
             WebServer server = WebServer.builder()
@@ -246,8 +276,15 @@ public final class Main {
             LOG.info(() -> "b24bridge " + version() + " started; admin port " + server.port()
                     + ", box port " + server.port(Appliance.BOX_SOCKET));
             return new Appliance(config, db, settings, health, server, box, boxEvents, keepAlive, pbx, spine,
-                    engine, outbox, dispatcher);
+                    engine, outbox, dispatcher, routing, agiServer);
         } catch (RuntimeException e) {
+            for (AutoCloseable part : listening) {
+                try {
+                    part.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             db.close();
             throw e;
         }

@@ -57,6 +57,15 @@ public final class CrmApi {
         return java.util.Optional.empty();
     }
 
+    /** One field of a user's profile as text (user.get by ID), e.g. a mobile kept in a UF_ field; empty if unset. */
+    public java.util.Optional<String> userField(int userId, String field) throws BoxException {
+        JsonNode res = client.call("user.get", Params.of().put("FILTER", Params.fields("ID", userId)));
+        for (JsonNode u : res) {
+            return java.util.Optional.ofNullable(TelephonyApi.text(u, field));
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The lead sources (crm.status.list, ENTITY_ID=SOURCE): STATUS_ID → NAME. */
     public Map<String, String> leadSources() throws BoxException {
         JsonNode res = client.call("crm.status.list", Params.of().put("filter", Params.fields("ENTITY_ID", "SOURCE")));

@@ -23,6 +23,7 @@ public final class UserDirectory {
     private final CrmApi crm;
     private final Clock clock;
     private volatile Map<String, CrmApi.User> byExtension = Map.of();
+    private volatile Map<Integer, CrmApi.User> byId = Map.of();
     private volatile Instant loadedAt = Instant.EPOCH;
 
     public UserDirectory(CrmApi crm, Clock clock) {
@@ -42,14 +43,29 @@ public final class UserDirectory {
         return Optional.ofNullable(user);
     }
 
+    /** The user with this id among those with an extension; read again like {@link #byExtension}. */
+    public Optional<CrmApi.User> byId(int id) throws BoxException {
+        Instant now = clock.instant();
+        Duration age = Duration.between(loadedAt, now);
+        CrmApi.User user = byId.get(id);
+        if (age.compareTo(MAX_AGE) > 0 || (user == null && age.compareTo(MISS_PAUSE) > 0)) {
+            refresh();
+            user = byId.get(id);
+        }
+        return Optional.ofNullable(user);
+    }
+
     /** Reads every user with an extension now. */
     public synchronized void refresh() throws BoxException {
         List<CrmApi.User> users = crm.usersWithExtensions();
         Map<String, CrmApi.User> map = new HashMap<>();
+        Map<Integer, CrmApi.User> ids = new HashMap<>();
         for (CrmApi.User u : users) {
             map.put(u.extension(), u);
+            ids.put(u.id(), u);
         }
         byExtension = Map.copyOf(map);
+        byId = Map.copyOf(ids);
         loadedAt = clock.instant();
         LOG.fine(() -> "user directory: " + map.size() + " users with extensions");
     }

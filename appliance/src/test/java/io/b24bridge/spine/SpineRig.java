@@ -23,10 +23,26 @@ import io.b24bridge.testkit.bitrix.CallView;
  */
 final class SpineRig implements AutoCloseable {
 
-    /** The product's dialplan as shipped, and this test PBX's own DID routing behind it. */
+    /**
+     * The FastAGI port of the appliances these tests start (a free one, chosen once per JVM: the PBX's dialplan
+     * names it, so every class sharing the pair uses the same).
+     */
+    static final int AGI_PORT = freePort();
+
+    /**
+     * The product's dialplan as shipped, and this site's part: where the appliance's FastAGI listens, the
+     * context of the test PBX's ring groups, and its own DID routing for DIDs the appliance does not route.
+     */
     static final Scenario SCENARIO = Scenario.base().named("b24bridge-spine")
             .withPbxFile("b24bridge.conf", Path.of("..", "docs", "asterisk", "b24bridge.conf"))
-            .withPbxFile("b24bridge-site.conf", "[b24bridge-site]\nexten => _X.,1,Goto(did-routes,${EXTEN},1)\n");
+            .withPbxFile("b24bridge-site.conf", """
+                    [globals]
+                    B24_AGI=agi://127.0.0.1:%d
+                    B24_GROUP_CONTEXT=internal
+
+                    [b24bridge-site]
+                    exten => _X.,1,Goto(did-routes,${EXTEN},1)
+                    """.formatted(AGI_PORT));
 
     /** The DIDs of the test PBX: 4951000NNN rings NNN (101, 102), 200 the ring group, 300 the queue. */
     static final String INBOUND_ROUTES = """
@@ -72,8 +88,27 @@ final class SpineRig implements AutoCloseable {
                     reconnect-min: 200ms
                     reconnect-max: 2s
                     ping-interval: 1s
-                """.formatted(ami.host(), ami.port(), ami.user(), ami.secret(), pair.recordingsDir())
+                agi:
+                  host: 127.0.0.1
+                  port: %d
+                """.formatted(ami.host(), ami.port(), ami.user(), ami.secret(), pair.recordingsDir(), AGI_PORT)
                 .replace("%", "%%");
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Replaces a settings section through the admin API (the way an administrator does). */
+    void settings(String section, String json) {
+        var res = app.put("/api/settings/" + section, json);
+        if (res.statusCode() != 200) {
+            throw new IllegalStateException(section + " refused: " + res.body());
+        }
     }
 
     void awaitPbxConnected() throws InterruptedException {

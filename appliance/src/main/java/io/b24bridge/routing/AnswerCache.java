@@ -1,0 +1,141 @@
+package io.b24bridge.routing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The CRM's answers, kept for a while, and the questions to it in flight: a fresh answer is returned at once
+ * without touching the network; otherwise one load per key runs in the background (callers asking for the
+ * same key share it) and the caller waits for it at most until its deadline. A load that finishes after the
+ * deadline still fills the cache for the next call. An answer older than its time limit is still given when
+ * the CRM does not answer in time: better the responsible of ten minutes ago than none.
+ */
+final class AnswerCache<V> {
+
+    /** Loads the answer for a key (blocking, may be slow or fail). */
+    interface Loader<V> {
+        Optional<V> load(String key) throws CrmDirectory.Unavailable;
+    }
+
+    /**
+     * What a lookup found.
+     *
+     * @param value    the answer (empty: the CRM does not know the key, or nothing was known)
+     * @param answered the CRM answered for this key, now or earlier; false: nothing is known
+     * @param source   CACHE, CRM, STALE_CACHE or ROUTE_DEFAULT (nothing known)
+     */
+    record Lookup<V>(Optional<V> value, boolean answered, RouteDecision.Source source) {
+    }
+
+    private record Entry<V>(Optional<V> value, Instant at) {
+    }
+
+    private final Loader<V> loader;
+    private final Executor executor;
+    private final Clock clock;
+    private final Consumer<Boolean> outcome;
+    private final Runnable tooSlow;
+    private final ConcurrentHashMap<String, Entry<V>> entries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CompletableFuture<Optional<V>>> loading = new ConcurrentHashMap<>();
+
+    /** How a lookup may use the CRM. */
+    enum Mode {
+        /** ask it and wait until the deadline */
+        WAIT,
+        /** ask it, but do not wait (the answer is for the next call) */
+        ASK,
+        /** the cache only */
+        CACHE
+    }
+
+    /**
+     * @param outcome told after each load whether the CRM answered (true) or failed (false)
+     * @param tooSlow told when a caller stopped waiting for a load at its deadline
+     */
+    AnswerCache(Loader<V> loader, Executor executor, Clock clock, Consumer<Boolean> outcome, Runnable tooSlow) {
+        this.loader = loader;
+        this.executor = executor;
+        this.clock = clock;
+        this.outcome = outcome;
+        this.tooSlow = tooSlow;
+    }
+
+    /**
+     * The answer for {@code key}: from the cache when younger than {@code ttl} ({@code negativeTtl} for "not
+     * known"), else from the CRM if it answers before {@code waitUntilNanos} (a {@link System#nanoTime()}),
+     * else the last answer however old, else nothing.
+     *
+     * @param modes whether the CRM is asked and waited for (it may be known to be away); asked only on a miss
+     */
+    Lookup<V> get(String key, Duration ttl, Duration negativeTtl, long waitUntilNanos, Supplier<Mode> modes) {
+        Entry<V> known = entries.get(key);
+        if (known != null && fresh(known, ttl, negativeTtl)) {
+            return new Lookup<>(known.value(), true, RouteDecision.Source.CACHE);
+        }
+        Mode mode = modes.get();
+        CompletableFuture<Optional<V>> load = mode == Mode.CACHE ? loading.get(key) : load(key);
+        if (load != null && (mode == Mode.WAIT || load.isDone())) {
+            try {
+                long left = Math.max(0, waitUntilNanos - System.nanoTime());
+                return new Lookup<>(load.get(left, TimeUnit.NANOSECONDS), true, RouteDecision.Source.CRM);
+            } catch (TimeoutException e) {
+                tooSlow.run(); // too slow counts as away until a load succeeds again
+            } catch (ExecutionException e) {
+                // failed (the load said so): what was known before, if anything
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (known != null) {
+            return new Lookup<>(known.value(), true, RouteDecision.Source.STALE_CACHE);
+        }
+        return new Lookup<>(Optional.empty(), false, RouteDecision.Source.ROUTE_DEFAULT);
+    }
+
+    /** Starts loading {@code key} unless a load for it runs already; the result lands in the cache. */
+    CompletableFuture<Optional<V>> load(String key) {
+        CompletableFuture<Optional<V>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<V>> running = loading.putIfAbsent(key, mine);
+        if (running != null) {
+            return running;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    Optional<V> value = loader.load(key);
+                    entries.put(key, new Entry<>(value, clock.instant()));
+                    loading.remove(key, mine);
+                    outcome.accept(true);
+                    mine.complete(value);
+                } catch (CrmDirectory.Unavailable | RuntimeException e) {
+                    loading.remove(key, mine);
+                    outcome.accept(false);
+                    mine.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            loading.remove(key, mine);
+            mine.completeExceptionally(rejected);
+        }
+        return mine;
+    }
+
+    private boolean fresh(Entry<V> e, Duration ttl, Duration negativeTtl) {
+        Duration limit = e.value().isPresent() ? ttl : negativeTtl;
+        return Duration.between(e.at(), clock.instant()).compareTo(limit) < 0;
+    }
+
+    int size() {
+        return entries.size();
+    }
+}
