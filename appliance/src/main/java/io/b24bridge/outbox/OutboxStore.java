@@ -39,6 +39,14 @@ public final class OutboxStore implements CallJournal {
     private final ObjectMapper mapper;
     /** Next SEQ per open call: known once read or written, so appends need no extra query. */
     private final Map<CallKey, Integer> nextSeq = new HashMap<>();
+    /**
+     * Ids of new OUTBOX and OPERATOR_RATINGS rows. Given here, not by a Derby identity column: Derby's identity
+     * generator fails inserts with a lock timeout while it recompiles the statement (see V005). This store is
+     * the tables' one writer in the process and Derby's embedded lock keeps other processes out, so the
+     * largest stored id, read once, is a safe start.
+     */
+    private final IdSequence commandIds = new IdSequence("OUTBOX");
+    private final IdSequence ratingIds = new IdSequence("OPERATOR_RATINGS");
     private final List<java.util.function.Consumer<List<CallKey>>> onRecord =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -137,14 +145,15 @@ public final class OutboxStore implements CallJournal {
         }
     }
 
-    private static void insertRating(Connection c, CrmLifecycle.Rating r) throws SQLException {
+    private void insertRating(Connection c, CrmLifecycle.Rating r) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO OPERATOR_RATINGS (CALL_KEY, OPERATOR, VOTE, "
-                + "RATED_AT, DELIVERY) VALUES (?, ?, ?, ?, ?)")) {
+                + "RATED_AT, DELIVERY, ID) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, r.call().externalCallId());
             ps.setString(2, r.operator());
             ps.setInt(3, r.vote());
             ps.setTimestamp(4, Timestamp.from(r.at()));
             ps.setString(5, r.inFinish() ? "FINISH" : "COMMENT");
+            ps.setLong(6, ratingIds.next(c));
             ps.executeUpdate();
         }
     }
@@ -179,14 +188,36 @@ public final class OutboxStore implements CallJournal {
 
     private void insertCommand(Connection c, CrmCommand cmd, int seq, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO OUTBOX (CALL_KEY, SEQ, KIND, PAYLOAD, STATE, "
-                + "ATTEMPTS, NEXT_AT, CREATED_AT) VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?)")) {
+                + "ATTEMPTS, NEXT_AT, CREATED_AT, ID) VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?, ?)")) {
             ps.setString(1, cmd.call().externalCallId());
             ps.setInt(2, seq);
             ps.setString(3, CrmCommand.kind(cmd));
             ps.setString(4, json(cmd));
             ps.setTimestamp(5, Timestamp.from(now));
             ps.setTimestamp(6, Timestamp.from(now));
+            ps.setLong(7, commandIds.next(c));
             ps.executeUpdate();
+        }
+    }
+
+    /** Ids for one table's new rows: the largest stored id, read at the first insert, then counted up. */
+    private static final class IdSequence {
+        private final String table;
+        private long last = -1;
+
+        IdSequence(String table) {
+            this.table = table;
+        }
+
+        synchronized long next(Connection c) throws SQLException {
+            if (last < 0) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(ID), 0) FROM " + table);
+                     ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    last = rs.getLong(1);
+                }
+            }
+            return ++last;
         }
     }
 

@@ -72,6 +72,42 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theExamplesCommentedBoxAndPbxBlockIsValidOnceUncommented() throws IOException {
+        // an operator drops the leading "# " of the block between the markers: what they get must load
+        List<String> lines = Files.readAllLines(Path.of("..", "docs", "b24bridge.example.yaml"));
+        int from = lines.indexOf("# >>> box and PBX");
+        int to = lines.indexOf("# <<< box and PBX");
+        assertTrue(from > 0 && to > from, "the example marks its box and PBX block");
+        StringBuilder yaml = new StringBuilder();
+        lines.subList(0, from).forEach(l -> yaml.append(l).append('\n'));
+        lines.subList(from + 1, to).forEach(l -> yaml.append(l.startsWith("# ") ? l.substring(2) : "").append('\n'));
+        Path secret = dir.resolve("secret");
+        Files.writeString(secret, "s3cret\n");
+        Path example = write(yaml.toString());
+        Map<String, String> env = Map.ofEntries(
+                Map.entry("B24BRIDGE_STORAGE_DIR", dir.resolve("data").toString()),
+                Map.entry("B24BRIDGE_LISTENERS_BOX_KEYSTORE", pki.applianceServer().toString()),
+                Map.entry("B24BRIDGE_LISTENERS_BOX_KEYSTORE__PASSWORD__FILE", pki.passwordFile().toString()),
+                Map.entry("B24BRIDGE_LISTENERS_BOX_TRUSTSTORE", pki.trustStore().toString()),
+                Map.entry("B24BRIDGE_LISTENERS_ADMIN_KEYSTORE", pki.applianceServer().toString()),
+                Map.entry("B24BRIDGE_LISTENERS_ADMIN_KEYSTORE__PASSWORD__FILE", pki.passwordFile().toString()),
+                Map.entry("B24BRIDGE_BITRIX24_APPLICATION_CLIENT__SECRET__FILE", secret.toString()),
+                Map.entry("B24BRIDGE_BITRIX24_TLS_KEYSTORE", pki.applianceClient().toString()),
+                Map.entry("B24BRIDGE_BITRIX24_TLS_KEYSTORE__PASSWORD__FILE", pki.passwordFile().toString()),
+                Map.entry("B24BRIDGE_BITRIX24_TLS_TRUSTSTORE", pki.trustStore().toString()),
+                Map.entry("B24BRIDGE_PBX_0_SECRET__FILE", secret.toString()),
+                Map.entry("B24BRIDGE_PBX_0_RECORDINGS__DIR", dir.toString()));
+        ApplianceConfig config = ConfigLoader.load(example, env);
+        ApplianceConfig.Bitrix24 box = config.bitrix24().orElseThrow();
+        assertEquals(ApplianceConfig.AuthMode.APPLICATION, box.auth());
+        assertEquals("s3cret", box.application().orElseThrow().clientSecret().revealString());
+        assertEquals(1, config.pbx().size());
+        assertEquals("pbx1", config.pbx().getFirst().id());
+        assertEquals(java.util.Set.of("mts", "beeline"), config.pbx().getFirst().trunks());
+        assertEquals(4573, config.agi().port());
+    }
+
+    @Test
     void relativePathsAreTakenFromTheFilesFolder() throws IOException {
         ApplianceConfig config = ConfigLoader.load(write(valid()), Map.of());
         assertEquals(dir.resolve("data").toAbsolutePath(), config.storage().dir().toAbsolutePath());

@@ -1,0 +1,114 @@
+package io.b24bridge.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.b24bridge.EmulatedBox;
+import io.b24bridge.bitrix.BoxClient;
+import io.b24bridge.bitrix.CrmApi;
+import io.b24bridge.bitrix.TelephonyApi;
+import io.b24bridge.bitrix.UserDirectory;
+import io.b24bridge.calls.CallCrmState;
+import io.b24bridge.calls.CallEvent;
+import io.b24bridge.calls.CallKey;
+import io.b24bridge.calls.CrmCommand;
+import io.b24bridge.calls.CrmLifecycle;
+import io.b24bridge.certs.DevPki;
+import io.b24bridge.config.ApplianceConfig;
+import io.b24bridge.config.Secret;
+import io.b24bridge.json.Json;
+import io.b24bridge.outbox.CommandExecutor;
+import io.b24bridge.outbox.Dispatcher;
+import io.b24bridge.outbox.OutboxStore;
+import io.b24bridge.store.Database;
+import io.b24bridge.store.Migrations;
+import io.b24bridge.testkit.bitrix.BoxEmulator;
+import io.b24bridge.testkit.bitrix.Faults;
+import io.b24bridge.testkit.bitrix.Installation;
+
+/**
+ * Not a test: the catch-up rate after an outage. N calls' commands (register, show, hide, finish) pile up in
+ * the outbox (real Derby) while the box emulator refuses connections; then the box comes back and the time
+ * until the outbox is empty is measured: commands per second, batches used.
+ * <pre>
+ * java -cp target/classes:target/test-classes:$(cat /tmp/cp.txt) io.b24bridge.bench.OutboxCatchUpBench [calls]
+ * </pre>
+ */
+public final class OutboxCatchUpBench {
+
+    private OutboxCatchUpBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int calls = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        Path dir = Files.createTempDirectory("b24bridge-catchup");
+        DevPki.Files pki = DevPki.ensure(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
+        BoxEmulator emu = EmulatedBox.builder(pki).requestLogSize(1000).seedDemo(true).build().start();
+        Installation install = emu.install(null);
+        Secret password = Secret.of(pki.password());
+        ApplianceConfig.Bitrix24 config = new ApplianceConfig.Bitrix24(java.net.URI.create(emu.baseUrl()),
+                ApplianceConfig.AuthMode.APPLICATION,
+                Optional.of(new ApplianceConfig.Application(emu.clientId(), Secret.of(emu.clientSecret()),
+                        java.net.URI.create(emu.tokenUrl()))), Optional.empty(),
+                new ApplianceConfig.Tls(pki.applianceClient(), password, Optional.empty(), Optional.of(pki.trustStore()),
+                        Optional.of(password)),
+                Duration.ofSeconds(1), Duration.ofSeconds(10), 50, 100);
+        Database db = Database.open(dir.resolve("db"));
+        Migrations.apply(db, Migrations.SCHEMA);
+        BoxClient client = BoxClient.create(config, db, dir.resolve("keys/token.key"), Json.newMapper());
+        client.installed(new io.b24bridge.bitrix.auth.Tokens(Secret.of(install.tokens().accessToken()),
+                Secret.of(install.tokens().refreshToken()), install.tokens().expiresAt(),
+                Secret.of(install.applicationToken()), "bench", "localhost", null, null, "install"));
+        OutboxStore store = new OutboxStore(db, Json.newMapper());
+        Dispatcher dispatcher = new Dispatcher(store, new CommandExecutor(new TelephonyApi(client),
+                new UserDirectory(new CrmApi(client), Clock.systemUTC()), Map.of()), client, 8, Clock.systemUTC());
+        store.afterRecord(dispatcher::wake);
+        client.onRecovery(dispatcher::boxRecovered);
+
+        emu.faults().outage(Faults.Outage.REFUSED);
+        dispatcher.start();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < calls; i++) {
+            CallKey k = new CallKey("pbx1", "bench." + i);
+            CrmCommand.UserRef e101 = CrmCommand.UserRef.extension("101");
+            CrmCommand.UserRef e102 = CrmCommand.UserRef.extension("102");
+            CallCrmState state = new CallCrmState(k, CallEvent.Direction.INBOUND, Instant.now(), "+7916" + i, "74951234567",
+                    null, false, 4, true, "CALL", "74951234567", null, true, List.of(), "101", Instant.now(), "102",
+                    null, true);
+            store.record(List.of(new CrmLifecycle.Change(k, state, List.of(
+                    new CrmCommand.Register(k, e101, "+7916" + String.format("%07d", i), false, Instant.now(), true,
+                            "CALL", "74951234567", true),
+                    new CrmCommand.Show(k, List.of(e102)),
+                    new CrmCommand.Hide(k, List.of(e102)),
+                    new CrmCommand.Finish(k, e101, 30, "200", null, false)), true)));
+        }
+        long recorded = System.nanoTime() - t0;
+        long commands = 4L * calls;
+        System.out.printf("outbox: %d calls, %d commands recorded while the box was away in %.1f s (%.0f/s)%n",
+                calls, commands, recorded / 1e9, commands / (recorded / 1e9));
+
+        Thread.sleep(2000);
+        Instant back = Instant.now();
+        emu.faults().outage(Faults.Outage.NONE);
+        while (store.counts().pending() + store.counts().sending() > 0) {
+            Thread.sleep(20);
+        }
+        double seconds = Duration.between(back, Instant.now()).toMillis() / 1000.0;
+        Dispatcher.Stats stats = dispatcher.stats();
+        System.out.printf("catch-up after the outage: %d commands in %.1f s = %.0f commands/s (%d batches, %d dead)%n",
+                commands, seconds, commands / seconds, stats.batches(), stats.deadLetters());
+        long finished = emu.state().calls().stream().filter(c -> c.finished()).count();
+        System.out.printf("the box has %d calls, %d finished%n", emu.state().calls().size(), finished);
+        dispatcher.stop(Duration.ofSeconds(2));
+        client.close();
+        db.close();
+        emu.stop();
+        System.exit(0);
+    }
+}
