@@ -146,13 +146,20 @@ public final class BoxClient implements AutoCloseable {
 
     private final java.util.List<Runnable> onRecovery = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    /** Runs {@code r} whenever the box answers again after failing: work that waits for it can go now. */
+    /**
+     * Runs {@code r} whenever the box answers again after failing, and when the application is (re)installed:
+     * work that waits for the box or for credentials can go now.
+     */
     public void onRecovery(Runnable r) {
         onRecovery.add(r);
     }
 
     private void recovered() {
         LOG.info("Bitrix24 answers again");
+        runRecoveryListeners();
+    }
+
+    private void runRecoveryListeners() {
         for (Runnable r : onRecovery) {
             try {
                 r.run();
@@ -166,6 +173,8 @@ public final class BoxClient implements AutoCloseable {
     public void installed(Tokens tokens) {
         if (auth instanceof ApplicationAuth a) {
             a.installed(tokens);
+            // commands that failed for want of tokens sit out a retry pause (up to 30 s): they may go now
+            runRecoveryListeners();
         }
     }
 
