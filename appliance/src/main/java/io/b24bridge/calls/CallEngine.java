@@ -1,5 +1,6 @@
 package io.b24bridge.calls;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -16,6 +17,13 @@ import io.b24bridge.settings.Settings;
 public final class CallEngine {
 
     private static final Logger LOG = Logger.getLogger(CallEngine.class.getName());
+    /**
+     * Pauses before storing a fact's changes again when the database refused them. A refusal is most often
+     * passing (a lock timeout, a deadlock victim: the transaction was rolled back whole, so a retry cannot
+     * double anything); the PBX intake waits meanwhile, its own buffer holds the next events.
+     */
+    static final List<Duration> RECORD_RETRY_PAUSES = List.of(Duration.ofMillis(50), Duration.ofMillis(250),
+            Duration.ofSeconds(1));
 
     private final CallTracker tracker;
     private final CrmLifecycle lifecycle;
@@ -43,13 +51,38 @@ public final class CallEngine {
         if (changes.isEmpty()) {
             return;
         }
-        try {
-            journal.record(changes);
-        } catch (RuntimeException e) {
-            // the database refused: these commands are lost for the CRM; say so loudly (health shows the database)
-            LOG.log(Level.SEVERE, "call changes could not be stored: " + changes.stream()
-                    .map(c -> c.call() + " " + c.commands().size() + " commands").toList(), e);
+        store(changes);
+    }
+
+    private void store(List<CrmLifecycle.Change> changes) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                journal.record(changes);
+                if (attempt > 0) {
+                    LOG.info("call changes stored at attempt " + (attempt + 1));
+                }
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == RECORD_RETRY_PAUSES.size()) {
+                    // the database keeps refusing: these commands are lost for the CRM; say so loudly (health
+                    // shows the database)
+                    LOG.log(Level.SEVERE, "call changes could not be stored: " + describe(changes), e);
+                    return;
+                }
+                LOG.warning("call changes not stored (" + e.getMessage() + "); trying again");
+                try {
+                    Thread.sleep(RECORD_RETRY_PAUSES.get(attempt));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    LOG.log(Level.SEVERE, "call changes could not be stored (stopping): " + describe(changes), e);
+                    return;
+                }
+            }
         }
+    }
+
+    private static List<String> describe(List<CrmLifecycle.Change> changes) {
+        return changes.stream().map(c -> c.call() + " " + c.commands().size() + " commands").toList();
     }
 
     public synchronized int callsInProgress() {

@@ -1,0 +1,75 @@
+package io.b24bridge.calls;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.b24bridge.settings.Settings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The spine's step: a fact's changes reach the journal once, even when the database refuses for a moment. */
+class CallEngineTest {
+
+    /** A journal over a database that refuses the first {@code refusals} writes (a lock timeout, say). */
+    private static final class FlakyJournal implements CallJournal {
+        private int refusals;
+        int attempts;
+        final List<CrmLifecycle.Change> stored = new ArrayList<>();
+
+        FlakyJournal(int refusals) {
+            this.refusals = refusals;
+        }
+
+        @Override
+        public void record(List<CrmLifecycle.Change> changes) {
+            attempts++;
+            if (refusals-- > 0) {
+                throw new IllegalStateException("database error: A lock could not be obtained within the time requested");
+            }
+            stored.addAll(changes);
+        }
+
+        @Override
+        public List<CallCrmState> openCalls() {
+            return List.of();
+        }
+    }
+
+    /** An inbound call from the carrier starts ringing extension 101. */
+    private static void aCallRings(CallEngine engine) {
+        engine.onFact(new CallFact.NewChannel("pbx1", CallScript.T0, "1.0", "1.0", "PJSIP/trunk-00000001",
+                "79162000001", null, "from-trunk", "74951234567", CallFact.STATE_RING));
+        engine.onFact(new CallFact.NewChannel("pbx1", CallScript.T0, "1.1", "1.0", "PJSIP/101-00000002",
+                "101", null, "from-internal", "74951234567", CallFact.STATE_DOWN));
+        engine.onFact(new CallFact.DialBegin("pbx1", CallScript.T0, "1.0", "1.0", "79162000001", "74951234567",
+                "1.1", "1.0", "PJSIP/101-00000002", "101"));
+    }
+
+    private static List<CrmCommand> commands(FlakyJournal journal) {
+        return journal.stored.stream().flatMap(c -> c.commands().stream()).toList();
+    }
+
+    @Test
+    void aPassingRefusalOfTheDatabaseLosesNothingAndDoublesNothing() {
+        FlakyJournal journal = new FlakyJournal(2);
+        CallEngine engine = new CallEngine(new CallTracker(pbx -> Endpoints.standard()), new CrmLifecycle(), journal,
+                Settings::defaults);
+        aCallRings(engine);
+        assertEquals(3, journal.attempts, "refused twice, stored at the third attempt");
+        List<CrmCommand> stored = commands(journal);
+        assertEquals(1, stored.stream().filter(CrmCommand.Register.class::isInstance).count(), stored.toString());
+    }
+
+    @Test
+    void aDatabaseThatKeepsRefusingIsGivenUpOnAfterItsPauses() {
+        FlakyJournal journal = new FlakyJournal(Integer.MAX_VALUE);
+        CallEngine engine = new CallEngine(new CallTracker(pbx -> Endpoints.standard()), new CrmLifecycle(), journal,
+                Settings::defaults);
+        aCallRings(engine);
+        assertEquals(CallEngine.RECORD_RETRY_PAUSES.size() + 1, journal.attempts);
+        assertTrue(journal.stored.isEmpty());
+    }
+}
