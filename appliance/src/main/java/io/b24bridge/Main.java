@@ -19,6 +19,7 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 import io.b24bridge.admin.HealthService;
 import io.b24bridge.admin.OutboxApi;
+import io.b24bridge.admin.RatingsApi;
 import io.b24bridge.admin.SettingsApi;
 import io.b24bridge.admin.StoreApi;
 import io.b24bridge.bitrix.BitrixCrmDirectory;
@@ -257,7 +258,8 @@ public final class Main {
                             .register("/api/settings", new SettingsApi(settings, mapper))
                             .register("/api/store", new StoreApi(db,
                                     config.storage().dir().resolve("backups").toAbsolutePath(), mapper))
-                            .register("/api/outbox", new OutboxApi(outbox, dispatcher.orElse(null), mapper)))
+                            .register("/api/outbox", new OutboxApi(outbox, dispatcher.orElse(null), mapper))
+                            .register("/api/ratings", new RatingsApi(outbox, Clock.systemUTC(), mapper)))
                     // the box listener: mutual TLS, for the Bitrix24 box's calls into the appliance
                     .putSocket(Appliance.BOX_SOCKET, listener -> listener
                             .host(config.boxListener().host())
