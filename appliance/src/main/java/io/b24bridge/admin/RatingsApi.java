@@ -58,7 +58,7 @@ public final class RatingsApi implements HttpService {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("since", since.toString());
-        body.put("operators", store.ratingsByOperator(since));
+        body.put("operators", store.ratings().byOperator(since));
         json.send(res, Status.OK_200, body);
     }
 }

@@ -11,7 +11,9 @@ import java.util.Map;
 
 /**
  * One call as the model follows it: all the channels sharing a Linkedid (plus those transfers and pickups
- * bring in), who rang, who answered, how it ended. Owned by the {@link CallTracker}; not thread-safe.
+ * bring in), who rang, who answered, how it ended — and how each step (a dial, a ring, an answer) changes it
+ * and what that tells the CRM. Owned by the {@link CallTracker}, which finds the call a fact is about and
+ * moves channels between calls; not thread-safe.
  */
 final class Call {
 
@@ -118,5 +120,184 @@ final class Call {
             }
         }
         return (int) Math.round(millis / 1000.0);
+    }
+
+    // --- how the call progresses: what the tracker's facts do to one call, told as CallEvents ---
+
+    /** Decides the direction at the first dial: who called whom. */
+    void decideDirection(Leg dest, CallFact.DialBegin f, List<CallEvent> out) {
+        Leg origin = originator();
+        if (origin != null && origin.isPhone()) {
+            if (dest.isTrunk()) {
+                direction = CallEvent.Direction.OUTBOUND;
+                extension = origin.extension;
+                trunk = dest.trunk;
+                if (clientNumber == null) {
+                    clientNumber = dialledNumber(f.dialString(), origin.exten);
+                }
+            } else if (dest.isPhone()) {
+                direction = CallEvent.Direction.INTERNAL;
+                extension = origin.extension;
+                clientNumber = dest.extension;
+            } else {
+                return; // dialling plumbing (a Local channel to an outbound route): wait for the real leg
+            }
+        } else {
+            if (!dest.isPhone() && !dest.isTrunk()) {
+                return; // an originate's first leg or plumbing: the real destination comes next
+            }
+            if (did == null && f.callerExten() != null && f.callerExten().matches("\\+?[0-9]{3,}")) {
+                did = f.callerExten();
+            }
+            // the trunk's own caller ID first: a PBX dialplan may decorate the caller ID before it dials
+            if (clientNumber == null && (origin == null || origin.callerNumber == null)) {
+                clientNumber = blankToNull(f.callerNumber());
+            }
+            announceInbound();
+        }
+        announce(f.at(), out);
+    }
+
+    /** The call came from outside: the client is the originator's caller, the DID what it dialled. */
+    void announceInbound() {
+        Leg origin = originator();
+        direction = CallEvent.Direction.INBOUND;
+        if (origin != null) {
+            if (clientNumber == null) {
+                clientNumber = origin.callerNumber;
+            }
+            if (did == null && origin.exten != null && origin.exten.matches("\\+?[0-9]{3,}")) {
+                did = origin.exten;
+            }
+            trunk = origin.trunk;
+        }
+    }
+
+    void announce(Instant at, List<CallEvent> out) {
+        announced = true;
+        out.add(new CallEvent.Started(key, startedAt, direction, clientNumber, did, extension, trunk));
+        if (responsible != null && direction == CallEvent.Direction.INBOUND) {
+            out.add(new CallEvent.Routed(key, at, responsible));
+        }
+    }
+
+    /**
+     * Routing's answer named the caller's responsible (a Bitrix24 user id). The answer comes before the first
+     * dial, so usually before the call is announced: it is told right after the announcement then.
+     */
+    void routedTo(String userId, Instant at, List<CallEvent> out) {
+        try {
+            int user = Integer.parseInt(userId.strip());
+            if (user > 0) {
+                responsible = user;
+                if (announced) {
+                    out.add(new CallEvent.Routed(key, at, user));
+                }
+            }
+        } catch (NumberFormatException e) {
+            // not ours to judge the dialplan: no responsible then
+        }
+    }
+
+    /**
+     * The dialplan took the caller to the rating IVR after the operator hung up: the talk is over now, though
+     * the caller's channel lives on. Only an answered inbound call is rated.
+     */
+    void startRating(Instant at, List<CallEvent> out) {
+        if (announced && direction == CallEvent.Direction.INBOUND && firstAnswerAt != null && !ratingStarted) {
+            ratingStarted = true;
+            out.add(new CallEvent.RatingStarted(key, at, outcome(at)));
+        }
+    }
+
+    /** Whether this leg rings a person for the call: a phone of an inbound or internal call, a mobile leg. */
+    boolean ringsOperator(Leg leg) {
+        return (leg.isPhone() && direction != CallEvent.Direction.OUTBOUND)
+                || (leg.mobileOf != null && direction == CallEvent.Direction.INBOUND);
+    }
+
+    void startRinging(Leg leg, Instant at, List<CallEvent> out) {
+        String ext = leg.ringsFor();
+        if (leg.ringing || leg.answeredAt != null || ext.equals(operator)) {
+            return;
+        }
+        leg.ringing = true;
+        List<String> same = ringing.computeIfAbsent(ext, e -> new ArrayList<>());
+        same.add(leg.uniqueid);
+        if (same.size() == 1) {
+            lastRinging = ext;
+            out.add(new CallEvent.RingStarted(key, at, ext));
+        }
+    }
+
+    void stopRinging(Leg leg, Instant at, String reason, List<CallEvent> out) {
+        if (!leg.ringing) {
+            return;
+        }
+        leg.ringing = false;
+        String ext = leg.ringsFor();
+        List<String> same = ringing.get(ext);
+        if (same == null) {
+            return;
+        }
+        same.remove(leg.uniqueid);
+        if (same.isEmpty()) {
+            ringing.remove(ext);
+            if (!ext.equals(operator)) {
+                out.add(new CallEvent.RingStopped(key, at, ext, reason));
+            }
+        }
+    }
+
+    /** A phone leg answered or took the call over: it is the operator now; everyone else stops ringing. */
+    void answered(Leg leg, Instant at, String how, List<CallEvent> out) {
+        if (leg.answeredAt == null) {
+            leg.answeredAt = at;
+        }
+        leg.dialled = true;
+        String ext = leg.ringsFor();
+        if (leg.ringing) {
+            leg.ringing = false;
+            List<String> same = ringing.get(ext);
+            if (same != null) {
+                same.remove(leg.uniqueid);
+                if (same.isEmpty()) {
+                    ringing.remove(ext);
+                }
+            }
+        }
+        if (firstAnswerAt == null) {
+            firstAnswerAt = at;
+        }
+        if (!ext.equals(operator)) {
+            operator = ext;
+            out.add(new CallEvent.Answered(key, at, ext, leg.mobileOf != null ? "mobile" : how));
+        }
+    }
+
+    /** The number dialled through a trunk: {@code 79161112233@trunk} → {@code 79161112233}. */
+    static String dialledNumber(String dialString, String fallback) {
+        if (dialString != null && !dialString.isBlank()) {
+            String s = dialString;
+            int at = s.indexOf('@');
+            if (at > 0) {
+                s = s.substring(0, at);
+            }
+            int slash = s.lastIndexOf('/');
+            if (slash >= 0) {
+                s = s.substring(slash + 1);
+            }
+            if (s.startsWith("sip:")) {
+                s = s.substring(4);
+            }
+            if (s.matches("\\+?[0-9*#]+")) {
+                return s;
+            }
+        }
+        return fallback;
+    }
+
+    static String blankToNull(String s) {
+        return s == null || s.isBlank() || s.equals("<unknown>") ? null : s;
     }
 }

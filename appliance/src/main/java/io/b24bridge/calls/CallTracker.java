@@ -76,7 +76,7 @@ public final class CallTracker {
                        Instant at) {
         Endpoints ep = endpoints.apply(pbx);
         Leg leg = new Leg(uniqueid, channel, ep.kind(channel), ep.extension(channel), ep.trunk(channel),
-                blankToNull(callerNumber), exten, at);
+                Call.blankToNull(callerNumber), exten, at);
         call.legs.put(uniqueid, leg);
         byChannel.put(id(pbx, uniqueid), call);
         return leg;
@@ -88,7 +88,7 @@ public final class CallTracker {
             return;
         }
         if (f.name().equals("B24_MOBILE_OF")) {
-            call.mobileOf = blankToNull(f.value()); // the dialplan clears it after the mobile's Dial
+            call.mobileOf = Call.blankToNull(f.value()); // the dialplan clears it after the mobile's Dial
             return;
         }
         if (f.value() == null || f.value().isBlank()) {
@@ -105,39 +105,9 @@ public final class CallTracker {
             }
             case "B24_DID" -> call.did = f.value();
             case "B24_NUMBER" -> call.clientNumber = f.value();
-            case "B24_RESPONSIBLE" -> routed(call, f, out);
-            case "B24_RATING" -> ratingStarted(call, f.at(), out);
+            case "B24_RESPONSIBLE" -> call.routedTo(f.value(), f.at(), out);
+            case "B24_RATING" -> call.startRating(f.at(), out);
             default -> { }
-        }
-    }
-
-    /**
-     * Routing's answer named the caller's responsible (a Bitrix24 user id). The answer comes before the first
-     * dial, so usually before the call is announced: it is told right after the announcement then.
-     */
-    private static void routed(Call call, CallFact.Variable f, List<CallEvent> out) {
-        try {
-            int user = Integer.parseInt(f.value().strip());
-            if (user > 0) {
-                call.responsible = user;
-                if (call.announced) {
-                    out.add(new CallEvent.Routed(call.key, f.at(), user));
-                }
-            }
-        } catch (NumberFormatException e) {
-            // not ours to judge the dialplan: no responsible then
-        }
-    }
-
-    /**
-     * The dialplan took the caller to the rating IVR after the operator hung up: the talk is over now, though
-     * the caller's channel lives on. Only an answered inbound call is rated.
-     */
-    private static void ratingStarted(Call call, Instant at, List<CallEvent> out) {
-        if (call.announced && call.direction == CallEvent.Direction.INBOUND && call.firstAnswerAt != null
-                && !call.ratingStarted) {
-            call.ratingStarted = true;
-            out.add(new CallEvent.RatingStarted(call.key, at, call.outcome(at)));
         }
     }
 
@@ -162,111 +132,15 @@ public final class CallTracker {
             dest.mobileOf = call.mobileOf; // the routing dials a responsible's mobile: this leg rings for them
         }
         if (!call.announced) {
-            decide(call, dest, f, out);
+            call.decideDirection(dest, f, out);
         }
         if (!call.announced) {
             return;
         }
-        if (ringsOperator(call, dest)) {
-            startRinging(call, dest, f.at(), out);
+        if (call.ringsOperator(dest)) {
+            call.startRinging(dest, f.at(), out);
         } else if (dest.isTrunk() && call.direction == CallEvent.Direction.OUTBOUND && call.trunk == null) {
             call.trunk = dest.trunk;
-        }
-    }
-
-    /** Decides the direction at the first dial: who called whom. */
-    private void decide(Call call, Leg dest, CallFact.DialBegin f, List<CallEvent> out) {
-        Leg origin = call.originator();
-        if (origin != null && origin.isPhone()) {
-            if (dest.isTrunk()) {
-                call.direction = CallEvent.Direction.OUTBOUND;
-                call.extension = origin.extension;
-                call.trunk = dest.trunk;
-                if (call.clientNumber == null) {
-                    call.clientNumber = dialledNumber(f.dialString(), origin.exten);
-                }
-            } else if (dest.isPhone()) {
-                call.direction = CallEvent.Direction.INTERNAL;
-                call.extension = origin.extension;
-                call.clientNumber = dest.extension;
-            } else {
-                return; // dialling plumbing (a Local channel to an outbound route): wait for the real leg
-            }
-        } else {
-            if (!dest.isPhone() && !dest.isTrunk()) {
-                return; // an originate's first leg or plumbing: the real destination comes next
-            }
-            if (call.did == null && f.callerExten() != null && f.callerExten().matches("\\+?[0-9]{3,}")) {
-                call.did = f.callerExten();
-            }
-            // the trunk's own caller ID first: a PBX dialplan may decorate the caller ID before it dials
-            if (call.clientNumber == null && (origin == null || origin.callerNumber == null)) {
-                call.clientNumber = blankToNull(f.callerNumber());
-            }
-            announceInbound(call);
-        }
-        announce(call, f.at(), out);
-    }
-
-    private static void announceInbound(Call call) {
-        Leg origin = call.originator();
-        call.direction = CallEvent.Direction.INBOUND;
-        if (origin != null) {
-            if (call.clientNumber == null) {
-                call.clientNumber = origin.callerNumber;
-            }
-            if (call.did == null && origin.exten != null && origin.exten.matches("\\+?[0-9]{3,}")) {
-                call.did = origin.exten;
-            }
-            call.trunk = origin.trunk;
-        }
-    }
-
-    private static void announce(Call call, Instant at, List<CallEvent> out) {
-        call.announced = true;
-        out.add(new CallEvent.Started(call.key, call.startedAt, call.direction, call.clientNumber, call.did,
-                call.extension, call.trunk));
-        if (call.responsible != null && call.direction == CallEvent.Direction.INBOUND) {
-            out.add(new CallEvent.Routed(call.key, at, call.responsible));
-        }
-    }
-
-    /** Whether this leg rings a person for the call: a phone of an inbound or internal call, a mobile leg. */
-    private static boolean ringsOperator(Call call, Leg leg) {
-        return (leg.isPhone() && call.direction != CallEvent.Direction.OUTBOUND)
-                || (leg.mobileOf != null && call.direction == CallEvent.Direction.INBOUND);
-    }
-
-    private void startRinging(Call call, Leg leg, Instant at, List<CallEvent> out) {
-        String ext = leg.ringsFor();
-        if (leg.ringing || leg.answeredAt != null || ext.equals(call.operator)) {
-            return;
-        }
-        leg.ringing = true;
-        List<String> legs = call.ringing.computeIfAbsent(ext, e -> new ArrayList<>());
-        legs.add(leg.uniqueid);
-        if (legs.size() == 1) {
-            call.lastRinging = ext;
-            out.add(new CallEvent.RingStarted(call.key, at, ext));
-        }
-    }
-
-    private void stopRinging(Call call, Leg leg, Instant at, String reason, List<CallEvent> out) {
-        if (!leg.ringing) {
-            return;
-        }
-        leg.ringing = false;
-        String ext = leg.ringsFor();
-        List<String> legs = call.ringing.get(ext);
-        if (legs == null) {
-            return;
-        }
-        legs.remove(leg.uniqueid);
-        if (legs.isEmpty()) {
-            call.ringing.remove(ext);
-            if (!ext.equals(call.operator)) {
-                out.add(new CallEvent.RingStopped(call.key, at, ext, reason));
-            }
         }
     }
 
@@ -277,14 +151,14 @@ public final class CallTracker {
         }
         Leg dest = call.legs.get(f.destUniqueid());
         String status = f.status() == null ? "" : f.status();
-        if (ringsOperator(call, dest)) {
+        if (call.ringsOperator(dest)) {
             if (status.equals("ANSWER")) {
-                answered(call, dest, f.at(), "answer", out);
+                call.answered(dest, f.at(), "answer", out);
             } else {
                 if (status.equals("BUSY")) {
                     call.busySeen = true;
                 }
-                stopRinging(call, dest, f.at(), status, out);
+                call.stopRinging(dest, f.at(), status, out);
             }
         } else if (dest.isTrunk() && call.direction == CallEvent.Direction.OUTBOUND) {
             if (status.equals("ANSWER")) {
@@ -302,33 +176,6 @@ public final class CallTracker {
         }
     }
 
-    /** A phone leg answered or took the call over: it is the operator now; everyone else stops ringing. */
-    private void answered(Call call, Leg leg, Instant at, String how, List<CallEvent> out) {
-        if (leg.answeredAt == null) {
-            leg.answeredAt = at;
-        }
-        leg.dialled = true;
-        String ext = leg.ringsFor();
-        boolean wasRinging = leg.ringing;
-        if (wasRinging) {
-            leg.ringing = false;
-            List<String> same = call.ringing.get(ext);
-            if (same != null) {
-                same.remove(leg.uniqueid);
-                if (same.isEmpty()) {
-                    call.ringing.remove(ext);
-                }
-            }
-        }
-        if (call.firstAnswerAt == null) {
-            call.firstAnswerAt = at;
-        }
-        if (!ext.equals(call.operator)) {
-            call.operator = ext;
-            out.add(new CallEvent.Answered(call.key, at, ext, leg.mobileOf != null ? "mobile" : how));
-        }
-    }
-
     private void stateChange(CallFact.StateChange f, List<CallEvent> out) {
         Call call = callOf(f.pbx(), f.uniqueid(), f.linkedid());
         if (call == null) {
@@ -343,8 +190,8 @@ public final class CallTracker {
         }
         // an inbound leg answered by the dialplan (IVR, voicemail) is announced by the next tick or its hangup:
         // a dial following at once tells more (an originate answers its first leg before dialling)
-        if (call.announced && leg.ringing && ringsOperator(call, leg)) {
-            answered(call, leg, f.at(), "answer", out);
+        if (call.announced && leg.ringing && call.ringsOperator(leg)) {
+            call.answered(leg, f.at(), "answer", out);
         }
     }
 
@@ -360,7 +207,7 @@ public final class CallTracker {
         leg.hungUpAt = at;
         leg.hangupCause = cause;
         if (leg.ringing) {
-            stopRinging(call, leg, at, "HANGUP", out);
+            call.stopRinging(leg, at, "HANGUP", out);
         }
         if (leg == call.originator()) {
             call.originatorCause = cause;
@@ -378,8 +225,8 @@ public final class CallTracker {
             if (origin == null || origin.isPhone()) {
                 return; // a phone that dialled nobody (feature code, voicemail check): not a call for the CRM
             }
-            announceInbound(call);
-            announce(call, at, out);
+            call.announceInbound();
+            call.announce(at, out);
         }
         out.add(call.outcome(at));
     }
@@ -396,7 +243,7 @@ public final class CallTracker {
         Leg target = moveLeg(targetCall, clientCall, f.pbx(), f.transferTargetUniqueid(), f.at(), out);
         if (target != null && target.isPhone() && clientCall.announced) {
             target.answeredAt = f.at();
-            answered(clientCall, target, f.at(), "attended transfer", out);
+            clientCall.answered(target, f.at(), "attended transfer", out);
         }
     }
 
@@ -408,12 +255,12 @@ public final class CallTracker {
         }
         Leg target = ringingCall.legs.get(f.targetUniqueid());
         if (target.isPhone()) {
-            stopRinging(ringingCall, target, f.at(), "PICKED_UP", out);
+            ringingCall.stopRinging(target, f.at(), "PICKED_UP", out);
         }
         Leg picker = ringingCall == pickerCall ? pickerCall.legs.get(f.pickerUniqueid())
                 : moveLeg(pickerCall, ringingCall, f.pbx(), f.pickerUniqueid(), f.at(), out);
         if (picker != null && picker.isPhone() && ringingCall.announced) {
-            answered(ringingCall, picker, f.at(), "pickup", out);
+            ringingCall.answered(picker, f.at(), "pickup", out);
         }
     }
 
@@ -484,13 +331,13 @@ public final class CallTracker {
                 call.trunk = trunk.trunk;
                 call.clientNumber = trunk.exten;
             } else {
-                announceInbound(call);
+                call.announceInbound();
             }
-            announce(call, at, out);
+            call.announce(at, out);
         }
         if (call.announced && leg.answeredAt != null) {
             if (leg.isPhone() && call.direction != CallEvent.Direction.OUTBOUND) {
-                answered(call, leg, leg.answeredAt, "found answered after reconnect", out);
+                call.answered(leg, leg.answeredAt, "found answered after reconnect", out);
             } else if (leg.isTrunk() && call.direction == CallEvent.Direction.OUTBOUND && call.firstAnswerAt == null) {
                 call.firstAnswerAt = leg.answeredAt;
                 call.operator = call.extension;
@@ -504,8 +351,8 @@ public final class CallTracker {
                     && Duration.between(call.startedAt, f.at()).compareTo(ANNOUNCE_AFTER) >= 0) {
                 Leg origin = call.originator();
                 if (origin != null && !origin.isPhone()) {
-                    announceInbound(call);
-                    announce(call, f.at(), out);
+                    call.announceInbound();
+                    call.announce(f.at(), out);
                 }
             }
         }
@@ -519,33 +366,7 @@ public final class CallTracker {
         return call;
     }
 
-    /** The number dialled through a trunk: {@code 79161112233@trunk} → {@code 79161112233}. */
-    static String dialledNumber(String dialString, String fallback) {
-        if (dialString != null && !dialString.isBlank()) {
-            String s = dialString;
-            int at = s.indexOf('@');
-            if (at > 0) {
-                s = s.substring(0, at);
-            }
-            int slash = s.lastIndexOf('/');
-            if (slash >= 0) {
-                s = s.substring(slash + 1);
-            }
-            if (s.startsWith("sip:")) {
-                s = s.substring(4);
-            }
-            if (s.matches("\\+?[0-9*#]+")) {
-                return s;
-            }
-        }
-        return fallback;
-    }
-
     private static String id(String pbx, String uniqueid) {
         return pbx + ':' + uniqueid;
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() || s.equals("<unknown>") ? null : s;
     }
 }

@@ -24,8 +24,9 @@ import io.b24bridge.calls.CrmLifecycle;
 import io.b24bridge.store.Database;
 
 /**
- * The outbox's tables: call states and commands for the box. The one owner of {@code CRM_CALLS},
- * {@code OUTBOX} and {@code OPERATOR_RATINGS}. Writes happen in single transactions: a call's change with its
+ * The outbox's tables: call states and commands for the box. The one owner of {@code CRM_CALLS} and
+ * {@code OUTBOX}; ratings that come with a call change go through {@link OperatorRatingsStore} in the same
+ * transaction. Writes happen in single transactions: a call's change with its
  * commands and ratings, a command's outcome with what it taught us (the box's CALL_ID, the CRM entity).
  */
 public final class OutboxStore implements CallJournal {
@@ -39,20 +40,21 @@ public final class OutboxStore implements CallJournal {
     private final ObjectMapper mapper;
     /** Next SEQ per open call: known once read or written, so appends need no extra query. */
     private final Map<CallKey, Integer> nextSeq = new HashMap<>();
-    /**
-     * Ids of new OUTBOX and OPERATOR_RATINGS rows. Given here, not by a Derby identity column: Derby's identity
-     * generator fails inserts with a lock timeout while it recompiles the statement (see V005). This store is
-     * the tables' one writer in the process and Derby's embedded lock keeps other processes out, so the
-     * largest stored id, read once, is a safe start.
-     */
+    /** Ids of new OUTBOX rows (see {@link IdSequence}: not Derby's identity generator). */
     private final IdSequence commandIds = new IdSequence("OUTBOX");
-    private final IdSequence ratingIds = new IdSequence("OPERATOR_RATINGS");
+    private final OperatorRatingsStore ratings;
     private final List<java.util.function.Consumer<List<CallKey>>> onRecord =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public OutboxStore(Database db, ObjectMapper mapper) {
         this.db = db;
         this.mapper = mapper;
+        this.ratings = new OperatorRatingsStore(db);
+    }
+
+    /** The callers' ratings, written with the call changes that carry them. */
+    public OperatorRatingsStore ratings() {
+        return ratings;
     }
 
     /** Told, after every committed {@link #record}, which calls have new commands: the dispatcher's wake-up. */
@@ -74,7 +76,7 @@ public final class OutboxStore implements CallJournal {
                     insertCommand(c, cmd, seq++, now);
                 }
                 for (CrmLifecycle.Rating r : ch.ratings()) {
-                    insertRating(c, r);
+                    ratings.insert(c, r);
                 }
                 seqs.put(ch.call(), seq);
                 finishCall(c, ch);
@@ -145,47 +147,6 @@ public final class OutboxStore implements CallJournal {
         }
     }
 
-    private void insertRating(Connection c, CrmLifecycle.Rating r) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO OPERATOR_RATINGS (CALL_KEY, OPERATOR, VOTE, "
-                + "RATED_AT, DELIVERY, ID) VALUES (?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, r.call().externalCallId());
-            ps.setString(2, r.operator());
-            ps.setInt(3, r.vote());
-            ps.setTimestamp(4, Timestamp.from(r.at()));
-            ps.setString(5, r.inFinish() ? "FINISH" : "COMMENT");
-            ps.setLong(6, ratingIds.next(c));
-            ps.executeUpdate();
-        }
-    }
-
-    /** One operator's ratings since a moment: how many, their average, and how many of each vote. */
-    public record OperatorRatings(String operator, int count, double average, Map<Integer, Integer> byVote) {
-    }
-
-    /** The callers' ratings per operator (extension) since {@code since}, for the dashboard. */
-    public List<OperatorRatings> ratingsByOperator(Instant since) {
-        return db.inTransaction(c -> {
-            Map<String, Map<Integer, Integer>> votes = new java.util.TreeMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT OPERATOR, VOTE, COUNT(*) FROM OPERATOR_RATINGS "
-                    + "WHERE RATED_AT >= ? GROUP BY OPERATOR, VOTE")) {
-                ps.setTimestamp(1, Timestamp.from(since));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        votes.computeIfAbsent(rs.getString(1), k -> new java.util.TreeMap<>())
-                                .put(rs.getInt(2), rs.getInt(3));
-                    }
-                }
-            }
-            List<OperatorRatings> out = new ArrayList<>();
-            votes.forEach((operator, byVote) -> {
-                int count = byVote.values().stream().mapToInt(Integer::intValue).sum();
-                double sum = byVote.entrySet().stream().mapToDouble(e -> e.getKey() * (double) e.getValue()).sum();
-                out.add(new OperatorRatings(operator, count, Math.round(sum / count * 100) / 100.0, Map.copyOf(byVote)));
-            });
-            return out;
-        });
-    }
-
     private void insertCommand(Connection c, CrmCommand cmd, int seq, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO OUTBOX (CALL_KEY, SEQ, KIND, PAYLOAD, STATE, "
                 + "ATTEMPTS, NEXT_AT, CREATED_AT, ID) VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?, ?)")) {
@@ -197,27 +158,6 @@ public final class OutboxStore implements CallJournal {
             ps.setTimestamp(6, Timestamp.from(now));
             ps.setLong(7, commandIds.next(c));
             ps.executeUpdate();
-        }
-    }
-
-    /** Ids for one table's new rows: the largest stored id, read at the first insert, then counted up. */
-    private static final class IdSequence {
-        private final String table;
-        private long last = -1;
-
-        IdSequence(String table) {
-            this.table = table;
-        }
-
-        synchronized long next(Connection c) throws SQLException {
-            if (last < 0) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(ID), 0) FROM " + table);
-                     ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    last = rs.getLong(1);
-                }
-            }
-            return ++last;
         }
     }
 

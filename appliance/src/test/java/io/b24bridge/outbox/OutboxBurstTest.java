@@ -70,7 +70,7 @@ class OutboxBurstTest {
                 scanner.join();
             }
             assertEquals(1600, store.counts().pending());
-            assertEquals(200, store.ratingsByOperator(Instant.EPOCH).getFirst().count());
+            assertEquals(200, store.ratings().byOperator(Instant.EPOCH).getFirst().count());
         } finally {
             db.close();
         }
@@ -118,7 +118,7 @@ class OutboxBurstTest {
             OutboxStore after = new OutboxStore(db, Json.newMapper());
             recordCall(after, 99, true);
             assertEquals(24, after.counts().pending());
-            assertEquals(6, after.ratingsByOperator(Instant.EPOCH).getFirst().count());
+            assertEquals(6, after.ratings().byOperator(Instant.EPOCH).getFirst().count());
             // the dispatcher serves the call whose first waiting command is oldest first: the restart's new
             // call must come last, so its ids continue after the stored ones
             List<CallKey> ready = after.readyCalls(Instant.now().plusSeconds(1), 10);

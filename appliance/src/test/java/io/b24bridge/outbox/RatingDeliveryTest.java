@@ -105,8 +105,8 @@ class RatingDeliveryTest {
         assertEquals("12", ScriptedBox.param(body, "fields[ENTITY_ID]"));
         String comment = ScriptedBox.param(body, "fields[COMMENT]");
         assertTrue(comment.contains("5 of 5") && comment.contains("Anna (101)"), comment);
-        assertEquals(List.of(new OutboxStore.OperatorRatings("101", 1, 5.0, Map.of(5, 1))),
-                store.ratingsByOperator(T0));
+        assertEquals(List.of(new OperatorRatingsStore.OperatorRatings("101", 1, 5.0, Map.of(5, 1))),
+                store.ratings().byOperator(T0));
     }
 
     @Test
@@ -119,7 +119,7 @@ class RatingDeliveryTest {
 
         assertFalse(script.methods().contains("crm.timeline.comment.add"), script.methods().toString());
         assertEquals(0, store.counts().dead(), "done, not a dead letter");
-        assertEquals(1, store.ratingsByOperator(T0).getFirst().count());
+        assertEquals(1, store.ratings().byOperator(T0).getFirst().count());
     }
 
     @Test
@@ -130,8 +130,8 @@ class RatingDeliveryTest {
         record(a, true, List.of(new CrmLifecycle.Rating(a, "101", 5, T0.minusSeconds(3600), true)));
         record(b, true, List.of(new CrmLifecycle.Rating(b, "101", 3, T0.plusSeconds(10), true)));
         record(c, true, List.of(new CrmLifecycle.Rating(c, "102", 4, T0.plusSeconds(20), false)));
-        assertEquals(List.of(new OutboxStore.OperatorRatings("101", 1, 3.0, Map.of(3, 1)),
-                new OutboxStore.OperatorRatings("102", 1, 4.0, Map.of(4, 1))), store.ratingsByOperator(T0),
+        assertEquals(List.of(new OperatorRatingsStore.OperatorRatings("101", 1, 3.0, Map.of(3, 1)),
+                new OperatorRatingsStore.OperatorRatings("102", 1, 4.0, Map.of(4, 1))), store.ratings().byOperator(T0),
                 "the rating before T0 is not counted");
     }
 

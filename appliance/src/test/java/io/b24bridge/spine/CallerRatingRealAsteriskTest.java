@@ -86,8 +86,8 @@ class CallerRatingRealAsteriskTest {
         Activity activity = rig.emu.state().activitiesOf(c.callId()).getFirst();
         assertEquals(4, activity.vote(), "the call activity shows the rating");
         assertTrue(c.duration() >= 1 && c.duration() <= 3, "talk time without the rating IVR: " + c.duration());
-        assertEquals(List.of(new OutboxStore.OperatorRatings("101", 1, 4.0, java.util.Map.of(4, 1))),
-                rig.app.appliance().outbox().ratingsByOperator(since), "kept for 101's dashboard");
+        assertEquals(List.of(new io.b24bridge.outbox.OperatorRatingsStore.OperatorRatings("101", 1, 4.0, java.util.Map.of(4, 1))),
+                rig.app.appliance().outbox().ratings().byOperator(since), "kept for 101's dashboard");
     }
 
     @Test
@@ -109,7 +109,7 @@ class CallerRatingRealAsteriskTest {
         assertEquals(1, comments.size(), "one comment on the call's " + c.crmEntityType() + ": " + comments);
         assertTrue(comments.getFirst().comment().contains("5 of 5"), comments.getFirst().comment());
         assertTrue(comments.getFirst().comment().contains("102"), "names the operator: " + comments.getFirst().comment());
-        assertEquals(1, rig.app.appliance().outbox().ratingsByOperator(since).size());
+        assertEquals(1, rig.app.appliance().outbox().ratings().byOperator(since).size());
     }
 
     @Test
@@ -137,6 +137,6 @@ class CallerRatingRealAsteriskTest {
         assertTrue(c.finished());
         assertNull(c.vote(), "no VOTE");
         assertEquals(commentsBefore, rig.emu.state().comments().size(), "no comment either");
-        assertEquals(List.of(), rig.app.appliance().outbox().ratingsByOperator(since), "no rating kept");
+        assertEquals(List.of(), rig.app.appliance().outbox().ratings().byOperator(since), "no rating kept");
     }
 }
