@@ -173,7 +173,7 @@ public final class BoxClient implements AutoCloseable {
     public void installed(Tokens tokens) {
         if (auth instanceof ApplicationAuth a) {
             a.installed(tokens);
-            // commands that failed for want of tokens sit out a retry pause (up to 30 s): they may go now
+            // commands that failed for want of tokens sit out an auth pause (30 s, doubling to 5 min): they go now
             runRecoveryListeners();
         }
     }

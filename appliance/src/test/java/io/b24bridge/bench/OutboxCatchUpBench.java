@@ -1,15 +1,11 @@
 package io.b24bridge.bench;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
-import io.b24bridge.EmulatedBox;
 import io.b24bridge.bitrix.BoxClient;
 import io.b24bridge.bitrix.CrmApi;
 import io.b24bridge.bitrix.TelephonyApi;
@@ -19,18 +15,13 @@ import io.b24bridge.calls.CallEvent;
 import io.b24bridge.calls.CallKey;
 import io.b24bridge.calls.CrmCommand;
 import io.b24bridge.calls.CrmLifecycle;
-import io.b24bridge.certs.DevPki;
-import io.b24bridge.config.ApplianceConfig;
-import io.b24bridge.config.Secret;
 import io.b24bridge.json.Json;
 import io.b24bridge.outbox.CommandExecutor;
 import io.b24bridge.outbox.Dispatcher;
 import io.b24bridge.outbox.OutboxStore;
 import io.b24bridge.store.Database;
-import io.b24bridge.store.Migrations;
 import io.b24bridge.testkit.bitrix.BoxEmulator;
 import io.b24bridge.testkit.bitrix.Faults;
-import io.b24bridge.testkit.bitrix.Installation;
 
 /**
  * Not a test: the catch-up rate after an outage. N calls' commands (register, show, hide, finish) pile up in
@@ -47,24 +38,10 @@ public final class OutboxCatchUpBench {
 
     public static void main(String[] args) throws Exception {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        Path dir = Files.createTempDirectory("b24bridge-catchup");
-        DevPki.Files pki = DevPki.ensure(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
-        BoxEmulator emu = EmulatedBox.builder(pki).requestLogSize(1000).seedDemo(true).build().start();
-        Installation install = emu.install(null);
-        Secret password = Secret.of(pki.password());
-        ApplianceConfig.Bitrix24 config = new ApplianceConfig.Bitrix24(java.net.URI.create(emu.baseUrl()),
-                ApplianceConfig.AuthMode.APPLICATION,
-                Optional.of(new ApplianceConfig.Application(emu.clientId(), Secret.of(emu.clientSecret()),
-                        java.net.URI.create(emu.tokenUrl()))), Optional.empty(),
-                new ApplianceConfig.Tls(pki.applianceClient(), password, Optional.empty(), Optional.of(pki.trustStore()),
-                        Optional.of(password)),
-                Duration.ofSeconds(1), Duration.ofSeconds(10), 50, 100);
-        Database db = Database.open(dir.resolve("db"));
-        Migrations.apply(db, Migrations.SCHEMA);
-        BoxClient client = BoxClient.create(config, db, dir.resolve("keys/token.key"), Json.newMapper());
-        client.installed(new io.b24bridge.bitrix.auth.Tokens(Secret.of(install.tokens().accessToken()),
-                Secret.of(install.tokens().refreshToken()), install.tokens().expiresAt(),
-                Secret.of(install.applicationToken()), "bench", "localhost", null, null, "install"));
+        InstalledBox box = InstalledBox.start("b24bridge-catchup", 50);
+        BoxEmulator emu = box.emu();
+        BoxClient client = box.client();
+        Database db = box.db();
         OutboxStore store = new OutboxStore(db, Json.newMapper());
         Dispatcher dispatcher = new Dispatcher(store, new CommandExecutor(new TelephonyApi(client),
                 new UserDirectory(new CrmApi(client), Clock.systemUTC()), Map.of()), client, 8, Clock.systemUTC());
@@ -106,9 +83,7 @@ public final class OutboxCatchUpBench {
         long finished = emu.state().calls().stream().filter(c -> c.finished()).count();
         System.out.printf("the box has %d calls, %d finished%n", emu.state().calls().size(), finished);
         dispatcher.stop(Duration.ofSeconds(2));
-        client.close();
-        db.close();
-        emu.stop();
+        box.close();
         System.exit(0);
     }
 }

@@ -1,23 +1,8 @@
 package io.b24bridge.bench;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Optional;
 
-import io.b24bridge.EmulatedBox;
-import io.b24bridge.bitrix.BoxClient;
 import io.b24bridge.bitrix.TelephonyApi;
-import io.b24bridge.certs.DevPki;
-import io.b24bridge.config.ApplianceConfig;
-import io.b24bridge.config.Secret;
-import io.b24bridge.json.Json;
-import io.b24bridge.store.Database;
-import io.b24bridge.store.Migrations;
-import io.b24bridge.testkit.bitrix.BoxEmulator;
-import io.b24bridge.testkit.bitrix.Installation;
 
 /**
  * Not a test: the round trip of one {@code telephony.externalcall.register}, the appliance's box client →
@@ -36,26 +21,8 @@ public final class RegisterRoundTripBench {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int warmup = Math.max(2_000, n / 5);
-        Path dir = Files.createTempDirectory("b24bridge-bench");
-        DevPki.Files pki = DevPki.ensure(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
-        BoxEmulator emu = EmulatedBox.builder(pki).requestLogSize(1000).seedDemo(true).build().start();
-        Installation install = emu.install(null);
-        Secret password = Secret.of(pki.password());
-        ApplianceConfig.Bitrix24 config = new ApplianceConfig.Bitrix24(java.net.URI.create(emu.baseUrl()),
-                ApplianceConfig.AuthMode.APPLICATION,
-                Optional.of(new ApplianceConfig.Application(emu.clientId(), Secret.of(emu.clientSecret()),
-                        java.net.URI.create(emu.tokenUrl()))),
-                Optional.empty(),
-                new ApplianceConfig.Tls(pki.applianceClient(), password, Optional.empty(), Optional.of(pki.trustStore()),
-                        Optional.of(password)),
-                Duration.ofSeconds(2), Duration.ofSeconds(10), 1_000_000, 1_000_000);
-        Database db = Database.open(dir.resolve("db"));
-        Migrations.apply(db, Migrations.SCHEMA);
-        try (BoxClient client = BoxClient.create(config, db, dir.resolve("keys/token.key"), Json.newMapper())) {
-            client.installed(new io.b24bridge.bitrix.auth.Tokens(Secret.of(install.tokens().accessToken()),
-                    Secret.of(install.tokens().refreshToken()), install.tokens().expiresAt(),
-                    Secret.of(install.applicationToken()), "bench", "localhost", null, null, "install"));
-            TelephonyApi telephony = new TelephonyApi(client);
+        try (InstalledBox box = InstalledBox.start("b24bridge-bench", 1_000_000)) {
+            TelephonyApi telephony = new TelephonyApi(box.client());
             for (int i = 0; i < warmup; i++) {
                 register(telephony, "w" + i);
             }
@@ -73,9 +40,6 @@ public final class RegisterRoundTripBench {
             System.out.printf("  median %.3f ms   p90 %.3f ms   p99 %.3f ms   p99.9 %.3f ms   max %.3f ms%n",
                     ms(nanos, 0.50), ms(nanos, 0.90), ms(nanos, 0.99), ms(nanos, 0.999), nanos[n - 1] / 1e6);
             System.out.printf("  %.0f registers/s sequential%n", n / (total / 1e9));
-        } finally {
-            db.close();
-            emu.stop();
         }
     }
 
