@@ -3,6 +3,7 @@ package io.b24bridge;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,7 @@ import io.b24bridge.outbox.Dispatcher;
 import io.b24bridge.outbox.OutboxHealth;
 import io.b24bridge.outbox.OutboxStore;
 import io.b24bridge.pbx.CallSpineSink;
+import io.b24bridge.pbx.LinkSeenStore;
 import io.b24bridge.pbx.FastAgiServer;
 import io.b24bridge.pbx.PbxRegistry;
 import io.b24bridge.pbx.RouteScript;
@@ -187,14 +189,16 @@ public final class Main {
             OutboxStore outbox = new OutboxStore(db, mapper);
             Map<String, Endpoints> endpoints = new HashMap<>();
             Map<String, CommandExecutor.RecordingsDir> recordings = new HashMap<>();
+            Map<String, Duration> recordWait = new HashMap<>();
             for (ApplianceConfig.Pbx p : config.pbx()) {
                 endpoints.put(p.id(), new Endpoints(p.extensionPattern(), p.trunks()));
                 p.recordingsDir().ifPresent(dir -> recordings.put(p.id(),
                         new CommandExecutor.RecordingsDir(dir, p.recordingsPbxDir())));
+                p.cdrCsv().ifPresent(csv -> recordWait.put(p.id(), p.recordWait()));
             }
             CallEngine engine = new CallEngine(
                     new CallTracker(id -> endpoints.getOrDefault(id, Endpoints.standard())),
-                    new CrmLifecycle(), outbox, settings::current);
+                    new CrmLifecycle(recordWait), outbox, settings::current);
             Optional<UserDirectory> users = box.map(client -> new UserDirectory(new CrmApi(client), Clock.systemUTC()));
             Optional<Dispatcher> dispatcher = box.map(client -> new Dispatcher(outbox,
                     new CommandExecutor(new TelephonyApi(client), new CrmApi(client), users.orElseThrow(), recordings),
@@ -204,7 +208,8 @@ public final class Main {
                 box.orElseThrow().onRecovery(d::boxRecovered);
                 d.start();
             });
-            CallSpineSink spine = new CallSpineSink(engine);
+            CallSpineSink spine = new CallSpineSink(engine, new LinkSeenStore(db));
+            config.pbx().forEach(p -> p.cdrCsv().ifPresent(csv -> spine.readRecords(p.id(), csv)));
             PbxRegistry pbx = PbxRegistry.of(config.pbx(), spine, Metrics.globalRegistry());
 
             // routing: the PBXs' dialplan asks over FastAGI where an inbound call goes; the answer never waits

@@ -42,6 +42,13 @@ final class Call {
     boolean ratingStarted;
     String clientDialStatus;
     int originatorCause;
+    /**
+     * Part of this call happened while the model could not see it (the AMI link or the appliance was down): its
+     * ending is what was seen, and the PBX's own record of it tells the rest.
+     */
+    boolean partlySeen;
+    /** The recording file the CRM was told of, so a changed one is told again. */
+    String recordingTold;
 
     Call(CallKey key, Instant startedAt) {
         this.key = key;
@@ -68,7 +75,8 @@ final class Call {
         }
         Instant waitEnd = answered ? firstAnswerAt : endedAt;
         return new CallEvent.Ended(key, endedAt, status, talkSeconds(endedAt), answered ? operator : null,
-                lastRinging, recordingFile, (int) Math.max(0, Duration.between(startedAt, waitEnd).toSeconds()));
+                lastRinging, recordingFile, (int) Math.max(0, Duration.between(startedAt, waitEnd).toSeconds()),
+                partlySeen);
     }
 
     private String outboundFailure() {
@@ -109,6 +117,12 @@ final class Call {
                 }
             }
         }
+        return unionSeconds(spans);
+    }
+
+    /** Seconds covered by these [from, to] spans, overlaps counted once. */
+    static int unionSeconds(List<Instant[]> spans) {
+        spans = new ArrayList<>(spans);
         spans.sort(Comparator.comparing(s -> s[0]));
         long millis = 0;
         Instant coveredTo = Instant.MIN;
@@ -179,6 +193,15 @@ final class Call {
         if (responsible != null && direction == CallEvent.Direction.INBOUND) {
             out.add(new CallEvent.Routed(key, at, responsible));
         }
+        tellRecording(at, out);
+    }
+
+    /** Names the recording to the CRM side once the call is announced, and again if a better one replaces it. */
+    void tellRecording(Instant at, List<CallEvent> out) {
+        if (announced && recordingFile != null && !recordingFile.equals(recordingTold)) {
+            recordingTold = recordingFile;
+            out.add(new CallEvent.RecordingNamed(key, at, recordingFile));
+        }
     }
 
     /**
@@ -207,6 +230,25 @@ final class Call {
         if (announced && direction == CallEvent.Direction.INBOUND && firstAnswerAt != null && !ratingStarted) {
             ratingStarted = true;
             out.add(new CallEvent.RatingStarted(key, at, outcome(at)));
+        }
+    }
+
+    /** An outbound call found after a gap: the extension calls the client through this trunk. */
+    void resumeOutbound(String callingExtension, String viaTrunk, String dialled) {
+        direction = CallEvent.Direction.OUTBOUND;
+        extension = callingExtension;
+        trunk = viaTrunk;
+        clientNumber = dialled;
+    }
+
+    /** The client picked up an outbound call (their trunk leg answered): the calling extension talks. */
+    void clientAnswered(Leg clientLeg, Instant at) {
+        if (clientLeg.answeredAt == null) {
+            clientLeg.answeredAt = at;
+        }
+        if (firstAnswerAt == null) {
+            firstAnswerAt = at;
+            operator = extension;
         }
     }
 

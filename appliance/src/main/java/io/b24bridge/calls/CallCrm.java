@@ -33,6 +33,10 @@ final class CallCrm {
     /** The talk's outcome while the finish waits for the rating (and until when). */
     CallEvent.Ended heldTalk;
     Instant holdUntil;
+    /** The recording file on the PBX, once named. */
+    String recordingFile;
+    /** The call ended partly unseen; its finish waits (until holdUntil) for the PBX's own record of it. */
+    boolean awaitingRecord;
 
     CallCrm(CallKey key, CallEvent.Direction direction, Instant startedAt) {
         this.key = key;
@@ -43,7 +47,7 @@ final class CallCrm {
     CallCrmState state() {
         return new CallCrmState(key, direction, startedAt, clientNumber, did, extension, ignored, defaultResponsible,
                 crmCreate, leadSource, lineNumber, showCardTo, registered, shownTo, operator, answeredAt, lastRinging,
-                vote, finished, responsible, heldTalk, holdUntil);
+                vote, finished, responsible, heldTalk, holdUntil, recordingFile, awaitingRecord);
     }
 
     static CallCrm from(CallCrmState s) {
@@ -67,6 +71,8 @@ final class CallCrm {
         c.responsible = s.responsible();
         c.heldTalk = s.heldTalk();
         c.holdUntil = s.holdUntil();
+        c.recordingFile = s.recordingFile();
+        c.awaitingRecord = s.awaitingRecord();
         return c;
     }
 }

@@ -14,14 +14,17 @@ import io.b24bridge.settings.InboundRoutes;
  * @param finished  finish was issued; only a late rating may still follow
  * @param responsible the caller's responsible as routing found them (a Bitrix24 user id), else null
  * @param heldTalk  the talk's outcome while its finish waits for the caller's rating, else null
- * @param holdUntil when the finish goes without the rating, while it waits
+ * @param holdUntil when the finish goes without the rating (or the PBX's record), while it waits
+ * @param recordingFile the recording on the PBX, once named, else null
+ * @param awaitingRecord the call ended partly unseen and its finish waits for the PBX's own record of it
  */
 public record CallCrmState(CallKey call, CallEvent.Direction direction, Instant startedAt, String clientNumber,
                            String did, String extension, boolean ignored, Integer defaultResponsible,
                            boolean crmCreate, String leadSource, String lineNumber,
                            InboundRoutes.ShowCardTo showCardTo, boolean registered, List<String> shownTo,
                            String operator, Instant answeredAt, String lastRinging, Integer vote,
-                           boolean finished, Integer responsible, CallEvent.Ended heldTalk, Instant holdUntil) {
+                           boolean finished, Integer responsible, CallEvent.Ended heldTalk, Instant holdUntil,
+                           String recordingFile, boolean awaitingRecord) {
 
     public CallCrmState {
         shownTo = shownTo == null ? List.of() : List.copyOf(shownTo);
@@ -35,6 +38,6 @@ public record CallCrmState(CallKey call, CallEvent.Direction direction, Instant 
                         boolean finished) {
         this(call, direction, startedAt, clientNumber, did, extension, ignored, defaultResponsible, crmCreate,
                 leadSource, lineNumber, showCardTo, registered, shownTo, operator, answeredAt, lastRinging, vote,
-                finished, null, null, null);
+                finished, null, null, null, null, false);
     }
 }

@@ -40,11 +40,12 @@ public final class CallEngine {
 
     /** Applies one fact; its changes are stored before this returns. */
     public synchronized void onFact(CallFact fact) {
-        List<CallEvent> events = tracker.apply(fact);
+        List<CallEvent> events = fact instanceof CallFact.PbxRecord record ? recorded(record) : tracker.apply(fact);
         Settings now = settings.get();
         List<CrmLifecycle.Change> changes = new ArrayList<>(events.isEmpty() ? List.of() : lifecycle.apply(events, now));
         if (fact instanceof CallFact.ChannelsNow snapshot) {
-            changes.addAll(lifecycle.endOrphans(snapshot.pbx(), tracker::follows, snapshot.at(), now));
+            changes.addAll(lifecycle.endOrphans(snapshot.pbx(), tracker::follows, snapshot.at(), snapshot.lastSeen(),
+                    now));
         } else if (fact instanceof CallFact.Tick tick) {
             changes.addAll(lifecycle.due(tick.pbx(), tick.at(), now)); // finishes whose wait for a rating is over
         }
@@ -52,6 +53,18 @@ public final class CallEngine {
             return;
         }
         store(changes);
+    }
+
+    /** The PBX's record of a call whose finish waits for it; nothing when no call waits for this one. */
+    private List<CallEvent> recorded(CallFact.PbxRecord record) {
+        CallKey key = new CallKey(record.pbx(), record.linkedid());
+        return lifecycle.state(key).filter(CallCrmState::awaitingRecord)
+                .map(s -> tracker.recorded(record, key, s.direction())).orElse(List.of());
+    }
+
+    /** The calls of this PBX whose finish waits for the PBX's own record of them. */
+    public synchronized List<CallKey> awaitingRecords(String pbx) {
+        return lifecycle.awaitingRecords(pbx);
     }
 
     private void store(List<CrmLifecycle.Change> changes) {

@@ -63,8 +63,27 @@ public sealed interface CallEvent {
      * @param lastRinging   the extension that rang last, or null
      * @param recordingFile the recording's path on the PBX, or null
      * @param waitSeconds   seconds from the call's start to its answer (or end, when missed)
+     * @param partlySeen    the model did not see all of the call (it was in progress while the AMI link or the
+     *                      appliance was down): the figures are what was seen, a lower bound; the PBX's own
+     *                      record of the call tells the truth when there is one ({@link Recorded})
      */
     record Ended(CallKey call, Instant at, String statusCode, int talkSeconds, String operator, String lastRinging,
-                 String recordingFile, int waitSeconds) implements CallEvent {
+                 String recordingFile, int waitSeconds, boolean partlySeen) implements CallEvent {
+
+        public Ended(CallKey call, Instant at, String statusCode, int talkSeconds, String operator, String lastRinging,
+                     String recordingFile, int waitSeconds) {
+            this(call, at, statusCode, talkSeconds, operator, lastRinging, recordingFile, waitSeconds, false);
+        }
+    }
+
+    /**
+     * The PBX's own record of a call the model saw only in part: how it really ended ({@code outcome}: status,
+     * talk time, operator), told after the call is over.
+     */
+    record Recorded(CallKey call, Instant at, Ended outcome) implements CallEvent {
+    }
+
+    /** The call is being recorded to this file (on the PBX): known early, so a call that ends unseen keeps it. */
+    record RecordingNamed(CallKey call, Instant at, String recordingFile) implements CallEvent {
     }
 }

@@ -88,13 +88,52 @@ public sealed interface CallFact {
     /**
      * The channels the PBX has right now, after a (re)connect: calls the model knows but the PBX no longer
      * has ended while the link was down; channels it does not know are adopted.
+     *
+     * @param lastSeen the last moment the previous link was known to be following this PBX (its last event or
+     *                 tick, kept across restarts), or null when unknown: what happened after it was not seen
      */
-    record ChannelsNow(String pbx, Instant at, List<ActiveChannel> channels) implements CallFact {
+    record ChannelsNow(String pbx, Instant at, List<ActiveChannel> channels, Instant lastSeen) implements CallFact {
+
+        public ChannelsNow(String pbx, Instant at, List<ActiveChannel> channels) {
+            this(pbx, at, channels, null);
+        }
     }
 
-    /** One channel of {@link ChannelsNow}. */
+    /**
+     * One channel of {@link ChannelsNow}.
+     *
+     * @param secondsUp  seconds since the channel was created (CoreShowChannels' Duration)
+     * @param answeredAt when the channel answered, as the PBX's own call record says ({@code CDR(answer)}), or
+     *                   null when not answered or not known
+     */
     record ActiveChannel(String uniqueid, String linkedid, String channel, String callerNumber, String exten,
-                         int state, String bridgeId, long secondsUp) {
+                         int state, String bridgeId, long secondsUp, Instant answeredAt) {
+
+        public ActiveChannel(String uniqueid, String linkedid, String channel, String callerNumber, String exten,
+                             int state, String bridgeId, long secondsUp) {
+            this(uniqueid, linkedid, channel, callerNumber, exten, state, bridgeId, secondsUp, null);
+        }
+    }
+
+    /**
+     * What the PBX's own call records (its CDRs: Master.csv, FreePBX's cdr table) say of a call the model saw only
+     * in part (it was in progress while the AMI link or the appliance was down): every record row of its Linkedid.
+     */
+    record PbxRecord(String pbx, Instant at, String linkedid, List<RecordedLeg> legs) implements CallFact {
+
+        public PbxRecord {
+            legs = List.copyOf(legs);
+        }
+    }
+
+    /**
+     * One CDR row: party A's channel dialled party B's ({@code dstChannel}, may be blank); {@code answer} is null
+     * when B never answered.
+     *
+     * @param disposition ANSWERED, NO ANSWER, BUSY, FAILED, CONGESTION
+     */
+    record RecordedLeg(String channel, String dstChannel, Instant start, Instant answer, Instant end,
+                       String disposition) {
     }
 
     /** Time passes: lets held decisions (register after a wait) happen when no event comes. */

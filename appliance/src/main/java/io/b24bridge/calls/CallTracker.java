@@ -3,8 +3,9 @@ package io.b24bridge.calls;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,8 @@ public final class CallTracker {
     private final Map<CallKey, Call> calls = new HashMap<>();
     /** pbx + ':' + uniqueid → the call the channel belongs to now (transfers and pickups move channels). */
     private final Map<String, Call> byChannel = new HashMap<>();
+    /** Per PBX, the time of the last fact (event or tick) the model had of it: after a gap, what it last saw. */
+    private final Map<String, Instant> lastFactAt = new HashMap<>();
 
     /** @param endpoints per PBX id, how to tell phones from trunks */
     public CallTracker(Function<String, Endpoints> endpoints) {
@@ -44,6 +47,9 @@ public final class CallTracker {
     /** Applies one fact; returns what it changed, in order. */
     public List<CallEvent> apply(CallFact fact) {
         List<CallEvent> out = new ArrayList<>();
+        if (!(fact instanceof CallFact.ChannelsNow) && !(fact instanceof CallFact.PbxRecord)) {
+            lastFactAt.put(fact.pbx(), fact.at()); // the link was following this PBX then
+        }
         switch (fact) {
             case CallFact.NewChannel f -> newChannel(f, out);
             case CallFact.Variable f -> variable(f, out);
@@ -57,6 +63,7 @@ public final class CallTracker {
             case CallFact.Rating f -> rating(f, out);
             case CallFact.ChannelsNow f -> reconcile(f, out);
             case CallFact.Tick f -> tick(f, out);
+            case CallFact.PbxRecord f -> { } // about a call the model let go of: see recorded()
             case CallFact.BridgeEnter f -> { }
             case CallFact.BridgeLeave f -> { }
         }
@@ -101,6 +108,7 @@ public final class CallTracker {
                 Leg leg = call.legs.get(f.uniqueid());
                 if (call.recordingFile == null || (leg != null && leg == call.originator())) {
                     call.recordingFile = f.value();
+                    call.tellRecording(f.at(), out);
                 }
             }
             case "B24_DID" -> call.did = f.value();
@@ -288,61 +296,128 @@ public final class CallTracker {
         }
     }
 
-    /** After a (re)connect: what the model holds but the PBX no longer has, ended while we were away. */
+    /**
+     * After a (re)connect, the PBX's channels now. A channel the model holds but the PBX no longer has hung up
+     * while the link was down: at the last moment the link was seen alive, not now, so the gap is never counted
+     * as talk. Channels the model never saw start are adopted into their calls — every leg first, then each
+     * call's story, so a phone listed before its trunk is not taken for a call of its own. A leg found answered
+     * takes its answer time from the PBX's own record when the PBX gave it, else now (what was seen: a lower
+     * bound). Every call alive across the gap is partly seen: its ending waits for the PBX's record.
+     */
     private void reconcile(CallFact.ChannelsNow f, List<CallEvent> out) {
-        Set<String> alive = new HashSet<>();
+        Map<String, CallFact.ActiveChannel> alive = new HashMap<>();
         for (CallFact.ActiveChannel c : f.channels()) {
-            alive.add(c.uniqueid());
+            alive.put(c.uniqueid(), c);
         }
+        Instant lastSeen = f.lastSeen() != null ? f.lastSeen() : lastFactAt.getOrDefault(f.pbx(), f.at());
+        lastSeen = lastSeen.isBefore(f.at()) ? lastSeen : f.at();
+        Set<Call> touched = new LinkedHashSet<>();
         for (Call call : List.copyOf(calls.values())) {
             if (!call.key.pbx().equals(f.pbx())) {
                 continue;
             }
+            call.partlySeen = true;
+            touched.add(call);
             for (Leg leg : List.copyOf(call.legs.values())) {
-                if (leg.isUp() && !alive.contains(leg.uniqueid)) {
-                    hangup(f.pbx(), leg.uniqueid, f.at(), 16, out);
+                if (leg.isUp() && !alive.containsKey(leg.uniqueid)) {
+                    Instant gone = lastSeen.isBefore(leg.createdAt) ? leg.createdAt : lastSeen;
+                    hangup(f.pbx(), leg.uniqueid, gone, 16, out);
                 }
             }
         }
-        for (CallFact.ActiveChannel c : f.channels()) {
-            if (!byChannel.containsKey(id(f.pbx(), c.uniqueid()))) {
-                adopt(f.pbx(), f.at(), c, out);
+        // the oldest channel of a call first: it makes the call, with the call's true start
+        List<CallFact.ActiveChannel> unknown = f.channels().stream()
+                .filter(c -> !byChannel.containsKey(id(f.pbx(), c.uniqueid())))
+                .sorted(Comparator.comparingLong(CallFact.ActiveChannel::secondsUp).reversed())
+                .toList();
+        for (CallFact.ActiveChannel c : unknown) {
+            Call call = calls.computeIfAbsent(new CallKey(f.pbx(), c.linkedid()),
+                    k -> new Call(k, f.at().minusSeconds(c.secondsUp())));
+            Leg leg = addLeg(call, f.pbx(), c.uniqueid(), c.channel(), c.callerNumber(), c.exten(), f.at());
+            leg.dialled = !c.uniqueid().equals(c.linkedid());
+            call.partlySeen = true;
+            touched.add(call);
+        }
+        for (Call call : touched) {
+            if (calls.get(call.key) == call) {
+                resume(call, alive, f.at(), out);
             }
         }
     }
 
-    /** A channel the model never saw start (it began while the link was down): taken into its call. */
-    private void adopt(String pbx, Instant at, CallFact.ActiveChannel c, List<CallEvent> out) {
-        Call call = calls.computeIfAbsent(new CallKey(pbx, c.linkedid()),
-                k -> new Call(k, at.minusSeconds(c.secondsUp())));
-        Leg leg = addLeg(call, pbx, c.uniqueid(), c.channel(), c.callerNumber(), c.exten(), at);
-        if (c.state() == CallFact.STATE_UP && c.bridgeId() != null && !c.bridgeId().isBlank()) {
-            leg.answeredAt = at.minusSeconds(c.secondsUp());
-        }
-        leg.dialled = !c.uniqueid().equals(c.linkedid());
+    /** A call found on the PBX after a gap: announced if it was not yet, and the answers it had meanwhile. */
+    private void resume(Call call, Map<String, CallFact.ActiveChannel> alive, Instant at, List<CallEvent> out) {
         if (!call.announced && call.legs.size() > 1) {
             Leg origin = call.originator();
             boolean outbound = origin != null && origin.isPhone()
                     && call.legs.values().stream().anyMatch(Leg::isTrunk);
             if (outbound) {
-                call.direction = CallEvent.Direction.OUTBOUND;
-                call.extension = origin.extension;
                 Leg trunk = call.legs.values().stream().filter(Leg::isTrunk).findFirst().orElseThrow();
-                call.trunk = trunk.trunk;
-                call.clientNumber = trunk.exten;
+                call.resumeOutbound(origin.extension, trunk.trunk, trunk.exten);
             } else {
                 call.announceInbound();
             }
             call.announce(at, out);
         }
-        if (call.announced && leg.answeredAt != null) {
+        if (!call.announced) {
+            return;
+        }
+        for (Leg leg : List.copyOf(call.legs.values())) {
+            CallFact.ActiveChannel now = alive.get(leg.uniqueid);
+            boolean talking = now != null && now.state() == CallFact.STATE_UP && now.bridgeId() != null
+                    && !now.bridgeId().isBlank();
+            if (!talking || leg.answeredAt != null) {
+                continue;
+            }
+            Instant answered = now.answeredAt() != null && !now.answeredAt().isAfter(at) ? now.answeredAt() : at;
             if (leg.isPhone() && call.direction != CallEvent.Direction.OUTBOUND) {
-                call.answered(leg, leg.answeredAt, "found answered after reconnect", out);
-            } else if (leg.isTrunk() && call.direction == CallEvent.Direction.OUTBOUND && call.firstAnswerAt == null) {
-                call.firstAnswerAt = leg.answeredAt;
-                call.operator = call.extension;
+                call.answered(leg, answered, "found answered after reconnect", out);
+            } else if (leg.isTrunk() && call.direction == CallEvent.Direction.OUTBOUND) {
+                call.clientAnswered(leg, answered);
             }
         }
+    }
+
+    /**
+     * The PBX's record of a call the model saw only in part, which the model has let go by now: how it really
+     * ended, in the model's terms. Inbound and internal: the phones (and mobile legs) that answered talked; outbound:
+     * the client's trunk leg. The operator is the phone that answered last.
+     */
+    public List<CallEvent> recorded(CallFact.PbxRecord f, CallKey key, CallEvent.Direction direction) {
+        Endpoints ep = endpoints.apply(f.pbx());
+        List<Instant[]> spans = new ArrayList<>();
+        String operator = null;
+        Instant operatorAnswer = Instant.MIN;
+        boolean busy = false;
+        boolean failed = false;
+        Instant start = null;
+        Instant end = null;
+        for (CallFact.RecordedLeg row : f.legs()) {
+            start = start == null || row.start().isBefore(start) ? row.start() : start;
+            end = row.end() != null && (end == null || row.end().isAfter(end)) ? row.end() : end;
+            String dst = row.dstChannel() == null ? "" : row.dstChannel();
+            Endpoints.Kind kind = dst.isBlank() ? null : ep.kind(dst);
+            boolean talks = direction == CallEvent.Direction.OUTBOUND ? kind == Endpoints.Kind.TRUNK
+                    : kind == Endpoints.Kind.PHONE;
+            if (row.answer() != null && talks) {
+                spans.add(new Instant[] {row.answer(), row.end() == null ? row.answer() : row.end()});
+                String ext = direction == CallEvent.Direction.OUTBOUND ? ep.extension(row.channel()) : ep.extension(dst);
+                if (ext != null && !row.answer().isBefore(operatorAnswer)) {
+                    operator = ext;
+                    operatorAnswer = row.answer();
+                }
+            }
+            busy |= "BUSY".equalsIgnoreCase(row.disposition());
+            failed |= "FAILED".equalsIgnoreCase(row.disposition()) || "CONGESTION".equalsIgnoreCase(row.disposition());
+        }
+        boolean answered = !spans.isEmpty();
+        String status = answered ? "200" : busy ? "486" : failed && direction == CallEvent.Direction.OUTBOUND ? "503" : "304";
+        Instant waitEnd = answered ? spans.stream().map(s -> s[0]).min(Comparator.naturalOrder()).orElseThrow() : end;
+        int wait = start == null || waitEnd == null ? 0 : (int) Math.max(0, Duration.between(start, waitEnd).toSeconds());
+        // the record's own times serve only for differences: a PBX may write them in local time
+        CallEvent.Ended outcome = new CallEvent.Ended(key, f.at(), status, Call.unionSeconds(spans), operator, null,
+                null, wait, false);
+        return List.of(new CallEvent.Recorded(key, f.at(), outcome));
     }
 
     private void tick(CallFact.Tick f, List<CallEvent> out) {

@@ -1,5 +1,6 @@
 package io.b24bridge.calls;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 import io.b24bridge.settings.CallData;
@@ -60,6 +62,20 @@ public final class CrmLifecycle {
     }
 
     private final Map<CallKey, CallCrm> calls = new LinkedHashMap<>();
+    /**
+     * Per PBX whose own call records the appliance can read: how long a call that ended partly unseen waits for
+     * its record before it is finished with what was seen.
+     */
+    private final Map<String, Duration> recordWait;
+
+    /** A lifecycle for PBXs whose call records are not read: partly seen calls are finished with what was seen. */
+    public CrmLifecycle() {
+        this(Map.of());
+    }
+
+    public CrmLifecycle(Map<String, Duration> recordWait) {
+        this.recordWait = Map.copyOf(recordWait);
+    }
 
     /** Takes back the calls a previous run left open. */
     public void restore(List<CallCrmState> states) {
@@ -89,9 +105,16 @@ public final class CrmLifecycle {
                 case CallEvent.Answered a -> answered(a, settings, out);
                 case CallEvent.RatingStarted r -> ratingStarted(r, settings, out);
                 case CallEvent.Rated r -> rated(r, settings, out, ratings.computeIfAbsent(r.call(), k -> new ArrayList<>()));
+                case CallEvent.RecordingNamed r -> recordingNamed(r);
+                case CallEvent.Recorded r -> {
+                    if (recorded(r, settings, out)) {
+                        ended.add(r.call());
+                    }
+                }
                 case CallEvent.Ended x -> {
-                    ended(x, settings, out);
-                    ended.add(x.call());
+                    if (ended(x, settings, out)) {
+                        ended.add(x.call());
+                    }
                 }
             }
         }
@@ -295,10 +318,29 @@ public final class CrmLifecycle {
         return c.operator != null ? CrmCommand.UserRef.extension(c.operator) : null;
     }
 
-    private void ended(CallEvent.Ended x, Settings settings, List<CrmCommand> out) {
+    private void recordingNamed(CallEvent.RecordingNamed r) {
+        CallCrm c = calls.get(r.call());
+        if (c != null) {
+            c.recordingFile = r.recordingFile();
+        }
+    }
+
+    /** The call is over on the PBX; false when its finish waits for the PBX's own record of it. */
+    private boolean ended(CallEvent.Ended x, Settings settings, List<CrmCommand> out) {
         CallCrm c = live(x.call());
         if (c == null) {
-            return;
+            return true;
+        }
+        Duration wait = recordWait.get(c.key.pbx());
+        if (x.partlySeen() && !c.finished && wait != null) {
+            // part of the call went unseen: what the model saw is a lower bound; the PBX's record has the truth
+            c.awaitingRecord = true;
+            c.heldTalk = c.heldTalk != null ? c.heldTalk : x;
+            c.holdUntil = x.at().plusSeconds(Math.max(1, wait.toSeconds()));
+            if (x.recordingFile() != null) {
+                c.recordingFile = x.recordingFile();
+            }
+            return false;
         }
         if (!c.finished) {
             // a finish held for the rating tells the talk as it was when the operator left, not the IVR's end
@@ -306,13 +348,56 @@ public final class CrmLifecycle {
             c.heldTalk = null;
             c.holdUntil = null;
             if (!finish(c, talk, settings, out)) {
-                return;
+                return true;
             }
         }
-        // the recording file is complete only now: MixMonitor closes it with the caller's channel
-        if (x.recordingFile() != null && x.talkSeconds() > 0 && settings.callData().uploadRecordings()) {
-            out.add(new CrmCommand.AttachRecording(c.key, x.recordingFile()));
+        attachRecording(c, x.recordingFile(), x.talkSeconds(), settings, out);
+        return true;
+    }
+
+    /** The recording file is complete only once the call ended: MixMonitor closes it with the caller's channel. */
+    private static void attachRecording(CallCrm c, String file, int talkSeconds, Settings settings,
+                                        List<CrmCommand> out) {
+        String recording = file != null ? file : c.recordingFile;
+        if (recording != null && talkSeconds > 0 && settings.callData().uploadRecordings()) {
+            out.add(new CrmCommand.AttachRecording(c.key, recording));
         }
+    }
+
+    /**
+     * The PBX's record of a call that ended partly unseen: it is finished with the record's status, talk time and
+     * operator (the operator seen, when the record names no phone). False when nothing waited for it.
+     */
+    private boolean recorded(CallEvent.Recorded r, Settings settings, List<CrmCommand> out) {
+        CallCrm c = calls.get(r.call());
+        if (c == null || !c.awaitingRecord) {
+            return false;
+        }
+        CallEvent.Ended seen = c.heldTalk;
+        CallEvent.Ended truth = r.outcome();
+        String operator = truth.operator() != null ? truth.operator() : seen != null ? seen.operator() : null;
+        CallEvent.Ended outcome = new CallEvent.Ended(c.key, truth.at(), truth.statusCode(), truth.talkSeconds(),
+                truth.talkSeconds() > 0 || "200".equals(truth.statusCode()) ? operator : null,
+                seen != null ? seen.lastRinging() : c.lastRinging, c.recordingFile, truth.waitSeconds(), false);
+        LOG.info(() -> "call " + c.key + " finished from the PBX's own record: " + outcome.statusCode() + ", talk "
+                + outcome.talkSeconds() + " s" + (seen != null ? " (seen: " + seen.talkSeconds() + " s)" : ""));
+        return finishAwaited(c, outcome, settings, out);
+    }
+
+    private boolean finishAwaited(CallCrm c, CallEvent.Ended outcome, Settings settings, List<CrmCommand> out) {
+        c.awaitingRecord = false;
+        c.heldTalk = null;
+        c.holdUntil = null;
+        if (!c.ignored && finish(c, outcome, settings, out)) {
+            attachRecording(c, outcome.recordingFile(), outcome.talkSeconds(), settings, out);
+        }
+        return true;
+    }
+
+    /** The calls (by Linkedid) whose finish waits for the PBX's own record of them. */
+    public List<CallKey> awaitingRecords(String pbx) {
+        return calls.values().stream().filter(c -> c.awaitingRecord && c.key.pbx().equals(pbx)).map(c -> c.key)
+                .toList();
     }
 
     /** Registers (if never done) and finishes the call with this outcome; false when nobody can own it. */
@@ -349,8 +434,18 @@ public final class CrmLifecycle {
     public List<Change> due(String pbx, Instant at, Settings settings) {
         List<Change> changes = new ArrayList<>();
         for (CallCrm c : List.copyOf(calls.values())) {
-            if (c.key.pbx().equals(pbx) && c.holdUntil != null && !c.holdUntil.isAfter(at) && !c.ignored) {
-                List<CrmCommand> out = new ArrayList<>();
+            if (!c.key.pbx().equals(pbx) || c.holdUntil == null || c.holdUntil.isAfter(at)) {
+                continue;
+            }
+            List<CrmCommand> out = new ArrayList<>();
+            if (c.awaitingRecord) {
+                CallEvent.Ended seen = c.heldTalk;
+                LOG.warning(() -> "call " + c.key + " ended partly unseen and the PBX's record of it did not come "
+                        + "within the wait: finished with what was seen (talk " + seen.talkSeconds() + " s, at least)");
+                finishAwaited(c, seen, settings, out);
+                calls.remove(c.key);
+                changes.add(new Change(c.key, c.state(), List.copyOf(out), true));
+            } else if (!c.ignored) {
                 release(c, settings, out);
                 changes.add(new Change(c.key, c.state(), List.copyOf(out), false));
             }
@@ -359,21 +454,23 @@ public final class CrmLifecycle {
     }
 
     /**
-     * Calls carried over from before a restart that the PBX no longer has: they ended while the appliance
-     * was away. They are finished with what is known; the talk time is counted up to {@code at}, an upper
-     * bound, since the moment they ended was not seen.
+     * Calls carried over from before a restart that the PBX no longer has: they ended while the appliance was
+     * away, at a moment it did not see. What was seen is a lower bound: answered ones talked at least until
+     * {@code lastSeen}, the last moment the previous run followed this PBX (null: unknown, nothing counted). Their
+     * finish waits for the PBX's own record when it can be read, else goes with that.
      */
-    public List<Change> endOrphans(String pbx, java.util.function.Predicate<CallKey> stillOnThePbx,
-                                   java.time.Instant at, Settings settings) {
+    public List<Change> endOrphans(String pbx, Predicate<CallKey> stillOnThePbx, Instant at, Instant lastSeen,
+                                   Settings settings) {
         List<CallEvent> endings = new ArrayList<>();
         for (CallCrm c : List.copyOf(calls.values())) {
-            if (c.key.pbx().equals(pbx) && !stillOnThePbx.test(c.key)) {
-                int talk = c.answeredAt == null ? 0
-                        : (int) Math.max(0, java.time.Duration.between(c.answeredAt, at).toSeconds());
-                String status = c.direction == CallEvent.Direction.OUTBOUND || c.operator != null
-                        ? (c.answeredAt != null ? "200" : "304") : "304";
-                endings.add(new CallEvent.Ended(c.key, at, status, talk, c.operator, c.lastRinging, null, 0));
-                LOG.info(() -> "call " + c.key + " ended while the appliance was away: finished with what is known");
+            if (c.key.pbx().equals(pbx) && !stillOnThePbx.test(c.key) && !c.awaitingRecord) {
+                Instant seenUntil = lastSeen != null && lastSeen.isBefore(at) ? lastSeen : null;
+                int talk = c.answeredAt == null || seenUntil == null ? 0
+                        : (int) Math.max(0, Duration.between(c.answeredAt, seenUntil).toSeconds());
+                boolean answered = c.answeredAt != null && (c.direction == CallEvent.Direction.OUTBOUND || c.operator != null);
+                endings.add(new CallEvent.Ended(c.key, at, answered ? "200" : "304",
+                        talk, c.operator, c.lastRinging, c.recordingFile, 0, true));
+                LOG.info(() -> "call " + c.key + " ended while the appliance was away (last seen " + seenUntil + ")");
             }
         }
         return endings.isEmpty() ? List.of() : apply(endings, settings);

@@ -147,9 +147,13 @@ public record ApplianceConfig(Path source,
      * @param pingInterval     how often the link is checked with a Ping; a dead link is noticed within two intervals
      * @param recordingsPbxDir the folder {@code recordingsDir} shows, as the PBX names it: a recording at
      *                         {@code <recordingsPbxDir>/2026/11/24/x.wav} is read at {@code <recordingsDir>/2026/11/24/x.wav}
+     * @param cdrCsv           the PBX's own call records as cdr_csv writes them (Master.csv, as this appliance reads
+     *                         it: a mount), with {@code newcdrcolumns} on; empty = not read
+     * @param recordWait       how long a call that ended partly unseen (the link or the appliance was down during it)
+     *                         waits for its row in {@code cdrCsv} before it is finished with what was seen
      */
     public record Pbx(String id, String host, int port, String username, Secret secret, Pattern extensionPattern,
                       Set<String> trunks, Optional<Path> recordingsDir, Duration reconnectMin, Duration reconnectMax,
-                      Duration pingInterval, Path recordingsPbxDir) {
+                      Duration pingInterval, Path recordingsPbxDir, Optional<Path> cdrCsv, Duration recordWait) {
     }
 }

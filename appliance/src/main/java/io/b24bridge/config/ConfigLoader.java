@@ -167,8 +167,13 @@ public final class ConfigLoader {
         if (ping.compareTo(Duration.ofSeconds(1)) < 0 || ping.compareTo(Duration.ofMinutes(5)) > 0) {
             throw r.fail(r.key("ping-interval"), "must be between 1s and 5m");
         }
+        Optional<Path> cdrCsv = r.optionalPath("cdr-csv");
+        Duration recordWait = r.duration("record-wait", Duration.ofSeconds(30));
+        if (recordWait.compareTo(Duration.ofSeconds(1)) < 0 || recordWait.compareTo(Duration.ofHours(1)) > 0) {
+            throw r.fail(r.key("record-wait"), "must be between 1s and 1h");
+        }
         return new ApplianceConfig.Pbx(id, host, port, username, secret, extensions, Set.copyOf(trunks), recordings,
-                min, max, ping, Path.of(pbxDir));
+                min, max, ping, Path.of(pbxDir), cdrCsv, recordWait);
     }
 
     private static ApplianceConfig.Listener listener(ConfigReader r, String defaultHost, int defaultPort,

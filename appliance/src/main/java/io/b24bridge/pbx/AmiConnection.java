@@ -257,7 +257,8 @@ public final class AmiConnection implements AutoCloseable {
         long up = System.nanoTime();
         long n = connects.incrementAndGet();
         state(State.CONNECTED); // before the sink hears of it: it may originate at once
-        intake.put(new EventIntake.Snapshot(s.number, channels));
+        intake.put(new EventIntake.Snapshot(s.number, new ChannelsSnapshot(channels,
+                AnswerTimes.of(s.connection(), channels, settings.responseTimeout()))));
         LOG.info(() -> "pbx " + id() + ": AMI link up (" + settings.username() + "@" + settings.host() + ":"
                 + settings.port() + (n > 1 ? ", reconnect " + (n - 1) : "") + "), " + channels.size()
                 + " channels in progress");

@@ -75,15 +75,19 @@ public final class AmiEventDecoder {
         };
     }
 
-    /** The picture of the PBX after a (re)connect, from the CoreShowChannels answer. */
-    public static CallFact.ChannelsNow channelsNow(String pbx, List<CoreShowChannelEvent> channels, Instant at) {
+    /**
+     * The picture of the PBX after a (re)connect, from the CoreShowChannels answer and the talking channels'
+     * answer times; {@code lastSeen} is when the previous link last followed this PBX (null: unknown).
+     */
+    public static CallFact.ChannelsNow channelsNow(String pbx, ChannelsSnapshot snapshot, Instant lastSeen,
+                                                   Instant at) {
         List<CallFact.ActiveChannel> active = new ArrayList<>();
-        for (CoreShowChannelEvent c : channels) {
+        for (CoreShowChannelEvent c : snapshot.channels()) {
             active.add(new CallFact.ActiveChannel(c.getUniqueid(), c.getLinkedid(), c.getChannel(),
                     c.getCallerIdNum(), c.getExten(), state(c.getChannelState()), c.getBridgeid(),
-                    seconds(c.getDuration())));
+                    seconds(c.getDuration()), snapshot.answeredAt().get(c.getUniqueid())));
         }
-        return new CallFact.ChannelsNow(pbx, at, active);
+        return new CallFact.ChannelsNow(pbx, at, active, lastSeen);
     }
 
     /** The rating the dialplan set; 0 (no rating) for anything but one digit. */

@@ -36,7 +36,7 @@ final class EventIntake implements AutoCloseable {
     record Event(long session, ManagerEvent event) implements Item {
     }
 
-    record Snapshot(long session, List<CoreShowChannelEvent> channels) implements Item {
+    record Snapshot(long session, ChannelsSnapshot channels) implements Item {
     }
 
     record Ended(long session, String reason) implements Item {
@@ -183,7 +183,7 @@ final class EventIntake implements AutoCloseable {
             }
             case Snapshot snap -> {
                 connected = true;
-                call(() -> sink.onConnected(pbxId, List.copyOf(snap.channels())), "onConnected");
+                call(() -> sink.onConnected(pbxId, snap.channels()), "onConnected");
                 for (ManagerEvent e : held) {
                     deliver(e);
                 }

@@ -1,8 +1,5 @@
 package io.b24bridge.pbx;
 
-import java.util.List;
-
-import org.asteriskjava.manager.event.CoreShowChannelEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
 
 /**
@@ -24,11 +21,11 @@ public interface PbxEventSink {
     /**
      * The link to PBX {@code pbxId} is up (first connect or reconnect).
      *
-     * @param channelsNow every channel the PBX has at this moment (the answer to {@code CoreShowChannels}):
-     *                    calls that started while the link was down are in it; calls the consumer knows that
-     *                    are not in it ended meanwhile
+     * @param channelsNow every channel the PBX has at this moment (the answer to {@code CoreShowChannels}), with
+     *                    the answer times of those talking: calls that started while the link was down are in
+     *                    it; calls the consumer knows that are not in it ended meanwhile
      */
-    void onConnected(String pbxId, List<CoreShowChannelEvent> channelsNow);
+    void onConnected(String pbxId, ChannelsSnapshot channelsNow);
 
     /**
      * One AMI event, as asterisk-java parsed it. Not passed on: the library's own connect/disconnect events,

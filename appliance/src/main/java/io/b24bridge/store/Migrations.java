@@ -34,7 +34,8 @@ public final class Migrations {
             new Migration(2, "Bitrix24 application tokens", "db/migrations/V002__bitrix_auth.sql"),
             new Migration(3, "call states and the outbox", "db/migrations/V003__outbox.sql"),
             new Migration(4, "CRM entity of a call, operator ratings", "db/migrations/V004__routing_ratings.sql"),
-            new Migration(5, "outbox and rating ids given by the appliance", "db/migrations/V005__ids_from_the_appliance.sql"));
+            new Migration(5, "outbox and rating ids given by the appliance", "db/migrations/V005__ids_from_the_appliance.sql"),
+            new Migration(6, "when each PBX was last followed", "db/migrations/V006__pbx_links.sql"));
 
     private Migrations() {
     }

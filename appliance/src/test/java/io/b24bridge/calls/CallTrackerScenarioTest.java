@@ -186,29 +186,6 @@ class CallTrackerScenarioTest {
     }
 
     @Test
-    void aReconnectEndsCallsThatEndedWhileTheLinkWasDown() {
-        inboundRinging("101");
-        s.after(2).dialEnd("1.0", "1.1", "PJSIP/101-00000001", "ANSWER")
-                .after(60)
-                .apply(new CallFact.ChannelsNow("pbx1", s.now(), List.of()));
-        assertEquals("200", s.ended().statusCode());
-        assertEquals(60, s.ended().talkSeconds());
-    }
-
-    @Test
-    void aReconnectAdoptsACallInProgressItNeverSawStart() {
-        s.apply(new CallFact.ChannelsNow("pbx1", s.now(), List.of(
-                new CallFact.ActiveChannel("10.0", "10.0", "PJSIP/trunk-00000010", "79161112233", "74951234567",
-                        CallFact.STATE_UP, "bridge-1", 30),
-                new CallFact.ActiveChannel("10.1", "10.0", "PJSIP/101-00000011", "74951234567", "",
-                        CallFact.STATE_UP, "bridge-1", 28))));
-        assertEquals(CallEvent.Direction.INBOUND, s.events(CallEvent.Started.class).getFirst().direction());
-        assertEquals("101", s.events(CallEvent.Answered.class).getFirst().extension());
-        s.after(10).hangup("10.1", "10.0", 16).hangup("10.0", "10.0", 16);
-        assertEquals(38, s.ended().talkSeconds());
-    }
-
-    @Test
     void theRecordingFileAndTheDialplansDidWin() {
         s.channel("11.0", "11.0", "PJSIP/trunk-00000012", "79161112233", "from-trunk", "s")
                 .variable("11.0", "11.0", "B24_DID", "74951112233")

@@ -141,7 +141,7 @@ class RatingDeliveryTest {
         CallEvent.Ended talk = new CallEvent.Ended(k, T0.plusSeconds(32), "200", 30, "101", "101", "/rec/6.0.wav", 2);
         CallCrmState held = new CallCrmState(k, CallEvent.Direction.INBOUND, T0, "+79162000001", "4952000001", null,
                 false, 4, true, "CALL", "4952000001", null, true, List.of("101"), "101", T0, "101", null, false, 2,
-                talk, T0.plusSeconds(52));
+                talk, T0.plusSeconds(52), "/rec/6.0.wav", false);
         store.record(List.of(new CrmLifecycle.Change(k, held, List.of(), false)));
         assertEquals(List.of(held), new OutboxStore(box.db(), Json.newMapper()).openCalls());
     }

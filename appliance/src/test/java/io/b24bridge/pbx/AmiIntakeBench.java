@@ -125,7 +125,7 @@ public final class AmiIntakeBench {
         }
 
         @Override
-        public void onConnected(String pbxId, List<CoreShowChannelEvent> channelsNow) {
+        public void onConnected(String pbxId, ChannelsSnapshot channelsNow) {
             connected.countDown();
         }
 

@@ -41,8 +41,8 @@ final class RecordingSink implements PbxEventSink {
     }
 
     @Override
-    public synchronized void onConnected(String pbxId, List<CoreShowChannelEvent> channelsNow) {
-        calls.add(new Connected(pbxId, Thread.currentThread().getName(), channelsNow));
+    public synchronized void onConnected(String pbxId, ChannelsSnapshot channelsNow) {
+        calls.add(new Connected(pbxId, Thread.currentThread().getName(), channelsNow.channels()));
         notifyAll();
     }
 

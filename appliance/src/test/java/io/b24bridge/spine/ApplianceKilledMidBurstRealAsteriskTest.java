@@ -1,5 +1,7 @@
 package io.b24bridge.spine;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -7,7 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,33 +31,76 @@ import io.b24bridge.testkit.asterisk.WorldScript;
 import io.b24bridge.testkit.bitrix.BoxEmulator;
 import io.b24bridge.testkit.bitrix.CallView;
 
-import static io.b24bridge.testkit.asterisk.PhoneBehaviour.answers;
+import static io.b24bridge.testkit.asterisk.PhoneBehaviour.answersAndStays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The appliance killed with SIGKILL in the middle of a burst of calls and started again: every call reaches
- * the CRM, none twice. The appliance runs as an operator runs it, in its own JVM; the PBX is the real Asterisk.
+ * The appliance killed with SIGKILL while calls talk and ring, and started again: every call reaches the CRM once,
+ * with its real talk time — whether it was answered before the kill or during the downtime, and whether it ended
+ * during the downtime or after the restart. The order of what happens is set by the test (the kill while two calls
+ * ring, the answers and hang-ups while the appliance is down, the restart after), not by timing luck. The appliance
+ * runs as an operator runs it, in its own JVM, reading the PBX's Master.csv; the PBX is the real Asterisk.
  */
 class ApplianceKilledMidBurstRealAsteriskTest {
 
     @RegisterExtension
     static final RealAsterisk ASTERISK = RealAsterisk.withScenario(SpineRig.SCENARIO);
 
-    private static final Duration START = Duration.ofSeconds(40);
+    private static final Duration START = Duration.ofSeconds(60);
+    /** The PBX's records count whole seconds; the world's clock is read around the answer and hang-up. */
+    private static final int TOLERANCE_SECONDS = 1;
 
     @TempDir
     Path dir;
     BoxEmulator emu;
     ApplianceProcess appliance;
+    HttpClient admin;
+    int adminPort;
+    String killedRunOutput = "";
 
     @AfterEach
     void stop() throws Exception {
         if (appliance != null) {
             appliance.terminate(Duration.ofSeconds(20));
+            // both runs' logs beside the test's report, for whoever reads a failure
+            System.out.println("--- the killed run:\n" + killedRunOutput + "\n--- the restarted run:\n" + appliance.output());
         }
         if (emu != null) {
             emu.stop();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+    }
+
+    /** A call placed by the world, and when it was really answered and hung up. */
+    private static final class Timed {
+        final String number;
+        final WorldCall call;
+        Instant answered;
+        Instant hungUp;
+
+        Timed(String number, WorldCall call) {
+            this.number = number;
+            this.call = call;
+        }
+
+        void awaitAnswer() throws InterruptedException {
+            assertTrue(call.awaitAnswer(Duration.ofSeconds(30)), number + " answered");
+            answered = Instant.now();
+        }
+
+        void hangUp() throws IOException, InterruptedException {
+            hungUp = Instant.now();
+            call.hangup();
+            call.awaitEnd(Duration.ofSeconds(20));
+        }
+
+        long talked() {
+            return Math.round(Duration.between(answered, hungUp).toMillis() / 1000.0);
         }
     }
 
@@ -63,78 +108,123 @@ class ApplianceKilledMidBurstRealAsteriskTest {
     void nothingLostNothingDoubled(AsteriskPair pbx) throws Exception {
         DevPki.Files pki = DevPki.ensure(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
         emu = EmulatedBox.builder(pki).seedDemo(true).build().start();
+        Path masterCsv = pbx.pbxPathOnHost("/var/log/asterisk-pbx/cdr-csv/Master.csv");
         Path config = TestAppliance.writeConfig(dir, pki);
         Files.writeString(config, Files.readString(config) + EmulatedBox.applicationSection(emu).formatted(
-                pki.applianceClient(), pki.passwordFile(), pki.trustStore()) + SpineRig.pbxSection(pbx).replace("%%", "%"));
-        int boxPort = freePort();
-        int adminPort = freePort();
-        Map<String, String> env = Map.of("B24BRIDGE_LISTENERS_BOX_PORT", String.valueOf(boxPort),
+                pki.applianceClient(), pki.passwordFile(), pki.trustStore())
+                + SpineRig.pbxSection(pbx).replace("%%", "%").replace("    ping-interval: 1s\n",
+                "    ping-interval: 1s\n    cdr-csv: " + masterCsv + "\n"));
+        adminPort = freePort();
+        Map<String, String> env = Map.of("B24BRIDGE_LISTENERS_BOX_PORT", String.valueOf(freePort()),
                 "B24BRIDGE_LISTENERS_ADMIN_PORT", String.valueOf(adminPort));
+        admin = HttpClient.newBuilder().sslContext(TestTls.context(pki.trustStore(), null, pki.password())).build();
 
         appliance = ApplianceProcess.start(env, "--config", config.toString());
         appliance.awaitLine("is up in", START);
+        String boxPort = env.get("B24BRIDGE_LISTENERS_BOX_PORT");
         emu.install("https://127.0.0.1:" + boxPort + "/bitrix24/events").delivery().get(10, TimeUnit.SECONDS);
-        try (HttpClient admin = HttpClient.newBuilder().sslContext(TestTls.context(pki.trustStore(), null,
-                pki.password())).build()) {
-            HttpResponse<String> put = admin.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + adminPort
-                    + "/api/settings/inbound-routes")).PUT(HttpRequest.BodyPublishers.ofString(SpineRig.INBOUND_ROUTES))
-                    .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, put.statusCode(), put.body());
-        }
-        Thread.sleep(1000); // the AMI link
+        HttpResponse<String> put = admin.send(HttpRequest.newBuilder(adminUri("/api/settings/inbound-routes"))
+                .PUT(HttpRequest.BodyPublishers.ofString(SpineRig.INBOUND_ROUTES))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, put.statusCode(), put.body());
+        awaitPbxLinkUp();
 
-        pbx.phone("101", answers(Duration.ofSeconds(1), Duration.ofSeconds(5)));
-        List<WorldCall> calls = new ArrayList<>();
-        int count = 12;
-        for (int i = 0; i < count; i++) {
-            calls.add(pbx.placeInboundCall("4951000101", number(i), WorldScript.staysUntilHungUp()));
-            Thread.sleep(400);
-            if (i == 4) {
-                appliance.kill();                                 // mid-burst, no warning
-                appliance = ApplianceProcess.start(env, "--config", config.toString());
-            }
-        }
+        // 101 answers at once; 102 rings long enough for the appliance to be killed while it rings
+        pbx.phone("101", answersAndStays(Duration.ofMillis(500)));
+        pbx.phone("102", answersAndStays(Duration.ofSeconds(6)));
+        Timed endsInDowntime = place(pbx, "4951000101", "79993000001");
+        Timed outlivesIt = place(pbx, "4951000101", "79993000002");
+        endsInDowntime.awaitAnswer();
+        outlivesIt.awaitAnswer();
+        Timed answeredAndEndedInDowntime = place(pbx, "4951000102", "79993000003");
+        Timed answeredInDowntime = place(pbx, "4951000102", "79993000004");
+        SpineRig.await(Duration.ofSeconds(10), () -> registered("+79993000003") && registered("+79993000004"),
+                "the ringing calls in the CRM");
+        assertFalse(answeredInDowntime.call.isAnswered() || answeredAndEndedInDowntime.call.isAnswered(),
+                "102 still rings when the appliance is killed");
+
+        appliance.kill();                                        // no warning; the calls go on
+        killedRunOutput = appliance.output();
+
+        answeredAndEndedInDowntime.awaitAnswer();
+        answeredInDowntime.awaitAnswer();
+        Thread.sleep(2000);                                      // talk while nobody watches
+        endsInDowntime.hangUp();
+        answeredAndEndedInDowntime.hangUp();
+
+        appliance = ApplianceProcess.start(env, "--config", config.toString());
         appliance.awaitLine("is up in", START);
-        for (WorldCall c : calls) {
-            assertEquals("16", c.awaitEnd(Duration.ofSeconds(40)), "the calls themselves went on");
-        }
+        awaitPbxLinkUp();
+        Thread.sleep(1000);                                      // talk seen again
+        outlivesIt.hangUp();
+        answeredInDowntime.hangUp();
 
-        SpineRig.await(Duration.ofSeconds(60), () -> {
-            for (int i = 0; i < count; i++) {
-                String n = "+" + number(i);
-                List<CallView> found = emu.state().calls().stream().filter(c -> n.equals(c.phoneNumber())).toList();
-                if (found.size() != 1 || !found.getFirst().finished()) {
-                    return false;
-                }
-            }
-            return true;
-        }, "every call finished in the CRM: " + summary(count));
-
-        for (int i = 0; i < count; i++) {
-            String n = "+" + number(i);
+        List<Timed> all = List.of(endsInDowntime, outlivesIt, answeredAndEndedInDowntime, answeredInDowntime);
+        SpineRig.await(Duration.ofSeconds(90), () -> all.stream().allMatch(t -> finished("+" + t.number)),
+                "every call finished in the CRM: " + summary(all));
+        for (Timed t : all) {
+            String n = "+" + t.number;
             List<CallView> found = emu.state().calls().stream().filter(c -> n.equals(c.phoneNumber())).toList();
             assertEquals(1, found.size(), "one call in the CRM for " + n);
-            assertEquals(1, emu.state().activitiesOf(found.getFirst().callId()).size(), "one activity for " + n);
-            assertTrue(found.getFirst().duration() >= 3, n + " talked: " + found.getFirst().duration());
+            CallView c = found.getFirst();
+            assertEquals(1, emu.state().activitiesOf(c.callId()).size(), "one activity for " + n);
+            assertEquals("200", c.statusCode(), n + " was answered");
+            assertTrue(Math.abs(c.duration() - t.talked()) <= TOLERANCE_SECONDS,
+                    n + " talked " + t.talked() + " s; the CRM says " + c.duration() + " s");
+            assertNotNull(emu.state().activitiesOf(c.callId()).getFirst().record(), n + ": the recording is attached");
         }
+        assertEquals(2, callOf("+79993000001").finishUserId(), "101 talked");
+        assertEquals(3, callOf("+79993000003").finishUserId(), "102 answered while the appliance was down");
+        assertEquals(3, callOf("+79993000004").finishUserId());
     }
 
-    private String summary(int count) {
+    private Timed place(AsteriskPair pbx, String did, String number) throws IOException {
+        return new Timed(number, pbx.placeInboundCall(did, number, WorldScript.staysUntilHungUp()));
+    }
+
+    private boolean registered(String number) {
+        return emu.state().calls().stream().anyMatch(c -> number.equals(c.phoneNumber()));
+    }
+
+    private boolean finished(String number) {
+        List<CallView> found = emu.state().calls().stream().filter(c -> number.equals(c.phoneNumber())).toList();
+        return found.size() == 1 && found.getFirst().finished() && found.getFirst().record() != null;
+    }
+
+    private CallView callOf(String number) {
+        return emu.state().calls().stream().filter(c -> number.equals(c.phoneNumber())).findFirst().orElseThrow();
+    }
+
+    private void awaitPbxLinkUp() throws InterruptedException {
+        SpineRig.await(Duration.ofSeconds(30), () -> {
+            try {
+                return admin.send(HttpRequest.newBuilder(adminUri("/health")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body().contains("\"pbx\":{\"state\":\"UP\"");
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }, "the appliance's AMI link to the PBX");
+    }
+
+    private URI adminUri(String path) {
+        return URI.create("https://127.0.0.1:" + adminPort + path);
+    }
+
+    private String summary(List<Timed> all) {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < count; i++) {
-            String n = "+" + number(i);
+        for (Timed t : all) {
+            String n = "+" + t.number;
             sb.append(n).append('=').append(emu.state().calls().stream().filter(c -> n.equals(c.phoneNumber()))
-                    .map(CallView::status).toList()).append(' ');
+                    .map(c -> c.status() + "/" + c.duration() + "s/rec " + (c.record() != null)).toList()).append(' ');
         }
         return sb.toString();
     }
 
-    private static String number(int i) {
-        return "7999200" + String.format("%04d", i);
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }

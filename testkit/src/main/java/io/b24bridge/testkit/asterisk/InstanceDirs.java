@@ -79,6 +79,12 @@ record InstanceDirs(Path root, String name) {
             Files.createDirectories(dir);
         }
         Files.createDirectories(recordings());
+        Files.createDirectories(cdrCsv()); // cdr_csv writes Master.csv here but does not create the folder
+    }
+
+    /** Where cdr_csv writes Master.csv (astlogdir/cdr-csv, as a Debian package creates it). */
+    Path cdrCsv() {
+        return log().resolve("cdr-csv");
     }
 
     /** Removes every directory of the instance (not the root's own files). */

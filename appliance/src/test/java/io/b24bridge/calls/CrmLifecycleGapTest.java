@@ -1,0 +1,134 @@
+package io.b24bridge.calls;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.b24bridge.json.Json;
+import io.b24bridge.settings.Section;
+import io.b24bridge.settings.SectionValue;
+import io.b24bridge.settings.Settings;
+import io.b24bridge.settings.SettingsJson;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the CRM is told of a call the appliance saw only in part: it waits for the PBX's own record and is finished
+ * from it; without a record (none kept, none in time) it is finished with what was seen, never with the gap.
+ */
+class CrmLifecycleGapTest {
+
+    private static final CallKey CALL = new CallKey("pbx1", "1.0");
+    private static final Instant T0 = Instant.parse("2026-11-24T09:00:00Z");
+    private static final String RECORDING = "/var/spool/asterisk/monitor/1.0.wav";
+    private static final Settings SETTINGS = settings();
+
+    private CrmLifecycle lifecycle = new CrmLifecycle(Map.of("pbx1", Duration.ofSeconds(30)));
+
+    private static Settings settings() {
+        SettingsJson json = new SettingsJson(Json.newMapper());
+        Map<Section, SectionValue> values = new EnumMap<>(Section.class);
+        values.put(Section.INBOUND_ROUTES, json.readSection(Section.INBOUND_ROUTES, """
+                {"routes": [{"did": "74951234567", "name": "Website", "leadSource": "WEB", "defaultResponsibleUserId": 7}]}"""
+                .getBytes(StandardCharsets.UTF_8)));
+        return new Settings(1, values);
+    }
+
+    private List<CrmCommand> feed(List<CrmLifecycle.Change> changes) {
+        List<CrmCommand> out = new ArrayList<>();
+        changes.forEach(ch -> out.addAll(ch.commands()));
+        return out;
+    }
+
+    private List<CrmCommand> feed(CallEvent... events) {
+        return feed(lifecycle.apply(List.of(events), SETTINGS));
+    }
+
+    /** Answered by 101 at T0+3, recorded; then the appliance was killed. */
+    private void answeredBeforeTheGap() {
+        feed(new CallEvent.Started(CALL, T0, CallEvent.Direction.INBOUND, "79161112233", "74951234567", null, "trunk"),
+                new CallEvent.RecordingNamed(CALL, T0, RECORDING),
+                new CallEvent.RingStarted(CALL, T0, "101"),
+                new CallEvent.Answered(CALL, T0.plusSeconds(3), "101", "answer"));
+    }
+
+    private CrmLifecycle restarted() {
+        CrmLifecycle next = new CrmLifecycle(Map.of("pbx1", Duration.ofSeconds(30)));
+        next.restore(List.of(lifecycle.state(CALL).orElseThrow()));
+        return next;
+    }
+
+    @Test
+    void aCallThatEndedWhileTheApplianceWasDownWaitsForThePbxsRecordAndTakesItsTalkTime() {
+        answeredBeforeTheGap();
+        lifecycle = restarted();
+        List<CrmCommand> atReconnect = feed(lifecycle.endOrphans("pbx1", k -> false, T0.plusSeconds(60),
+                T0.plusSeconds(10), SETTINGS));
+        assertEquals(List.of(), atReconnect, "nothing is guessed while the record may come");
+        assertEquals(List.of(CALL), lifecycle.awaitingRecords("pbx1"));
+        assertTrue(lifecycle.state(CALL).orElseThrow().awaitingRecord(), "kept across another restart");
+
+        CallEvent.Ended truth = new CallEvent.Ended(CALL, T0.plusSeconds(61), "200", 25, "101", null, null, 3);
+        assertEquals(List.of(
+                new CrmCommand.Finish(CALL, CrmCommand.UserRef.extension("101"), 25, "200", null, true),
+                new CrmCommand.AttachRecording(CALL, RECORDING)),
+                feed(new CallEvent.Recorded(CALL, T0.plusSeconds(61), truth)));
+        assertEquals(List.of(), lifecycle.awaitingRecords("pbx1"));
+        assertEquals(List.of(), feed(new CallEvent.Recorded(CALL, T0.plusSeconds(62), truth)), "once");
+    }
+
+    @Test
+    void withoutARecordInTimeItIsFinishedWithWhatWasSeen() {
+        answeredBeforeTheGap();
+        lifecycle = restarted();
+        feed(lifecycle.endOrphans("pbx1", k -> false, T0.plusSeconds(60), T0.plusSeconds(10), SETTINGS));
+        assertEquals(List.of(), feed(lifecycle.due("pbx1", T0.plusSeconds(60 + 29), SETTINGS)), "still waiting");
+        assertEquals(List.of(
+                new CrmCommand.Finish(CALL, CrmCommand.UserRef.extension("101"), 7, "200", null, true),
+                new CrmCommand.AttachRecording(CALL, RECORDING)),
+                feed(lifecycle.due("pbx1", T0.plusSeconds(60 + 30), SETTINGS)),
+                "answered at +3, last seen at +10: at least 7 s, never the 50 s the appliance was away");
+    }
+
+    @Test
+    void aPbxWhoseRecordsAreNotReadFinishesAtOnceWithWhatWasSeen() {
+        lifecycle = new CrmLifecycle();
+        answeredBeforeTheGap();
+        CrmLifecycle next = new CrmLifecycle();
+        next.restore(List.of(lifecycle.state(CALL).orElseThrow()));
+        lifecycle = next;
+        assertEquals(new CrmCommand.Finish(CALL, CrmCommand.UserRef.extension("101"), 7, "200", null, true),
+                feed(lifecycle.endOrphans("pbx1", k -> false, T0.plusSeconds(60), T0.plusSeconds(10), SETTINGS))
+                        .getFirst());
+    }
+
+    @Test
+    void aCallNeverSeenAnsweredIsAnsweredWhenItsRecordSaysSo() {
+        feed(new CallEvent.Started(CALL, T0, CallEvent.Direction.INBOUND, "79161112233", "74951234567", null, "trunk"),
+                new CallEvent.RingStarted(CALL, T0, "101"));
+        lifecycle = restarted();
+        feed(lifecycle.endOrphans("pbx1", k -> false, T0.plusSeconds(60), T0.plusSeconds(1), SETTINGS));
+        CallEvent.Ended truth = new CallEvent.Ended(CALL, T0.plusSeconds(61), "200", 12, "101", null, null, 4);
+        assertEquals(new CrmCommand.Finish(CALL, CrmCommand.UserRef.extension("101"), 12, "200", null, true),
+                feed(new CallEvent.Recorded(CALL, T0.plusSeconds(61), truth)).getFirst(),
+                "the phone answered while the appliance was down: the CRM gets the talk, not a missed call");
+    }
+
+    @Test
+    void aCallAliveAcrossTheGapWaitsForItsRecordWhenItEnds() {
+        answeredBeforeTheGap();
+        CallEvent.Ended seen = new CallEvent.Ended(CALL, T0.plusSeconds(40), "200", 20, "101", "101", RECORDING, 3,
+                true);
+        assertEquals(List.of(), feed(seen));
+        CallEvent.Ended truth = new CallEvent.Ended(CALL, T0.plusSeconds(41), "200", 37, "101", null, null, 3);
+        assertEquals(new CrmCommand.Finish(CALL, CrmCommand.UserRef.extension("101"), 37, "200", null, true),
+                feed(new CallEvent.Recorded(CALL, T0.plusSeconds(41), truth)).getFirst());
+    }
+}
