@@ -34,6 +34,12 @@ class Application
 		self::$instance->connection = $connection;
 	}
 
+	/** Stub-only: the next getConnection() reads /bitrix/.settings.php again (a new stub box). */
+	public static function forgetConnection(): void
+	{
+		static::getInstance()->connection = null;
+	}
+
 	public static function getConnection(string $name = ''): Connection
 	{
 		$app = static::getInstance();

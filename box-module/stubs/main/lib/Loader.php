@@ -47,6 +47,12 @@ class Loader
 		return self::$included[$moduleName];
 	}
 
+	/** Stub-only: a new PHP request has included nothing yet. */
+	public static function resetForNextHit(): void
+	{
+		self::$included = [];
+	}
+
 	/** Stub-only: a module that was uninstalled in this process is no longer "included". */
 	public static function forget(string $moduleName): void
 	{

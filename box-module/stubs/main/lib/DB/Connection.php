@@ -18,6 +18,8 @@ class Connection
 	{
 		$this->pdo->setAttribute(\PDO::ATTR_ERRMODE, \PDO::ERRMODE_EXCEPTION);
 		$this->pdo->setAttribute(\PDO::ATTR_EMULATE_PREPARES, true);
+		// the box reads through mysqli without native types: every value arrives as a string (or null)
+		$this->pdo->setAttribute(\PDO::ATTR_STRINGIFY_FETCHES, true);
 		$this->sqlHelper = new SqlHelper($pdo);
 	}
 
