@@ -23,8 +23,8 @@ use Bitrix\Voximplant\StatisticTable;
  *    (here option voximplant/portal_number, the portal default), else LINE_NOT_FOUND; the box registers the call
  *    (TYPE 1, no EXTERNAL_CALL_ID) and only then raises onExternalCallStart with APP_ID and the data of
  *    helper.php:919-950;
- *  - startCallBack() (helper.php:968-986): onExternalCallBackStart with APP_ID, LINE_NUMBER, PHONE_NUMBER, TEXT,
- *    VOICE, CRM_ENTITY_TYPE, CRM_ENTITY_ID; no call is registered.
+ *  - startCallBack() (helper.php:968-986): onExternalCallBackStart with APP_ID, PHONE_NUMBER, TEXT, VOICE,
+ *    CRM_ENTITY_TYPE, CRM_ENTITY_ID, LINE_NUMBER (helper.php:970-978); no call is registered.
  */
 class Helper
 {
@@ -141,12 +141,12 @@ class Helper
 	{
 		(new Event('voximplant', 'onExternalCallBackStart', [
 			'APP_ID' => $parameters['APP_ID'],
-			'LINE_NUMBER' => $parameters['LINE_NUMBER'] ?? '',
 			'PHONE_NUMBER' => $parameters['PHONE_NUMBER'],
 			'TEXT' => $parameters['TEXT'] ?? '',
 			'VOICE' => $parameters['VOICE'] ?? '',
 			'CRM_ENTITY_TYPE' => $parameters['CRM_ENTITY_TYPE'] ?? '',
 			'CRM_ENTITY_ID' => $parameters['CRM_ENTITY_ID'] ?? null,
+			'LINE_NUMBER' => $parameters['LINE_NUMBER'] ?? '',
 		]))->send();
 	}
 
