@@ -20,7 +20,7 @@ Loc::loadMessages(__FILE__);
 $right = $APPLICATION->GetGroupRight($module_id);
 if ($right < 'R')
 {
-	echo htmlspecialcharsbx(Loc::getMessage('B24BRIDGE_OPT_DENIED'));
+	echo htmlspecialcharsbx(Loc::getMessage('B24BRIDGE_OPT_NO_RIGHTS'));
 
 	return;
 }

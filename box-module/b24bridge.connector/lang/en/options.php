@@ -1,5 +1,5 @@
 <?php
-$MESS['B24BRIDGE_OPT_DENIED'] = 'Not enough rights.';
+$MESS['B24BRIDGE_OPT_NO_RIGHTS'] = 'Not enough rights.';
 $MESS['B24BRIDGE_OPT_STATE'] = 'State';
 $MESS['B24BRIDGE_STATE_ARMED'] = 'armed';
 $MESS['B24BRIDGE_STATE_DISARMED'] = 'disarmed';

@@ -1,5 +1,5 @@
 <?php
-$MESS['B24BRIDGE_OPT_DENIED'] = 'Недостаточно прав.';
+$MESS['B24BRIDGE_OPT_NO_RIGHTS'] = 'Недостаточно прав.';
 $MESS['B24BRIDGE_OPT_STATE'] = 'Состояние';
 $MESS['B24BRIDGE_STATE_ARMED'] = 'включён';
 $MESS['B24BRIDGE_STATE_DISARMED'] = 'выключен';
