@@ -15,8 +15,9 @@ need nginx nginx
 need openssl openssl
 need curl curl
 ls /usr/sbin/php-fpm* >/dev/null 2>&1 || missing+=("php-fpm (Debian package php-fpm)")
+modules=$(php -m 2>/dev/null || true)
 for ext in pdo_mysql curl mbstring; do
-	php -m 2>/dev/null | grep -qx "$ext" || missing+=("PHP extension $ext (Debian package php-${ext/pdo_/})")
+	grep -qx "$ext" <<<"$modules" || missing+=("PHP extension $ext (Debian package php-${ext/pdo_/})")
 done
 if [ ${#missing[@]} -gt 0 ]; then
 	printf 'box-module/test.sh: cannot run, missing: %s\n' "${missing[@]}" >&2

@@ -28,7 +28,8 @@ final class Box
 	public const OTHER_MANAGER = 3;
 	public const INACTIVE_USER = 4;
 
-	private function __construct(public readonly string $documentRoot)
+	/** @param array $baseServer what every hit's $_SERVER starts from (a served box: the real request's) */
+	private function __construct(public readonly string $documentRoot, private readonly array $baseServer = [])
 	{
 	}
 
@@ -59,11 +60,11 @@ final class Box
 	}
 
 	/** An existing stub box (its document root laid out by create()), as a new PHP process sees it. */
-	public static function open(string $documentRoot): self
+	public static function open(string $documentRoot, array $baseServer = []): self
 	{
 		$_SERVER['DOCUMENT_ROOT'] = $documentRoot;
 
-		return new self($documentRoot);
+		return new self($documentRoot, $baseServer);
 	}
 
 	/** What a new PHP request starts with: no logged-in user, fresh statics, the given server variables. */
@@ -79,7 +80,9 @@ final class Box
 		$GLOBALS['USER']->Logout();
 		$GLOBALS['APPLICATION']->ResetException();
 		$_SERVER = array_merge(
-			['DOCUMENT_ROOT' => $this->documentRoot, 'HTTP_HOST' => self::HOST, 'HTTPS' => 'on', 'SERVER_PORT' => '443', 'REQUEST_METHOD' => 'POST'],
+			['HTTP_HOST' => self::HOST, 'HTTPS' => 'on', 'SERVER_PORT' => '443', 'REQUEST_METHOD' => 'POST'],
+			$this->baseServer,
+			['DOCUMENT_ROOT' => $this->documentRoot],
 			$server,
 		);
 		$_REQUEST = [];

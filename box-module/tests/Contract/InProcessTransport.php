@@ -27,6 +27,7 @@ final class InProcessTransport implements Transport
 			'credential' => $credential,
 			'applicationToken' => $this->box->query("SELECT APPLICATION_TOKEN FROM b_rest_app WHERE CLIENT_ID = 'local.b24bridge.connector'")[0]['APPLICATION_TOKEN'],
 			'host' => Box::HOST,
+			'boxHost' => Box::HOST,
 		];
 	}
 

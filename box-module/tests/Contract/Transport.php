@@ -12,7 +12,7 @@ namespace B24bridge\Tests\Contract;
  */
 interface Transport
 {
-	/** Fresh box, module installed and armed. @return array<string, mixed> clientId, credential, applicationToken, host */
+	/** Fresh box, module installed and armed. @return array<string, mixed> clientId, credential, applicationToken, host, boxHost */
 	public function reset(): array;
 
 	/** @return array{0: int, 1: array} status, JSON body */
