@@ -14,7 +14,7 @@ need mariadb-install-db mariadb-server
 need nginx nginx
 need openssl openssl
 need curl curl
-ls /usr/sbin/php-fpm* >/dev/null 2>&1 || missing+=("php-fpm (Debian package php-fpm)")
+compgen -G "/usr/sbin/php-fpm*" >/dev/null || missing+=("php-fpm (Debian package php-fpm)")
 modules=$(php -m 2>/dev/null || true)
 for ext in pdo_mysql curl mbstring; do
 	grep -qx "$ext" <<<"$modules" || missing+=("PHP extension $ext (Debian package php-${ext/pdo_/})")

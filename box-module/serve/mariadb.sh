@@ -12,8 +12,8 @@ mariadb_start() {
 	mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/mysql.sock" --skip-networking --user="$(id -un)" \
 		--pid-file="$dir/mariadb.pid" --innodb-buffer-pool-size=32M --innodb-log-file-size=16M \
 		--innodb-flush-log-at-trx-commit=1 --log-error="$dir/mariadb.log" &
-	local i
-	for i in $(seq 1 100); do
+
+	for _ in $(seq 1 100); do
 		if mariadb --no-defaults -S "$dir/mysql.sock" -uroot -e 'SELECT 1' >/dev/null 2>&1; then
 			return 0
 		fi
@@ -28,8 +28,7 @@ mariadb_stop() {
 		local pid
 		pid=$(cat "$dir/mariadb.pid")
 		kill "$pid" 2>/dev/null || true
-		local i
-		for i in $(seq 1 100); do
+		for _ in $(seq 1 100); do
 			kill -0 "$pid" 2>/dev/null || return 0
 			sleep 0.1
 		done

@@ -14,12 +14,14 @@ work=$(cd "$1" && pwd)
 rm -f "$work/ready"
 mkdir -p "$work/logs" "$work/nginx-tmp"
 
-fpm=$(ls /usr/sbin/php-fpm* 2>/dev/null | head -n1)
+fpm=$(compgen -G "/usr/sbin/php-fpm*" | head -n1 || true)
 [ -n "$fpm" ] || { echo "php-fpm not found (Debian package php-fpm)" >&2; exit 1; }
+# shellcheck disable=SC2016 # PHP code, not shell
 free_port() { php -r '$s = stream_socket_server("tcp://127.0.0.1:0"); echo substr(strrchr(stream_socket_get_name($s, false), ":"), 1);'; }
 
 pids=()
 own_db=
+# shellcheck disable=SC2317 # called by the traps
 stop() {
 	trap - INT TERM EXIT
 	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -31,7 +33,7 @@ trap 'exit 130' INT TERM
 
 "$here/certs.sh" "$work/certs"
 
-# shellcheck source=mariadb.sh
+# shellcheck source=serve/mariadb.sh
 source "$here/mariadb.sh"
 socket=${B24TEST_MYSQL_SOCKET:-}
 if [ -z "$socket" ]; then
@@ -51,6 +53,7 @@ cat >"$work/served.json" <<JSON
 JSON
 
 # a fresh box, the module installed and armed by the administrator; the credential goes to a file the appliance reads
+# shellcheck disable=SC2016
 php -r 'require $argv[1]; $v = BoxStub\ServedBox::reset($argv[2], ["HTTP_HOST" => $argv[3]]); file_put_contents($argv[4], $v["credential"]);' \
 	"$root/stubs/bootstrap.php" "$work/docroot" "crm.example.test:$box_port" "$work/credential"
 chmod 600 "$work/credential"
@@ -67,6 +70,7 @@ fill() {
 }
 fill "$here/nginx.conf.template" "$work/nginx.conf"
 fill "$here/php-fpm.conf.template" "$work/php-fpm.conf"
+# shellcheck disable=SC2016
 FPM_USER="$fpm_user" php -r 'file_put_contents($argv[1], str_replace("@FPM_USER_LINES@", getenv("FPM_USER"), file_get_contents($argv[1])));' "$work/php-fpm.conf"
 
 "$fpm" -F "${fpm_root[@]}" -y "$work/php-fpm.conf" &
