@@ -1,4 +1,6 @@
 <?php
+
+declare(strict_types=1);
 /**
  * The module's options page (/bitrix/admin/settings.php?mid=b24bridge.connector), pattern of rest/options.php:1-30.
  * @var CMain $APPLICATION

@@ -1,5 +1,7 @@
 <?php
 
+declare(strict_types=1);
+
 use B24bridge\Connector\Install\Installer;
 use B24bridge\Connector\Module;
 use B24bridge\Connector\Settings;

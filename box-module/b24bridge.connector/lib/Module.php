@@ -37,6 +37,21 @@ final class Module
 		'ONEXTERNALCALLBACKSTART' => ['voximplant', 'onExternalCallBackStart'],
 	];
 
+	/**
+	 * The box's modules this one builds on must be loaded before their classes exist (main/lib/loader.php:98-163):
+	 * an admin page or the token endpoint does not load them by itself.
+	 */
+	public static function requireBoxModules(string ...$modules): void
+	{
+		foreach ($modules as $module)
+		{
+			if (!\Bitrix\Main\Loader::includeModule($module))
+			{
+				throw new \Bitrix\Main\SystemException('The b24bridge connector needs the box module "' . $module . '", which is not installed');
+			}
+		}
+	}
+
 	public static function version(): string
 	{
 		$arModuleVersion = [];

@@ -21,10 +21,17 @@ final class TokenStore
 	/** Expired tokens stay this long so that their use answers expired_token rather than invalid_token. */
 	private const KEEP_EXPIRED = 86400;
 
+	/** A pull mints a token per event: old tokens are purged once per request, not once per token. */
+	private bool $purged = false;
+
 	public function issue(int $userId, string $scope, ?int $eventSession, bool $withRefresh): IssuedTokens
 	{
 		$now = Clock::seconds();
-		$this->purgeExpired($now);
+		if (!$this->purged)
+		{
+			$this->purgeExpired($now);
+			$this->purged = true;
+		}
 		$access = self::newToken();
 		$refresh = $withRefresh ? self::newToken() : null;
 		$rows = [$this->row($access, 'A', $userId, $scope, $now + self::ACCESS_TTL, $eventSession)];

@@ -50,6 +50,7 @@ final class Installer
 
 	public function __construct(private readonly string $moduleDir)
 	{
+		Module::requireBoxModules('rest');
 	}
 
 	public function installDatabase(): void
@@ -114,7 +115,7 @@ final class Installer
 		AppTable::setSkipRemoteUpdate(true);
 		try
 		{
-			return AppTable::add([
+			$result = AppTable::add([
 				'CLIENT_ID' => Module::CLIENT_ID,
 				'CODE' => Module::CLIENT_ID,
 				'ACTIVE' => AppTable::ACTIVE,
@@ -127,7 +128,13 @@ final class Installer
 				'SHARED_KEY' => md5(Random::getString(32, true)),
 				'APP_NAME' => Module::APP_NAME,
 				'APPLICATION_TOKEN' => Random::getString(32, true),
-			])->getId();
+			]);
+			if (!$result->isSuccess())
+			{
+				throw new SystemException('The b24bridge application could not be registered: ' . implode('; ', $result->getErrorMessages()));
+			}
+
+			return (int)$result->getId();
 		}
 		finally
 		{
@@ -182,7 +189,11 @@ final class Installer
 			}
 			if (EventTable::getRow(['filter' => ['=APP_ID' => $appId, '=EVENT_NAME' => $eventName]]) === null)
 			{
-				EventTable::add(['APP_ID' => $appId, 'EVENT_NAME' => $eventName, 'EVENT_HANDLER' => $settings->applianceUrl, 'USER_ID' => 0]);
+				$result = EventTable::add(['APP_ID' => $appId, 'EVENT_NAME' => $eventName, 'EVENT_HANDLER' => $settings->applianceUrl, 'USER_ID' => 0]);
+				if (!$result->isSuccess())
+				{
+					throw new SystemException('Event ' . $eventName . ' could not be bound: ' . implode('; ', $result->getErrorMessages()));
+				}
 			}
 			// as CRestUtil::InstallApp does for ONAPPINSTALL (rest_util.php), whatever EventTable::add did
 			Sender::bind($module, $phpEvent);

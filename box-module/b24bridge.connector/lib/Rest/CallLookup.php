@@ -19,6 +19,7 @@ final class CallLookup
 	/** @return list<array> */
 	public function find(string $externalCallId, int $appId): array
 	{
+		\B24bridge\Connector\Module::requireBoxModules('voximplant');
 		$calls = [];
 		$open = CallTable::getList([
 			'select' => ['CALL_ID', 'EXTERNAL_CALL_ID', 'USER_ID', 'CALLER_ID', 'INCOMING', 'DATE_CREATE'],

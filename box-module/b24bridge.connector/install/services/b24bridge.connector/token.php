@@ -8,11 +8,11 @@ define('BX_SECURITY_SESSION_VIRTUAL', true);
 
 require $_SERVER['DOCUMENT_ROOT'] . '/bitrix/modules/main/include/prolog_before.php';
 
-if (!\Bitrix\Main\Loader::includeModule('b24bridge.connector'))
+if (!\Bitrix\Main\Loader::includeModule('rest') || !\Bitrix\Main\Loader::includeModule('b24bridge.connector'))
 {
 	http_response_code(503);
 	header('Content-Type: application/json; charset=utf-8');
-	echo '{"error":"MODULE_NOT_INSTALLED","error_description":"The b24bridge.connector module is not installed"}';
+	echo '{"error":"MODULE_NOT_INSTALLED","error_description":"The b24bridge.connector module (or the box\'s rest module) is not installed"}';
 
 	return;
 }

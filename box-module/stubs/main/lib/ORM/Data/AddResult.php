@@ -4,7 +4,7 @@ declare(strict_types=1);
 
 namespace Bitrix\Main\ORM\Data;
 
-/** Stub of main/lib/orm/data/addresult.php: a successful add with its id (failures throw in the stub). */
+/** Stub of main/lib/orm/data/addresult.php: a successful add with its id (a failing INSERT throws in the stub). */
 class AddResult
 {
 	public function __construct(private readonly int $id)
@@ -19,5 +19,11 @@ class AddResult
 	public function isSuccess(): bool
 	{
 		return true;
+	}
+
+	/** @return list<string> */
+	public function getErrorMessages(): array
+	{
+		return [];
 	}
 }
