@@ -83,8 +83,7 @@ final class EventQueue
 			return;
 		}
 		Application::getConnection()->queryExecute(
-			'UPDATE ' . self::TABLE . ' SET DELIVERIES = DELIVERIES + 1, FIRST_DELIVERED_MS = COALESCE(FIRST_DELIVERED_MS, ' . Clock::millis() . ')'
-			. ' WHERE ID IN (' . implode(', ', array_map('intval', $ids)) . ')'
+			'UPDATE ' . self::TABLE . ' SET DELIVERIES = DELIVERIES + 1 WHERE ID IN (' . implode(', ', array_map('intval', $ids)) . ')'
 		);
 	}
 
