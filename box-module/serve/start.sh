@@ -2,9 +2,10 @@
 # Serves the b24bridge.connector module the way a box does: Debian's nginx (the appliance's mutual-TLS server block
 # from docs/box-module.md, plus the box's ordinary HTTPS site) in front of php-fpm running the stub box with the
 # module installed and armed. Everything lives in <workdir>, on loopback ports, in the foreground: Ctrl-C (or
-# SIGTERM) stops nginx, php-fpm and the MariaDB it started. When ready it writes <workdir>/ready (shell variables:
-# MTLS_PORT, BOX_PORT, HOST, CERTS, CREDENTIAL_FILE).
+# SIGTERM, or the end of the process that started it) stops nginx, php-fpm and the MariaDB it started. When ready it
+# writes <workdir>/ready (shell variables: MTLS_PORT, BOX_PORT, HOST, CERTS, CREDENTIAL_FILE).
 # Usage: serve/start.sh <workdir>   (B24TEST_MYSQL_SOCKET=<socket> uses that MariaDB instead of starting one)
+# shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -33,7 +34,7 @@ trap 'exit 130' INT TERM
 
 "$here/certs.sh" "$work/certs"
 
-# shellcheck source=serve/mariadb.sh
+# shellcheck source=mariadb.sh
 source "$here/mariadb.sh"
 socket=${B24TEST_MYSQL_SOCKET:-}
 if [ -z "$socket" ]; then
@@ -86,13 +87,19 @@ for _ in $(seq 1 100); do
 done
 [ "${code:-}" = 401 ] || { echo "the served box did not come up (last answer: ${code:-none}); logs in $work/logs" >&2; exit 1; }
 
-cat >"$work/ready" <<READY
+# written whole, then renamed: a reader never sees half of it
+cat >"$work/ready.tmp" <<READY
 MTLS_PORT=$mtls_port
 BOX_PORT=$box_port
 HOST=crm.example.test
 CERTS=$work/certs
 CREDENTIAL_FILE=$work/credential
 READY
+mv "$work/ready.tmp" "$work/ready"
+# whoever started this (a shell, a test, a JVM) going away stops the box too, even if it could not say so
+parent=$PPID
+( while kill -0 "$parent" 2>/dev/null; do sleep 1; done; kill -TERM $$ 2>/dev/null ) &
+pids+=($!)
 echo "box with b24bridge.connector: https://crm.example.test:$mtls_port (appliance, mutual TLS), https://crm.example.test:$box_port (box site); Ctrl-C stops"
 wait -n "${pids[@]}"
 echo "nginx or php-fpm stopped; logs in $work/logs" >&2
