@@ -98,6 +98,16 @@ final class RestAuthTest extends BoxTestCase
 		self::assertSame([401, 'insufficient_scope'], [$status, $answer['error']]);
 	}
 
+	public function testATokenOfADeactivatedUserIsRefused(): void
+	{
+		$token = (new TokenStore())->issue(Box::INACTIVE_USER, 'telephony,crm,user,task,b24bridge', null, false)->accessToken;
+
+		[$status, $answer] = $this->box->rest('app.info', ['auth' => $token], Box::applianceConnection());
+
+		self::assertSame([401, 'authorization_error'], [$status, $answer['error']]);
+		self::assertSame(0, $GLOBALS['USER']->GetID());
+	}
+
 	public function testAnotherApplicationsTokenTakesTheBoxsOwnPath(): void
 	{
 		// not ours: the module answers null and the box's OAuth validator asks the cloud, which this box cannot reach
