@@ -1,0 +1,24 @@
+<?php
+$MESS['B24BRIDGE_OPT_NO_RIGHTS'] = 'Not enough rights.';
+$MESS['B24BRIDGE_OPT_STATE'] = 'State';
+$MESS['B24BRIDGE_STATE_ARMED'] = 'armed';
+$MESS['B24BRIDGE_STATE_DISARMED'] = 'disarmed';
+$MESS['B24BRIDGE_STATE_NOT_CONFIGURED'] = 'not configured';
+$MESS['B24BRIDGE_OPT_VERSION'] = 'Module version';
+$MESS['B24BRIDGE_OPT_CLIENT_ID'] = 'Application client_id';
+$MESS['B24BRIDGE_OPT_QUEUE_DEPTH'] = 'Events waiting for the appliance';
+$MESS['B24BRIDGE_OPT_OLDEST'] = 'Oldest undelivered event';
+$MESS['B24BRIDGE_OPT_LAST_PULL'] = 'Appliance last asked for events';
+$MESS['B24BRIDGE_OPT_APPLIANCE'] = 'Appliance';
+$MESS['B24BRIDGE_OPT_URL'] = 'Appliance address';
+$MESS['B24BRIDGE_OPT_DN'] = 'Subject of the appliance\'s client certificate (RFC 2253, as nginx reports it)';
+$MESS['B24BRIDGE_OPT_IDENTITY'] = 'How nginx passes the verified certificate';
+$MESS['B24BRIDGE_OPT_IDENTITY_FASTCGI'] = 'fastcgi_param (nginx + php-fpm)';
+$MESS['B24BRIDGE_OPT_IDENTITY_HEADER'] = 'proxy headers with a key (nginx + Apache, BitrixVM)';
+$MESS['B24BRIDGE_OPT_USER'] = 'User ID the appliance acts as';
+$MESS['B24BRIDGE_OPT_SAVE'] = 'Save';
+$MESS['B24BRIDGE_OPT_ARM'] = 'Arm';
+$MESS['B24BRIDGE_OPT_DISARM'] = 'Disarm';
+$MESS['B24BRIDGE_OPT_CREDENTIAL'] = 'Issue a new credential';
+$MESS['B24BRIDGE_OPT_CREDENTIAL_ONCE'] = 'The new credential, shown this once:';
+$MESS['B24BRIDGE_OPT_NGINX'] = 'Lines for the appliance\'s server block in nginx';

@@ -1,0 +1,24 @@
+<?php
+$MESS['B24BRIDGE_OPT_NO_RIGHTS'] = 'Недостаточно прав.';
+$MESS['B24BRIDGE_OPT_STATE'] = 'Состояние';
+$MESS['B24BRIDGE_STATE_ARMED'] = 'включён';
+$MESS['B24BRIDGE_STATE_DISARMED'] = 'выключен';
+$MESS['B24BRIDGE_STATE_NOT_CONFIGURED'] = 'не настроен';
+$MESS['B24BRIDGE_OPT_VERSION'] = 'Версия модуля';
+$MESS['B24BRIDGE_OPT_CLIENT_ID'] = 'client_id приложения';
+$MESS['B24BRIDGE_OPT_QUEUE_DEPTH'] = 'Событий ждут шлюз';
+$MESS['B24BRIDGE_OPT_OLDEST'] = 'Самое старое недоставленное событие';
+$MESS['B24BRIDGE_OPT_LAST_PULL'] = 'Шлюз последний раз запрашивал события';
+$MESS['B24BRIDGE_OPT_APPLIANCE'] = 'Шлюз';
+$MESS['B24BRIDGE_OPT_URL'] = 'Адрес шлюза';
+$MESS['B24BRIDGE_OPT_DN'] = 'Субъект клиентского сертификата шлюза (RFC 2253, как его показывает nginx)';
+$MESS['B24BRIDGE_OPT_IDENTITY'] = 'Как nginx передаёт проверенный сертификат';
+$MESS['B24BRIDGE_OPT_IDENTITY_FASTCGI'] = 'fastcgi_param (nginx + php-fpm)';
+$MESS['B24BRIDGE_OPT_IDENTITY_HEADER'] = 'заголовки прокси с ключом (nginx + Apache, BitrixVM)';
+$MESS['B24BRIDGE_OPT_USER'] = 'ID пользователя, от имени которого работает шлюз';
+$MESS['B24BRIDGE_OPT_SAVE'] = 'Сохранить';
+$MESS['B24BRIDGE_OPT_ARM'] = 'Включить';
+$MESS['B24BRIDGE_OPT_DISARM'] = 'Выключить';
+$MESS['B24BRIDGE_OPT_CREDENTIAL'] = 'Выпустить новые учётные данные';
+$MESS['B24BRIDGE_OPT_CREDENTIAL_ONCE'] = 'Новые учётные данные, показываются один раз:';
+$MESS['B24BRIDGE_OPT_NGINX'] = 'Строки для блока server шлюза в nginx';
