@@ -7,8 +7,10 @@ import java.time.ZoneId;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The emulator's clock: a base clock plus an offset that tests move forward, so "30 minutes later"
- * (re-registration, §5.3) or "the token has expired" (§5.10) need no waiting.
+ * The emulator's clock: a base clock (injected through the builder; the system clock by default) plus an offset
+ * that tests move or set, so "30 minutes later" (re-registration, §5.3) or "the token has expired" (§5.10) need no
+ * waiting. Every time the box reads — DATE_CREATE of a call without CALL_START_DATE, the 30-minute window, token
+ * and cache expiry, event {@code ts} — comes from here.
  */
 public final class AdjustableClock extends Clock {
 
@@ -27,6 +29,11 @@ public final class AdjustableClock extends Clock {
     /** Moves the box's time forward (or back, with a negative amount). */
     public void advance(Duration by) {
         offset.accumulateAndGet(by, Duration::plus);
+    }
+
+    /** From now on the box's time reads {@code now} (and runs on from there with the base clock). */
+    public void set(Instant now) {
+        offset.set(Duration.between(base.instant(), now));
     }
 
     public Duration offset() {

@@ -8,7 +8,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** event.bind / event.get / event.unbind and app.info (§3, §4). */
+/**
+ * event.bind / event.get / event.unbind and app.info (§3, §4), as the box's rest module does them
+ * ({@code rest/lib/api/event.php}, {@code rest/lib/handlerhelper.php}, {@code rest/classes/general/rest_provider.php}).
+ */
 final class AppMethods {
 
     /** Events the box knows; the emulator itself sends the telephony ones (and ONAPPINSTALL to the installer). */
@@ -18,11 +21,11 @@ final class AppMethods {
             "ONTASKUPDATE", "ONVOXIMPLANTCALLINIT", "ONVOXIMPLANTCALLSTART", "ONVOXIMPLANTCALLEND");
 
     private final CrmState state;
-    private final OAuth oauth;
+    private final Application app;
 
-    AppMethods(CrmState state, OAuth oauth) {
+    AppMethods(CrmState state, Application app) {
         this.state = state;
-        this.oauth = oauth;
+        this.app = app;
     }
 
     private static EventBinding.Kind kind(Caller c) {
@@ -35,30 +38,40 @@ final class AppMethods {
         if (!KNOWN_EVENTS.contains(event)) {
             throw RestError.of("ERROR_EVENT_NOT_FOUND", "Event not found");
         }
-        if (handler.isEmpty()) {
-            throw RestError.argument("Handler is required");
-        }
-        try {
-            URI u = URI.create(handler);
-            if (u.getHost() == null || !("https".equals(u.getScheme()) || "http".equals(u.getScheme()))) {
-                throw new IllegalArgumentException();
-            }
-        } catch (IllegalArgumentException e) {
-            throw RestError.argument("Handler URL is not valid: " + handler);
-        }
+        checkHandler(handler);
         EventBinding.Kind kind = kind(inv.caller());
         String authType = inv.args().text("auth_type");
         return state.tx(s -> {
             boolean dup = s.bindings.values().stream().anyMatch(b -> b.kind() == kind && b.event().equals(event)
                     && b.handler().equals(handler));
             if (dup) {
-                throw RestError.of("ERROR_HANDLER_ALREADY_BINDED", "Handler already binded");
+                // rest/lib/api/event.php:288-293 wraps the event table's "Handler already binded" (rest/lib/event.php:221)
+                throw RestError.of("ERROR_CORE", "Unable to set event handler: Handler already binded");
             }
             EventBinding b = new EventBinding(s.next("binding"), event, handler, authType, kind,
                     inv.caller().userId(), s.now());
             s.bindings.put(b.id(), b);
             return Reply.of(true);
         });
+    }
+
+    /**
+     * A handler URL must parse with a host that holds a dot and an http(s) scheme ({@code handlerhelper.php:31-51}):
+     * {@code http://10.0.0.5/…} passes, {@code http://localhost/…} does not.
+     */
+    private static void checkHandler(String handler) {
+        URI u;
+        try {
+            u = URI.create(handler);
+        } catch (IllegalArgumentException e) {
+            throw RestError.of("ERROR_WRONG_HANDLER_URL", "Wrong handler URL");
+        }
+        if (u.getHost() == null || !u.getHost().contains(".")) {
+            throw RestError.of("ERROR_WRONG_HANDLER_URL", "Wrong handler URL");
+        }
+        if (!"https".equalsIgnoreCase(u.getScheme()) && !"http".equalsIgnoreCase(u.getScheme())) {
+            throw RestError.of("ERROR_UNSUPPORTED_PROTOCOL", "Unsupported event handler protocol");
+        }
     }
 
     Reply get(Invocation inv) {
@@ -95,19 +108,27 @@ final class AppMethods {
         });
     }
 
+    /**
+     * A webhook gets {@code {SCOPE, LICENSE}}; the application its row. A box without the bitrix24 module has no
+     * LICENSE_TYPE/LICENSE_FAMILY and calls its licence {@code <lang>_selfhosted} (rest_provider.php:533-590).
+     */
     Reply info(Invocation inv) {
+        if (inv.caller().webhook()) {
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("SCOPE", new ArrayList<>(new java.util.TreeSet<>(inv.caller().scopes())));
+            w.put("LICENSE", "en_selfhosted");
+            return Reply.of(w);
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ID", 1);
-        m.put("CODE", oauth.clientId);
+        m.put("CODE", app.clientId);
         m.put("VERSION", 1);
         m.put("STATUS", "L");
-        m.put("INSTALLED", oauth.installed());
+        m.put("INSTALLED", app.installed());
         m.put("PAYMENT_EXPIRED", "N");
         m.put("DAYS", null);
         m.put("LANGUAGE_ID", "en");
-        m.put("LICENSE", "selfhosted");
-        m.put("LICENSE_TYPE", "selfhosted");
-        m.put("LICENSE_FAMILY", "selfhosted");
+        m.put("LICENSE", "en_selfhosted");
         return Reply.of(m);
     }
 }

@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who is calling (§1): an inbound webhook ({@code /rest/<user>/<secret>/method}, rights = its scopes, acting as
- * its user) or the application ({@code auth=<access token>}). No auth at all is NO_AUTH_FOUND.
+ * its user; checked on the box itself, rest/lib/apauth/auth.php) or the application ({@code auth=<access token>},
+ * checked by the deployment's {@link TokenValidator}). No auth at all is NO_AUTH_FOUND.
  */
 final class Auth {
 
@@ -21,15 +22,17 @@ final class Auth {
     static final Set<String> ALL_SCOPES = Set.of("crm", "telephony", "user", "task", "placement", "im");
 
     private final ConcurrentHashMap<String, Webhook> webhooks = new ConcurrentHashMap<>();
-    private final OAuth oauth;
+    private final Application app;
+    private final TokenValidator tokens;
 
-    Auth(OAuth oauth) {
-        this.oauth = oauth;
+    Auth(Application app, TokenValidator tokens) {
+        this.app = app;
+        this.tokens = tokens;
     }
 
     Webhook addWebhook(int userId, String secret, Set<String> scopes) {
         if (secret == null || secret.isBlank()) {
-            secret = OAuth.random(8);
+            secret = Application.random(8);
         }
         Webhook w = new Webhook(userId, secret, Set.copyOf(scopes.isEmpty() ? ALL_SCOPES : scopes));
         webhooks.put(secret, w);
@@ -48,13 +51,13 @@ final class Auth {
                 userSegment.getBytes(StandardCharsets.UTF_8))) {
             throw RestError.of("INVALID_CREDENTIALS", "Invalid request credentials");
         }
-        return new Caller(Caller.Kind.WEBHOOK, w.userId(), "webhook:" + w.userId(), w.scopes(), null);
+        return new Caller(Caller.Kind.WEBHOOK, w.userId(), "webhook:" + w.userId(), w.scopes(), null, w.secret());
     }
 
-    /** The application's caller for an access token; expired_token / invalid_token otherwise. */
+    /** The application's caller for an access token; the validator's refusal otherwise. */
     Caller application(String token) {
-        int user = oauth.authenticate(token);
-        return new Caller(Caller.Kind.APPLICATION, user, oauth.principal(), oauth.scopes, token);
+        int user = tokens.userOf(token);
+        return new Caller(Caller.Kind.APPLICATION, user, app.principal(), app.scopes, token, null);
     }
 
     List<BoxState.WebhookView> views() {

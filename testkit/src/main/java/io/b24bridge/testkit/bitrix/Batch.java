@@ -11,10 +11,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code batch} (§1): up to 50 {@code cmd[key]=method?params} run in order under the batch's auth; a later
- * command may use {@code $result[key][FIELD]...}; {@code halt=1} stops at the first error. The answer nests
- * {@code result}, {@code result_error}, {@code result_total}, {@code result_next}, {@code result_time}; an
- * empty one is {@code []}, as PHP encodes an empty array. One request for the rate limit.
+ * {@code batch} (§1, rest/classes/general/rest_provider.php:267-393): {@code cmd[key]=method?params} run in order
+ * under the batch's auth; a later command may use {@code $result[key][FIELD]...}; {@code halt=1} stops at the first
+ * error. Past 50 commands each further one fails on its own with {@code ERROR_BATCH_LENGTH_EXCEEDED} inside a 200
+ * ("The batch method does not return a single error for the entire batch", docs batch.md); {@code batch},
+ * {@code upload} and {@code download} cannot be nested. The answer nests {@code result}, {@code result_error},
+ * {@code result_total}, {@code result_next}, {@code result_time}; an empty one is {@code []}, as PHP encodes an
+ * empty array. One request for the rate limit.
  */
 final class Batch {
 
@@ -32,9 +35,7 @@ final class Batch {
 
     Reply run(Invocation inv) {
         Map<String, Object> cmds = Args.asMap(inv.args().get("cmd"));
-        if (cmds.size() > MAX) {
-            throw RestError.of("ERROR_BATCH_LENGTH_EXCEEDED", "Max batch length exceeded");
-        }
+        int index = 0;
         boolean halt = inv.args().flag("halt", false);
         Map<String, Object> results = new LinkedHashMap<>();
         Map<String, Object> errors = new LinkedHashMap<>();
@@ -53,7 +54,10 @@ final class Batch {
             Instant start = clock.instant();
             long t0 = System.nanoTime();
             try {
-                if (method.toLowerCase(Locale.ROOT).equals("batch")) {
+                if (index++ >= MAX) {
+                    throw RestError.of("ERROR_BATCH_LENGTH_EXCEEDED", "Max batch length exceeded");
+                }
+                if (List.of("batch", "upload", "download").contains(method.toLowerCase(Locale.ROOT))) {
                     throw RestError.of("ERROR_BATCH_METHOD_NOT_ALLOWED", "Method is not allowed for batch usage");
                 }
                 Reply r = invoke.apply(new Invocation(method, new Args(resolved), inv.caller()));

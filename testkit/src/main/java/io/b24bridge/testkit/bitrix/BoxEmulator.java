@@ -14,15 +14,17 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * An on-premise Bitrix24 box, emulated after the contract (shared/reference/bitrix24-contract.md): its REST API
- * for telephony and CRM, its auth (local application with OAuth tokens, inbound webhooks), the events it sends,
- * and a control API ({@code /_emulator/}) plus a live page ({@code /}) to drive and watch it.
+ * An on-premise Bitrix24 box (version 26.250), emulated after its own published source and the REST docs
+ * (shared/reference/bitrix24-box-behaviour.md): its REST API for telephony and CRM, its auth (a local application
+ * whose tokens Bitrix's OAuth server issues and checks, inbound webhooks), the events that leave it, and a control
+ * API ({@code /_emulator/}) plus a live page ({@code /}) to drive and watch it. The OAuth server runs on a port of
+ * its own; the {@link Deployment} says whether the box reaches it.
  *
  * <pre>{@code
- * BoxEmulator emu = BoxEmulator.builder().port(0).tls(tls).requireClientCert(true).mode(Mode.CURRENT).build().start();
- * emu.install("https://127.0.0.1:8443/bitrix24/events");   // ONAPPINSTALL with the first tokens
+ * BoxEmulator emu = BoxEmulator.builder().port(0).tls(tls).requireClientCert(true).build().start();
+ * emu.install("https://edge.example:8443/bitrix24/events");   // ONAPPINSTALL from the cloud queue
  * ... the appliance calls emu.baseUrl() + "/rest/telephony.externalcall.register.json" ...
- * emu.state().calls();  emu.faults().outage(Faults.Outage.REFUSED);  emu.stop();
+ * emu.state().calls();  emu.settings().deployment(Deployment.AIR_GAPPED);  emu.stop();
  * }</pre>
  */
 public final class BoxEmulator implements AutoCloseable {
@@ -33,12 +35,15 @@ public final class BoxEmulator implements AutoCloseable {
     private final AdjustableClock clock;
     private final Settings settings;
     private final CrmState state;
-    private final OAuth oauth;
+    private final Application app;
+    private final OAuthServer oauth;
+    private final TokenValidator tokens;
+    private final EventSender events;
+    private final BoxHttp boxHttp;
     private final Auth auth;
     private final Faults faults = new Faults();
     private final RateLimiter limiter = new RateLimiter();
     private final RequestLog requestLog;
-    private final EventDelivery delivery;
     private final OutgoingEvents outgoing;
     private final RestRouter router;
     private final ControlApi control;
@@ -49,21 +54,28 @@ public final class BoxEmulator implements AutoCloseable {
     BoxEmulator(BoxEmulatorBuilder b) {
         this.config = b;
         this.clock = new AdjustableClock(b.clock);
-        this.settings = new Settings(b.mode, b.tokenLifetime, b.refreshLifetime, b.blockPrivateRecordUrls,
-                b.deliveryAttempts, b.deliveryBackoff, b.installHandler);
+        this.settings = new Settings(b.deployment, b.authRules, b.tokenLifetime, b.refreshLifetime,
+                b.blockPrivateRecordUrls, b.duplicateEvents, b.installHandler);
         this.state = new CrmState(clock);
-        this.oauth = new OAuth(b.clientId, b.clientSecret, Auth.ALL_SCOPES, clock, settings,
-                () -> new OAuth.Endpoints(host() + ":" + port(), baseUrl() + "/rest/", oauthBase() + "/rest/"));
-        this.auth = new Auth(oauth);
+        this.app = new Application(b.clientId, b.clientSecret, Auth.ALL_SCOPES);
+        this.oauth = new OAuthServer(app, clock, settings, this::endpoints, this::oauthReachable);
+        this.boxHttp = new BoxHttp(b.tls == null ? EmulatorTls.defaultClient() : b.tls.client());
+        // the deployment's seams: who checks application tokens, who delivers events (a box with the b24bridge
+        // module would put its own here); cloud-connected and air-gapped share them: the OAuth server is
+        // reachable or not
+        this.tokens = new CloudTokenValidator(oauth, clock);
+        this.events = new CloudQueue(b.tls == null ? EmulatorTls.defaultClient() : b.tls.trustOnly(), oauth, settings,
+                new DeliveryLog(clock), clock);
+        this.auth = new Auth(app, tokens);
         this.requestLog = new RequestLog(b.requestLogSize);
-        this.delivery = new EventDelivery(b.tls == null ? EmulatorTls.defaultClient() : b.tls.client(), settings, clock);
-        this.outgoing = new OutgoingEvents(state, oauth, delivery, settings);
+        this.outgoing = new OutgoingEvents(state, app, events, settings);
         if (b.outboundWebhookCode != null) {
             outgoing.outboundWebhookCode(b.outboundWebhookCode);
         }
-        Recordings recordings = new Recordings(state, settings, this::baseUrl, delivery::fetch);
-        Methods methods = new Methods(settings, clock, new Telephony(state, b.appName), recordings,
-                new TelephonyLines(state), new CrmMethods(state, this::baseUrl), new AppMethods(state, oauth));
+        Recordings recordings = new Recordings(state, settings, this::baseUrl, boxHttp::fetch);
+        Methods methods = new Methods(settings, clock, faults, new CallRegistration(state),
+                new Telephony(state, b.appName), recordings, new TelephonyLines(state), new CrmMethods(state, this::baseUrl),
+                new AppMethods(state, app));
         this.router = new RestRouter(methods, auth, oauth, recordings, limiter, faults, requestLog, json, clock);
         this.control = new ControlApi(this, json);
         this.listeners = new Listeners(b.host, b.tls, b.requireClientCert, b.pageWithoutClientCert, this::route,
@@ -74,13 +86,28 @@ public final class BoxEmulator implements AutoCloseable {
         seed();
     }
 
+    /** Whether the box reaches the OAuth server now: its deployment, and the OAuth fault. */
+    private boolean oauthReachable() {
+        return settings.deployment().reachesOAuthServer() && faults.currentOauth() == Faults.OAuthState.UP;
+    }
+
+    /** The OAuth server's port is open unless the box is air-gapped or the fault closed it. */
+    private void openOauthPort() {
+        listeners.oauth(settings.deployment().reachesOAuthServer() && faults.currentOauth() != Faults.OAuthState.REFUSED);
+    }
+
+    private OAuthServer.Endpoints endpoints() {
+        return new OAuthServer.Endpoints(host() + ":" + port(), host() + ":" + oauthPort(), baseUrl() + "/rest/",
+                oauthBase() + "/rest/");
+    }
+
     public static BoxEmulatorBuilder builder() {
         return new BoxEmulatorBuilder();
     }
 
     // ---- life ----
 
-    /** Opens the box's port and the OAuth server's; returns when both listen. */
+    /** Opens the box's port and the OAuth server's (closed again at once when air-gapped); returns when they listen. */
     public BoxEmulator start() {
         listeners.start(config.port, config.oauthPort);
         faults.attach(new Faults.Switch() {
@@ -91,19 +118,22 @@ public final class BoxEmulator implements AutoCloseable {
 
             @Override
             public void oauth(Faults.OAuthState s) {
-                listeners.oauth(s != Faults.OAuthState.REFUSED);
+                openOauthPort();
             }
         });
-        LOG.info(() -> "Bitrix24 box emulator on " + baseUrl() + " (" + settings.mode().name().toLowerCase()
-                + " box, client certificates " + (config.requireClientCert ? "required" : "not asked") + "), OAuth on "
-                + oauthBase());
+        settings.onDeployment(d -> openOauthPort());
+        openOauthPort();
+        LOG.info(() -> "Bitrix24 box emulator on " + baseUrl() + " (" + settings.deployment().label() + ", auth rules "
+                + settings.authRules().label() + ", client certificates "
+                + (config.requireClientCert ? "required" : "not asked") + "), OAuth server on " + oauthBase());
         return this;
     }
 
     /** Closes the ports and stops event deliveries; a stopped emulator cannot start again. */
     public void stop() {
         listeners.stop();
-        delivery.close();
+        events.close();
+        boxHttp.close();
         faults.shutdown();
     }
 
@@ -121,8 +151,6 @@ public final class BoxEmulator implements AutoCloseable {
         }
         if (path.startsWith("/rest/")) {
             router.rest(req, res);
-        } else if (path.equals("/oauth/token") || path.equals("/oauth/token/")) {
-            router.token(req, res, true);
         } else if (path.startsWith("/_emulator/")) {
             control.handle(req, res);
         } else if (path.equals("/") || path.equals("/index.html")) {
@@ -132,10 +160,11 @@ public final class BoxEmulator implements AutoCloseable {
         }
     }
 
+    /** The OAuth server's port: its token endpoint (the box itself serves none: its path is a 404 there). */
     private void routeOauth(ServerRequest req, ServerResponse res) {
         String path = req.path().path();
         if (path.equals("/oauth/token") || path.equals("/oauth/token/")) {
-            router.token(req, res, false);
+            router.token(req, res);
         } else {
             router.notFound(res);
         }
@@ -153,17 +182,20 @@ public final class BoxEmulator implements AutoCloseable {
         return (config.tls == null ? "http" : "https") + "://" + host() + ":" + port();
     }
 
-    /** The box's own token endpoint, {@code <baseUrl>/oauth/token/}. */
+    /**
+     * Where the application renews its tokens: the OAuth server's token endpoint (docs: "always contact the
+     * oauth.bitrix.info authorization server directly"; the box serves no {@code /oauth/token/}).
+     */
     public String tokenUrl() {
-        return baseUrl() + "/oauth/token/";
+        return oauthTokenUrl();
     }
 
-    /** The separate OAuth server's port (the "global OAuth server" a box may depend on, §1). */
+    /** The OAuth server's port (the emulator's oauth.bitrix.info). */
     public int oauthPort() {
         return listeners.oauthPort();
     }
 
-    /** The separate OAuth server's token endpoint, the one that can be made unreachable. */
+    /** The OAuth server's token endpoint. */
     public String oauthTokenUrl() {
         return oauthBase() + "/oauth/token/";
     }
@@ -185,31 +217,31 @@ public final class BoxEmulator implements AutoCloseable {
     }
 
     public String clientId() {
-        return oauth.clientId;
+        return app.clientId;
     }
 
     public String clientSecret() {
-        return oauth.clientSecret;
+        return app.clientSecret;
     }
 
     // ---- inspection ----
 
     /** The whole CRM state now (secrets masked). */
     public BoxState state() {
-        BoxState.ApplicationView app = new BoxState.ApplicationView(oauth.clientId, oauth.installed(),
-                Masking.token(oauth.applicationToken()), oauth.memberId, settings.installHandler());
-        List<BoxState.TokenView> tokens = oauth.views();
+        BoxState.ApplicationView application = new BoxState.ApplicationView(app.clientId, app.installed(),
+                Masking.token(app.applicationToken()), app.memberId, settings.installHandler());
+        List<BoxState.TokenView> issued = oauth.views();
         List<BoxState.WebhookView> webhooks = auth.views();
-        List<Delivery> deliveries = delivery.deliveries();
+        List<Delivery> deliveries = events.deliveries();
         return state.tx(s -> {
             List<CallView> calls = new ArrayList<>();
             s.calls.values().forEach(c -> calls.add(c.view()));
-            return new BoxState(clock.instant(), settings.mode(), app, List.copyOf(s.users.values()),
+            return new BoxState(clock.instant(), settings.deployment(), settings.authRules(), application, List.copyOf(s.users.values()),
                     List.copyOf(s.of(EntityType.CONTACT).values()), List.copyOf(s.of(EntityType.COMPANY).values()),
                     List.copyOf(s.of(EntityType.LEAD).values()), List.copyOf(s.statuses), calls,
                     List.copyOf(s.activities.values()), List.copyOf(s.tasks.values()),
                     List.copyOf(s.comments.values()), List.copyOf(s.bindings.values()),
-                    List.copyOf(s.lines.values()), tokens, webhooks, deliveries);
+                    List.copyOf(s.lines.values()), issued, webhooks, deliveries);
         });
     }
 
@@ -220,7 +252,7 @@ public final class BoxEmulator implements AutoCloseable {
 
     /** Every delivery of an event or install (the last 1000), with its attempts. */
     public List<Delivery> deliveries() {
-        return delivery.deliveries();
+        return events.deliveries();
     }
 
     /** The bytes of an attached record, by FILE_ID (while it is the call's current record). */
@@ -326,10 +358,12 @@ public final class BoxEmulator implements AutoCloseable {
      */
     public void reset() {
         state.reset();
+        app.reset();
         oauth.reset();
+        tokens.reset();
         auth.clearWebhooks();
         requestLog.clear();
-        delivery.clear();
+        events.clear();
         if (config.rateBurst > 0) {
             limiter.enable(config.rateBurst, config.ratePerSecond);
         } else {
@@ -337,9 +371,9 @@ public final class BoxEmulator implements AutoCloseable {
         }
         clock.resetOffset();
         faults.clear();
-        settings.mode(config.mode).tokenLifetime(config.tokenLifetime).refreshLifetime(config.refreshLifetime)
-                .blockPrivateRecordUrls(config.blockPrivateRecordUrls).deliveryAttempts(config.deliveryAttempts)
-                .deliveryBackoff(config.deliveryBackoff).installHandler(config.installHandler);
+        settings.deployment(config.deployment).authRules(config.authRules).tokenLifetime(config.tokenLifetime)
+                .refreshLifetime(config.refreshLifetime).blockPrivateRecordUrls(config.blockPrivateRecordUrls)
+                .duplicateEvents(config.duplicateEvents).installHandler(config.installHandler);
         seed();
     }
 
@@ -354,7 +388,10 @@ public final class BoxEmulator implements AutoCloseable {
 
     // ---- what the box does by itself ----
 
-    /** Installs the application: ONAPPINSTALL to the configured install handler (if any) with the first tokens. */
+    /**
+     * Installs the application: ONAPPINSTALL with the first tokens to the configured install handler (if any),
+     * delivered as the deployment delivers events (air-gapped: never).
+     */
     public Installation install() {
         return outgoing.install(null);
     }
@@ -364,7 +401,10 @@ public final class BoxEmulator implements AutoCloseable {
         return outgoing.install(handler);
     }
 
-    /** A fresh token pair for a user, as if the application had been given one (tests, the sandbox). */
+    /**
+     * A fresh token pair for a user from the OAuth server, as if the application had been given one (tests, the
+     * sandbox). An air-gapped box still cannot check it.
+     */
     public Tokens issueTokens(int userId) {
         return oauth.issue(userId, "issued");
     }

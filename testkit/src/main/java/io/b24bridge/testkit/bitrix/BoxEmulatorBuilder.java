@@ -20,17 +20,17 @@ public final class BoxEmulatorBuilder {
     EmulatorTls tls;
     boolean requireClientCert;
     boolean pageWithoutClientCert;
-    Mode mode = Mode.CURRENT;
+    Deployment deployment = Deployment.CLOUD_CONNECTED;
+    AuthRules authRules = AuthRules.SOURCE;
     Clock clock = Clock.systemDefaultZone();
     String clientId = "local.b24bridge0emulator.00000001";
-    String clientSecret = OAuth.random(20);
+    String clientSecret = Application.random(20);
     String appName = "b24bridge";
     Duration tokenLifetime = Duration.ofHours(1);
-    Duration refreshLifetime = Duration.ofDays(28);
+    Duration refreshLifetime = Duration.ofDays(180);
     String installHandler;
-    boolean blockPrivateRecordUrls = true;
-    int deliveryAttempts = 3;
-    Duration deliveryBackoff = Duration.ofSeconds(1);
+    boolean blockPrivateRecordUrls;
+    boolean duplicateEvents;
     int requestLogSize = 10_000;
     int rateBurst;
     double ratePerSecond;
@@ -71,7 +71,6 @@ public final class BoxEmulatorBuilder {
         return this;
     }
 
-    /** Mutual TLS: refuse clients without a certificate from the truststore's CA. */
     /**
      * With {@link #requireClientCert}: the page and the control API may be opened without a client certificate
      * (a browser in the sandbox); the box's REST and OAuth paths still refuse requests without one.
@@ -81,17 +80,28 @@ public final class BoxEmulatorBuilder {
         return this;
     }
 
+    /** Mutual TLS: refuse clients without a certificate from the truststore's CA. */
     public BoxEmulatorBuilder requireClientCert(boolean require) {
         this.requireClientCert = require;
         return this;
     }
 
-    public BoxEmulatorBuilder mode(Mode mode) {
-        this.mode = mode;
+    /** Where the box stands: cloud-connected (the default) or air-gapped ({@link Deployment}). */
+    public BoxEmulatorBuilder deployment(Deployment deployment) {
+        this.deployment = deployment;
         return this;
     }
 
-    /** The base clock (the emulator adds an adjustable offset to it). */
+    /** Which methods refuse webhooks: the box's source (the default) or the docs ({@link AuthRules}). */
+    public BoxEmulatorBuilder authRules(AuthRules rules) {
+        this.authRules = rules;
+        return this;
+    }
+
+    /**
+     * The base clock (the emulator adds an adjustable offset to it, {@link AdjustableClock}): e.g.
+     * {@code Clock.fixed(...)} for a test that moves time only by {@code emu.clock().advance(...)}.
+     */
     public BoxEmulatorBuilder clock(Clock clock) {
         this.clock = clock;
         return this;
@@ -124,9 +134,9 @@ public final class BoxEmulatorBuilder {
         return this;
     }
 
-    public BoxEmulatorBuilder deliveryRetries(int attempts, Duration firstBackoff) {
-        this.deliveryAttempts = attempts;
-        this.deliveryBackoff = firstBackoff;
+    /** Every event POSTed twice by the queue (off by default). */
+    public BoxEmulatorBuilder duplicateEvents(boolean twice) {
+        this.duplicateEvents = twice;
         return this;
     }
 

@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * java -jar b24bridge-testkit.jar --port 8443 --keystore box-server.p12 --keystore-password-file store.pass \
  *      [--truststore trust.p12] [--client-keystore box-client.p12] [--require-client-cert] \
- *      [--mode current|older] [--seed demo] ...
+ *      [--deployment cloud-connected|air-gapped] [--auth-rules source|docs] [--seed demo] ...
  * </pre>
  * It prints where it listens, then serves until stopped (Ctrl-C).
  */
@@ -38,13 +38,19 @@ public final class BoxEmulatorMain {
               --client-keystore P12       the key the box presents when it POSTs events (e.g. box-client.p12)
               --require-client-cert       mutual TLS: refuse clients without a certificate from the truststore
               --plain-http                no TLS at all (debugging only; ignores the keystore options)
-              --mode current|older        current box refuses webhooks for externalCall methods (default current)
+              --deployment D              cloud-connected (default: tokens checked and events sent through the
+                                          OAuth server) or air-gapped (it is out of reach: CONNECTION_ERROR)
+              --auth-rules R              source (default: webhooks accepted as box 26.250 does) or docs
+                                          (register/finish/externalLine refuse webhooks, as the docs say)
+              --duplicate-events          the cloud queue POSTs every event twice
               --seed demo                 load the demo users, contacts, companies, leads and lead sources
               --client-id ID              the local application's client id
               --client-secret-file F      the local application's client secret
               --install-handler URL       where ONAPPINSTALL is POSTed on install
               --install-when-up           install the application at start, retrying until the handler takes it
               --page-without-client-cert  with --require-client-cert: the page and control API open to a browser
+              --edge-proxy PORT=URL       also run a customer's edge proxy on PORT: plain HTTPS in (what the cloud
+                                          queue sends), forwarded to URL with the client certificate
               --token-lifetime SECONDS    access token lifetime (default 3600)
               --rate-limit BURST/PERSEC   enable the leaky-bucket limit, e.g. 50/2
               --webhook USER:SECRET       seed an inbound webhook (all scopes)
@@ -58,8 +64,10 @@ public final class BoxEmulatorMain {
         }
         HELIDON.setLevel(java.util.logging.Level.WARNING);
         BoxEmulator emu;
+        BoxEmulatorBuilder builder;
         try {
-            emu = parse(List.of(args)).build();
+            builder = parse(List.of(args));
+            emu = builder.build();
         } catch (IllegalArgumentException e) {
             System.err.println("box emulator: " + e.getMessage());
             System.err.print(USAGE);
@@ -74,13 +82,39 @@ public final class BoxEmulatorMain {
             System.exit(1);
             return;
         }
+        EdgeProxy proxy = null;
+        int at = List.of(args).indexOf("--edge-proxy");
+        if (at >= 0) {
+            EdgeProxySpec spec = edgeProxy(args[at + 1]);
+            EmulatorTls tls = builder.tls;
+            if (tls == null) {
+                System.err.println("box emulator: --edge-proxy needs TLS (the keystore options)");
+                emu.stop();
+                System.exit(2);
+                return;
+            }
+            try {
+                proxy = EdgeProxy.start(tls, builder.host, spec.port(), spec.target());
+            } catch (IllegalStateException e) {
+                System.err.println("box emulator: " + e.getMessage());
+                emu.stop();
+                System.exit(1);
+                return;
+            }
+            System.out.println("box emulator: edge proxy " + proxy.url("/") + " -> " + spec.target());
+        }
+        EdgeProxy edge = proxy;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (edge != null) {
+                edge.close();
+            }
             emu.stop();
             stopped.countDown();
         }, "box-emulator-stop"));
-        System.out.println("box emulator: " + emu.baseUrl() + "  (control " + emu.baseUrl() + "/_emulator/state, page "
-                + emu.baseUrl() + "/, OAuth " + emu.oauthTokenUrl() + ")");
+        System.out.println("box emulator: " + emu.baseUrl() + "  (" + emu.settings().deployment().label()
+                + ", auth rules " + emu.settings().authRules().label() + "; control " + emu.baseUrl()
+                + "/_emulator/state, page " + emu.baseUrl() + "/, OAuth server " + emu.oauthTokenUrl() + ")");
         if (List.of(args).contains("--install-when-up")) {
             Thread.ofVirtual().name("install-when-up").start(() -> installWhenUp(emu));
         }
@@ -131,6 +165,7 @@ public final class BoxEmulatorMain {
                 case "--help", "-h" -> throw new IllegalArgumentException("help");
                 case "--require-client-cert" -> b.requireClientCert(true);
                 case "--install-when-up" -> { } // acted on after the start (main)
+                case "--duplicate-events" -> b.duplicateEvents(true);
                 case "--page-without-client-cert" -> b.pageWithoutClientCert(true);
                 case "--plain-http" -> plain = true;
                 default -> {
@@ -150,7 +185,11 @@ public final class BoxEmulatorMain {
                         case "--keystore-password-file" -> passwordFile = Path.of(v);
                         case "--truststore" -> truststore = Path.of(v);
                         case "--client-keystore" -> clientKeystore = Path.of(v);
-                        case "--mode" -> b.mode(Mode.parse(v));
+                        case "--deployment" -> b.deployment(Deployment.parse(v));
+                        case "--auth-rules" -> b.authRules(AuthRules.parse(v));
+                        case "--edge-proxy" -> edgeProxy(v); // checked here, started after the emulator (main)
+                        case "--mode" -> throw new IllegalArgumentException("--mode is gone: --auth-rules source|docs "
+                                + "says which methods refuse webhooks, --deployment where the box stands");
                         case "--seed" -> {
                             if (!v.equals("demo")) {
                                 throw new IllegalArgumentException("the only seed is demo");
@@ -201,6 +240,18 @@ public final class BoxEmulatorMain {
             b.tls(EmulatorTls.fromPkcs12(keystore, read(passwordFile).toCharArray(), truststore, clientKeystore));
         }
         return b;
+    }
+
+    /** {@code PORT=URL} of --edge-proxy. */
+    record EdgeProxySpec(int port, java.net.URI target) {
+    }
+
+    static EdgeProxySpec edgeProxy(String v) {
+        String[] p = v.split("=", 2);
+        if (p.length != 2 || !p[1].startsWith("https://")) {
+            throw new IllegalArgumentException("--edge-proxy wants PORT=https://host:port, e.g. 9445=https://127.0.0.1:8443");
+        }
+        return new EdgeProxySpec(number("--edge-proxy", p[0]), java.net.URI.create(p[1]));
     }
 
     private static int number(String option, String v) {

@@ -8,7 +8,7 @@ import java.util.Optional;
  * The whole CRM state of the emulated box at one moment ({@code GET /_emulator/state}, {@code emu.state()}):
  * a value, safe to keep and compare. Secrets (tokens, webhook secrets, the application token) are masked.
  */
-public record BoxState(Instant at, Mode mode, ApplicationView application, List<User> users,
+public record BoxState(Instant at, Deployment deployment, AuthRules authRules, ApplicationView application, List<User> users,
                        List<CrmEntity> contacts, List<CrmEntity> companies, List<CrmEntity> leads,
                        List<CrmStatus> statuses, List<CallView> calls, List<Activity> activities, List<Task> tasks,
                        List<TimelineComment> comments, List<EventBinding> events, List<ExternalLine> lines,

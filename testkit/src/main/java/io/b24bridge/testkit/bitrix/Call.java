@@ -12,20 +12,26 @@ import java.util.Set;
 final class Call {
 
     final String callId;
+    /** EXTERNAL_CALL_ID as given; null when the register had none (then it matches any, helper.php:212-215). */
     final String externalCallId;
     final String origin;
+    /** REST_APP_ID: {@code app:<client_id>} for the application; {@code webhook} for every inbound webhook alike. */
     final String principal;
     final int type;
     final int userId;
-    final String phoneNumber;
-    final String phoneKey;
+    /** CALLER_ID: the number as register keeps it, {@link PhoneNumbers#stripLetters} (helper.php:89). */
+    final String callerId;
+    /** The CRM's match code of the number ({@link PhoneNumbers#matchCode}). */
+    final String matchCode;
+    /** The line's number, "" without one (PORTAL_NUMBER is then {@code REST_APP:<app id>}). */
     final String lineNumber;
+    /** DATE_CREATE: CALL_START_DATE when given, else the moment of the register (helper.php:261). */
     final Instant startDate;
     final Instant registeredAt;
     final boolean crmCreate;
     final String crmSource;
-    /** Its key in {@link CrmState#openCalls}, null for a call the box registered itself. */
-    String reRegistrationKey;
+    /** The number is an active employee's extension: an internal call, no CRM (helper.php:184-198). */
+    final boolean internal;
     String crmEntityType;
     Integer crmEntityId;
     Integer createdLeadId;
@@ -51,20 +57,21 @@ final class Call {
 
     Call(String callId, String externalCallId, String origin, String principal, int type, int userId,
          String phoneNumber, String lineNumber, Instant startDate, Instant registeredAt, boolean crmCreate,
-         String crmSource) {
+         String crmSource, boolean internal) {
         this.callId = callId;
         this.externalCallId = externalCallId;
         this.origin = origin;
         this.principal = principal;
         this.type = type;
         this.userId = userId;
-        this.phoneNumber = phoneNumber;
-        this.phoneKey = PhoneNumbers.key(phoneNumber);
+        this.callerId = PhoneNumbers.stripLetters(phoneNumber);
+        this.matchCode = PhoneNumbers.matchCode(callerId);
         this.lineNumber = lineNumber;
         this.startDate = startDate;
         this.registeredAt = registeredAt;
         this.crmCreate = crmCreate;
         this.crmSource = crmSource;
+        this.internal = internal;
     }
 
     void show(int user, Instant at, String cause) {
@@ -84,22 +91,27 @@ final class Call {
         }
     }
 
-    /** The answer of register (§2), the same for a re-registration. */
-    Map<String, Object> registerResult() {
+    /**
+     * The answer of register: a new call casts the entity type to a string ("" for none), a re-registration
+     * answers it as stored (null for none), and only a new call can carry LEAD_CREATION_ERROR
+     * (helper.php:240-250 against 372-383).
+     */
+    Map<String, Object> registerResult(boolean again) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("CALL_ID", callId);
         r.put("CRM_CREATED_LEAD", createdLeadId);
         r.put("CRM_CREATED_ENTITIES", List.copyOf(createdEntities));
-        r.put("CRM_ENTITY_TYPE", crmEntityType);
+        r.put("CRM_ENTITY_TYPE", again ? crmEntityType : (crmEntityType == null ? "" : crmEntityType));
         r.put("CRM_ENTITY_ID", crmEntityId);
-        if (leadCreationError != null) {
+        if (!again && leadCreationError != null) {
             r.put("LEAD_CREATION_ERROR", leadCreationError);
         }
         return r;
     }
 
     CallView view() {
-        return new CallView(callId, externalCallId, origin, principal, type, userId, phoneNumber, lineNumber,
+        return new CallView(callId, externalCallId == null ? "" : externalCallId, origin, principal, type, userId,
+                callerId, lineNumber,
                 startDate, registeredAt, registerCount, crmCreate, crmSource, crmEntityType, crmEntityId,
                 createdLeadId, finished ? "FINISHED" : "REGISTERED", List.copyOf(cardVisibleTo),
                 List.copyOf(cardLog), finishedAt, finishUserId, duration, statusCode, vote, cost, costCurrency,

@@ -134,12 +134,14 @@ final class ControlApi {
     /**
      * {@code {"outage": "none|refused|503", "forMs": n, "latencyMs": n, "errorRate": 0..1, "slowRate": 0..1,
      * "slowMs": n, "dropRate": 0..1, "dropPoint": "before|after", "oauth": "up|503|refused", "oauthForMs": n,
-     * "clear": true}}. A refused outage starts after this answer is sent (the port closes under us otherwise).
+     * "operationTimeLimit": ["method" | "*"], "clear": true}}. A refused outage starts after this answer is sent
+     * (the port closes under us otherwise).
      */
     private Object faults(JsonNode b) {
         Faults f = emu.faults();
         if (b.path("clear").asBoolean(false)) {
-            f.latency(Duration.ZERO).errorRate(0).slow(0, Duration.ZERO).drop(0, Faults.DropPoint.BEFORE_EXECUTION);
+            f.latency(Duration.ZERO).errorRate(0).slow(0, Duration.ZERO).drop(0, Faults.DropPoint.BEFORE_EXECUTION)
+                    .operationTimeLimit(Set.of());
             f.later(() -> f.outage(Faults.Outage.NONE).oauth(Faults.OAuthState.UP));
         }
         if (b.has("latencyMs")) {
@@ -150,6 +152,11 @@ final class ControlApi {
         }
         if (b.has("slowRate") || b.has("slowMs")) {
             f.slow(b.path("slowRate").asDouble(1), Duration.ofMillis(b.path("slowMs").asLong(0)));
+        }
+        if (b.has("operationTimeLimit")) {
+            Set<String> methods = new TreeSet<>();
+            b.get("operationTimeLimit").forEach(m -> methods.add(m.asText()));
+            f.operationTimeLimit(methods);
         }
         if (b.has("dropRate")) {
             f.drop(b.get("dropRate").asDouble(), b.path("dropPoint").asText("before").toLowerCase(Locale.ROOT)
@@ -193,12 +200,12 @@ final class ControlApi {
     private Object settings() {
         Settings s = emu.settings();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("mode", s.mode().name().toLowerCase(Locale.ROOT));
+        m.put("deployment", s.deployment().label());
+        m.put("authRules", s.authRules().label());
         m.put("tokenLifetimeSeconds", s.tokenLifetime().toSeconds());
         m.put("refreshLifetimeSeconds", s.refreshLifetime().toSeconds());
         m.put("blockPrivateRecordUrls", s.blockPrivateRecordUrls());
-        m.put("deliveryAttempts", s.deliveryAttempts());
-        m.put("deliveryBackoffMs", s.deliveryBackoff().toMillis());
+        m.put("duplicateEvents", s.duplicateEvents());
         m.put("installHandler", s.installHandler());
         m.put("rateLimit", emu.rateLimiter().config());
         m.put("clientId", emu.clientId());
@@ -210,8 +217,11 @@ final class ControlApi {
 
     private Object settings(JsonNode b) {
         Settings s = emu.settings();
-        if (b.has("mode")) {
-            s.mode(Mode.parse(b.get("mode").asText()));
+        if (b.has("deployment")) {
+            s.deployment(Deployment.parse(b.get("deployment").asText()));
+        }
+        if (b.has("authRules")) {
+            s.authRules(AuthRules.parse(b.get("authRules").asText()));
         }
         if (b.has("tokenLifetimeSeconds")) {
             s.tokenLifetime(Duration.ofSeconds(b.get("tokenLifetimeSeconds").asLong()));
@@ -222,11 +232,8 @@ final class ControlApi {
         if (b.has("blockPrivateRecordUrls")) {
             s.blockPrivateRecordUrls(b.get("blockPrivateRecordUrls").asBoolean());
         }
-        if (b.has("deliveryAttempts")) {
-            s.deliveryAttempts(b.get("deliveryAttempts").asInt());
-        }
-        if (b.has("deliveryBackoffMs")) {
-            s.deliveryBackoff(Duration.ofMillis(b.get("deliveryBackoffMs").asLong()));
+        if (b.has("duplicateEvents")) {
+            s.duplicateEvents(b.get("duplicateEvents").asBoolean());
         }
         if (b.has("installHandler")) {
             s.installHandler(b.get("installHandler").asText());
@@ -246,7 +253,16 @@ final class ControlApi {
         return Map.of("now", emu.clock().instant(), "offsetSeconds", emu.clock().offset().toSeconds());
     }
 
+    /** {@code {"advanceSeconds": n}} moves the box's time by n seconds; {@code {"set": "<ISO instant>"}} sets it. */
     private Object advance(JsonNode b) {
+        if (b.has("set")) {
+            try {
+                emu.clock().set(java.time.Instant.parse(b.get("set").asText()));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("set wants an ISO instant like 2026-03-07T10:20:30Z: "
+                        + b.get("set").asText());
+            }
+        }
         emu.clock().advance(Duration.ofSeconds(b.path("advanceSeconds").asLong(0)));
         return clock();
     }
@@ -294,6 +310,14 @@ final class ControlApi {
     /** Installs the application; the answer carries the tokens (this API is for tests, it shows secrets). */
     private Object install(JsonNode b) {
         Installation i = emu.install(SeedJson.text(b, "handler"));
+        if (i.tokens() == null) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("application_token", i.applicationToken());
+            m.put("tokens", null);
+            m.put("note", "installed, but no tokens: the box cannot reach the OAuth server (" 
+                    + emu.settings().deployment().label() + ")");
+            return m;
+        }
         return tokenAnswer(i.tokens(), i.applicationToken());
     }
 

@@ -70,19 +70,18 @@ final class CrmMethods {
     Reply findByComm(Invocation inv) {
         Args a = inv.args();
         String type = a.text("type").toUpperCase(Locale.ROOT);
+        // RestExceptions without a code; more than 20 values: the first 20 (crm/classes/general/restservice.php:10176-10243)
         if (type.isEmpty()) {
-            throw RestError.argument("The parameter 'type' is not specified.");
+            throw RestError.noCode("Communication type is not defined.");
         }
         if (!type.equals("PHONE") && !type.equals("EMAIL")) {
-            throw RestError.argument("The parameter 'type' is invalid: PHONE or EMAIL is expected.");
+            throw RestError.noCode("Communication type '" + type + "' is not supported in current context.");
         }
-        List<Object> values = a.list("values");
-        if (values.isEmpty()) {
-            throw RestError.argument("The parameter 'values' is not specified.");
+        List<Object> all = a.list("values");
+        if (all.isEmpty()) {
+            throw RestError.noCode("Communication values is not defined.");
         }
-        if (values.size() > 20) {
-            throw RestError.argument("Too many values: no more than 20 are allowed.");
-        }
+        List<Object> values = all.size() > 20 ? all.subList(0, 20) : all;
         List<EntityType> types = a.text("entity_type").isEmpty()
                 ? List.of(EntityType.LEAD, EntityType.CONTACT, EntityType.COMPANY)
                 : List.of(EntityType.parse(a.text("entity_type"))

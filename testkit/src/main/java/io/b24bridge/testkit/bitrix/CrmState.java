@@ -48,10 +48,11 @@ final class CrmState {
     private final Map<String, Integer> sequences = new LinkedHashMap<>();
     /** Normalised phone → ids, per type: register's look-up must not walk every entity (benchmarks). */
     private final Map<EntityType, Map<String, java.util.TreeSet<Integer>>> phoneIndex = new EnumMap<>(EntityType.class);
-    /** Re-registration key → the open call it names (§5.3). */
-    final Map<String, Call> openCalls = new java.util.HashMap<>();
-    /** Normalised phone → the first call from it ("the first responsible seen for this client"). */
-    final Map<String, Call> firstCallByPhone = new java.util.HashMap<>();
+    /**
+     * CALLER_ID → the open calls from it: the box's {@code b_voximplant_call} rows, which register searches for a
+     * re-registration and finish deletes ({@code voximplant/lib/rest/helper.php:200-218,648}).
+     */
+    final Map<String, List<Call>> openByCaller = new java.util.HashMap<>();
 
     CrmState(Clock clock) {
         this.clock = clock;
@@ -72,8 +73,7 @@ final class CrmState {
             entities.put(t, new TreeMap<>());
             phoneIndex.put(t, new java.util.HashMap<>());
         }
-        openCalls.clear();
-        firstCallByPhone.clear();
+        openByCaller.clear();
         statuses.clear();
         calls.clear();
         activities.clear();
@@ -111,17 +111,25 @@ final class CrmState {
         return Optional.ofNullable(users.get(id));
     }
 
-    Optional<User> activeUser(Integer id, String innerPhone) {
-        if (id != null && id > 0) {
-            return user(id).filter(User::active);
+    /** {@code Helper::getUserByPhone}: the active user whose UF_PHONE_INNER is exactly this (helper.php:46-58). */
+    Optional<User> userByInner(String innerPhone) {
+        if (innerPhone == null || innerPhone.isEmpty()) {
+            return Optional.empty();
         }
-        if (innerPhone != null && !innerPhone.isBlank()) {
-            return users.values().stream()
-                    .filter(u -> innerPhone.strip().equals(u.innerPhone()))
-                    .filter(User::active)
-                    .findFirst();
-        }
-        return Optional.empty();
+        return users.values().stream()
+                .filter(u -> innerPhone.equals(u.innerPhone()))
+                .filter(User::active)
+                .findFirst();
+    }
+
+    /**
+     * Whether a number is one of an active employee's (extension, mobile, work or personal phone): the box makes
+     * no lead for it, "Lead creation is disabled for local users" ({@code vi_crm_helper.php}, getLeadFields).
+     */
+    boolean employeeNumber(String matchCode) {
+        return !matchCode.isEmpty() && users.values().stream().filter(User::active)
+                .flatMap(u -> java.util.stream.Stream.of(u.innerPhone(), u.mobile(), u.workPhone(), u.personalPhone()))
+                .anyMatch(p -> p != null && matchCode.equals(PhoneNumbers.matchCode(p)));
     }
 
     User putUser(User u) {
@@ -229,21 +237,21 @@ final class CrmState {
         Map<String, java.util.TreeSet<Integer>> idx = phoneIndex.get(after.type());
         if (before != null) {
             for (String p : before.phones()) {
-                java.util.TreeSet<Integer> ids = idx.get(PhoneNumbers.key(p));
+                java.util.TreeSet<Integer> ids = idx.get(PhoneNumbers.matchCode(p));
                 if (ids != null) {
                     ids.remove(before.id());
                 }
             }
         }
         for (String p : after.phones()) {
-            String key = PhoneNumbers.key(p);
+            String key = PhoneNumbers.matchCode(p);
             if (!key.isEmpty()) {
                 idx.computeIfAbsent(key, k -> new java.util.TreeSet<>()).add(after.id());
             }
         }
     }
 
-    /** Entities of a type with a phone matching this normalised number, by id. */
+    /** Entities of a type with a phone of this match code ({@link PhoneNumbers#matchCode}), by id. */
     List<CrmEntity> byPhone(EntityType type, String phoneKey) {
         List<CrmEntity> out = new ArrayList<>();
         java.util.TreeSet<Integer> ids = phoneKey.isEmpty() ? null : phoneIndex.get(type).get(phoneKey);
@@ -257,16 +265,33 @@ final class CrmState {
 
     // ---- calls ----
 
-    void addCall(Call call, String reRegistrationKey) {
+    void addCall(Call call) {
         calls.put(call.callId, call);
-        firstCallByPhone.putIfAbsent(call.phoneKey, call);
-        if (reRegistrationKey != null) {
-            call.reRegistrationKey = reRegistrationKey;
-            openCalls.put(reRegistrationKey, call);
+        openByCaller.computeIfAbsent(call.callerId, k -> new ArrayList<>()).add(call);
+    }
+
+    /** An open call (registered, not finished): finish deletes the box's row, so a finished call is unknown. */
+    Optional<Call> openCall(String callId) {
+        Call c = calls.get(callId);
+        return c == null || c.finished ? Optional.empty() : Optional.of(c);
+    }
+
+    /** Finish deleted the call's row (helper.php:648): it is no longer open. */
+    void close(Call call) {
+        List<Call> open = openByCaller.get(call.callerId);
+        if (open != null) {
+            open.remove(call);
+            if (open.isEmpty()) {
+                openByCaller.remove(call.callerId);
+            }
         }
     }
 
-    /** The client a number belongs to: CONTACT before COMPANY before LEAD, lowest id first (§5.1). */
+    /**
+     * The client a number belongs to when register binds a call: contacts and companies are searched, leads
+     * only when neither is found; CONTACT is primary before COMPANY; the lowest id first
+     * ({@code crm/lib/integrity/actualentityselector.php:1022-1027}, {@code duplicatecommunicationcriterion.php:797-801}).
+     */
     Optional<CrmEntity> client(String phoneKey) {
         for (EntityType t : List.of(EntityType.CONTACT, EntityType.COMPANY, EntityType.LEAD)) {
             List<CrmEntity> found = byPhone(t, phoneKey);

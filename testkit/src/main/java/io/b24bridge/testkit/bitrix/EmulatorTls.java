@@ -80,11 +80,23 @@ public final class EmulatorTls {
         return tls.build();
     }
 
-    /** The box's outgoing TLS (events, RECORD_URL downloads). */
+    /** The box's outgoing TLS (RECORD_URL downloads): its client certificate, the configured CA. */
     SSLContext client() {
+        return context(true);
+    }
+
+    /**
+     * Outgoing TLS that presents no certificate and trusts the configured CA: Bitrix's cloud queue, which trusts
+     * public CAs; in tests the development CA stands in for them.
+     */
+    SSLContext trustOnly() {
+        return context(false);
+    }
+
+    private SSLContext context(boolean identity) {
         try {
             KeyManagerFactory kmf = null;
-            if (client != null) {
+            if (identity && client != null) {
                 char[] none = new char[0];
                 KeyStore keys = KeyStore.getInstance("PKCS12");
                 keys.load(null, null);

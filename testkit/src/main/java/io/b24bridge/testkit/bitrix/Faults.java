@@ -45,7 +45,7 @@ public final class Faults {
 
     /** The current faults, as the control API shows them. */
     public record View(Outage outage, long latencyMs, double errorRate, double slowRate, long slowMs,
-                       double dropRate, DropPoint dropPoint, OAuthState oauth) {
+                       double dropRate, DropPoint dropPoint, OAuthState oauth, java.util.Set<String> operationTimeLimit) {
     }
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -65,6 +65,7 @@ public final class Faults {
     private volatile double dropRate;
     private volatile DropPoint dropPoint = DropPoint.BEFORE_EXECUTION;
     private volatile OAuthState oauth = OAuthState.UP;
+    private volatile java.util.Set<String> operationLimited = java.util.Set.of();
 
     Faults() {
     }
@@ -153,6 +154,24 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * These methods (names in any case; {@code *} for every one) answer 429 {@code OPERATION_TIME_LIMIT} "Method is
+     * blocked due to operation time limit." — the box's own limit (rest/classes/general/rest.php:213), off on a box
+     * unless its administrator switches it on (docs limits.md: then 420 s of work per method and 10 minutes).
+     * Empty: none. (QUERY_LIMIT_EXCEEDED is a cloud portal's limit: {@link RateLimiter}.)
+     */
+    public Faults operationTimeLimit(java.util.Set<String> methods) {
+        java.util.Set<String> lower = new java.util.TreeSet<>();
+        methods.forEach(m -> lower.add(m.toLowerCase(java.util.Locale.ROOT)));
+        this.operationLimited = java.util.Set.copyOf(lower);
+        return this;
+    }
+
+    boolean operationLimited(String method) {
+        java.util.Set<String> limited = operationLimited;
+        return !limited.isEmpty() && (limited.contains("*") || limited.contains(method.toLowerCase(java.util.Locale.ROOT)));
+    }
+
     /** No faults at all (an outage and the OAuth state are restored too). */
     public Faults clear() {
         latency = Duration.ZERO;
@@ -161,6 +180,7 @@ public final class Faults {
         slowDelay = Duration.ZERO;
         dropRate = 0;
         dropPoint = DropPoint.BEFORE_EXECUTION;
+        operationLimited = java.util.Set.of();
         outage(Outage.NONE);
         oauth(OAuthState.UP);
         return this;
@@ -168,7 +188,7 @@ public final class Faults {
 
     public View view() {
         return new View(outage, latency.toMillis(), errorRate, slowRate, slowDelay.toMillis(), dropRate, dropPoint,
-                oauth);
+                oauth, operationLimited);
     }
 
     Outage currentOutage() {

@@ -8,8 +8,8 @@ import java.util.TreeSet;
 
 /**
  * The REST methods the emulated box serves, by lower-case name (method names are case-insensitive, §1), each
- * with its scope and whether a current box refuses it to webhooks. {@link #invoke} is what both a plain request
- * and a batch command go through, so both are checked alike.
+ * with its scope and when it refuses an inbound webhook ({@link AuthRules}). {@link #invoke} is what both a
+ * plain request and a batch command go through, so both are checked alike.
  */
 final class Methods {
 
@@ -18,32 +18,39 @@ final class Methods {
         Reply call(Invocation inv);
     }
 
-    /**
-     * @param scope      the scope a webhook or application needs ({@code null}: none)
-     * @param appContext refused to webhooks with WRONG_AUTH_TYPE on a current box (§1, §5.6)
-     * @param appOnly    refused to webhooks whatever the box
-     */
-    private record Spec(String name, String scope, boolean appContext, boolean appOnly, Handler handler) {
+    /** When a method refuses a webhook with WRONG_AUTH_TYPE. */
+    private enum Webhooks {
+        /** no auth-type check, or OAuth or APAuth accepted */
+        ACCEPTED,
+        /** refused when the emulator follows the docs ({@link AuthRules#DOCS}) */
+        REFUSED_BY_DOCS,
+        /** OAuth only on every box (event.*) */
+        REFUSED
+    }
+
+    private record Spec(String name, String scope, Webhooks webhooks, Handler handler) {
     }
 
     private final Map<String, Spec> specs = new HashMap<>();
     private final Settings settings;
+    private final Faults faults;
 
-    Methods(Settings settings, java.time.Clock clock, Telephony telephony, Recordings recordings,
-            TelephonyLines lines, CrmMethods crm, AppMethods app) {
+    Methods(Settings settings, java.time.Clock clock, Faults faults, CallRegistration registration, Telephony telephony,
+            Recordings recordings, TelephonyLines lines, CrmMethods crm, AppMethods app) {
         this.settings = settings;
-        // telephony (§2): "works only in the context of an application" on current boxes
-        appContext("telephony.externalcall.register", "telephony", telephony::register);
-        appContext("telephony.externalcall.finish", "telephony", telephony::finish);
-        appContext("telephony.externalcall.show", "telephony", telephony::show);
-        appContext("telephony.externalcall.hide", "telephony", telephony::hide);
-        appContext("telephony.externalcall.attachrecord", "telephony", recordings::attach);
-        // the docs show searchCrmEntities with webhook auth too (§2)
+        this.faults = faults;
+        // telephony (§2): OAuth or webhook by the source (vi_rest.php), "application only" by the docs
+        add("telephony.externalcall.register", "telephony", Webhooks.REFUSED_BY_DOCS, registration::register);
+        add("telephony.externalcall.finish", "telephony", Webhooks.REFUSED_BY_DOCS, telephony::finish);
+        add("telephony.externalline.add", "telephony", Webhooks.REFUSED_BY_DOCS, lines::add);
+        add("telephony.externalline.update", "telephony", Webhooks.REFUSED_BY_DOCS, lines::update);
+        add("telephony.externalline.delete", "telephony", Webhooks.REFUSED_BY_DOCS, lines::delete);
+        add("telephony.externalline.get", "telephony", Webhooks.REFUSED_BY_DOCS, lines::get);
+        // no auth-type check in the source, none claimed by the docs
+        plain("telephony.externalcall.show", "telephony", telephony::show);
+        plain("telephony.externalcall.hide", "telephony", telephony::hide);
+        plain("telephony.externalcall.attachrecord", "telephony", recordings::attach);
         plain("telephony.externalcall.searchcrmentities", "telephony", lines::searchCrmEntities);
-        appContext("telephony.externalline.add", "telephony", lines::add);
-        appContext("telephony.externalline.update", "telephony", lines::update);
-        appContext("telephony.externalline.delete", "telephony", lines::delete);
-        appContext("telephony.externalline.get", "telephony", lines::get);
         // supporting methods (§4)
         plain("user.get", "user", crm::userGet);
         plain("profile", null, crm::profile);
@@ -64,21 +71,22 @@ final class Methods {
         plain("tasks.task.add", "task", crm::taskAdd);
         plain("tasks.task.get", "task", crm::taskGet);
         plain("tasks.task.list", "task", crm::taskList);
-        // event handlers belong to an application; incoming webhooks cannot bind them on a current box
-        appContext("event.bind", null, app::bind);
-        appContext("event.get", null, app::get);
-        appContext("event.unbind", null, app::unbind);
-        specs.put("app.info", new Spec("app.info", null, false, true, app::info));
+        // event handlers belong to an application: OAuth only on every box (rest/lib/api/event.php:156-159)
+        add("event.bind", null, Webhooks.REFUSED, app::bind);
+        add("event.get", null, Webhooks.REFUSED, app::get);
+        add("event.unbind", null, Webhooks.REFUSED, app::unbind);
+        // answers a webhook too, with {SCOPE, LICENSE} (rest/classes/general/rest_provider.php:533-590)
+        plain("app.info", null, app::info);
         Batch batch = new Batch(this::invoke, clock);
         plain("batch", null, batch::run);
     }
 
     private void plain(String name, String scope, Handler h) {
-        specs.put(name, new Spec(name, scope, false, false, h));
+        add(name, scope, Webhooks.ACCEPTED, h);
     }
 
-    private void appContext(String name, String scope, Handler h) {
-        specs.put(name, new Spec(name, scope, true, false, h));
+    private void add(String name, String scope, Webhooks webhooks, Handler h) {
+        specs.put(name, new Spec(name, scope, webhooks, h));
     }
 
     /** Looks the method up, checks the caller may use it, runs it; RestError for every refusal. */
@@ -88,12 +96,16 @@ final class Methods {
             throw RestError.of("ERROR_METHOD_NOT_FOUND", "Method not found!");
         }
         Caller caller = inv.caller();
-        if (caller.webhook() && (spec.appOnly() || (spec.appContext() && settings.mode() == Mode.CURRENT))) {
+        if (caller.webhook() && (spec.webhooks() == Webhooks.REFUSED
+                || (spec.webhooks() == Webhooks.REFUSED_BY_DOCS && settings.authRules() == AuthRules.DOCS))) {
             throw RestError.wrongAuthType();
         }
         if (spec.scope() != null && !caller.scopes().contains(spec.scope())) {
-            throw RestError.of("insufficient_scope",
-                    "The request requires higher privileges than provided by the access token");
+            throw RestError.of("insufficient_scope", "The request requires higher privileges than provided by the "
+                    + (caller.webhook() ? "webhook token" : "access token"));
+        }
+        if (faults.operationLimited(spec.name())) {
+            throw RestError.of("OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit.");
         }
         return spec.handler().call(inv);
     }

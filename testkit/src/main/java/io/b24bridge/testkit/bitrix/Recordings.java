@@ -16,14 +16,17 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * telephony.externalCall.attachRecord (§2, §5.7): only after finish; FILE_CONTENT attaches at once, FILENAME
- * alone hands out an uploadUrl for a multipart POST, RECORD_URL makes the box download it (refused for
- * non-public addresses unless the emulator is told otherwise). A second attach replaces the first.
+ * telephony.externalCall.attachRecord (§2, §5.7) as box 26.250 does it (vi_rest.php:1815-1842,
+ * helper.php:995-1270): RECORD_URL wins, then FILENAME; the call must be finished (in the statistic table);
+ * FILENAME without FILE_CONTENT hands out an uploadUrl before the name is looked at; a second attach replaces the
+ * first. Every error is a RestException without a code. The uploadUrl's token is a reusable signature; the upload
+ * is authorised like any request (the application's {@code auth=} in the URL, or the webhook path).
  */
 final class Recordings {
 
-    static final String NOT_FINISHED = "Call is not found in the statistic table. It looks like it is not finished yet.";
+    static final String NOT_FINISHED = "Call is not found in the statistic table. Looks like it is not finished yet.";
     static final String WRONG_EXTENSION = "Wrong file extension. Only wav and mp3 are allowed";
+    static final String NO_PARAMETERS = "Required parameters are not set. Request should contain or URL or FILENAME parameter";
     static final String UPLOAD_FIELD = "file";
 
     /** Downloads a RECORD_URL (the box's outgoing HTTP client). */
@@ -51,38 +54,34 @@ final class Recordings {
     Reply attach(Invocation inv) {
         Args a = inv.args();
         String callId = a.text("CALL_ID");
-        if (callId.isEmpty()) {
-            throw RestError.core("CALL_ID should be set");
+        if (a.get("RECORD_URL") != null) {
+            requireFinished(callId);
+            return fromUrl(callId, a.text("FILENAME"), a.text("RECORD_URL"));
+        }
+        if (a.get("FILENAME") == null) {
+            throw RestError.noCode(NO_PARAMETERS);
         }
         requireFinished(callId);
-        boolean hasName = a.has("FILENAME");
         String name = a.text("FILENAME");
-        String url = a.text("RECORD_URL");
-        if (!hasName && url.isEmpty()) {
-            throw RestError.noCode("Required parameters are not set. Request should contain either URL or FILENAME parameter");
-        }
-        if (!url.isEmpty()) {
-            return fromUrl(callId, name, url);
-        }
-        if (name.isEmpty()) {
-            throw RestError.core("File name is empty");
-        }
-        checkExtension(name);
-        if (!a.has("FILE_CONTENT")) {
+        if (a.get("FILE_CONTENT") == null) {
             return uploadUrl(inv.caller(), callId, name);
         }
+        if (name.isEmpty()) {
+            throw RestError.noCode("File name is empty");
+        }
+        checkExtension(name);
         String content = a.text("FILE_CONTENT");
         if (content.isEmpty()) {
-            throw RestError.core("File content is empty.");
+            throw RestError.noCode("File content is empty.");
         }
         byte[] bytes;
         try {
             bytes = Base64.getMimeDecoder().decode(content);
         } catch (IllegalArgumentException e) {
-            throw RestError.core("File content is not properly encoded. Base64 encoding is expected.");
+            throw RestError.noCode("File content is not properly encoded. Base64 encoding is expected.");
         }
         if (bytes.length == 0 || !looksLikeBase64(content)) {
-            throw RestError.core("File content is not properly encoded. Base64 encoding is expected.");
+            throw RestError.noCode("File content is not properly encoded. Base64 encoding is expected.");
         }
         return Reply.of(Map.of("FILE_ID", store(callId, name, bytes, "FILE_CONTENT")));
     }
@@ -113,28 +112,37 @@ final class Recordings {
     private static void checkExtension(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         if (!lower.endsWith(".wav") && !lower.endsWith(".mp3")) {
-            throw RestError.core(WRONG_EXTENSION);
+            throw RestError.noCode(WRONG_EXTENSION);
         }
     }
 
+    /**
+     * {@code CRestUtil::getSpecialUrl} (rest_util.php:989-1035): the application's URL carries its access token
+     * ({@code auth=}), a webhook's is on the webhook's own path; the token names the call.
+     */
     private Reply uploadUrl(Caller caller, String callId, String name) {
         byte[] b = new byte[24];
         RANDOM.nextBytes(b);
-        String token = HexFormat.of().formatHex(b);
+        String token = "telephony|" + HexFormat.of().formatHex(b);
         state.tx(s -> s.uploads.put(token, new CrmState.PendingUpload(callId, name)));
-        String auth = caller.accessToken() == null ? "" : "auth=" + enc(caller.accessToken()) + "&";
-        return Reply.of(Map.of("uploadUrl", baseUrl.get() + "/rest/upload.json?" + auth + "token=" + enc(token),
-                "fieldName", UPLOAD_FIELD));
+        String url = caller.webhook()
+                ? baseUrl.get() + "/rest/" + caller.userId() + "/" + caller.webhookSecret() + "/upload.json?token=" + enc(token)
+                : baseUrl.get() + "/rest/upload.json?auth=" + enc(caller.accessToken()) + "&token=" + enc(token);
+        return Reply.of(Map.of("uploadUrl", url, "fieldName", UPLOAD_FIELD));
     }
 
-    /** The second step of the uploadUrl flow: the file POSTed under {@link #UPLOAD_FIELD}. */
+    /**
+     * The second step of the uploadUrl flow, after the request's own auth passed (rest.php:813-858): the file
+     * POSTed under {@link #UPLOAD_FIELD}. The token is a signature, good for more than one upload; a wrong one is
+     * ACCESS_DENIED "Access denied! Link check failed" (rest.php:160-192).
+     */
     Reply upload(String token, byte[] bytes) {
-        CrmState.PendingUpload pending = state.tx(s -> token == null ? null : s.uploads.remove(token));
+        CrmState.PendingUpload pending = state.tx(s -> token == null ? null : s.uploads.get(token));
         if (pending == null) {
-            throw RestError.of("INVALID_REQUEST", "Upload token is unknown or already used");
+            throw RestError.of("ACCESS_DENIED", "Access denied! Link check failed");
         }
         if (bytes == null || bytes.length == 0) {
-            throw RestError.core("File content is empty.");
+            throw RestError.noCode("File content is empty.");
         }
         requireFinished(pending.callId());
         return Reply.of(Map.of("FILE_ID", store(pending.callId(), pending.filename(), bytes, "uploadUrl")));
@@ -145,14 +153,14 @@ final class Recordings {
         try {
             uri = URI.create(url);
         } catch (IllegalArgumentException e) {
-            throw RestError.core("Server returns HTTP error code 0");
+            throw RestError.noCode("NETWORK: " + e.getMessage());
         }
         if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-            throw RestError.core("Server returns HTTP error code 0");
+            throw RestError.noCode("NETWORK: unsupported URL " + url);
         }
-        // without FILENAME the name is taken from the URL (§2)
+        // without FILENAME the name is taken from the URL path (helper.php:1110-1122); the box checks the
+        // content's type after the download, not the name before it (the emulator checks the name: no MIME sniffing)
         String name = givenName.isEmpty() ? lastSegment(uri) : givenName;
-        checkExtension(name);
         if (settings.blockPrivateRecordUrls() && nonPublic(uri.getHost())) {
             throw RestError.noCode("Record URL resolves to a non-public address and was blocked.");
         }
@@ -160,16 +168,18 @@ final class Recordings {
         try {
             got = fetcher.fetch(uri); // outside the state lock: this is I/O
         } catch (IOException e) {
-            throw RestError.core("Server returns HTTP error code 0");
+            // HttpClient's errors read "<code>: <message>" (helper.php:1159)
+            throw RestError.noCode("NETWORK: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw RestError.core("Server returns HTTP error code 0");
+            throw RestError.noCode("NETWORK: interrupted");
         }
         if (got.status() != 200) {
-            throw RestError.core("Server returns HTTP error code " + got.status());
+            throw RestError.noCode("Server returns HTTP error code " + got.status());
         }
+        checkExtension(name);
         if (got.body().length == 0) {
-            throw RestError.core("File content is empty.");
+            throw RestError.noCode("File content is empty.");
         }
         return Reply.of(Map.of("FILE_ID", store(callId, name, got.body(), "RECORD_URL")));
     }

@@ -44,9 +44,13 @@ final class RestError extends RuntimeException {
     static int statusOf(String code) {
         return switch (code) {
             case "QUERY_LIMIT_EXCEEDED" -> 503;
-            case "expired_token", "invalid_token", "NO_AUTH_FOUND", "INVALID_CREDENTIALS" -> 401;
-            // docs show 400 or 403 for WRONG_AUTH_TYPE; 403 is what the newer pages give
-            case "insufficient_scope", "ACCESS_DENIED", "WRONG_AUTH_TYPE" -> 403;
+            // OAuthException's default status (rest/lib/oauthexception.php:23), insufficient_scope included
+            // (rest/lib/oauth/auth.php:139; the docs' table says 403)
+            case "expired_token", "invalid_token", "NO_AUTH_FOUND", "INVALID_CREDENTIALS", "CONNECTION_ERROR",
+                 "insufficient_scope" -> 401;
+            // AccessException: rest/lib/accessexception.php:16, AuthTypeException extends it
+            case "ACCESS_DENIED", "WRONG_AUTH_TYPE" -> 403;
+            case "OPERATION_TIME_LIMIT" -> 429;
             case "ERROR_METHOD_NOT_FOUND" -> 404;
             case "INTERNAL_SERVER_ERROR", "ERROR_UNEXPECTED_ANSWER" -> 500;
             default -> 400;

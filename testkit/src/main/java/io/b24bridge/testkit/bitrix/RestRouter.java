@@ -23,7 +23,7 @@ import io.helidon.webserver.http.ServerResponse;
  * The box's HTTP face for REST (§1): {@code /rest/METHOD[.json]} with {@code auth=}, webhook paths
  * {@code /rest/USER/SECRET/METHOD[.json]}, parameters from the query, a form body (PHP nesting) or a JSON body;
  * the answers {@code {"result", "total", "next", "time"}} or {@code {"error", "error_description"}}; the
- * uploadUrl endpoint; the token endpoint {@code /oauth/token/}. Faults and the rate limit are applied here, every
+ * uploadUrl endpoint; the OAuth server's token endpoint {@code /oauth/token/}. Faults and the rate limit are applied here, every
  * request is logged (masked) in the bounded request log, nothing is printed.
  */
 final class RestRouter {
@@ -36,7 +36,7 @@ final class RestRouter {
 
     private final Methods methods;
     private final Auth auth;
-    private final OAuth oauth;
+    private final OAuthServer oauth;
     private final Recordings recordings;
     private final RateLimiter limiter;
     private final Faults faults;
@@ -44,7 +44,7 @@ final class RestRouter {
     private final ObjectMapper json;
     private final Clock clock;
 
-    RestRouter(Methods methods, Auth auth, OAuth oauth, Recordings recordings, RateLimiter limiter, Faults faults,
+    RestRouter(Methods methods, Auth auth, OAuthServer oauth, Recordings recordings, RateLimiter limiter, Faults faults,
                RequestLog log, ObjectMapper json, Clock clock) {
         this.methods = methods;
         this.auth = auth;
@@ -90,18 +90,17 @@ final class RestRouter {
             t.method = methodName(segs[segs.length - 1]);
             byte[] body = body(req);
             String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
-            if (t.method.equals("upload") && segs.length == 1) {
-                upload(req, res, t, body, contentType);
-                return;
-            }
-            Args args = new Args(params(req.query().rawValue(), body, contentType));
+            // the uploadUrl's second step: parameters in the query, the file in a multipart body
+            boolean upload = t.method.equals("upload");
+            Args args = new Args(upload ? FormParams.parse(req.query().rawValue())
+                    : params(req.query().rawValue(), body, contentType));
             t.params = Masking.params(args.raw());
             Caller caller;
             if (segs.length == 3) {
                 t.authKind = "webhook";
                 caller = auth.webhook(segs[0], segs[1]);
             } else {
-                String token = args.text("auth");
+                String token = accessToken(args, req);
                 if (token.isEmpty()) {
                     throw RestError.of("NO_AUTH_FOUND", "Wrong authorization data");
                 }
@@ -111,6 +110,13 @@ final class RestRouter {
             t.userId = caller.userId();
             if (!limiter.tryAcquire(caller.principal())) {
                 throw RestError.of("QUERY_LIMIT_EXCEEDED", "Too many requests");
+            }
+            if (upload) {
+                byte[] file = Multipart.boundary(contentType)
+                        .map(b -> Multipart.parts(body, b).get(Recordings.UPLOAD_FIELD))
+                        .orElse(null);
+                success(t, res, recordings.upload(args.text("token"), file));
+                return;
             }
             Reply reply = methods.invoke(new Invocation(t.method, args, caller));
             success(t, res, reply);
@@ -130,16 +136,21 @@ final class RestRouter {
         return m.endsWith(".json") ? m.substring(0, m.length() - 5) : m;
     }
 
-    /** The second step of the uploadUrl flow: {@code POST /rest/upload.json?token=...}, multipart. */
-    private void upload(ServerRequest req, ServerResponse res, Trace t, byte[] body, String contentType) {
-        t.authKind = "upload";
-        Map<String, Object> query = FormParams.parse(req.query().rawValue());
-        t.params = Masking.params(query);
-        String token = Args.str(query.get("token"));
-        byte[] file = Multipart.boundary(contentType)
-                .map(b -> Multipart.parts(body, b).get(Recordings.UPLOAD_FIELD))
-                .orElse(null);
-        success(t, res, recordings.upload(token, file));
+    /**
+     * The application's access token: {@code auth} or {@code access_token}, or an {@code Authorization: Bearer}
+     * header (rest/lib/oauth/auth.php:194-220, getAuthKey).
+     */
+    private static String accessToken(Args args, ServerRequest req) {
+        String token = args.text("auth");
+        if (token.isEmpty()) {
+            token = args.text("access_token");
+        }
+        if (token.isEmpty()) {
+            token = req.headers().first(HeaderNames.AUTHORIZATION)
+                    .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+                    .map(h -> h.substring(7).strip()).orElse("");
+        }
+        return token;
     }
 
     /** Latency, an outage answered 503, the error rate, drops before execution. False: already answered. */
@@ -248,31 +259,23 @@ final class RestRouter {
     // ---- /oauth/token/ ----
 
     /**
-     * The token endpoint, on the box's own port ({@code onBoxPort}) or on the separate OAuth server. An OAuth
-     * outage answers 503; "refused" on the box's port drops the connection (the port itself must stay open).
+     * The OAuth server's token endpoint (on its own port; a REFUSED OAuth fault or an air-gapped box closes the
+     * port itself). An OAuth outage answers 503.
      */
-    void token(ServerRequest req, ServerResponse res, boolean onBoxPort) {
+    void token(ServerRequest req, ServerResponse res) {
         Trace t = new Trace(clock.instant(), req.prologue().method().text(), req.path().path());
         t.method = "oauth.token";
         t.authKind = "oauth";
-        if (onBoxPort && !preFaults(t, res)) {
-            return;
-        }
-        Faults.OAuthState state = faults.currentOauth();
-        if (state == Faults.OAuthState.UNAVAILABLE) {
+        if (faults.currentOauth() == Faults.OAuthState.UNAVAILABLE) {
             unavailable(t, res);
             return;
-        }
-        if (state == Faults.OAuthState.REFUSED) {
-            record(t, 0, "CONNECTION_DROPPED", "OAuth server unreachable");
-            throw new CloseConnectionException("fault: OAuth server unreachable");
         }
         try {
             byte[] body = body(req);
             Args p = new Args(params(req.query().rawValue(), body,
                     req.headers().first(HeaderNames.CONTENT_TYPE).orElse("")));
             t.params = Masking.params(p.raw());
-            OAuth.TokenAnswer answer = oauth.refresh(p);
+            OAuthServer.TokenAnswer answer = oauth.refresh(p);
             Object error = answer.body().get("error");
             record(t, answer.status(), error == null ? null : error.toString(),
                     error == null ? null : String.valueOf(answer.body().get("error_description")));

@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The {@code time} object of every answer (§1): start, finish, duration, processing, dates, operating. */
+/**
+ * The {@code time} object of every answer (§1): start, finish, duration, processing, dates. {@code operating} and
+ * {@code operating_reset_at} come only with the load limiter on (rest.php:731-764), which a box has off.
+ */
 final class RestTime {
 
     private RestTime() {
@@ -23,8 +26,6 @@ final class RestTime {
         m.put("processing", plain(duration));
         m.put("date_start", Dates.format(start));
         m.put("date_finish", Dates.format(finish));
-        m.put("operating_reset_at", start.getEpochSecond() + 600);
-        m.put("operating", 0);
         return m;
     }
 

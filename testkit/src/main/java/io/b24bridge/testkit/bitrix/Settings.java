@@ -1,39 +1,60 @@
 package io.b24bridge.testkit.bitrix;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
- * The emulator's switches that tests flip while it runs (box mode, token lifetimes, RECORD_URL policy, event
- * retries). Plain volatile fields: each is read on its own, no invariant spans two of them.
+ * The emulator's switches that tests flip while it runs (deployment, auth rules, token lifetimes, RECORD_URL
+ * policy, duplicated events). Plain volatile fields: each is read on its own, no invariant spans two of them.
  */
 public final class Settings {
 
-    private volatile Mode mode;
+    private volatile Deployment deployment;
+    private volatile AuthRules authRules;
     private volatile Duration tokenLifetime;
     private volatile Duration refreshLifetime;
     private volatile boolean blockPrivateRecordUrls;
-    private volatile int deliveryAttempts;
-    private volatile Duration deliveryBackoff;
+    private volatile boolean duplicateEvents;
     private volatile String installHandler;
+    private volatile Consumer<Deployment> onDeployment = d -> { };
 
-    Settings(Mode mode, Duration tokenLifetime, Duration refreshLifetime, boolean blockPrivateRecordUrls,
-             int deliveryAttempts, Duration deliveryBackoff, String installHandler) {
-        this.mode = mode;
+    Settings(Deployment deployment, AuthRules authRules, Duration tokenLifetime, Duration refreshLifetime,
+             boolean blockPrivateRecordUrls, boolean duplicateEvents, String installHandler) {
+        this.deployment = deployment;
+        this.authRules = authRules;
         this.tokenLifetime = tokenLifetime;
         this.refreshLifetime = refreshLifetime;
         this.blockPrivateRecordUrls = blockPrivateRecordUrls;
-        this.deliveryAttempts = deliveryAttempts;
-        this.deliveryBackoff = deliveryBackoff;
+        this.duplicateEvents = duplicateEvents;
         this.installHandler = installHandler;
     }
 
-    public Mode mode() {
-        return mode;
+    /** Told when the deployment changes (the OAuth server's port opens or closes). */
+    void onDeployment(Consumer<Deployment> listener) {
+        this.onDeployment = listener;
     }
 
-    /** Current box (webhooks refused for externalCall methods) or older box (accepted), §1. */
-    public Settings mode(Mode mode) {
-        this.mode = mode;
+    public Deployment deployment() {
+        return deployment;
+    }
+
+    /**
+     * Cloud-connected or air-gapped ({@link Deployment}): a box that loses its internet keeps the tokens it
+     * checked within the hour; one that gets it back checks new ones again.
+     */
+    public Settings deployment(Deployment deployment) {
+        this.deployment = deployment;
+        onDeployment.accept(deployment);
+        return this;
+    }
+
+    public AuthRules authRules() {
+        return authRules;
+    }
+
+    /** Which methods refuse webhooks: as the box's source does (default) or as the docs say ({@link AuthRules}). */
+    public Settings authRules(AuthRules rules) {
+        this.authRules = rules;
         return this;
     }
 
@@ -51,7 +72,7 @@ public final class Settings {
         return refreshLifetime;
     }
 
-    /** Lifetime of refresh tokens issued from now on (default 28 days, UNCONFIRMED for boxes). */
+    /** Lifetime of refresh tokens issued from now on (default 180 days: docs settings/oauth/index.md). */
     public Settings refreshLifetime(Duration lifetime) {
         this.refreshLifetime = positive(lifetime, "refresh token lifetime");
         return this;
@@ -61,32 +82,22 @@ public final class Settings {
         return blockPrivateRecordUrls;
     }
 
-    /** Whether RECORD_URL pointing at a non-public address is refused, as the current docs say (§2). */
+    /**
+     * Whether RECORD_URL pointing at a non-public address is refused. Off by default: a box downloads from
+     * anywhere (main/lib/web/httpclient.php:58, voximplant never restricts it); on models a cloud portal.
+     */
     public Settings blockPrivateRecordUrls(boolean block) {
         this.blockPrivateRecordUrls = block;
         return this;
     }
 
-    public int deliveryAttempts() {
-        return deliveryAttempts;
+    public boolean duplicateEvents() {
+        return duplicateEvents;
     }
 
-    /** How many times an event is POSTed before the box gives up (§5.11, UNCONFIRMED: "a few"). */
-    public Settings deliveryAttempts(int attempts) {
-        if (attempts < 1) {
-            throw new IllegalArgumentException("delivery attempts must be at least 1");
-        }
-        this.deliveryAttempts = attempts;
-        return this;
-    }
-
-    public Duration deliveryBackoff() {
-        return deliveryBackoff;
-    }
-
-    /** Pause before the first retry of an event; doubled for each further one. */
-    public Settings deliveryBackoff(Duration backoff) {
-        this.deliveryBackoff = backoff.isNegative() ? Duration.ZERO : backoff;
+    /** Every event POSTed twice, as a queue now and then does (off by default). */
+    public Settings duplicateEvents(boolean twice) {
+        this.duplicateEvents = twice;
         return this;
     }
 

@@ -78,13 +78,13 @@ class AttachRecordTest {
     }
 
     @Test
-    void s5_7_beforeFinishTheBoxSaysTheCallIsNotInTheStatisticsWithAnEmptyCode() {
+    void helper_php_1003_beforeFinishTheBoxSaysTheCallIsNotInTheStatisticsWithAnEmptyCode() {
         TestBox.Answer a = attach("CALL_ID", callId, "FILENAME", "call.mp3",
                 "FILE_CONTENT", Base64.getEncoder().encodeToString(MP3));
 
         assertEquals(400, a.status());
         assertEquals("", a.error(), "the error code is empty (§1)");
-        assertEquals("Call is not found in the statistic table. It looks like it is not finished yet.", a.description());
+        assertEquals("Call is not found in the statistic table. Looks like it is not finished yet.", a.description());
     }
 
     @Test
@@ -124,24 +124,33 @@ class AttachRecordTest {
     }
 
     @Test
-    void s5_7_onlyWavAndMp3AreAcceptedAndBadContentIsRefused() {
+    void helper_php_1016_onlyWavAndMp3AreAcceptedAndBadContentIsRefusedEveryErrorWithoutCode() {
         finish();
         assertError(attach("CALL_ID", callId, "FILENAME", "call.ogg", "FILE_CONTENT", "AAAA"),
-                "ERROR_CORE", "Wrong file extension. Only wav and mp3 are allowed");
+                "", "Wrong file extension. Only wav and mp3 are allowed");
         assertError(attach("CALL_ID", callId, "FILENAME", "call.mp3", "FILE_CONTENT", "not base64 !!"),
-                "ERROR_CORE", "File content is not properly encoded. Base64 encoding is expected.");
+                "", "File content is not properly encoded. Base64 encoding is expected.");
         assertError(attach("CALL_ID", callId, "FILENAME", "call.mp3", "FILE_CONTENT", ""),
-                "ERROR_CORE", "File content is empty.");
+                "", "File content is empty.");
         assertError(attach("CALL_ID", callId, "FILENAME", "", "FILE_CONTENT", "AAAA"),
-                "ERROR_CORE", "File name is empty");
+                "", "File name is empty");
         assertError(attach("CALL_ID", callId), "",
-                "Required parameters are not set. Request should contain either URL or FILENAME parameter");
+                "Required parameters are not set. Request should contain or URL or FILENAME parameter");
         assertTrue(box.emu.state().call(callId).orElseThrow().record() == null);
     }
 
     @Test
-    void s5_8_attachWithoutCallIdNamesTheField() {
-        assertError(attach("FILENAME", "a.mp3"), "ERROR_CORE", "CALL_ID should be set");
+    void helper_php_1003_attachWithoutCallIdIsTheStatisticTableText() {
+        assertError(attach("FILENAME", "a.mp3"), "",
+                "Call is not found in the statistic table. Looks like it is not finished yet.");
+    }
+
+    @Test
+    void helper_php_1007_filenameWithoutContentGetsAnUploadUrlBeforeTheNameIsChecked() {
+        finish();
+        TestBox.Answer a = attach("CALL_ID", callId, "FILENAME", "notes.txt");
+        assertEquals(200, a.status(), a.toString());
+        assertTrue(a.result().path("uploadUrl").asText().contains("token="));
     }
 
     @Test
@@ -161,7 +170,38 @@ class AttachRecordTest {
         assertEquals("big.wav", rec.name());
         assertEquals("uploadUrl", rec.via());
         assertEquals(up.result().path("FILE_ID").asInt(), rec.fileId());
-        assertEquals(400, upload(uploadUrl, "file", WAV).status(), "an upload URL works once");
+        TestBox.Answer again = upload(uploadUrl, "file", WAV);
+        assertEquals(200, again.status(), "the token is a signature, good again (rest.php:160-192): " + again);
+        TestBox.Answer forged = upload(uploadUrl.replaceFirst("token=[^&]+", "token=telephony%7Cforged"), "file", WAV);
+        assertEquals(403, forged.status());
+        assertEquals("ACCESS_DENIED", forged.error());
+        assertEquals("Access denied! Link check failed", forged.description());
+    }
+
+    @Test
+    void rest_php_813_theUploadIsAuthorisedLikeAnyRequestTheTokenInItsUrlExpires() {
+        finish();
+        String uploadUrl = attach("CALL_ID", callId, "FILENAME", "late.wav").result().path("uploadUrl").asText();
+        box.emu.clock().advance(java.time.Duration.ofHours(2));
+
+        TestBox.Answer late = upload(uploadUrl, "file", WAV);
+
+        assertEquals(401, late.status(), late.toString());
+        assertEquals("expired_token", late.error());
+        assertTrue(box.emu.state().call(callId).orElseThrow().record() == null);
+    }
+
+    @Test
+    void rest_util_php_1009_aWebhooksUploadUrlIsOnTheWebhooksPath() {
+        finish();
+        box.emu.addWebhook(2, "uploadhook", java.util.Set.of());
+        TestBox.Answer a = box.webhook(2, "uploadhook", "telephony.externalCall.attachRecord",
+                params("CALL_ID", callId, "FILENAME", "hook.wav"));
+        String uploadUrl = a.result().path("uploadUrl").asText();
+        assertTrue(uploadUrl.startsWith(box.emu.baseUrl() + "/rest/2/uploadhook/upload.json?token="), uploadUrl);
+
+        assertEquals(200, upload(uploadUrl, "file", WAV).status());
+        assertEquals("hook.wav", box.emu.state().call(callId).orElseThrow().record().name());
     }
 
     private TestBox.Answer upload(String url, String field, byte[] content) {
@@ -178,8 +218,9 @@ class AttachRecordTest {
     }
 
     @Test
-    void recordUrlOnALanAddressIsBlockedAsTheDocsSay() {
+    void recordUrlOnALanAddressIsBlockedOnlyWhenTheEmulatorPlaysACloudPortal() {
         finish();
+        box.emu.settings().blockPrivateRecordUrls(true);
         TestBox.Answer a = attach("CALL_ID", callId, "RECORD_URL", fileUrl("/rec/call-1.mp3"));
         assertEquals(400, a.status());
         assertEquals("", a.error());
@@ -187,9 +228,8 @@ class AttachRecordTest {
     }
 
     @Test
-    void recordUrlIsDownloadedWhenTheBoxAllowsLanAddresses() {
+    void httpclient_php_58_aBoxDownloadsRecordUrlsOnItsLanToo() {
         finish();
-        box.emu.settings().blockPrivateRecordUrls(false);
 
         TestBox.Answer a = attach("CALL_ID", callId, "RECORD_URL", fileUrl("/rec/call-1.mp3"));
 
@@ -199,7 +239,7 @@ class AttachRecordTest {
         assertEquals(Recordings.sha256(MP3), rec.sha256());
         assertEquals("RECORD_URL", rec.via());
         assertError(attach("CALL_ID", callId, "RECORD_URL", fileUrl("/rec/missing.mp3")),
-                "ERROR_CORE", "Server returns HTTP error code 404");
+                "", "Server returns HTTP error code 404");
     }
 
     private static String fileUrl(String path) {

@@ -40,7 +40,14 @@ class BoxEmulatorMainTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BoxEmulatorMain.parse(List.of("--port", "0")))
                 .getMessage().contains("--keystore"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BoxEmulatorMain.parse(
-                List.of("--port", "0", "--plain-http", "--mode", "newest"))).getMessage().contains("current or older"));
+                List.of("--port", "0", "--plain-http", "--deployment", "moon"))).getMessage()
+                .contains("cloud-connected or air-gapped"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BoxEmulatorMain.parse(
+                List.of("--port", "0", "--plain-http", "--auth-rules", "older"))).getMessage().contains("source or docs"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BoxEmulatorMain.parse(
+                List.of("--port", "0", "--plain-http", "--mode", "older"))).getMessage().contains("--auth-rules"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BoxEmulatorMain.parse(
+                List.of("--port", "0", "--plain-http", "--edge-proxy", "9445"))).getMessage().contains("PORT=https://"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BoxEmulatorMain.parse(
                 List.of("--port", "0", "--plain-http", "--fly"))).getMessage().contains("--fly"));
     }
@@ -52,8 +59,8 @@ class BoxEmulatorMainTest {
         List<String> cmd = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
                 BoxEmulatorMain.class.getName(), "--port", "0", "--keystore", pki.boxServer().toString(),
                 "--keystore-password-file", pki.passwordFile().toString(), "--truststore", pki.trustStore().toString(),
-                "--client-keystore", pki.boxClient().toString(), "--require-client-cert", "--mode", "older",
-                "--seed", "demo", "--webhook", "2:clihook"));
+                "--client-keystore", pki.boxClient().toString(), "--require-client-cert", "--deployment", "air-gapped",
+                "--auth-rules", "docs", "--seed", "demo", "--webhook", "2:clihook", "--edge-proxy", "0=https://127.0.0.1:1"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -63,7 +70,8 @@ class BoxEmulatorMainTest {
                 HttpResponse<String> state = client.send(HttpRequest.newBuilder(URI.create(url + "/_emulator/state"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
                 JsonNode s = TestBox.JSON.readTree(state.body());
-                assertEquals("OLDER", s.path("mode").asText());
+                assertEquals("AIR_GAPPED", s.path("deployment").asText());
+                assertEquals("DOCS", s.path("authRules").asText());
                 assertEquals("101", s.path("users").get(1).path("innerPhone").asText(), "the demo seed");
                 HttpResponse<String> hook = client.send(HttpRequest.newBuilder(URI.create(url + "/rest/2/clihook/profile"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());

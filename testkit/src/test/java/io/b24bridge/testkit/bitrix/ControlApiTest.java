@@ -90,7 +90,8 @@ class ControlApiTest {
 
         JsonNode s = box.get("/_emulator/state").body();
 
-        assertEquals("CURRENT", s.path("mode").asText());
+        assertEquals("CLOUD_CONNECTED", s.path("deployment").asText());
+        assertEquals("SOURCE", s.path("authRules").asText());
         JsonNode call = s.path("calls").get(0);
         assertEquals(callId, call.path("callId").asText());
         assertEquals("pbx-1.1", call.path("externalCallId").asText());
@@ -145,14 +146,23 @@ class ControlApiTest {
     }
 
     @Test
-    void settingsSwitchTheBoxModeAndTheClockMovesForward() {
-        JsonNode s = box.postJson("/_emulator/settings", Map.of("mode", "older")).body();
-        assertEquals("older", s.path("mode").asText());
-        assertEquals(Mode.OLDER, box.emu.settings().mode());
+    void settingsSwitchDeploymentAndAuthRulesAndTheClockMovesOrIsSet() {
+        JsonNode s = box.postJson("/_emulator/settings", Map.of("deployment", "air-gapped", "authRules", "docs")).body();
+        assertEquals("air-gapped", s.path("deployment").asText());
+        assertEquals("docs", s.path("authRules").asText());
+        assertEquals(Deployment.AIR_GAPPED, box.emu.settings().deployment());
+        assertEquals(AuthRules.DOCS, box.emu.settings().authRules());
+        assertEquals(400, box.postJson("/_emulator/settings", Map.of("deployment", "moon")).status());
 
         JsonNode c = box.postJson("/_emulator/clock", Map.of("advanceSeconds", 1800)).body();
         assertEquals(1800, c.path("offsetSeconds").asInt());
         assertEquals(Duration.ofMinutes(30), box.emu.clock().offset());
+
+        JsonNode set = box.postJson("/_emulator/clock", Map.of("set", "2030-01-02T03:04:05Z")).body();
+        java.time.Instant now = java.time.Instant.parse(set.path("now").asText());
+        assertTrue(!now.isBefore(java.time.Instant.parse("2030-01-02T03:04:05Z"))
+                && now.isBefore(java.time.Instant.parse("2030-01-02T03:05:05Z")), "the box's time is set: " + now);
+        assertEquals(400, box.postJson("/_emulator/clock", Map.of("set", "tomorrow")).status());
     }
 
     @Test

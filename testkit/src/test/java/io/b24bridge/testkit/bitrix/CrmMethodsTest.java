@@ -108,7 +108,7 @@ class CrmMethodsTest {
         assertFalse(onlyContacts.has("LEAD"));
         JsonNode none = form("crm.duplicate.findbycomm", "type=PHONE&values[]=70000000000").result();
         assertTrue(none.isArray() && none.isEmpty(), "nothing found is PHP's empty array");
-        assertError(form("crm.duplicate.findbycomm", "values[]=1"), "ERROR_ARGUMENT", "The parameter 'type' is not specified.");
+        assertError(form("crm.duplicate.findbycomm", "values[]=1"), "", "Communication type is not defined.");
     }
 
     @Test
@@ -158,22 +158,28 @@ class CrmMethodsTest {
     }
 
     @Test
-    void externalLinesAreAddedListedUpdatedAndDeleted() {
+    void helper_php_1398_externalLinesAreAddedOnceListedUpdatedAndDeleted() {
         int id = box.call("telephony.externalLine.add", params("NUMBER", "74951234567", "NAME", "Ads",
                 "CRM_AUTO_CREATE", "N")).result().path("ID").asInt();
         assertTrue(id > 0);
-        assertEquals(id, box.call("telephony.externalLine.add", params("NUMBER", "74951234567")).result()
-                .path("ID").asInt(), "the same number is the same line");
+        assertError(box.call("telephony.externalLine.add", params("NUMBER", "74951234567")), "", "Line already exists");
         JsonNode lines = box.call("telephony.externalLine.get", Map.of()).result();
         assertEquals("N", lines.get(0).path("CRM_AUTO_CREATE").asText());
-        assertEquals(String.valueOf(id), box.call("telephony.externalLine.update", params("NUMBER", "74951234567",
-                "CRM_AUTO_CREATE", "Y")).result().path("ID").asText());
+        assertEquals("Ads", lines.get(0).path("NAME").asText());
+        assertEquals(id, box.call("telephony.externalLine.update", params("NUMBER", "74951234567",
+                "CRM_AUTO_CREATE", "Y")).result().path("ID").asInt());
         assertTrue(box.emu.state().lines().getFirst().crmAutoCreate());
         assertError(box.call("telephony.externalLine.update", params("NUMBER", "74951234567")),
-                "ERROR_CORE", "There are no fields to update");
+                "", "There are no fields to update");
         assertTrue(box.call("telephony.externalLine.delete", params("NUMBER", "74951234567")).result().isEmpty());
         assertError(box.call("telephony.externalLine.delete", params("NUMBER", "74951234567")),
-                "ERROR_CORE", "Could not find line with number 74951234567");
+                "", "Could not find line with number 74951234567");
+        box.call("telephony.externalLine.add", params("NUMBER", "74950000001"));
+        box.call("telephony.externalLine.add", params("NUMBER", "74950000002", "CRM_AUTO_CREATE", "1"));
+        List<ExternalLine> added = box.emu.state().lines();
+        assertEquals("", added.get(0).name(), "NAME defaults to \"\" (vi_rest.php:1962)");
+        assertTrue(added.get(0).crmAutoCreate(), "CRM_AUTO_CREATE defaults to Y");
+        assertFalse(added.get(1).crmAutoCreate(), "only \"Y\" is yes (vi_rest.php:1965)");
     }
 
     @Test
@@ -182,18 +188,18 @@ class CrmMethodsTest {
         Dispatch d = box.emu.clickToCall(2, "+79998887766", "74951234567", null, null);
         CallView call = box.emu.state().call(d.callId()).orElseThrow();
         assertEquals("LEAD", call.crmEntityType());
-        assertEquals("Outgoing call +79998887766", box.emu.state().lead(call.crmEntityId()).orElseThrow().field("TITLE"));
+        assertEquals("+79998887766 - Outgoing call", box.emu.state().lead(call.crmEntityId()).orElseThrow().field("TITLE"));
     }
 
     @Test
-    void searchCrmEntitiesGivesEveryMatchWithItsResponsiblesDetails() {
+    void helper_php_1291_searchCrmEntitiesGivesEveryMatchContactLeadCompanyWithItsResponsiblesDetails() {
         box.emu.addLead("Lead", 4, "WEB", "+74951112233");
         box.emu.addCompany("Romashka", 2, "+74951112233");
         int contact = box.emu.addContact("Sergey", "Kuznetsov", 4, null, "84951112233");
 
         JsonNode r = box.call("telephony.externalCall.searchCrmEntities", params("PHONE_NUMBER", "+74951112233")).result();
 
-        assertEquals(List.of("CONTACT", "COMPANY", "LEAD"), List.of(r.get(0).path("CRM_ENTITY_TYPE").asText(),
+        assertEquals(List.of("CONTACT", "LEAD", "COMPANY"), List.of(r.get(0).path("CRM_ENTITY_TYPE").asText(),
                 r.get(1).path("CRM_ENTITY_TYPE").asText(), r.get(2).path("CRM_ENTITY_TYPE").asText()));
         JsonNode first = r.get(0);
         assertEquals(contact, first.path("CRM_ENTITY_ID").asInt());
@@ -204,8 +210,8 @@ class CrmMethodsTest {
         assertEquals("CLOSED", by.path("TIMEMAN_STATUS").asText());
         assertEquals("103", by.path("USER_PHONE_INNER").asText());
         assertEquals("+79161110103", by.path("PERSONAL_MOBILE").asText());
-        assertEquals("Romashka", r.get(1).path("NAME").asText());
-        assertError(box.call("telephony.externalCall.searchCrmEntities", Map.of()), "ERROR_CORE", "PHONE_NUMBER is empty");
+        assertEquals("Romashka", r.get(2).path("NAME").asText());
+        assertError(box.call("telephony.externalCall.searchCrmEntities", Map.of()), "", "PHONE_NUMBER is empty");
         assertTrue(box.call("telephony.externalCall.searchCrmEntities", params("PHONE_NUMBER", "+70000000000"))
                 .result().isEmpty());
     }

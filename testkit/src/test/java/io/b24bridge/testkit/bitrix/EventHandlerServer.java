@@ -19,9 +19,10 @@ import io.helidon.webserver.WebServer;
 import io.b24bridge.certs.DevPki;
 
 /**
- * Stands for the appliance's event endpoint: an HTTPS server with mutual TLS (appliance-server.p12, client
- * certificates from the development CA required) that keeps every POST it receives with the client
- * certificate's subject, and answers the statuses it is told to (200 once the list is used up).
+ * Stands for an event handler: an HTTPS server (appliance-server.p12) that keeps every POST it receives with the
+ * client certificate's subject, and answers the statuses it is told to (200 once the list is used up). Either open
+ * to the internet (no client certificate asked, what Bitrix's cloud queue can reach) or mutual TLS (client
+ * certificates from the development CA required, like the appliance's box listener).
  */
 final class EventHandlerServer implements AutoCloseable {
 
@@ -43,9 +44,14 @@ final class EventHandlerServer implements AutoCloseable {
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedQueue<Integer> statuses = new ConcurrentLinkedQueue<>();
 
+    /** A handler open to the internet: no client certificate asked. */
     EventHandlerServer(DevPki.Files pki) {
+        this(pki, false);
+    }
+
+    EventHandlerServer(DevPki.Files pki, boolean requireClientCert) {
         EmulatorTls material = EmulatorTls.fromPkcs12(pki.applianceServer(), pki.password(), pki.trustStore(), null);
-        Tls tls = material.server(true);
+        Tls tls = material.server(requireClientCert);
         this.server = WebServer.builder()
                 .host("127.0.0.1")
                 .port(0)

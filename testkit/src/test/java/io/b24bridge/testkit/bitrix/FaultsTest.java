@@ -162,11 +162,26 @@ class FaultsTest {
     }
 
     @Test
+    void rest_php_213_theBoxsOwnLimitIsOperationTimeLimit429PerMethod() {
+        assertEquals(200, box.postJson("/_emulator/faults", java.util.Map.of("operationTimeLimit",
+                java.util.List.of("telephony.externalcall.register"))).status());
+
+        TestBox.Answer limited = box.send(register("+79160000008"));
+
+        assertEquals(429, limited.status(), limited.toString());
+        assertEquals("OPERATION_TIME_LIMIT", limited.error());
+        assertEquals("Method is blocked due to operation time limit.", limited.description());
+        assertTrue(box.emu.state().calls().isEmpty());
+        assertEquals(200, box.call("profile", java.util.Map.of()).status(), "other methods run");
+    }
+
+    @Test
     void clearRemovesEveryFault() {
-        box.emu.faults().latency(Duration.ofSeconds(5)).errorRate(1).drop(1, Faults.DropPoint.BEFORE_EXECUTION);
+        box.emu.faults().latency(Duration.ofSeconds(5)).errorRate(1).drop(1, Faults.DropPoint.BEFORE_EXECUTION)
+                .operationTimeLimit(java.util.Set.of("*"));
         box.emu.faults().clear();
         assertEquals(new Faults.View(Faults.Outage.NONE, 0, 0, 0, 0, 0, Faults.DropPoint.BEFORE_EXECUTION,
-                Faults.OAuthState.UP), box.emu.faults().view());
+                Faults.OAuthState.UP, java.util.Set.of()), box.emu.faults().view());
         assertEquals(200, box.send(register("+79160000007")).status());
     }
 }

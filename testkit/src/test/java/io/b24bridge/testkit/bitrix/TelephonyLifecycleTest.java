@@ -16,7 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A call's life in the box: register, the card, finish and its activity (contract §2, §5.1–5.6, §5.8). */
+/**
+ * A call's life in the box: register, the card, finish and its activity, as box 26.250 does them
+ * (voximplant/lib/rest/helper.php, voximplant/classes/general/vi_rest.php, vi_crm_helper.php;
+ * yuliai/bitrix-modules@a3a2a579). Finish's answer and show/hide in detail: {@link CallEndTest}.
+ */
 class TelephonyLifecycleTest {
 
     @TempDir
@@ -43,7 +47,7 @@ class TelephonyLifecycleTest {
     }
 
     @Test
-    void s5_1_registerFindsTheContactByNormalisedNumberAndPrefersContactOverCompanyOverLead() {
+    void actualentityselector_php_1022_registerFindsTheContactByMatchCodeAndPrefersContactOverCompanyOverLead() {
         box.emu.addLead("old lead", 3, "WEB", "+7 916 555-00-01");
         box.emu.addCompany("Romashka", 3, "+7 (916) 555-00-01");
         int contact = box.emu.addContact("Sergey", "K", 3, null, "8 916 555 00 01");
@@ -61,7 +65,7 @@ class TelephonyLifecycleTest {
     }
 
     @Test
-    void s5_1_withoutAContactTheCompanyIsChosenThenTheLead() {
+    void actualentityselector_php_1022_withoutAContactTheCompanyIsChosenLeadsOnlyWhenNeitherIs() {
         int lead = box.emu.addLead("lead", 3, "WEB", "+74951112233");
         JsonNode first = box.call("telephony.externalcall.register",
                 params("USER_ID", 2, "PHONE_NUMBER", "84951112233", "TYPE", 2)).result();
@@ -75,7 +79,8 @@ class TelephonyLifecycleTest {
     }
 
     @Test
-    void s5_2_anUnknownNumberWithCrmCreateBecomesALeadWithTheSourceGiven() {
+    void vi_crm_helper_php_getLeadFields_anUnknownNumberWithCrmCreateBecomesALeadWithAKnownSource() {
+        box.emu.addLeadSource("DID_1", "Line 1");
         TestBox.Answer a = box.call("telephony.externalcall.register", params("USER_ID", 2,
                 "PHONE_NUMBER", "+79990001122", "TYPE", 2, "CRM_CREATE", 1, "CRM_SOURCE", "DID_1"));
 
@@ -84,28 +89,82 @@ class TelephonyLifecycleTest {
         assertEquals("LEAD", a.result().path("CRM_ENTITY_TYPE").asText());
         assertEquals(leadId, a.result().path("CRM_CREATED_ENTITIES").get(0).path("ENTITY_ID").asInt());
         JsonNode lead = box.call("crm.lead.get", params("id", leadId)).result();
-        assertEquals("Incoming call +79990001122", lead.path("TITLE").asText());
+        assertEquals("+79990001122 - Incoming call", lead.path("TITLE").asText());
         assertEquals("DID_1", lead.path("SOURCE_ID").asText());
-        assertEquals("2", lead.path("ASSIGNED_BY_ID").asText(), "responsible: the call's user when none was seen");
+        assertEquals("2", lead.path("ASSIGNED_BY_ID").asText(), "responsible: the call's user");
         assertEquals("+79990001122", lead.path("PHONE").get(0).path("VALUE").asText());
     }
 
     @Test
-    void s5_2_withoutCrmSourceTheLeadSourceIsCall() {
-        int leadId = box.call("telephony.externalcall.register", params("USER_ID", 2,
-                "PHONE_NUMBER", "+79990001123", "TYPE", 2, "CRM_CREATE", 1)).result().path("CRM_CREATED_LEAD").asInt();
-        assertEquals("CALL", box.emu.state().lead(leadId).orElseThrow().field("SOURCE_ID"));
+    void vi_crm_helper_php_getLeadFields_anUnknownOrMissingCrmSourceBecomesCall() {
+        int unknown = box.call("telephony.externalcall.register", params("USER_ID", 2, "PHONE_NUMBER", "+79990001123",
+                "TYPE", 2, "CRM_CREATE", 1, "CRM_SOURCE", "DID_NOBODY_MADE")).result().path("CRM_CREATED_LEAD").asInt();
+        int none = box.call("telephony.externalcall.register", params("USER_ID", 2,
+                "PHONE_NUMBER", "+79990001133", "TYPE", 2, "CRM_CREATE", 1)).result().path("CRM_CREATED_LEAD").asInt();
+        assertEquals("CALL", box.emu.state().lead(unknown).orElseThrow().field("SOURCE_ID"),
+                "call tracking by an unknown source silently falls back to CALL");
+        assertEquals("CALL", box.emu.state().lead(none).orElseThrow().field("SOURCE_ID"));
     }
 
     @Test
-    void s5_2_withoutCrmCreateNothingIsCreated() {
+    void vi_crm_helper_php_getLeadFields_anEmployeesNumberGetsNoLeadButLeadCreationError() {
+        TestBox.Answer a = box.call("telephony.externalcall.register", params("USER_ID", 2,
+                "PHONE_NUMBER", "8 916 111-01-02", "TYPE", 2, "CRM_CREATE", 1));
+
+        assertEquals(200, a.status(), a.toString());
+        assertEquals("Lead creation is disabled for local users", a.result().path("LEAD_CREATION_ERROR").asText());
+        assertTrue(a.result().path("CRM_CREATED_LEAD").isNull());
+        assertTrue(box.emu.state().leads().isEmpty());
+    }
+
+    @Test
+    void helper_php_184_aCallFromAnExtensionIsInternalNoCrmAtAll() {
+        box.emu.addContact("Namesake", "", 3, null, "102");
+        TestBox.Answer a = box.call("telephony.externalcall.register", params("USER_ID", 2,
+                "PHONE_NUMBER", "102", "TYPE", 2, "CRM_CREATE", 1));
+
+        assertEquals("", a.result().path("CRM_ENTITY_TYPE").asText(), a.toString());
+        assertTrue(a.result().path("CRM_CREATED_LEAD").isNull());
+        assertFalse(a.result().has("LEAD_CREATION_ERROR"));
+    }
+
+    @Test
+    void helper_php_376_withoutCrmCreateNothingIsCreatedAndTheEntityTypeIsEmptyText() {
         TestBox.Answer a = box.call("telephony.externalcall.register",
                 params("USER_ID", 2, "PHONE_NUMBER", "+79990001124", "TYPE", 2));
 
         assertEquals(200, a.status());
         assertTrue(a.result().path("CRM_CREATED_LEAD").isNull());
-        assertTrue(a.result().path("CRM_ENTITY_TYPE").isNull());
+        assertEquals("", a.result().path("CRM_ENTITY_TYPE").asText());
+        assertTrue(a.result().path("CRM_ENTITY_TYPE").isTextual(), "(string) of nothing: \"\"");
+        assertTrue(a.result().path("CRM_ENTITY_ID").isNull());
         assertTrue(box.emu.state().leads().isEmpty());
+        TestBox.Answer again = box.call("telephony.externalcall.register",
+                params("USER_ID", 2, "PHONE_NUMBER", "+79990001124", "TYPE", 2));
+        assertTrue(again.result().path("CRM_ENTITY_TYPE").isNull(), "a re-registration answers the stored null (:248)");
+    }
+
+    @Test
+    void helper_php_286_aNamedEntityIsBoundWithoutCheckOrSearch() {
+        box.emu.addContact("Anna", "M", 3, null, "+79990001140");
+        TestBox.Answer a = box.call("telephony.externalcall.register", params("USER_ID", 2,
+                "PHONE_NUMBER", "+79990001140", "TYPE", 2, "CRM_ENTITY_TYPE", "LEAD", "CRM_ENTITY_ID", 777));
+
+        assertEquals("LEAD", a.result().path("CRM_ENTITY_TYPE").asText());
+        assertEquals(777, a.result().path("CRM_ENTITY_ID").asInt(), "lead 777 does not exist; the contact is not searched");
+    }
+
+    @Test
+    void helper_php_107_anUnknownLineNumberBecomesALineOfTheApplication() {
+        box.register(2, "+79990001141", "LINE_NUMBER", "74959990000");
+
+        JsonNode lines = box.call("telephony.externalLine.get", Map.of()).result();
+        TestBox.Answer add = box.call("telephony.externalLine.add", params("NUMBER", "74959990000"));
+
+        assertEquals("74959990000", lines.get(0).path("NUMBER").asText());
+        assertEquals(400, add.status());
+        assertEquals("", add.error());
+        assertEquals("Line already exists", add.description());
     }
 
     @Test
@@ -115,7 +174,7 @@ class TelephonyLifecycleTest {
     }
 
     @Test
-    void s5_4_theCardIsShownToTheUserOnRegisterAndShowAndHideChangeWhoSeesIt() {
+    void helper_php_668_theCardIsShownToTheUserOnRegisterAndShowAndHideChangeWhoSeesIt() {
         String callId = box.register(2, "+79990001126");
         assertEquals(List.of(2), box.emu.state().call(callId).orElseThrow().cardVisibleTo());
 
@@ -131,13 +190,13 @@ class TelephonyLifecycleTest {
     }
 
     @Test
-    void s5_4_showZeroRegistersWithoutShowingTheCard() {
+    void vi_rest_php_1687_showZeroRegistersWithoutShowingTheCard() {
         String callId = box.register(2, "+79990001127", "SHOW", 0);
         assertTrue(box.emu.state().call(callId).orElseThrow().cardVisibleTo().isEmpty());
     }
 
     @Test
-    void s5_5_finishCreatesExactlyOneCallActivityBoundToTheEntityAndHidesTheCard() {
+    void vi_crm_helper_php_409_finishCreatesExactlyOneCallActivityBoundToTheEntityAndHidesTheCard() {
         int contact = box.emu.addContact("Anna", "M", 3, null, "+79035550002");
         String callId = box.register(2, "+79035550002", "LINE_NUMBER", "74951234567");
 
@@ -168,13 +227,13 @@ class TelephonyLifecycleTest {
         assertEquals(5, seen.vote());
         CallView call = box.emu.state().call(callId).orElseThrow();
         assertTrue(call.finished());
-        assertTrue(call.cardVisibleTo().isEmpty(), "finish hides the card for all (§5.4)");
+        assertTrue(call.cardVisibleTo().isEmpty(), "finish hides the finishing user's card");
         assertEquals("3", box.emu.state().contact(contact).orElseThrow().field("ASSIGNED_BY_ID"),
                 "an existing entity keeps its responsible");
     }
 
     @Test
-    void s5_5_anOutgoingCallHasDirectionTwoAndAMissedCallDefaultsTo304() {
+    void helper_php_451_anOutgoingCallHasDirectionTwoAndAMissedCallDefaultsTo304() {
         box.emu.addContact("Pavel", "O", 3, null, "+79265550003");
         String callId = box.register(2, "+79265550003", "TYPE", 1);
         JsonNode stat = box.finish(callId, 2, 0).result();
@@ -184,7 +243,7 @@ class TelephonyLifecycleTest {
     }
 
     @Test
-    void s5_5_theLeadRegisterCreatedGoesToWhoTalked() {
+    void helper_php_483_theLeadRegisterCreatedGoesToWhoTalked() {
         String callId = box.register(2, "+79990001128", "CRM_CREATE", 1);
         int lead = box.emu.state().call(callId).orElseThrow().createdLeadId();
         assertEquals("2", box.emu.state().lead(lead).orElseThrow().field("ASSIGNED_BY_ID"));
@@ -196,55 +255,27 @@ class TelephonyLifecycleTest {
     }
 
     @Test
-    void s5_5_aCallWithoutCrmEntityFinishesWithoutActivity() {
-        String callId = box.register(2, "+79990001129");
-        JsonNode stat = box.finish(callId, 2, 10).result();
-        assertTrue(stat.path("CRM_ACTIVITY_ID").isNull());
-        assertTrue(box.emu.state().activities().isEmpty());
-    }
-
-    @Test
-    void s5_6_aSecondFinishIsCallNotFoundAndChangesNothing() {
-        box.emu.addContact("Anna", "M", 3, null, "+79035550004");
-        String callId = box.register(2, "+79035550004");
-        assertEquals(200, box.finish(callId, 2, 5).status());
-
-        TestBox.Answer again = box.finish(callId, 3, 99, "VOTE", 1);
-
-        assertEquals(400, again.status());
-        assertEquals("ERROR_CORE", again.error());
-        assertEquals("Call is not found (call should be registered prior to finishing)", again.description());
-        assertEquals(1, box.emu.state().activities().size());
-        assertEquals(5, box.emu.state().call(callId).orElseThrow().duration());
-    }
-
-    @Test
-    void s5_6_finishOfAnUnknownCallIsCallNotFound() {
-        TestBox.Answer a = box.finish("externalCall.0000.1", 2, 5);
-        assertEquals("ERROR_CORE", a.error());
-        assertTrue(a.description().startsWith("Call is not found"));
-    }
-
-    @Test
-    void s5_8_missingOrWrongParametersAreErrorsNamingTheField() {
+    void vi_rest_php_1645_parameterErrorsHaveAnEmptyCodeAndTheBoxsTexts() {
         assertError(box.call("telephony.externalcall.register", params("PHONE_NUMBER", "+79990001130", "TYPE", 2)),
-                "ERROR_CORE", "USER_ID or USER_PHONE_INNER should be set");
+                "", "USER_ID or USER_PHONE_INNER should be set");
+        assertError(box.call("telephony.externalcall.register", params("USER_PHONE_INNER", "999", "PHONE_NUMBER",
+                "+79990001130", "TYPE", 2)), "", "USER_ID or USER_PHONE_INNER should be set");
         assertError(box.call("telephony.externalcall.register", params("USER_ID", 2, "TYPE", 2)),
-                "ERROR_CORE", "PHONE_NUMBER should be set");
+                "", "Unsupported phone number format");
         assertError(box.call("telephony.externalcall.register", params("USER_ID", 2, "PHONE_NUMBER", "+7999", "TYPE", 7)),
-                "ERROR_CORE", "Unknown TYPE");
+                "", "Unknown TYPE");
         assertError(box.call("telephony.externalcall.register", params("USER_ID", 2, "PHONE_NUMBER", "+7999",
-                "TYPE", 2, "CALL_START_DATE", "07.03.2026 10:20")), "ERROR_CORE",
+                "TYPE", 2, "CALL_START_DATE", "07.03.2026 10:20")), "",
                 "CALL_START_DATE should be in the ISO-8601 format");
         assertError(box.call("telephony.externalcall.register", params("USER_ID", 9, "PHONE_NUMBER", "+7999", "TYPE", 2)),
-                "ERROR_CORE", "User is not found or is not active");
+                "", "User is not found or is not active");
         assertError(box.call("telephony.externalcall.register", params("USER_ID", 2, "PHONE_NUMBER", "anonymous", "TYPE", 2)),
-                "ERROR_CORE", "Unsupported phone number format");
+                "", "Unsupported phone number format");
         assertError(box.call("telephony.externalcall.finish", params("USER_ID", 2)),
                 "INVALID_ARGUMENT", "CALL_ID must be a string");
         String callId = box.register(2, "+79990001131");
         assertError(box.call("telephony.externalcall.finish", params("CALL_ID", callId)),
-                "ERROR_CORE", "USER_ID or USER_PHONE_INNER should be set");
+                "", "USER_ID or USER_PHONE_INNER should be set");
         assertTrue(box.emu.state().activities().isEmpty());
         assertFalse(box.emu.state().call(callId).orElseThrow().finished(), "a refused finish leaves the call open");
     }

@@ -76,15 +76,13 @@ final class TestBox implements AutoCloseable {
         return EmulatorTls.fromPkcs12(pki.boxServer(), pki.password(), pki.trustStore(), pki.boxClient());
     }
 
-    /** A current box on a free port, mutual TLS required, fast event retries; {@code customize} may change it. */
+    /** A cloud-connected box on a free port, mutual TLS required; {@code customize} may change it. */
     static TestBox start(Path dir, Consumer<BoxEmulatorBuilder> customize) {
         DevPki.Files pki = pki(dir);
         BoxEmulatorBuilder b = BoxEmulator.builder()
                 .port(0)
                 .tls(tls(pki))
-                .requireClientCert(true)
-                .mode(Mode.CURRENT)
-                .deliveryRetries(3, Duration.ofMillis(50));
+                .requireClientCert(true);
         customize.accept(b);
         return new TestBox(pki, b.build().start());
     }
@@ -198,6 +196,12 @@ final class TestBox implements AutoCloseable {
             m.put((String) kv[i], kv[i + 1]);
         }
         return m;
+    }
+
+    /** The box's time now as register's CALL_START_DATE wants it (ISO 8601 with the offset). */
+    String isoNow(Duration shift) {
+        return java.time.OffsetDateTime.ofInstant(emu.clock().instant().plus(shift), java.time.ZoneOffset.UTC)
+                .withNano(0).toString();
     }
 
     /** Registers an incoming call for {@code userId} from {@code phone}; returns the CALL_ID. */

@@ -1,32 +1,41 @@
 package io.b24bridge.testkit.bitrix;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The local application's side of auth (§1): its client id and secret, its application token (set at
- * install, proof that events come from this box), the access tokens it was given (expiring, default 3600 s)
- * and the refresh tokens that buy new pairs at {@code /oauth/token/}. Token look-up is a concurrent map read:
- * nothing on the REST hot path waits here.
+ * Bitrix's OAuth server ({@code oauth.bitrix.info}) as far as one box's local application meets it: it issues the
+ * access tokens (1 h) and refresh tokens (180 days, docs settings/oauth/index.md), renews them at its
+ * {@code /oauth/token/} (the box serves no such endpoint: rest/lib/integration/oauthmodule.php), answers the
+ * box's {@code rest.check} for a token it has not seen, and mints the {@code auth[...]} block of events the cloud
+ * queue delivers. It runs on its own port; whether the box can reach it is the {@link Deployment} (and the OAuth
+ * fault). Token look-up is a concurrent map read: nothing on the REST hot path waits here.
  */
-final class OAuth {
+final class OAuthServer {
 
-    /** Where the application's clients and the OAuth server are, as tokens and events name them. */
-    record Endpoints(String domain, String clientEndpoint, String serverEndpoint) {
+    /** Where the box's REST and the OAuth server are, as token answers and events name them. */
+    record Endpoints(String boxDomain, String oauthDomain, String clientEndpoint, String serverEndpoint) {
     }
 
     /** An answer of the token endpoint. */
     record TokenAnswer(int status, Map<String, Object> body) {
+    }
+
+    /** What {@code rest.check} tells the box about a token: its user and expiry, or the server's error. */
+    record Check(int userId, Instant expiresAt, String error, String description) {
+
+        boolean ok() {
+            return error == null;
+        }
     }
 
     private record Access(String token, String refresh, int userId, Instant issuedAt, Instant expiresAt, String via) {
@@ -35,63 +44,34 @@ final class OAuth {
     private record Refresh(String token, int userId, Instant expiresAt) {
     }
 
-    static final String EXPIRED = "The access token provided has expired.";
+    static final String EXPIRED = "The access token provided has expired";
     static final String INVALID = "The access token provided is invalid.";
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
-    final String clientId;
-    final String clientSecret;
-    final String memberId;
-    final Set<String> scopes;
+    private final Application app;
     private final Clock clock;
     private final Settings settings;
     private final Supplier<Endpoints> endpoints;
+    private final BooleanSupplier reachable;
     private final ConcurrentHashMap<String, Access> access = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Refresh> refresh = new ConcurrentHashMap<>();
     private final Set<String> usedRefresh = ConcurrentHashMap.newKeySet();
-    private volatile String applicationToken;
-    private volatile boolean installed;
 
-    OAuth(String clientId, String clientSecret, Set<String> scopes, Clock clock, Settings settings,
-          Supplier<Endpoints> endpoints) {
-        this.clientId = clientId;
-        this.clientSecret = clientSecret;
-        this.memberId = random(16);
-        this.scopes = Set.copyOf(scopes);
+    /** @param reachable whether the box can reach this server now (deployment and OAuth fault) */
+    OAuthServer(Application app, Clock clock, Settings settings, Supplier<Endpoints> endpoints,
+                BooleanSupplier reachable) {
+        this.app = app;
         this.clock = clock;
         this.settings = settings;
         this.endpoints = endpoints;
+        this.reachable = reachable;
     }
 
-    static String random(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
-    }
-
-    String principal() {
-        return "app:" + clientId;
-    }
-
-    boolean installed() {
-        return installed;
-    }
-
-    String applicationToken() {
-        return applicationToken;
-    }
-
-    /** The install: a fresh application token (a reinstall changes it), events may flow from now on. */
-    synchronized String install() {
-        applicationToken = random(16);
-        installed = true;
-        return applicationToken;
+    /** Whether the box can reach this server now. */
+    boolean reachable() {
+        return reachable.getAsBoolean();
     }
 
     synchronized void reset() {
-        installed = false;
-        applicationToken = null;
         access.clear();
         refresh.clear();
         usedRefresh.clear();
@@ -102,47 +82,40 @@ final class OAuth {
         prune();
         Instant now = clock.instant();
         Instant expires = now.plus(settings.tokenLifetime());
-        String a = random(32);
-        String r = random(32);
+        String a = Application.random(32);
+        String r = Application.random(32);
         access.put(a, new Access(a, r, userId, now, expires, via));
         refresh.put(r, new Refresh(r, userId, now.plus(settings.refreshLifetime())));
         return new Tokens(a, r, expires, userId);
     }
 
-    /** The user an access token acts for; expired_token / invalid_token otherwise (§5.10). */
-    int authenticate(String token) {
+    /** {@code rest.check}: the token's user and expiry; an unknown token is {@code invalid_token}. */
+    Check check(String token) {
         Access a = access.get(token);
         if (a == null) {
-            throw RestError.of("invalid_token", INVALID);
+            return new Check(0, null, "invalid_token", INVALID);
         }
-        if (!clock.instant().isBefore(a.expiresAt())) {
-            throw RestError.of("expired_token", EXPIRED);
-        }
-        return a.userId();
+        return new Check(a.userId(), a.expiresAt(), null, null);
     }
 
     /**
      * {@code grant_type=refresh_token&client_id&client_secret&refresh_token}: a new pair; the refresh token is
-     * spent (UNCONFIRMED: one use), the old access token lives out its time. Error bodies follow OAuth 2.0.
+     * spent (UNDOCUMENTED: the docs say to keep the new one instead), the old access token lives out its time. An
+     * unknown, spent or expired refresh token is {@code invalid_grant} (docs: "If refresh_token has expired, go
+     * through the authorization again").
      */
     TokenAnswer refresh(Args p) {
         String grant = p.text("grant_type");
         if (!grant.equals("refresh_token")) {
-            return error(400, "unsupported_grant_type", "Only grant_type=refresh_token is supported by this box");
+            return error(400, "invalid_request", "Only grant_type=refresh_token is supported here");
         }
-        if (!clientId.equals(p.text("client_id")) || !clientSecret.equals(p.text("client_secret"))) {
+        if (!app.clientId.equals(p.text("client_id")) || !app.clientSecret.equals(p.text("client_secret"))) {
             return error(401, "invalid_client", "Invalid client credentials");
         }
         String token = p.text("refresh_token");
         Refresh r = refresh.get(token);
-        if (r == null || usedRefresh.contains(token)) {
-            return error(400, "invalid_grant", "Invalid refresh token");
-        }
-        if (!clock.instant().isBefore(r.expiresAt())) {
-            return error(400, "expired_token", "The refresh token provided has expired.");
-        }
-        if (!usedRefresh.add(token)) {
-            return error(400, "invalid_grant", "Invalid refresh token");
+        if (r == null || !clock.instant().isBefore(r.expiresAt()) || !usedRefresh.add(token)) {
+            return error(400, "invalid_grant", "Invalid grant");
         }
         Tokens t = issue(r.userId(), "refresh");
         return new TokenAnswer(200, tokenBody(t));
@@ -155,51 +128,58 @@ final class OAuth {
         return new TokenAnswer(status, m);
     }
 
-    /** The token endpoint's success body (the shape public integrations show). */
+    /** The token endpoint's success body; {@code domain} is the OAuth server's own (docs: oauth.bitrix.info). */
     Map<String, Object> tokenBody(Tokens t) {
         Endpoints e = endpoints.get();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("access_token", t.accessToken());
         m.put("expires", t.expiresAt().getEpochSecond());
         m.put("expires_in", settings.tokenLifetime().toSeconds());
-        m.put("scope", String.join(",", scopes));
-        m.put("domain", e.domain());
+        m.put("scope", String.join(",", new java.util.TreeSet<>(app.scopes)));
+        m.put("domain", e.oauthDomain());
         m.put("server_endpoint", e.serverEndpoint());
         m.put("status", "L");
         m.put("client_endpoint", e.clientEndpoint());
-        m.put("member_id", memberId);
+        m.put("member_id", app.memberId);
         m.put("user_id", t.userId());
         m.put("refresh_token", t.refreshToken());
         return m;
     }
 
-    /** {@code auth[...]} of an event delivered to the application (§3): fresh tokens and the application token. */
-    Map<String, Object> eventAuth(Tokens t) {
-        Map<String, Object> m = tokenBody(t);
+    /**
+     * {@code auth[...]} of an event the cloud queue delivers to the application, keys as the docs' examples
+     * (events/index.md, _includes/auth-params-in-events.md): tokens only when the event is tied to a user
+     * ({@code tokens} null: a website visitor's callback form), a refresh token only for the events that ask for
+     * it (OnAppInstall; rest/lib/event/sender.php:41-45,127-130); the application token always.
+     */
+    Map<String, Object> eventAuth(Tokens tokens, boolean withRefresh, String applicationToken) {
+        Endpoints e = endpoints.get();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("access_token", m.get("access_token"));
-        out.put("expires", m.get("expires"));
-        out.put("expires_in", m.get("expires_in"));
-        out.put("scope", m.get("scope"));
-        out.put("domain", m.get("domain"));
-        out.put("server_endpoint", m.get("server_endpoint"));
-        out.put("status", m.get("status"));
-        out.put("client_endpoint", m.get("client_endpoint"));
-        out.put("member_id", m.get("member_id"));
-        out.put("user_id", m.get("user_id"));
-        out.put("refresh_token", m.get("refresh_token"));
+        if (tokens != null) {
+            out.put("access_token", tokens.accessToken());
+            out.put("expires_in", String.valueOf(settings.tokenLifetime().toSeconds()));
+            out.put("scope", String.join(",", new java.util.TreeSet<>(app.scopes)));
+        }
+        out.put("domain", e.boxDomain());
+        out.put("server_endpoint", e.serverEndpoint());
+        out.put("status", "L");
+        out.put("client_endpoint", e.clientEndpoint());
+        out.put("member_id", app.memberId);
+        if (tokens != null && withRefresh) {
+            out.put("refresh_token", tokens.refreshToken());
+        }
         out.put("application_token", applicationToken);
         return out;
     }
 
-    /** {@code auth[...]} of an event sent by an outbound webhook: no tokens, its authentication code. */
+    /** {@code auth[...]} of an event sent for an outbound webhook: no tokens, its authentication code. */
     Map<String, Object> webhookEventAuth(String code) {
         Endpoints e = endpoints.get();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("domain", e.domain());
+        out.put("domain", e.boxDomain());
         out.put("client_endpoint", e.clientEndpoint());
         out.put("server_endpoint", e.serverEndpoint());
-        out.put("member_id", memberId);
+        out.put("member_id", app.memberId);
         out.put("application_token", code);
         return out;
     }
