@@ -19,8 +19,8 @@ import io.b24bridge.config.Secret;
 /**
  * Local-application auth (the primary mode, contract §1): {@code auth=<access token>} on every request.
  * Tokens come from the install event, are stored encrypted, renewed at the token endpoint a few minutes
- * before they expire and whenever the box says {@code expired_token}; fresher tokens carried by delivered
- * events are taken up. When renewal fails — an air-gapped box whose OAuth server is out of reach — the
+ * before they expire and whenever the box says {@code expired_token}; tokens later events carry are not taken
+ * (they are the clicking user's). When renewal fails — an air-gapped box whose OAuth server is out of reach — the
  * state says so plainly and what to do.
  */
 final class ApplicationAuth implements BoxAuth {
@@ -84,19 +84,6 @@ final class ApplicationAuth implements BoxAuth {
         store.save(tokens);
         renewalFailure = null;
         LOG.info(() -> "Bitrix24 application installed for " + tokens.domain() + " (member " + tokens.memberId() + ")");
-    }
-
-    /** Tokens carried by an event: taken when they live longer than ours; the application token stays. */
-    void offer(Tokens fresh) {
-        synchronized (this) {
-            Optional<Tokens> now = store.current();
-            if (now.isPresent() && !fresh.expiresAt().isAfter(now.get().expiresAt())) {
-                return;
-            }
-            Secret appToken = now.map(Tokens::applicationToken).orElse(fresh.applicationToken());
-            store.save(fresh.withApplicationToken(appToken));
-            renewalFailure = null;
-        }
     }
 
     Optional<Tokens> tokens() {

@@ -178,13 +178,6 @@ public final class BoxClient implements AutoCloseable {
         }
     }
 
-    /** Fresh tokens carried by an event (application mode). */
-    public void offerTokens(Tokens tokens) {
-        if (auth instanceof ApplicationAuth a) {
-            a.offer(tokens);
-        }
-    }
-
     /** The stored application tokens (application mode), e.g. to check an event's application token. */
     public Optional<Tokens> tokens() {
         return auth instanceof ApplicationAuth a ? a.tokens() : Optional.empty();

@@ -24,8 +24,10 @@ import io.b24bridge.config.Secret;
 /**
  * {@code POST /bitrix24/events} on the box listener: the application's event handler (contract §3).
  * The install event brings the first tokens and the application token; every later event must carry that
- * application token ({@code auth[application_token]}) or it is refused. Fresh tokens an event carries are
- * taken up. The answer comes at once; listeners do their work elsewhere (the box retries slow handlers).
+ * application token ({@code auth[application_token]}) or it is refused. Tokens a later event carries are not
+ * taken up: they belong to whoever caused it (the user who clicked), and a telephony event has no refresh token
+ * anyway (box: rest/lib/event/sender.php) — the application keeps its own identity. The answer comes at once;
+ * listeners do their work elsewhere (the cloud queue does not retry, so nothing slow happens here).
  */
 public final class BoxEventsService implements HttpService {
 
@@ -82,7 +84,6 @@ public final class BoxEventsService implements HttpService {
             res.status(Status.UNAUTHORIZED_401).send("wrong application token");
             return;
         }
-        tokens(auth, "event").ifPresent(client::offerTokens);
         Map<String, String> data = new LinkedHashMap<>();
         FormData.section(form, "data").forEach((k, v) -> {
             if (v instanceof String s) {
