@@ -4,12 +4,12 @@ import io.b24bridge.certs.DevPki;
 import io.b24bridge.testkit.bitrix.BoxEmulator;
 import io.b24bridge.testkit.bitrix.BoxEmulatorBuilder;
 import io.b24bridge.testkit.bitrix.EmulatorTls;
-import io.b24bridge.testkit.bitrix.Mode;
 
 /**
- * The Bitrix24 box emulator (testkit) for the appliance's scenario tests: its server certificate and the
- * client certificate it presents for events come from the same development PKI as the appliance's, and it
- * demands the appliance's client certificate (mutual TLS both ways, as with nginx in front of a real box).
+ * The Bitrix24 box emulator (testkit) for the appliance's scenario tests: a cloud-connected box 26.250 (tokens
+ * checked at its OAuth server, events from Bitrix's cloud queue — reach the appliance through
+ * {@link io.b24bridge.TestAppliance#publicUri}), its server certificate from the same development PKI as the
+ * appliance's, and it demands the appliance's client certificate (as nginx in front of a real box).
  */
 public final class EmulatedBox {
 
@@ -20,11 +20,10 @@ public final class EmulatedBox {
         return BoxEmulator.builder()
                 .port(0)
                 .tls(EmulatorTls.fromPkcs12(pki.boxServer(), pki.password(), pki.trustStore(), pki.boxClient()))
-                .requireClientCert(true)
-                .mode(Mode.CURRENT);
+                .requireClientCert(true);
     }
 
-    /** The appliance's bitrix24 section for this emulator (application auth at the box's own token endpoint). */
+    /** The appliance's bitrix24 section for this emulator (application auth, renewed at the OAuth server). */
     public static String applicationSection(BoxEmulator emu) {
         return """
                 bitrix24:

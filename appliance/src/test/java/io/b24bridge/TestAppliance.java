@@ -15,6 +15,8 @@ import java.util.Map;
 import io.b24bridge.certs.DevPki;
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.config.ConfigLoader;
+import io.b24bridge.testkit.bitrix.EdgeProxy;
+import io.b24bridge.testkit.bitrix.EmulatorTls;
 
 /**
  * An appliance started in this JVM for a test: development certificates, a real Derby database and real
@@ -26,6 +28,7 @@ public final class TestAppliance implements AutoCloseable {
     private final DevPki.Files pki;
     private final Appliance appliance;
     private final HttpClient admin;
+    private EdgeProxy edge;
 
     private TestAppliance(Path dir, DevPki.Files pki, Appliance appliance) {
         this.dir = dir;
@@ -148,6 +151,19 @@ public final class TestAppliance implements AutoCloseable {
         return URI.create(appliance.boxUrl() + path);
     }
 
+    /**
+     * Where Bitrix's cloud queue POSTs {@code path} of the box listener: an edge proxy (testkit) in front of it,
+     * which takes HTTPS without a client certificate — all the queue can send — and forwards it presenting the
+     * development box-client certificate, as a site's edge nginx does. Started on first use.
+     */
+    public synchronized String publicUri(String path) {
+        if (edge == null) {
+            edge = EdgeProxy.start(EmulatorTls.fromPkcs12(pki.applianceServer(), pki.password(), pki.trustStore(),
+                    pki.boxClient()), "127.0.0.1", 0, URI.create(appliance.boxUrl()));
+        }
+        return edge.url(path);
+    }
+
     private HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return admin.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
@@ -163,5 +179,10 @@ public final class TestAppliance implements AutoCloseable {
     public void close() {
         admin.close();
         appliance.stop();
+        synchronized (this) {
+            if (edge != null) {
+                edge.close();
+            }
+        }
     }
 }

@@ -62,7 +62,7 @@ public final class AgiDecisionBench {
                   port: %d
                 """.formatted(freePort(), agiPort);
         try (TestAppliance app = TestAppliance.start(dir, config)) {
-            emu.install(app.boxUri("/bitrix24/events").toString()).delivery().get(10, TimeUnit.SECONDS);
+            emu.install(app.publicUri("/bitrix24/events")).delivery().get(10, TimeUnit.SECONDS);
             app.put("/api/settings/routing", "{\"mobileTrunk\": \"trunk\"}");
             app.put("/api/settings/inbound-routes", """
                     {"routes": [{"did": "%s", "name": "Sales", "defaultResponsibleUserId": 4,

@@ -63,7 +63,7 @@ public final class CardPopBench {
                     .replace("%", "%%");
             try (TestAppliance app = TestAppliance.start(dir.resolve("appliance"),
                     EmulatedBox.applicationSection(emu) + pbxSection)) {
-                emu.install(app.boxUri("/bitrix24/events").toString()).delivery().get();
+                emu.install(app.publicUri("/bitrix24/events")).delivery().get();
                 app.put("/api/settings/inbound-routes", """
                         {"routes": [{"did": "_4951000XXX", "name": "all", "defaultResponsibleUserId": 4}]}""");
                 // our own AMI listener: when did the PBX start ringing a phone for each call?

@@ -19,19 +19,20 @@ import io.b24bridge.bitrix.events.BoxEvent;
 import io.b24bridge.certs.DevPki;
 import io.b24bridge.json.Json;
 import io.b24bridge.testkit.bitrix.Activity;
+import io.b24bridge.testkit.bitrix.AuthRules;
 import io.b24bridge.testkit.bitrix.BoxEmulator;
 import io.b24bridge.testkit.bitrix.CallView;
 import io.b24bridge.testkit.bitrix.Faults;
-import io.b24bridge.testkit.bitrix.Mode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The appliance's box client against the box emulator over real mutual TLS both ways: the local application
- * installed by the emulator's install event, a call's lifecycle, token renewal, an unreachable OAuth server,
- * webhook modes, the rate limit, events from the box.
+ * The appliance's box client against the box emulator (a box 26.250 as its source behaves) over real mutual TLS:
+ * the local application installed by the install event the cloud queue delivers, a call's lifecycle, token
+ * renewal at the OAuth server, an OAuth server the appliance or the box cannot reach, webhooks as the source and
+ * as the docs have them, the rate limit, events from the queue.
  */
 class BoxClientEmulatorTest {
 
@@ -51,7 +52,7 @@ class BoxClientEmulatorTest {
     }
 
     private void install() throws Exception {
-        emu.install(app.boxUri("/bitrix24/events").toString()).delivery().get(10, TimeUnit.SECONDS);
+        emu.install(app.publicUri("/bitrix24/events")).delivery().get(10, TimeUnit.SECONDS);
     }
 
     @AfterEach
@@ -98,7 +99,7 @@ class BoxClientEmulatorTest {
     }
 
     @Test
-    void anExpiredTokenIsRenewedAtTheBoxesTokenEndpoint() throws Exception {
+    void anExpiredTokenIsRenewedAtTheOauthServer() throws Exception {
         BoxEmulator e = emulator(b -> b.tokenLifetime(Duration.ofMinutes(10)));
         start(e, EmulatedBox.applicationSection(e));
         install();
@@ -112,11 +113,12 @@ class BoxClientEmulatorTest {
     @Test
     void anUnreachableOauthServerIsSaidPlainly() throws Exception {
         BoxEmulator e = emulator(b -> b.tokenLifetime(Duration.ofMinutes(10)));
-        // the air-gapped case: the appliance renews at a separate OAuth server, which cannot be reached
-        start(e, EmulatedBox.applicationSection(e).replace(e.tokenUrl(), e.oauthTokenUrl()));
+        // the appliance renews at the OAuth server, which it cannot reach
+        start(e, EmulatedBox.applicationSection(e));
         install();
+        assertTrue(client().call("profile", Params.of()).has("ID"), "the box checked the token (and keeps it an hour)");
         emu.faults().oauth(Faults.OAuthState.REFUSED);
-        emu.clock().advance(Duration.ofMinutes(11));
+        emu.clock().advance(Duration.ofMinutes(11)); // the box's clock: our token is dead there
         BoxException ex = assertThrows(BoxException.class, () -> client().call("profile", Params.of()));
         assertTrue(ex instanceof BoxException.Auth, ex.toString());
         JsonNode h = health();
@@ -127,8 +129,8 @@ class BoxClientEmulatorTest {
     }
 
     @Test
-    void aCurrentBoxRefusesWebhooksForTelephonyAndHealthSaysWhatToDo() throws Exception {
-        BoxEmulator e = emulator(b -> b.webhook(1, "hooksecret", Set.of("telephony", "crm", "user")));
+    void aBoxThatRefusesWebhooksAsTheDocsSayIsReportedWithWhatToDo() throws Exception {
+        BoxEmulator e = emulator(b -> b.authRules(AuthRules.DOCS).webhook(1, "hooksecret", Set.of("telephony", "crm", "user")));
         start(e, EmulatedBox.webhookSection(e, 1, "hooksecret"));
         // the keep-alive's first question (profile, which a webhook may ask) goes at the start and succeeds: the
         // refusal must come after its answer, or that answer would clear it
@@ -147,8 +149,8 @@ class BoxClientEmulatorTest {
     }
 
     @Test
-    void anOlderBoxTakesWebhooks() throws Exception {
-        BoxEmulator e = emulator(b -> b.mode(Mode.OLDER).webhook(1, "hooksecret", Set.of("telephony", "crm", "user")));
+    void aBoxTakesWebhooksForTelephonyAsItsSourceDoes() throws Exception {
+        BoxEmulator e = emulator(b -> b.webhook(1, "hooksecret", Set.of("telephony", "crm", "user")));
         start(e, EmulatedBox.webhookSection(e, 1, "hooksecret"));
         TelephonyApi.Registered r = new TelephonyApi(client()).register(new TelephonyApi.Register(1, null,
                 "+79162000001", TelephonyApi.CallType.INCOMING, null, false, null, null, "pbx1:3.0", false, null, null));
@@ -184,14 +186,15 @@ class BoxClientEmulatorTest {
         BoxEmulator e = emulator(b -> b);
         start(e, EmulatedBox.applicationSection(e));
         install();
-        new CrmApi(client()).bindEvent("OnExternalCallStart", app.boxUri("/bitrix24/events").toString());
+        new CrmApi(client()).bindEvent("OnExternalCallStart", app.publicUri("/bitrix24/events"));
         assertTrue(new CrmApi(client()).boundEvents().containsKey("ONEXTERNALCALLSTART"));
         List<BoxEvent> seen = new CopyOnWriteArrayList<>();
         app.appliance().boxEvents().orElseThrow().addListener(seen::add);
         emu.clickToCall(2, "+79162000001").await(Duration.ofSeconds(10));
         assertEquals(1, seen.size());
         assertEquals(BoxEvent.EXTERNAL_CALL_START, seen.getFirst().name());
-        assertEquals("101", seen.getFirst().data().get("EXTENSION"));
+        assertEquals("", seen.getFirst().data().get("EXTENSION"), "the dialled number's extension: it has none");
+        assertEquals("2", seen.getFirst().data().get("USER_ID"), "who clicked");
         assertTrue(seen.getFirst().data().get("CALL_ID").startsWith("externalCall."), seen.toString());
     }
 }
