@@ -38,6 +38,8 @@ public final class BoxClient implements AutoCloseable {
     private final AtomicReference<CallFailure> lastFailure = new AtomicReference<>();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    /** An auth failure was logged and nothing succeeded since: the next one is not logged again. */
+    private final java.util.concurrent.atomic.AtomicBoolean authAlarm = new java.util.concurrent.atomic.AtomicBoolean();
 
     BoxClient(BoxTransport transport, BoxAuth auth, RateLimiter limiter, ObjectMapper mapper, Clock clock) {
         this.transport = transport;
@@ -86,6 +88,7 @@ public final class BoxClient implements AutoCloseable {
             if (auth instanceof WebhookAuth w) {
                 w.accepted();
             }
+            authAlarm.set(false);
             return a;
         } catch (BoxException e) {
             failures.incrementAndGet();
@@ -93,7 +96,9 @@ public final class BoxClient implements AutoCloseable {
             if (e.code().equals("WRONG_AUTH_TYPE") && auth instanceof WebhookAuth w) {
                 w.refused("the box refused webhook auth for " + method + " (WRONG_AUTH_TYPE)");
             }
-            if (LOG.isLoggable(Level.FINE)) {
+            if (e instanceof BoxException.Auth && authAlarm.compareAndSet(false, true)) {
+                LOG.warning(e.getMessage() + "; what waits is sent once the box accepts the appliance again");
+            } else if (LOG.isLoggable(Level.FINE)) {
                 LOG.fine(e.getMessage());
             }
             throw e;

@@ -13,9 +13,19 @@ public final class ErrorClassifier {
 
     private static final Set<String> RETRYABLE = Set.of(QUERY_LIMIT_EXCEEDED, "INTERNAL_SERVER_ERROR",
             "ERROR_UNEXPECTED_ANSWER", "OPERATION_TIME_LIMIT", "ERROR_BATCH_LENGTH_EXCEEDED_TEMPORARY");
+    /**
+     * The box cannot check the application's token at its OAuth server (401, box 26.250
+     * rest/lib/oauth/auth.php:79-83): a box cut off from the internet says so for every call. Nothing is wrong
+     * with the request; it waits like any auth failure.
+     */
+    static final String CONNECTION_ERROR = "CONNECTION_ERROR";
+
+    // CONNECTION_ERROR and the OAuth server's other refusals (auth.php:75-170) keep the work and wait: an auth
+    // failure is retried after a pause and shown in /health, never set aside as a dead letter
     private static final Set<String> AUTH = Set.of(EXPIRED_TOKEN, "invalid_token", "NO_AUTH_FOUND",
             "INVALID_CREDENTIALS", "WRONG_AUTH_TYPE", "insufficient_scope", "ACCESS_DENIED", "invalid_grant",
-            "invalid_client", "PAYMENT_REQUIRED", "APPLICATION_NOT_FOUND", "ERROR_OAUTH");
+            "invalid_client", "PAYMENT_REQUIRED", "APPLICATION_NOT_FOUND", "ERROR_OAUTH", CONNECTION_ERROR,
+            "authorization_error", "user_access_error");
 
     private ErrorClassifier() {
     }
@@ -23,7 +33,9 @@ public final class ErrorClassifier {
     /** The exception for an error answer of {@code method} (also for one command of a batch). */
     public static BoxException classify(String method, int httpStatus, String code, String description) {
         String text = "Bitrix24 " + method + ": " + (code.isEmpty() ? "(no code)" : code)
-                + (description.isEmpty() ? "" : " — " + description) + " (HTTP " + httpStatus + ")";
+                + (description.isEmpty() ? "" : " — " + description) + " (HTTP " + httpStatus + ")"
+                + (code.equals(CONNECTION_ERROR) ? ": the box cannot reach its OAuth server to check the application's"
+                + " token; calls wait and go once it can (docs/bitrix24.md)" : "");
         if (AUTH.contains(code)) {
             return new BoxException.Auth(method, code, text, null);
         }

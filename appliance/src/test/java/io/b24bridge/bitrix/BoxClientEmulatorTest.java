@@ -22,6 +22,7 @@ import io.b24bridge.testkit.bitrix.Activity;
 import io.b24bridge.testkit.bitrix.AuthRules;
 import io.b24bridge.testkit.bitrix.BoxEmulator;
 import io.b24bridge.testkit.bitrix.CallView;
+import io.b24bridge.testkit.bitrix.Deployment;
 import io.b24bridge.testkit.bitrix.Faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -196,5 +197,30 @@ class BoxClientEmulatorTest {
         assertEquals("", seen.getFirst().data().get("EXTENSION"), "the dialled number's extension: it has none");
         assertEquals("2", seen.getFirst().data().get("USER_ID"), "who clicked");
         assertTrue(seen.getFirst().data().get("CALL_ID").startsWith("externalCall."), seen.toString());
+    }
+
+    @Test
+    void aBoxThatCannotReachItsOauthServerIsWaitedForNeverAFatalError() throws Exception {
+        BoxEmulator e = emulator(b -> b.tokenLifetime(Duration.ofHours(3)));
+        start(e, EmulatedBox.applicationSection(e));
+        install();
+        assertTrue(client().call("profile", Params.of()).has("ID"));
+        // the box loses its internet; an hour later its cache of checked tokens is empty
+        emu.settings().deployment(Deployment.AIR_GAPPED);
+        emu.clock().advance(Duration.ofMinutes(61));
+
+        BoxException ex = assertThrows(BoxException.class, () -> new TelephonyApi(client()).register(
+                new TelephonyApi.Register(null, "101", "+79162000001", TelephonyApi.CallType.INCOMING, null, false,
+                        null, null, "pbx1:4.0", false, null, null)));
+
+        assertEquals("CONNECTION_ERROR", ex.code());
+        assertTrue(ex instanceof BoxException.Auth, "wait, alarm, retry — not a dead letter: " + ex);
+        JsonNode h = health();
+        assertEquals("DOWN", h.at("/parts/bitrix24/state").asText());
+        assertTrue(h.at("/parts/bitrix24/detail").asText().contains("OAuth server"), h.toString());
+        emu.settings().deployment(Deployment.CLOUD_CONNECTED);
+        assertTrue(new TelephonyApi(client()).register(new TelephonyApi.Register(null, "101", "+79162000001",
+                TelephonyApi.CallType.INCOMING, null, false, null, null, "pbx1:4.0", false, null, null)).callId()
+                .startsWith("externalCall."), "the same command goes through once the box is connected again");
     }
 }
