@@ -18,7 +18,9 @@ import io.b24bridge.settings.SettingsStore;
  *
  * <ul>
  *   <li>appliance: box listener 8443 (mTLS), admin 9443;</li>
- *   <li>box emulator 9444 (mTLS both ways; its page shows the CRM live);</li>
+ *   <li>box emulator 9444 (mTLS both ways; its page shows the CRM live), a box with internet: its OAuth server on
+ *   9446 (where the appliance renews tokens), its cloud queue's events through an edge proxy on 9445 in front of
+ *   the box listener (the queue presents no client certificate);</li>
  *   <li>PBX simulator (AMI) 15038, replaying recorded Asterisk calls.</li>
  * </ul>
  * The appliance starts from the configuration file exactly as a production start would. Nothing here is fit
@@ -31,6 +33,8 @@ public final class Sandbox {
     /** The local application the emulator and the appliance share in the sandbox. */
     public static final String CLIENT_ID = "local.b24bridge.sandbox";
     public static final int BOX_EMULATOR_PORT = 9444;
+    /** The emulator's OAuth server: a box serves no token endpoint, the OAuth server does. */
+    public static final int OAUTH_SERVER_PORT = 9446;
     public static final int PBX_SIMULATOR_PORT = 15038;
 
     private Sandbox() {
@@ -74,6 +78,7 @@ public final class Sandbox {
                       application:
                         client-id: %6$s
                         client-secret-file: client-secret
+                        token-endpoint: https://127.0.0.1:%8$d/oauth/token/
                       tls:
                         keystore: tls/%4$s
                         keystore-password-file: tls/%2$s
@@ -86,7 +91,7 @@ public final class Sandbox {
                         username: b24bridge
                         secret: test-secret
                     """.formatted(name(pki.applianceServer()), name(pki.passwordFile()), name(pki.trustStore()),
-                    name(pki.applianceClient()), BOX_EMULATOR_PORT, CLIENT_ID, PBX_SIMULATOR_PORT));
+                    name(pki.applianceClient()), BOX_EMULATOR_PORT, CLIENT_ID, PBX_SIMULATOR_PORT, OAUTH_SERVER_PORT));
             return config;
         } catch (IOException e) {
             throw new UncheckedIOException("the sandbox folder '" + dir + "' cannot be prepared", e);
