@@ -3,6 +3,7 @@ package io.b24bridge;
 import io.b24bridge.certs.DevPki;
 import io.b24bridge.testkit.bitrix.BoxEmulator;
 import io.b24bridge.testkit.bitrix.BoxEmulatorBuilder;
+import io.b24bridge.testkit.bitrix.EdgeProxy;
 import io.b24bridge.testkit.bitrix.EmulatorTls;
 
 /**
@@ -21,6 +22,16 @@ public final class EmulatedBox {
                 .port(0)
                 .tls(EmulatorTls.fromPkcs12(pki.boxServer(), pki.password(), pki.trustStore(), pki.boxClient()))
                 .requireClientCert(true);
+    }
+
+    /**
+     * An edge proxy in front of an appliance's box listener ({@code https://127.0.0.1:<port>}): what Bitrix's cloud
+     * queue, which presents no client certificate, POSTs events to; it forwards them with the development
+     * box-client certificate.
+     */
+    public static EdgeProxy edgeProxy(DevPki.Files pki, java.net.URI boxListener) {
+        return EdgeProxy.start(EmulatorTls.fromPkcs12(pki.applianceServer(), pki.password(), pki.trustStore(),
+                pki.boxClient()), "127.0.0.1", 0, boxListener);
     }
 
     /** The appliance's bitrix24 section for this emulator (application auth, renewed at the OAuth server). */

@@ -16,7 +16,6 @@ import io.b24bridge.certs.DevPki;
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.config.ConfigLoader;
 import io.b24bridge.testkit.bitrix.EdgeProxy;
-import io.b24bridge.testkit.bitrix.EmulatorTls;
 
 /**
  * An appliance started in this JVM for a test: development certificates, a real Derby database and real
@@ -158,8 +157,7 @@ public final class TestAppliance implements AutoCloseable {
      */
     public synchronized String publicUri(String path) {
         if (edge == null) {
-            edge = EdgeProxy.start(EmulatorTls.fromPkcs12(pki.applianceServer(), pki.password(), pki.trustStore(),
-                    pki.boxClient()), "127.0.0.1", 0, URI.create(appliance.boxUrl()));
+            edge = EmulatedBox.edgeProxy(pki, URI.create(appliance.boxUrl()));
         }
         return edge.url(path);
     }

@@ -53,7 +53,8 @@ class BoxClientEmulatorTest {
     }
 
     private void install() throws Exception {
-        emu.install(app.publicUri("/bitrix24/events")).delivery().get(10, TimeUnit.SECONDS);
+        assertTrue(emu.install(app.publicUri("/bitrix24/events")).delivery().get(10, TimeUnit.SECONDS).delivered(),
+                "the install reached the appliance: " + emu.deliveries());
     }
 
     @AfterEach

@@ -64,7 +64,7 @@ class OutboxWaitsForTheInstallTest {
         assertTrue(waiting.lastError().contains("not installed"), waiting.lastError());
         assertTrue(waiting.nextAt().isAfter(Instant.now().plusSeconds(10)), "an auth failure waits out a long pause");
 
-        emu.install(app.publicUri("/bitrix24/events")).delivery().get(10, TimeUnit.SECONDS);
+        assertTrue(emu.install(app.publicUri("/bitrix24/events")).delivery().get(10, TimeUnit.SECONDS).delivered());
         Instant installed = Instant.now();
         waitUntil(() -> emu.state().calls().stream().anyMatch(c -> "pbx1:1700000000.7".equals(c.externalCallId())),
                 Duration.ofSeconds(8));

@@ -30,6 +30,7 @@ import io.b24bridge.testkit.asterisk.WorldCall;
 import io.b24bridge.testkit.asterisk.WorldScript;
 import io.b24bridge.testkit.bitrix.BoxEmulator;
 import io.b24bridge.testkit.bitrix.CallView;
+import io.b24bridge.testkit.bitrix.EdgeProxy;
 
 import static io.b24bridge.testkit.asterisk.PhoneBehaviour.answersAndStays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,6 +57,7 @@ class ApplianceKilledMidBurstRealAsteriskTest {
     @TempDir
     Path dir;
     BoxEmulator emu;
+    EdgeProxy edge;
     ApplianceProcess appliance;
     HttpClient admin;
     int adminPort;
@@ -67,6 +69,9 @@ class ApplianceKilledMidBurstRealAsteriskTest {
             appliance.terminate(Duration.ofSeconds(20));
             // both runs' logs beside the test's report, for whoever reads a failure
             System.out.println("--- the killed run:\n" + killedRunOutput + "\n--- the restarted run:\n" + appliance.output());
+        }
+        if (edge != null) {
+            edge.close();
         }
         if (emu != null) {
             emu.stop();
@@ -122,7 +127,10 @@ class ApplianceKilledMidBurstRealAsteriskTest {
         appliance = ApplianceProcess.start(env, "--config", config.toString());
         appliance.awaitLine("is up in", START);
         String boxPort = env.get("B24BRIDGE_LISTENERS_BOX_PORT");
-        emu.install("https://127.0.0.1:" + boxPort + "/bitrix24/events").delivery().get(10, TimeUnit.SECONDS);
+        // the cloud queue presents no client certificate: it reaches the box listener through an edge proxy
+        edge = EmulatedBox.edgeProxy(pki, URI.create("https://127.0.0.1:" + boxPort));
+        assertTrue(emu.install(edge.url("/bitrix24/events")).delivery().get(10, TimeUnit.SECONDS).delivered(),
+                "the install reached the appliance through the edge proxy");
         HttpResponse<String> put = admin.send(HttpRequest.newBuilder(adminUri("/api/settings/inbound-routes"))
                 .PUT(HttpRequest.BodyPublishers.ofString(SpineRig.INBOUND_ROUTES))
                 .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());

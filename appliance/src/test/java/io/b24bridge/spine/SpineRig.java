@@ -65,7 +65,9 @@ final class SpineRig implements AutoCloseable {
         BoxEmulator emu = EmulatedBox.builder(pki).seedDemo(true).build().start();
         TestAppliance app = TestAppliance.start(dir, EmulatedBox.applicationSection(emu) + pbxSection(pair));
         SpineRig rig = new SpineRig(emu, app);
-        rig.emu.install(app.publicUri("/bitrix24/events")).delivery().get(10, TimeUnit.SECONDS);
+        if (!rig.emu.install(app.publicUri("/bitrix24/events")).delivery().get(10, TimeUnit.SECONDS).delivered()) {
+            throw new IllegalStateException("the install event did not reach the appliance: " + rig.emu.deliveries());
+        }
         var res = app.put("/api/settings/inbound-routes", INBOUND_ROUTES);
         if (res.statusCode() != 200) {
             throw new IllegalStateException("routes refused: " + res.body());
