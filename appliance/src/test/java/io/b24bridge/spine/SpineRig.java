@@ -16,6 +16,7 @@ import io.b24bridge.testkit.asterisk.AsteriskPair;
 import io.b24bridge.testkit.asterisk.Scenario;
 import io.b24bridge.testkit.bitrix.BoxEmulator;
 import io.b24bridge.testkit.bitrix.CallView;
+import io.b24bridge.testkit.bitrix.Deployment;
 
 /**
  * The whole product on real parts: the real Asterisk pair (testkit) with the product's own dialplan from
@@ -60,6 +61,7 @@ final class SpineRig implements AutoCloseable {
         this.app = app;
     }
 
+    /** A box with internet, the local application installed through the cloud queue. */
     static SpineRig start(Path dir, AsteriskPair pair) throws Exception {
         DevPki.Files pki = DevPki.ensure(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
         BoxEmulator emu = EmulatedBox.builder(pki).seedDemo(true).build().start();
@@ -68,12 +70,30 @@ final class SpineRig implements AutoCloseable {
         if (!rig.emu.install(app.publicUri("/bitrix24/events")).delivery().get(10, TimeUnit.SECONDS).delivered()) {
             throw new IllegalStateException("the install event did not reach the appliance: " + rig.emu.deliveries());
         }
+        return rig.configured();
+    }
+
+    /**
+     * An air-gapped box (its OAuth server out of reach: application calls would answer CONNECTION_ERROR, no event
+     * ever comes) and the appliance on an inbound webhook, which the box checks itself.
+     */
+    static SpineRig startAirGappedOverWebhook(Path dir, AsteriskPair pair) throws Exception {
+        DevPki.Files pki = DevPki.ensure(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
+        BoxEmulator emu = EmulatedBox.builder(pki).seedDemo(true).deployment(Deployment.AIR_GAPPED)
+                .webhook(1, "spinewebhook", java.util.Set.of()).build().start();
+        TestAppliance app = TestAppliance.start(dir, EmulatedBox.webhookSection(emu, 1, "spinewebhook")
+                + pbxSection(pair));
+        return new SpineRig(emu, app).configured();
+    }
+
+    /** The DIDs' routes set, the AMI link up. */
+    private SpineRig configured() throws Exception {
         var res = app.put("/api/settings/inbound-routes", INBOUND_ROUTES);
         if (res.statusCode() != 200) {
             throw new IllegalStateException("routes refused: " + res.body());
         }
-        rig.awaitPbxConnected();
-        return rig;
+        awaitPbxConnected();
+        return this;
     }
 
     static String pbxSection(AsteriskPair pair) {
