@@ -1,7 +1,6 @@
 package io.b24bridge.testkit.bitrix;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -290,40 +289,22 @@ public final class BoxEmulator implements AutoCloseable {
 
     /** Adds a contact; returns its id. */
     public int addContact(String name, String lastName, int assignedById, Integer companyId, String... phones) {
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("NAME", name);
-        f.put("LAST_NAME", lastName);
-        f.put("ASSIGNED_BY_ID", String.valueOf(assignedById));
-        if (companyId != null) {
-            f.put("COMPANY_ID", String.valueOf(companyId));
-        }
-        f.put("PHONE", phoneList(phones));
-        return addEntity(EntityType.CONTACT, f);
+        return addEntity(EntityType.CONTACT, CrmEntity.contactFields(name, lastName, assignedById, companyId, phones));
     }
 
     /** Adds a company; returns its id. */
     public int addCompany(String title, int assignedById, String... phones) {
-        return addEntity(EntityType.COMPANY, Map.of("TITLE", title, "ASSIGNED_BY_ID", String.valueOf(assignedById),
-                "PHONE", phoneList(phones)));
+        return addEntity(EntityType.COMPANY, CrmEntity.companyFields(title, assignedById, phones));
     }
 
     /** Adds a lead; returns its id. */
     public int addLead(String title, int assignedById, String sourceId, String... phones) {
-        return addEntity(EntityType.LEAD, Map.of("TITLE", title, "ASSIGNED_BY_ID", String.valueOf(assignedById),
-                "SOURCE_ID", sourceId == null ? "" : sourceId, "PHONE", phoneList(phones)));
+        return addEntity(EntityType.LEAD, CrmEntity.leadFields(title, assignedById, sourceId, phones));
     }
 
     /** Adds a CRM entity from REST-shaped fields (TITLE, NAME, ASSIGNED_BY_ID, PHONE: [{VALUE}], …). */
     public int addEntity(EntityType type, Map<String, Object> fields) {
         return state.tx(s -> s.addEntity(type, null, fields, 1).id());
-    }
-
-    private static List<Object> phoneList(String... phones) {
-        List<Object> out = new ArrayList<>();
-        for (String p : phones) {
-            out.add(Map.of("VALUE", p, "VALUE_TYPE", "WORK"));
-        }
-        return out;
     }
 
     /** Adds a lead source (crm.status, ENTITY_ID = SOURCE). */

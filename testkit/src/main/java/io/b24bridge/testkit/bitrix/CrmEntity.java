@@ -15,6 +15,37 @@ public record CrmEntity(EntityType type, int id, Map<String, Object> fields) {
         fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
     }
 
+    /** REST-shaped fields of a contact, as seeding gives them. */
+    static Map<String, Object> contactFields(String name, String lastName, int assignedById, Integer companyId,
+                                             String... phones) {
+        Map<String, Object> f = new java.util.LinkedHashMap<>();
+        f.put("NAME", name);
+        f.put("LAST_NAME", lastName);
+        f.put("ASSIGNED_BY_ID", String.valueOf(assignedById));
+        if (companyId != null) {
+            f.put("COMPANY_ID", String.valueOf(companyId));
+        }
+        f.put("PHONE", phoneList(phones));
+        return f;
+    }
+
+    static Map<String, Object> companyFields(String title, int assignedById, String... phones) {
+        return Map.of("TITLE", title, "ASSIGNED_BY_ID", String.valueOf(assignedById), "PHONE", phoneList(phones));
+    }
+
+    static Map<String, Object> leadFields(String title, int assignedById, String sourceId, String... phones) {
+        return Map.of("TITLE", title, "ASSIGNED_BY_ID", String.valueOf(assignedById),
+                "SOURCE_ID", sourceId == null ? "" : sourceId, "PHONE", phoneList(phones));
+    }
+
+    private static List<Object> phoneList(String... phones) {
+        List<Object> out = new ArrayList<>();
+        for (String p : phones) {
+            out.add(Map.of("VALUE", p, "VALUE_TYPE", "WORK"));
+        }
+        return out;
+    }
+
     public Integer assignedById() {
         Object v = fields.get("ASSIGNED_BY_ID");
         return v == null || Args.str(v).isBlank() ? null : Args.intval(v);
