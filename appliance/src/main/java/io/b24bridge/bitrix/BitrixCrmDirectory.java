@@ -11,9 +11,11 @@ import io.b24bridge.routing.CrmDirectory;
  * entities with their responsible's extension, mobile and workday in one request (contract §2); the user
  * directory ({@code user.get}) fills what the match lacks and answers for a route's default responsible.
  *
- * <p>The choice among several matches (the contract leaves it to us): a CONTACT before a COMPANY before a LEAD
- * — the person before their company, an established client before a lead — and within a type the box's order;
- * the first match with a responsible wins.
+ * <p>The choice among several matches is the box's own when it binds a call: a CONTACT before a COMPANY, a LEAD
+ * only when neither exists (box 26.250 crm/lib/integrity/actualentityselector.php:1022-1027), and within a type
+ * the box's order — so the call is routed to the responsible of the entity register binds it to. (The box lists
+ * searchCrmEntities as CONTACT, LEAD, COMPANY, voximplant/lib/rest/helper.php:1291: that list is not its choice.)
+ * The first match with a responsible wins.
  */
 public final class BitrixCrmDirectory implements CrmDirectory {
 
