@@ -1,40 +1,93 @@
 package io.b24bridge;
 
-import java.util.Optional;
 import java.util.logging.Logger;
 
 import io.helidon.webserver.WebServer;
 
-import io.b24bridge.bitrix.BoxClient;
-import io.b24bridge.bitrix.BoxKeepAlive;
-import io.b24bridge.bitrix.events.BoxEventsService;
-import io.b24bridge.calls.CallEngine;
-import io.b24bridge.outbox.Dispatcher;
-import io.b24bridge.outbox.OutboxStore;
-import io.b24bridge.pbx.CallSpineSink;
-import io.b24bridge.pbx.FastAgiServer;
-import io.b24bridge.pbx.PbxRegistry;
-import io.b24bridge.routing.RoutingService;
-
 import io.b24bridge.config.ApplianceConfig;
+import io.b24bridge.crm.CallEngine;
 import io.b24bridge.health.Health;
+import io.b24bridge.outbox.Outbox;
+import io.b24bridge.outbox.OutboxSender;
+import io.b24bridge.routing.RoutingService;
 import io.b24bridge.settings.SettingsStore;
 import io.b24bridge.store.Database;
+import io.b24bridge.web.LocalAdmin;
 
 /**
- * A running appliance: the parts {@link Main#start} built, held so they can be reached (tests, commands) and
- * stopped in reverse order of their start.
+ * A running appliance: what {@link Main#start} started, stopped in reverse order of the start by
+ * {@link #stop()}; the parts tests and commands reach are named here.
  */
-public record Appliance(ApplianceConfig config, Database db, SettingsStore settings, Health health,
-                        WebServer server, Optional<BoxClient> box, Optional<BoxEventsService> boxEvents,
-                        Optional<BoxKeepAlive> boxKeepAlive, PbxRegistry pbx, CallSpineSink spine, CallEngine engine,
-                        OutboxStore outbox, Optional<Dispatcher> dispatcher, RoutingService routing,
-                        Optional<FastAgiServer> agi) {
+public final class Appliance {
 
     private static final Logger LOG = Logger.getLogger(Appliance.class.getName());
 
     /** The name of the box listener's socket in the web server. */
     public static final String BOX_SOCKET = "box";
+
+    private final ApplianceConfig config;
+    private final Database db;
+    private final SettingsStore settings;
+    private final Health health;
+    private final WebServer server;
+    private final Box box;
+    private final Outbox outbox;
+    private final OutboxSender sender;
+    private final CallEngine engine;
+    private final RoutingService routing;
+    private final Parts parts;
+
+    Appliance(ApplianceConfig config, Database db, SettingsStore settings, Health health, WebServer server, Box box,
+              Outbox outbox, OutboxSender sender, CallEngine engine, RoutingService routing, Parts parts) {
+        this.config = config;
+        this.db = db;
+        this.settings = settings;
+        this.health = health;
+        this.server = server;
+        this.box = box;
+        this.outbox = outbox;
+        this.sender = sender;
+        this.engine = engine;
+        this.routing = routing;
+        this.parts = parts;
+    }
+
+    public ApplianceConfig config() {
+        return config;
+    }
+
+    public Database db() {
+        return db;
+    }
+
+    public SettingsStore settings() {
+        return settings;
+    }
+
+    public Health health() {
+        return health;
+    }
+
+    /** The Bitrix24 box ({@link Box#none()} when none is configured). */
+    public Box box() {
+        return box;
+    }
+
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    public OutboxSender sender() {
+        return sender;
+    }
+
+    public CallEngine engine() {
+        return engine;
+    }
+
+    public RoutingService routing() {
+        return routing;
+    }
 
     public int adminPort() {
         return server.port();
@@ -45,31 +98,20 @@ public record Appliance(ApplianceConfig config, Database db, SettingsStore setti
     }
 
     public String adminUrl() {
-        return Main.localUrl(config.adminListener().host(), adminPort());
+        return LocalAdmin.url(config.adminListener().host(), adminPort());
     }
 
     public String boxUrl() {
-        return Main.localUrl(config.boxListener().host(), boxPort());
+        return LocalAdmin.url(config.boxListener().host(), boxPort());
     }
 
     /**
-     * Stops in reverse order of the start: no new PBX events, the commands being sent finish (within the grace
-     * period; the rest stay in the outbox for the next start), the listeners close, then the database.
+     * Stops in reverse order of the start: no new PBX events, the listeners close, the commands being sent
+     * finish (within the grace period; the rest stay in the outbox for the next start), then the database.
      */
     public void stop() {
         long t0 = System.nanoTime();
-        agi.ifPresent(FastAgiServer::close); // new calls go by the PBX's own routing while the appliance is away
-        routing.close();
-        pbx.close();
-        spine.close();
-        dispatcher.ifPresent(d -> d.stop(config.shutdownGrace()));
-        boxKeepAlive.ifPresent(BoxKeepAlive::close);
-        try {
-            server.stop();
-        } finally {
-            box.ifPresent(BoxClient::close);
-            db.close();
-        }
+        parts.close();
         LOG.info("b24bridge stopped in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 }

@@ -1,5 +1,6 @@
 package io.b24bridge;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -7,8 +8,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,37 +24,29 @@ import io.b24bridge.admin.OutboxApi;
 import io.b24bridge.admin.RatingsApi;
 import io.b24bridge.admin.SettingsApi;
 import io.b24bridge.admin.StoreApi;
-import io.b24bridge.bitrix.BitrixCrmDirectory;
-import io.b24bridge.bitrix.BoxClient;
-import io.b24bridge.bitrix.BoxHealth;
-import io.b24bridge.bitrix.BoxKeepAlive;
-import io.b24bridge.bitrix.CrmApi;
-import io.b24bridge.bitrix.TelephonyApi;
-import io.b24bridge.bitrix.UserDirectory;
-import io.b24bridge.calls.CallEngine;
-import io.b24bridge.calls.CallTracker;
-import io.b24bridge.calls.CrmLifecycle;
-import io.b24bridge.calls.Endpoints;
-import io.b24bridge.bitrix.events.BoxEventsService;
 import io.b24bridge.bitrix.events.PingService;
+import io.b24bridge.calls.CallTracker;
+import io.b24bridge.calls.Endpoints;
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.config.ConfigException;
 import io.b24bridge.config.ConfigLoader;
+import io.b24bridge.crm.CallEngine;
+import io.b24bridge.crm.CrmLifecycle;
+import io.b24bridge.doctor.Doctor;
 import io.b24bridge.health.Health;
 import io.b24bridge.health.HealthPart;
 import io.b24bridge.json.Json;
 import io.b24bridge.logging.StopSafeLogManager;
-import io.b24bridge.outbox.CommandExecutor;
 import io.b24bridge.outbox.Dispatcher;
-import io.b24bridge.outbox.OutboxHealth;
-import io.b24bridge.outbox.OutboxStore;
+import io.b24bridge.outbox.Outbox;
+import io.b24bridge.outbox.OutboxSender;
+import io.b24bridge.outbox.RecordingsDir;
 import io.b24bridge.pbx.CallSpineSink;
-import io.b24bridge.pbx.LinkSeenStore;
 import io.b24bridge.pbx.FastAgiServer;
+import io.b24bridge.pbx.LinkSeenStore;
 import io.b24bridge.pbx.PbxRegistry;
 import io.b24bridge.pbx.RouteScript;
 import io.b24bridge.pbx.RoutingHealth;
-import io.b24bridge.routing.CrmUnavailable;
 import io.b24bridge.routing.RoutingService;
 import io.b24bridge.sandbox.Sandbox;
 import io.b24bridge.settings.SettingsJson;
@@ -119,7 +112,8 @@ public final class Main {
                 }
                 case BACKUP -> StoreCommands.backup(loadConfig(cli), cli.to(), out);
                 case RESTORE -> StoreCommands.restore(loadConfig(cli), cli.from().orElseThrow(), out);
-                case DOCTOR -> io.b24bridge.doctor.Doctor.run(cli.config().orElseGet(() -> Sandbox.prepare(cli.sandbox().orElseThrow())), System.getenv(), out);
+                case DOCTOR -> Doctor.run(cli.config().orElseGet(() -> Sandbox.prepare(cli.sandbox().orElseThrow())),
+                        System.getenv(), out);
                 case RUN -> runUntilStopped(loadConfig(cli), cli.sandbox().isPresent(), out);
             };
         } catch (ConfigException e) {
@@ -167,145 +161,161 @@ public final class Main {
         return 0;
     }
 
-    /** Builds and starts every part. On failure, whatever was started is stopped again. */
+    /**
+     * Builds and starts every part, step by step, each handed what it needs: the store, the box, the outbox
+     * and its sender, the call spine, routing, the web listeners, the PBX links last (calls flow in once
+     * everything downstream is ready). {@link Appliance#stop()} stops them in reverse; a start that fails stops
+     * what it had started.
+     */
     public static Appliance start(ApplianceConfig config) {
         ObjectMapper mapper = Json.newMapper();
-
-        Database db = Database.open(config.storage().databaseDir());
-        List<AutoCloseable> listening = new java.util.ArrayList<>(); // closed again when a later part fails
+        Parts parts = new Parts();
         try {
-            Migrations.apply(db, Migrations.SCHEMA);
+            Database db = parts.push("database", openStore(config));
             SettingsStore settings = new SettingsStore(db, new SettingsJson(mapper));
-
-            // the Bitrix24 box: client (mTLS, auth, rate limit) and the handler for its events
-            Optional<BoxClient> box = config.bitrix24().map(b -> BoxClient.create(b, db,
-                    config.storage().dir().resolve("keys").resolve("bitrix24-tokens.key"), mapper));
-            Optional<BoxEventsService> boxEvents = box.map(client -> new BoxEventsService(client,
-                    config.bitrix24().flatMap(ApplianceConfig.Bitrix24::webhook)
-                            .flatMap(ApplianceConfig.Webhook::eventsToken)));
+            Box box = parts.push("bitrix24 client", Box.of(config, db, mapper));
 
             // the call spine: PBX facts → call model → CRM lifecycle → outbox (same Derby transaction) →
-            // dispatcher → box. Without a box configured the outbox keeps everything for later.
-            OutboxStore outbox = new OutboxStore(db, mapper);
-            Map<String, Endpoints> endpoints = new HashMap<>();
-            Map<String, CommandExecutor.RecordingsDir> recordings = new HashMap<>();
-            Map<String, Duration> recordWait = new HashMap<>();
-            for (ApplianceConfig.Pbx p : config.pbx()) {
-                endpoints.put(p.id(), new Endpoints(p.extensionPattern(), p.trunks()));
-                p.recordingsDir().ifPresent(dir -> recordings.put(p.id(),
-                        new CommandExecutor.RecordingsDir(dir, p.recordingsPbxDir())));
-                p.cdrCsv().ifPresent(csv -> recordWait.put(p.id(), p.recordWait()));
-            }
-            CallEngine engine = new CallEngine(
-                    new CallTracker(id -> endpoints.getOrDefault(id, Endpoints.standard())),
-                    new CrmLifecycle(recordWait), outbox, settings::current);
-            Optional<UserDirectory> users = box.map(client -> new UserDirectory(new CrmApi(client), Clock.systemUTC()));
-            Optional<Dispatcher> dispatcher = box.map(client -> new Dispatcher(outbox,
-                    new CommandExecutor(new TelephonyApi(client), new CrmApi(client), users.orElseThrow(), recordings),
-                    client, 8, Clock.systemUTC()));
-            dispatcher.ifPresent(d -> {
-                outbox.afterRecord(d::wake);
-                box.orElseThrow().onRecovery(d::boxRecovered);
-                d.start();
-            });
-            CallSpineSink spine = new CallSpineSink(engine, new LinkSeenStore(db));
+            // sender → box. Without a box configured the outbox keeps everything for later.
+            Outbox outbox = Outbox.open(db, mapper);
+            OutboxSender sender = parts.push("outbox sender", startSender(config, box, outbox));
+            CallEngine engine = new CallEngine(new CallTracker(endpoints(config)), new CrmLifecycle(recordWait(config)),
+                    outbox.journal(), settings::current);
+            CallSpineSink spine = parts.push("call spine", new CallSpineSink(engine, new LinkSeenStore(db)));
             config.pbx().forEach(p -> p.cdrCsv().ifPresent(csv -> spine.readRecords(p.id(), csv)));
-            PbxRegistry pbx = PbxRegistry.of(config.pbx(), spine, Metrics.globalRegistry());
 
             // routing: the PBXs' dialplan asks over FastAGI where an inbound call goes; the answer never waits
             // for the box longer than the settings' deadline (then the cache or the route's defaults)
-            RoutingService routing = new RoutingService(settings::current, box.<io.b24bridge.routing.CrmDirectory>map(
-                    client -> new BitrixCrmDirectory(new TelephonyApi(client), new CrmApi(client), users.orElseThrow()))
-                    .orElseGet(CrmUnavailable::new), Clock.systemUTC());
-            listening.add(routing);
-            Optional<FastAgiServer> agi = Optional.empty();
-            if (!config.pbx().isEmpty() && config.agi().enabled()) {
-                try {
-                    agi = Optional.of(new FastAgiServer(config.agi().host(), config.agi().port(),
-                            Map.of("route", new RouteScript(routing, () -> settings.current().routing()))).start());
-                    listening.add(agi.get());
-                } catch (java.io.IOException e) {
-                    throw new IllegalStateException(e.getMessage() + ": set agi.port (0 turns routing off)", e);
-                }
-                settings.onChange(s -> routing.warmUp());
-                routing.warmUp();
-            }
-            Optional<FastAgiServer> agiServer = agi;
+            RoutingService routing = parts.push("routing", new RoutingService(settings::current, box.crmDirectory()));
+            HealthPart routingHealth = startAgi(config, routing, settings, parts);
 
-            Health health = new Health(List.of(
-                    new DatabaseHealth(db),
-                    pbx.health(),
-                    box.<HealthPart>map(client -> new BoxHealth(client, config.bitrix24().orElseThrow().url().toString()))
-                            .orElse(HealthPart.notConfigured("bitrix24", "no Bitrix24 box is configured "
-                                    + "(the bitrix24 section of the configuration file)")),
-                    dispatcher.<HealthPart>map(d -> new OutboxHealth(outbox, d))
-                            .orElse(HealthPart.notConfigured("outbox", "calls are kept until a Bitrix24 box is "
-                                    + "configured")),
-                    agiServer.<HealthPart>map(a -> new RoutingHealth(a, routing))
-                            .orElse(HealthPart.notConfigured("routing", "no FastAGI listener: no PBX is configured, "
-                                    + "or agi.port is 0"))),
-                    version());
-
-            WebServer server = WebServer.builder()
-                    .shutdownHook(false) // our own hook stops the parts in order
-                    // the admin listener: panel, JSON API, health and metrics; loopback unless configured
-                    .host(config.adminListener().host())
-                    .port(config.adminListener().port())
-                    .tls(ServerTls.of(config.adminListener()))
-                    .shutdownGracePeriod(config.shutdownGrace())
-                    .addFeature(ObserveFeature.builder()
-                            .endpoint("/")
-                            .observersDiscoverServices(false)
-                            .addObserver(MetricsObserver.create())
-                            .build())
-                    .routing(r -> r
-                            .register("/health", new HealthService(health, mapper))
-                            .register("/api/settings", new SettingsApi(settings, mapper))
-                            .register("/api/store", new StoreApi(db,
-                                    config.storage().dir().resolve("backups").toAbsolutePath(), mapper))
-                            .register("/api/outbox", new OutboxApi(outbox, dispatcher.orElse(null), mapper))
-                            .register("/api/ratings", new RatingsApi(outbox, Clock.systemUTC(), mapper)))
-                    // the box listener: mutual TLS, for the Bitrix24 box's calls into the appliance
-                    .putSocket(Appliance.BOX_SOCKET, listener -> listener
-                            .host(config.boxListener().host())
-                            .port(config.boxListener().port())
-                            .tls(ServerTls.of(config.boxListener()))
-                            .shutdownGracePeriod(config.shutdownGrace()))
-                    .routing(Appliance.BOX_SOCKET, r -> {
-                        r.register("/", new PingService(mapper));
-                        boxEvents.ifPresent(events -> r.register("/bitrix24/events", events));
-                    })
-                    .build()
-                    .start();
-            Optional<BoxKeepAlive> keepAlive = box.map(client ->
-                    new BoxKeepAlive(client, config.bitrix24().orElseThrow().auth()));
-            pbx.start(); // last: calls flow in once everything downstream is ready
+            PbxRegistry pbx = PbxRegistry.of(config.pbx(), spine, Metrics.globalRegistry());
+            Health health = new Health(List.of(new DatabaseHealth(db), pbx.health(), box.health(), sender.health(),
+                    routingHealth), version());
+            WebServer server = startWeb(config, mapper, health, settings, db, outbox, sender, box);
+            parts.push("web listeners", server, server::stop);
+            parts.push("bitrix24 keep-alive", box.startKeepAlive());
+            pbx.start();
+            parts.push("pbx links", pbx);
             LOG.info(() -> "b24bridge " + version() + " started; admin port " + server.port()
                     + ", box port " + server.port(Appliance.BOX_SOCKET));
-            return new Appliance(config, db, settings, health, server, box, boxEvents, keepAlive, pbx, spine,
-                    engine, outbox, dispatcher, routing, agiServer);
+            return new Appliance(config, db, settings, health, server, box, outbox, sender, engine, routing, parts);
         } catch (RuntimeException e) {
-            for (AutoCloseable part : listening) {
-                try {
-                    part.close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            parts.close();
+            throw e;
+        }
+    }
+
+    /** The database, its schema brought up to date. */
+    private static Database openStore(ApplianceConfig config) {
+        Database db = Database.open(config.storage().databaseDir());
+        try {
+            Migrations.apply(db, Migrations.SCHEMA);
+            return db;
+        } catch (RuntimeException e) {
             db.close();
             throw e;
         }
+    }
+
+    /** The outbox's sender: with a box, the dispatcher, woken by every recorded change; without, nothing goes. */
+    private static OutboxSender startSender(ApplianceConfig config, Box box, Outbox outbox) {
+        if (!box.configured()) {
+            return OutboxSender.keeping();
+        }
+        Map<String, RecordingsDir> recordings = new HashMap<>();
+        for (ApplianceConfig.Pbx p : config.pbx()) {
+            p.recordingsDir().ifPresent(dir -> recordings.put(p.id(), new RecordingsDir(dir, p.recordingsPbxDir())));
+        }
+        Dispatcher dispatcher = new Dispatcher(outbox, box.gateway(), recordings, 8, Clock.systemUTC(),
+                config.shutdownGrace()).start();
+        box.onRecovery(dispatcher::boxRecovered);
+        return dispatcher;
+    }
+
+    /** Per PBX id, how its channel names tell phones from trunks. */
+    private static Function<String, Endpoints> endpoints(ApplianceConfig config) {
+        Map<String, Endpoints> byPbx = new HashMap<>();
+        for (ApplianceConfig.Pbx p : config.pbx()) {
+            byPbx.put(p.id(), new Endpoints(p.extensionPattern(), p.trunks()));
+        }
+        return id -> byPbx.getOrDefault(id, Endpoints.standard());
+    }
+
+    /**
+     * Per PBX whose own call records are read (pbx[].cdr-csv), how long a call that ended partly unseen waits for
+     * its record before it is finished with what was seen.
+     */
+    private static Map<String, Duration> recordWait(ApplianceConfig config) {
+        Map<String, Duration> wait = new HashMap<>();
+        for (ApplianceConfig.Pbx p : config.pbx()) {
+            p.cdrCsv().ifPresent(csv -> wait.put(p.id(), p.recordWait()));
+        }
+        return wait;
+    }
+
+    /**
+     * The FastAGI listener the dialplan asks (agi.host, agi.port); none without a PBX or with port 0, and the
+     * PBX routes by itself. Returns the routing part of /health.
+     */
+    private static HealthPart startAgi(ApplianceConfig config, RoutingService routing, SettingsStore settings,
+                                       Parts parts) {
+        if (config.pbx().isEmpty() || !config.agi().enabled()) {
+            return HealthPart.notConfigured("routing", "no FastAGI listener: no PBX is configured, or agi.port is 0");
+        }
+        FastAgiServer agi;
+        try {
+            agi = new FastAgiServer(config.agi().host(), config.agi().port(),
+                    Map.of("route", new RouteScript(routing, () -> settings.current().routing()))).start();
+        } catch (IOException e) {
+            throw new IllegalStateException(e.getMessage() + ": set agi.port (0 turns routing off)", e);
+        }
+        parts.push("fastagi listener", agi);
+        settings.onChange(s -> routing.warmUp());
+        routing.warmUp();
+        return new RoutingHealth(agi, routing);
+    }
+
+    /**
+     * The web server: the admin listener (panel, JSON API, health and metrics; loopback unless configured) and
+     * the box listener (mutual TLS, for the Bitrix24 box's calls into the appliance).
+     */
+    private static WebServer startWeb(ApplianceConfig config, ObjectMapper mapper, Health health,
+                                      SettingsStore settings, Database db, Outbox outbox, OutboxSender sender,
+                                      Box box) {
+        return WebServer.builder()
+                .shutdownHook(false) // our own hook stops the parts in order
+                .host(config.adminListener().host())
+                .port(config.adminListener().port())
+                .tls(ServerTls.of(config.adminListener()))
+                .shutdownGracePeriod(config.shutdownGrace())
+                .addFeature(ObserveFeature.builder()
+                        .endpoint("/")
+                        .observersDiscoverServices(false)
+                        .addObserver(MetricsObserver.create())
+                        .build())
+                .routing(r -> r
+                        .register("/health", new HealthService(health, mapper))
+                        .register("/api/settings", new SettingsApi(settings, mapper))
+                        .register("/api/store", new StoreApi(db,
+                                config.storage().dir().resolve("backups").toAbsolutePath(), mapper))
+                        .register("/api/outbox", new OutboxApi(outbox, sender, mapper))
+                        .register("/api/ratings", new RatingsApi(outbox.ratings(), Clock.systemUTC(), mapper)))
+                .putSocket(Appliance.BOX_SOCKET, listener -> listener
+                        .host(config.boxListener().host())
+                        .port(config.boxListener().port())
+                        .tls(ServerTls.of(config.boxListener()))
+                        .shutdownGracePeriod(config.shutdownGrace()))
+                .routing(Appliance.BOX_SOCKET, r -> {
+                    r.register("/", new PingService(mapper));
+                    box.routeEvents(r);
+                })
+                .build()
+                .start();
     }
 
     static String version() {
         String v = Main.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
     }
-
-    /** Where a client on this machine reaches a listener bound to {@code host}. */
-    static String localUrl(String host, int port) {
-        String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-        return "https://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port;
-    }
-
 }

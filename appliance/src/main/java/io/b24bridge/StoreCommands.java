@@ -1,15 +1,16 @@
 package io.b24bridge;
 
+import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.helidon.common.tls.Tls;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
@@ -19,10 +20,13 @@ import io.b24bridge.json.Json;
 import io.b24bridge.store.Database;
 import io.b24bridge.store.DatabaseLockedException;
 import io.b24bridge.store.StoreException;
-import io.b24bridge.tls.TlsMaterial;
+import io.b24bridge.web.LocalAdmin;
 
 /** The operators' database commands: {@code backup} and {@code restore}. */
 final class StoreCommands {
+
+    /** An online backup of a big database takes a while: the running appliance's answer is waited for long. */
+    static final Duration BACKUP_TIMEOUT = Duration.ofMinutes(10);
 
     private StoreCommands() {
     }
@@ -64,19 +68,10 @@ final class StoreCommands {
 
     private static Path backupThroughRunningAppliance(ApplianceConfig config, Path dir) {
         ApplianceConfig.Listener admin = config.adminListener();
-        TlsMaterial own = TlsMaterial.load(admin.tls());
-        // we talk to our own process on this machine: trust exactly the certificate it presents (pinning),
-        // which is stronger than a host-name check against an address the certificate may not name
-        WebClient client = WebClient.builder()
-                .baseUri(URI.create(Main.localUrl(admin.host(), admin.port())))
-                .tls(Tls.builder()
-                        .trust(java.util.List.of(own.certificate()))
-                        .endpointIdentificationAlgorithm("NONE")
-                        .build())
-                .build();
+        WebClient client = LocalAdmin.client(admin, Duration.ofSeconds(10), BACKUP_TIMEOUT);
         ObjectMapper mapper = Json.newMapper();
         try (HttpClientResponse res = client.post("/api/store/backup")
-                .header(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json")
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
                 .submit(mapper.writeValueAsBytes(Map.of("dir", dir.toString())))) {
             JsonNode body = mapper.readTree(res.entity().as(byte[].class));
             if (res.status() != Status.OK_200) {
@@ -85,11 +80,11 @@ final class StoreCommands {
             return Path.of(body.path("backup").asText());
         } catch (StoreException e) {
             throw e;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new StoreException("the running appliance answered the backup request unreadably: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new StoreException("the database is in use, but the appliance's admin listener at "
-                    + Main.localUrl(admin.host(), admin.port()) + " does not answer: " + e.getMessage(), e);
+                    + LocalAdmin.url(admin) + " does not answer: " + e.getMessage(), e);
         }
     }
 }

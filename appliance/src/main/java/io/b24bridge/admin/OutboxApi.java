@@ -11,9 +11,9 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import io.b24bridge.calls.CrmCommand;
-import io.b24bridge.outbox.Dispatcher;
-import io.b24bridge.outbox.OutboxStore;
+import io.b24bridge.outbox.Outbox;
+import io.b24bridge.outbox.OutboxReport;
+import io.b24bridge.outbox.OutboxSender;
 
 /**
  * The outbox for operators under {@code /api/outbox}: {@code GET /} counts; {@code GET /dead} the commands
@@ -22,14 +22,13 @@ import io.b24bridge.outbox.OutboxStore;
  */
 public final class OutboxApi implements HttpService {
 
-    private final OutboxStore store;
-    private final Dispatcher dispatcher;
+    private final Outbox outbox;
+    private final OutboxSender sender;
     private final JsonResponses json;
 
-    /** @param dispatcher null when no box is configured */
-    public OutboxApi(OutboxStore store, Dispatcher dispatcher, ObjectMapper mapper) {
-        this.store = store;
-        this.dispatcher = dispatcher;
+    public OutboxApi(Outbox outbox, OutboxSender sender, ObjectMapper mapper) {
+        this.outbox = outbox;
+        this.sender = sender;
         this.json = new JsonResponses(mapper);
     }
 
@@ -41,24 +40,24 @@ public final class OutboxApi implements HttpService {
     }
 
     private void counts(ServerRequest req, ServerResponse res) {
-        OutboxStore.Counts c = store.counts();
+        OutboxReport.Counts c = outbox.report().counts();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("pending", c.pending());
         body.put("sending", c.sending());
         body.put("dead", c.dead());
         body.put("done", c.done());
         body.put("oldestWaiting", c.oldestWaiting() == null ? null : c.oldestWaiting().toString());
-        body.put("dispatcher", dispatcher == null ? "no Bitrix24 box configured: nothing is sent" : dispatcher.stats());
+        body.put("dispatcher", sender.status());
         json.send(res, Status.OK_200, body);
     }
 
     private void dead(ServerRequest req, ServerResponse res) {
-        List<Map<String, Object>> out = store.deadLetters(500).stream().map(e -> {
+        List<Map<String, Object>> out = outbox.report().deadLetters(500).stream().map(e -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", e.id());
             m.put("call", e.call().externalCallId());
             m.put("seq", e.seq());
-            m.put("kind", CrmCommand.kind(e.command()));
+            m.put("kind", e.kind());
             m.put("command", e.command());
             m.put("attempts", e.attempts());
             m.put("error", e.lastError());
@@ -76,13 +75,11 @@ public final class OutboxApi implements HttpService {
             json.error(res, Status.BAD_REQUEST_400, "the id must be a number");
             return;
         }
-        if (!store.revive(id)) {
+        if (!outbox.queue().revive(id)) {
             json.error(res, Status.NOT_FOUND_404, "no dead letter " + id);
             return;
         }
-        if (dispatcher != null) {
-            dispatcher.wake();
-        }
+        sender.wake();
         json.send(res, Status.OK_200, Map.of("retried", id));
     }
 }

@@ -16,7 +16,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import io.b24bridge.outbox.OutboxStore;
+import io.b24bridge.outbox.OperatorRatingsStore;
 
 /**
  * The callers' ratings per operator under {@code /api/ratings}: {@code GET /?since=2026-11-01} (a date, from
@@ -29,12 +29,12 @@ public final class RatingsApi implements HttpService {
 
     static final Duration DEFAULT_PERIOD = Duration.ofDays(30);
 
-    private final OutboxStore store;
+    private final OperatorRatingsStore ratings;
     private final Clock clock;
     private final JsonResponses json;
 
-    public RatingsApi(OutboxStore store, Clock clock, ObjectMapper mapper) {
-        this.store = store;
+    public RatingsApi(OperatorRatingsStore ratings, Clock clock, ObjectMapper mapper) {
+        this.ratings = ratings;
         this.clock = clock;
         this.json = new JsonResponses(mapper);
     }
@@ -58,7 +58,7 @@ public final class RatingsApi implements HttpService {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("since", since.toString());
-        body.put("operators", store.ratings().byOperator(since));
+        body.put("operators", ratings.byOperator(since));
         json.send(res, Status.OK_200, body);
     }
 }

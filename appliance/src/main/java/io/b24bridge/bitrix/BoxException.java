@@ -11,11 +11,13 @@ public abstract sealed class BoxException extends Exception {
 
     private final String method;
     private final String code;
+    private final String description;
 
-    protected BoxException(String method, String code, String message, Throwable cause) {
+    protected BoxException(String method, String code, String description, String message, Throwable cause) {
         super(message, cause);
         this.method = method;
         this.code = code;
+        this.description = description == null ? "" : description;
     }
 
     /** The REST method called. */
@@ -28,24 +30,41 @@ public abstract sealed class BoxException extends Exception {
         return code;
     }
 
+    /** The box's own {@code error_description}, as it sent it; empty for failures of ours. */
+    public String description() {
+        return description;
+    }
+
     /** The box is unreachable, slow or busy: try again later. */
     public static final class Retryable extends BoxException {
         public Retryable(String method, String code, String message, Throwable cause) {
-            super(method, code, message, cause);
+            super(method, code, "", message, cause);
+        }
+
+        public Retryable(String method, String code, String description, String message, Throwable cause) {
+            super(method, code, description, message, cause);
         }
     }
 
     /** The credentials do not work: not retried blindly; an operator has to act. */
     public static final class Auth extends BoxException {
         public Auth(String method, String code, String message, Throwable cause) {
-            super(method, code, message, cause);
+            super(method, code, "", message, cause);
+        }
+
+        public Auth(String method, String code, String description, String message, Throwable cause) {
+            super(method, code, description, message, cause);
         }
     }
 
     /** The request itself is wrong: never retried. */
     public static final class Fatal extends BoxException {
         public Fatal(String method, String code, String message, Throwable cause) {
-            super(method, code, message, cause);
+            super(method, code, "", message, cause);
+        }
+
+        public Fatal(String method, String code, String description, String message, Throwable cause) {
+            super(method, code, description, message, cause);
         }
     }
 }

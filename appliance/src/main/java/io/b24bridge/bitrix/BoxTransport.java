@@ -1,19 +1,19 @@
 package io.b24bridge.bitrix;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
 
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.tls.TlsMaterial;
@@ -48,7 +48,8 @@ final class BoxTransport implements AutoCloseable {
     }
 
     static BoxTransport create(ApplianceConfig.Bitrix24 config) {
-        return new BoxTransport(sslContext(config.tls()), config.connectTimeout(), config.requestTimeout());
+        return new BoxTransport(TlsMaterial.load(config.tls()).sslContext(), config.connectTimeout(),
+                config.requestTimeout());
     }
 
     /** POSTs a form; transport failures (refused, reset, timeout) are {@link BoxException.Retryable}. */
@@ -91,39 +92,14 @@ final class BoxTransport implements AutoCloseable {
             root = root.getCause();
         }
         String kind = root.getClass().getSimpleName();
-        if (root instanceof javax.net.ssl.SSLHandshakeException || e instanceof javax.net.ssl.SSLException) {
+        if (root instanceof SSLHandshakeException || e instanceof SSLException) {
             return "TLS handshake failed (" + root.getMessage() + "): check the box's certificate, the truststore"
                     + " and that the box accepts the appliance's client certificate";
         }
-        if (root instanceof java.net.ConnectException) {
+        if (root instanceof ConnectException) {
             return "connection refused or unreachable";
         }
         return kind + (root.getMessage() == null ? "" : ": " + root.getMessage());
-    }
-
-    static SSLContext sslContext(ApplianceConfig.Tls tls) {
-        try {
-            TlsMaterial material = TlsMaterial.load(tls);
-            char[] none = new char[0];
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("client", material.key(), none, material.chain().toArray(new java.security.cert.Certificate[0]));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, none);
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            int i = 0;
-            for (var cert : material.trust()) {
-                trust.setCertificateEntry("ca-" + i++, cert);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (java.security.GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("the TLS material for the box cannot be used: " + e.getMessage(), e);
-        }
     }
 
     @Override

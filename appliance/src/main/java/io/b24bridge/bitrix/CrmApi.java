@@ -5,7 +5,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -46,24 +48,24 @@ public final class CrmApi {
     }
 
     /** The user with this extension (user.get by UF_PHONE_INNER), if any. */
-    public java.util.Optional<User> userByExtension(String extension) throws BoxException {
+    public Optional<User> userByExtension(String extension) throws BoxException {
         JsonNode res = client.call("user.get", Params.of()
                 .put("FILTER", Params.fields("UF_PHONE_INNER", extension, "ACTIVE", "true")));
         for (JsonNode u : res) {
             String name = (u.path("NAME").asText("") + " " + u.path("LAST_NAME").asText("")).strip();
-            return java.util.Optional.of(new User(u.path("ID").asInt(), name, extension,
+            return Optional.of(new User(u.path("ID").asInt(), name, extension,
                     TelephonyApi.text(u, "PERSONAL_MOBILE"), TelephonyApi.text(u, "WORK_PHONE"), true));
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** One field of a user's profile as text (user.get by ID), e.g. a mobile kept in a UF_ field; empty if unset. */
-    public java.util.Optional<String> userField(int userId, String field) throws BoxException {
+    public Optional<String> userField(int userId, String field) throws BoxException {
         JsonNode res = client.call("user.get", Params.of().put("FILTER", Params.fields("ID", userId)));
         for (JsonNode u : res) {
-            return java.util.Optional.ofNullable(TelephonyApi.text(u, field));
+            return Optional.ofNullable(TelephonyApi.text(u, field));
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** The lead sources (crm.status.list, ENTITY_ID=SOURCE): STATUS_ID → NAME. */
@@ -85,11 +87,31 @@ public final class CrmApi {
     /** crm.timeline.comment.add on a CRM entity (e.g. a rating that came after finish); returns the comment id. */
     public Integer addTimelineComment(String entityType, int entityId, String comment) throws BoxException {
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("ENTITY_TYPE", entityType.toLowerCase(java.util.Locale.ROOT));
+        fields.put("ENTITY_TYPE", entityType.toLowerCase(Locale.ROOT));
         fields.put("ENTITY_ID", entityId);
         fields.put("COMMENT", comment);
         JsonNode res = client.call("crm.timeline.comment.add", Params.of().put("fields", fields));
         return res.isNumber() ? res.asInt() : TelephonyApi.integer(res, "ID");
+    }
+
+    /** One comment on a CRM entity's timeline: its id and text. */
+    public record TimelineComment(int id, String comment) {
+    }
+
+    /**
+     * The latest comments on a CRM entity's timeline, newest first: the first page of crm.timeline.comment.list
+     * (filter ENTITY_TYPE and ENTITY_ID, both required; pages of 50).
+     */
+    public List<TimelineComment> latestTimelineComments(String entityType, int entityId) throws BoxException {
+        JsonNode res = client.call("crm.timeline.comment.list", Params.of()
+                .put("filter", Params.fields("ENTITY_TYPE", entityType.toLowerCase(Locale.ROOT), "ENTITY_ID", entityId))
+                .put("select", List.of("ID", "COMMENT"))
+                .put("order", Params.fields("ID", "DESC")));
+        List<TimelineComment> comments = new ArrayList<>();
+        for (JsonNode c : res) {
+            comments.add(new TimelineComment(c.path("ID").asInt(), c.path("COMMENT").asText("")));
+        }
+        return comments;
     }
 
     /**
@@ -123,7 +145,7 @@ public final class CrmApi {
         JsonNode res = client.call("event.get", Params.of());
         Map<String, List<String>> bound = new LinkedHashMap<>();
         for (JsonNode e : res) {
-            bound.computeIfAbsent(e.path("event").asText().toUpperCase(java.util.Locale.ROOT), k -> new ArrayList<>())
+            bound.computeIfAbsent(e.path("event").asText().toUpperCase(Locale.ROOT), k -> new ArrayList<>())
                     .add(e.path("handler").asText());
         }
         return bound;

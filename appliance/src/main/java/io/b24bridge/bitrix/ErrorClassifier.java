@@ -9,6 +9,13 @@ import java.util.Set;
 public final class ErrorClassifier {
 
     static final String EXPIRED_TOKEN = "expired_token";
+    /**
+     * How the box's answer to telephony.externalcall.finish of a call it has no open record of begins. Its
+     * source has no closing parenthesis ("Call is not found (call should be registered prior to finishing",
+     * voximplant lib/rest/helper.php, finishExternalCall); the English REST docs and the emulator add one. A
+     * second finish gets it too: finish deletes the open call.
+     */
+    static final String FINISH_OF_UNKNOWN_CALL = "Call is not found (call should be registered prior to finishing";
     static final String QUERY_LIMIT_EXCEEDED = "QUERY_LIMIT_EXCEEDED";
 
     private static final Set<String> RETRYABLE = Set.of(QUERY_LIMIT_EXCEEDED, "INTERNAL_SERVER_ERROR",
@@ -37,12 +44,24 @@ public final class ErrorClassifier {
                 + (code.equals(CONNECTION_ERROR) ? ": the box cannot reach its OAuth server to check the application's"
                 + " token; calls wait and go once it can (docs/bitrix24.md)" : "");
         if (AUTH.contains(code)) {
-            return new BoxException.Auth(method, code, text, null);
+            return new BoxException.Auth(method, code, description, text, null);
         }
         // an unknown code with a server status is most likely passing trouble too
         if (RETRYABLE.contains(code) || httpStatus >= 500) {
-            return new BoxException.Retryable(method, code.isEmpty() ? "HTTP_" + httpStatus : code, text, null);
+            return new BoxException.Retryable(method, code.isEmpty() ? "HTTP_" + httpStatus : code, description,
+                    text, null);
         }
-        return new BoxException.Fatal(method, code, text, null);
+        return new BoxException.Fatal(method, code, description, text, null);
+    }
+
+    /**
+     * Whether a finish failed because the box has no open call of that CALL_ID — as after a finish it took
+     * already. The box sends it as a RestException without a code ({@code "error": ""}, HTTP 400); the docs show
+     * {@code ERROR_CORE}. Recognised by those codes and the text's start, never by a loose "not found".
+     */
+    public static boolean callAlreadyFinished(BoxException e) {
+        return e instanceof BoxException.Fatal && TelephonyApi.FINISH.equalsIgnoreCase(e.method())
+                && (e.code().isEmpty() || e.code().equals("ERROR_CORE"))
+                && e.description().startsWith(FINISH_OF_UNKNOWN_CALL);
     }
 }

@@ -2,57 +2,88 @@ package io.b24bridge.calls;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.b24bridge.calls.CallEvent.Direction;
+import io.b24bridge.calls.CallEvent.Outcome;
+
 /**
  * One call as the model follows it: all the channels sharing a Linkedid (plus those transfers and pickups
- * bring in), who rang, who answered, how it ended — and how each step (a dial, a ring, an answer) changes it
- * and what that tells the CRM. Owned by the {@link CallTracker}, which finds the call a fact is about and
- * moves channels between calls; not thread-safe.
+ * bring in), who rang, who answered, how it ended — and how each step (a dial, a ring, an answer, a hangup)
+ * changes it, told as {@link CallEvent}s. The {@link CallTracker} finds the call a fact is about and moves
+ * channels between calls; every change of a call's (and its legs') state happens here. Not thread-safe.
  */
 final class Call {
 
-    final CallKey key;
-    final Instant startedAt;
-    final Map<String, Leg> legs = new LinkedHashMap<>();
-    /** Per extension, the legs ringing for it (a FreePBX ring group rings 101 through Local and PJSIP legs). */
-    final Map<String, List<String>> ringing = new HashMap<>();
+    private final CallKey key;
+    private final Instant startedAt;
+    private final Map<String, Leg> legs = new LinkedHashMap<>();
+    private final Ringing ringing = new Ringing();
 
-    CallEvent.Direction direction;
-    boolean announced;
-    String did;
-    String clientNumber;
-    String extension;
-    String trunk;
-    String recordingFile;
-    String operator;
-    String lastRinging;
-    Instant firstAnswerAt;
-    boolean busySeen;
+    private Direction direction;
+    private boolean announced;
+    private String did;
+    private String clientNumber;
+    private String extension;
+    private String trunk;
+    private String recordingFile;
+    private String operator;
+    private String lastRinging;
+    private Instant firstAnswerAt;
+    private boolean busySeen;
     /** The responsible's extension whose mobile the dialplan dials now (B24_MOBILE_OF), else null. */
-    String mobileOf;
+    private String mobileOf;
     /** The caller's responsible as routing found them (B24_RESPONSIBLE), else null. */
-    Integer responsible;
+    private Integer responsible;
     /** The rating IVR began (B24_RATING): the talk's outcome was told then. */
-    boolean ratingStarted;
-    String clientDialStatus;
-    int originatorCause;
+    private boolean ratingStarted;
+    private String clientDialStatus;
+    private int originatorCause;
     /**
      * Part of this call happened while the model could not see it (the AMI link or the appliance was down): its
      * ending is what was seen, and the PBX's own record of it tells the rest.
      */
-    boolean partlySeen;
+    private boolean partlySeen;
     /** The recording file the CRM was told of, so a changed one is told again. */
-    String recordingTold;
+    private String recordingTold;
 
     Call(CallKey key, Instant startedAt) {
         this.key = key;
         this.startedAt = startedAt;
+    }
+
+    CallKey key() {
+        return key;
+    }
+
+    Leg leg(String uniqueid) {
+        return legs.get(uniqueid);
+    }
+
+    Collection<Leg> legs() {
+        return Collections.unmodifiableCollection(legs.values());
+    }
+
+    /** A channel joins the call (it appeared, or a transfer or pickup brought it in). */
+    void add(Leg leg) {
+        legs.put(leg.uniqueid, leg);
+    }
+
+    /** A channel leaves the call for another; it rings for nobody here any more. */
+    Leg remove(String uniqueid) {
+        Leg leg = legs.remove(uniqueid);
+        if (leg != null) {
+            leg.ringing = false;
+        }
+        return leg;
+    }
+
+    boolean isEmpty() {
+        return legs.isEmpty();
     }
 
     Leg originator() {
@@ -64,93 +95,244 @@ final class Call {
         return !legs.isEmpty() && legs.values().stream().noneMatch(Leg::isUp);
     }
 
-    /** How the call ended, in Bitrix24's terms. */
+    /** How the call ended. */
     CallEvent.Ended outcome(Instant endedAt) {
         boolean answered = firstAnswerAt != null;
-        String status;
-        if (direction == CallEvent.Direction.OUTBOUND) {
-            status = answered ? "200" : outboundFailure();
-        } else {
-            status = answered ? "200" : busySeen ? "486" : originatorCause == 21 ? "603" : "304";
-        }
+        Outcome outcome = answered ? Outcome.ANSWERED
+                : CallEnding.unanswered(direction, clientDialStatus, busySeen, originatorCause);
         Instant waitEnd = answered ? firstAnswerAt : endedAt;
-        return new CallEvent.Ended(key, endedAt, status, talkSeconds(endedAt), answered ? operator : null,
-                lastRinging, recordingFile, (int) Math.max(0, Duration.between(startedAt, waitEnd).toSeconds()),
-                partlySeen);
-    }
-
-    private String outboundFailure() {
-        if (clientDialStatus != null) {
-            switch (clientDialStatus) {
-                case "BUSY": return "486";
-                case "NOANSWER": return "304";
-                case "CONGESTION": return "503";
-                case "CHANUNAVAIL": return "480";
-                case "CANCEL": return "603-S";
-                default: break;
-            }
-        }
-        return switch (originatorCause) {
-            case 17 -> "486";
-            case 21 -> "603";
-            case 1, 3 -> "404";
-            case 34, 38 -> "503";
-            case 18, 19 -> "480";
-            default -> "304";
-        };
-    }
-
-    /**
-     * Seconds an operator talked: the union of the answered legs' up-times — phones (and a responsible's mobile
-     * leg) for inbound and internal calls, the client's trunk leg for outbound ones. Ring time, queue time and the caller's time in an IVR
-     * after the operator hung up (the rating) do not count.
-     */
-    int talkSeconds(Instant endedAt) {
-        List<Instant[]> spans = new ArrayList<>();
-        for (Leg l : legs.values()) {
-            boolean talking = direction == CallEvent.Direction.OUTBOUND ? l.isTrunk()
-                    : (l.isPhone() && l.dialled) || l.mobileOf != null;
-            if (talking && l.answeredAt != null) {
-                Instant end = l.hungUpAt != null ? l.hungUpAt : endedAt;
-                if (end.isAfter(l.answeredAt)) {
-                    spans.add(new Instant[] {l.answeredAt, end});
-                }
-            }
-        }
-        return unionSeconds(spans);
-    }
-
-    /** Seconds covered by these [from, to] spans, overlaps counted once. */
-    static int unionSeconds(List<Instant[]> spans) {
-        spans = new ArrayList<>(spans);
-        spans.sort(Comparator.comparing(s -> s[0]));
-        long millis = 0;
-        Instant coveredTo = Instant.MIN;
-        for (Instant[] s : spans) {
-            Instant from = s[0].isAfter(coveredTo) ? s[0] : coveredTo;
-            if (s[1].isAfter(from)) {
-                millis += Duration.between(from, s[1]).toMillis();
-                coveredTo = s[1];
-            }
-        }
-        return (int) Math.round(millis / 1000.0);
+        return new CallEvent.Ended(key, endedAt, outcome, CallEnding.talkSeconds(legs.values(), direction, endedAt),
+                answered ? operator : null, lastRinging, recordingFile,
+                (int) Math.max(0, Duration.between(startedAt, waitEnd).toSeconds()), partlySeen);
     }
 
     // --- how the call progresses: what the tracker's facts do to one call, told as CallEvents ---
 
+    /** A dialplan variable set on one of the call's channels (VarSet) that the model cares about. */
+    void variable(String uniqueid, String name, String value, Instant at, List<CallEvent> out) {
+        if (name.equals("B24_MOBILE_OF")) {
+            mobileOf = Leg.blankToNull(value); // the dialplan clears it after the mobile's Dial
+            return;
+        }
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        switch (name) {
+            case "MIXMONITOR_FILENAME", "B24_RECORDING" -> {
+                // the client's channel records the whole call, transfers included; a consultation call that an
+                // attended transfer brings in records only its own part: the first recording wins
+                Leg leg = legs.get(uniqueid);
+                if (recordingFile == null || (leg != null && leg == originator())) {
+                    recordingFile = value;
+                    tellRecording(at, out);
+                }
+            }
+            case "B24_DID" -> did = value;
+            case "B24_NUMBER" -> clientNumber = value;
+            case "B24_RESPONSIBLE" -> routedTo(value, at, out);
+            case "B24_RATING" -> startRating(at, out);
+            default -> { }
+        }
+    }
+
+    /** One of the call's channels dials {@code dest} (DialBegin): the direction is decided, a phone rings. */
+    void dials(Leg dest, CallFact.DialBegin f, List<CallEvent> out) {
+        dest.dialled = true;
+        if (dest.isTrunk() && mobileOf != null && dest.mobileOf == null
+                && direction != Direction.OUTBOUND && direction != Direction.INTERNAL) {
+            dest.mobileOf = mobileOf; // the routing dials a responsible's mobile: this leg rings for them
+        }
+        if (!announced) {
+            decideDirection(dest, f, out);
+        }
+        if (!announced) {
+            return;
+        }
+        if (ringsOperator(dest)) {
+            startRinging(dest, f.at(), out);
+        } else if (dest.isTrunk() && direction == Direction.OUTBOUND && trunk == null) {
+            trunk = dest.trunk;
+        }
+    }
+
+    /** A dial of one of the call's channels ended (DialEnd) with {@code status}: ANSWER, BUSY, NOANSWER, … */
+    void dialEnded(Leg dest, String status, Instant at, List<CallEvent> out) {
+        if (!announced) {
+            return;
+        }
+        if (ringsOperator(dest)) {
+            if (status.equals("ANSWER")) {
+                answered(dest, at, "answer", out);
+            } else {
+                if (status.equals("BUSY")) {
+                    busySeen = true;
+                }
+                stopRinging(dest, at, status, out);
+            }
+        } else if (dest.isTrunk() && direction == Direction.OUTBOUND) {
+            if (status.equals("ANSWER")) {
+                if (dest.answeredAt == null) {
+                    dest.answeredAt = at;
+                }
+                if (firstAnswerAt == null) {
+                    firstAnswerAt = at;
+                    operator = extension;
+                    out.add(new CallEvent.Answered(key, at, extension, "client answered"));
+                }
+            } else {
+                clientDialStatus = status;
+            }
+        }
+    }
+
+    /** A channel of the call changed state (Newstate). */
+    void stateChanged(Leg leg, int state, Instant at, List<CallEvent> out) {
+        if (state == CallFact.STATE_BUSY && leg.isPhone()) {
+            busySeen = true;
+        }
+        // an inbound leg answered by the dialplan (IVR, voicemail) is announced by the next tick or its hangup:
+        // a dial following at once tells more (an originate answers its first leg before dialling)
+        if (state == CallFact.STATE_UP && announced && leg.ringing && ringsOperator(leg)) {
+            answered(leg, at, "answer", out);
+        }
+    }
+
+    /** A channel of the call hung up with a Q.850 cause; false when it had hung up already. */
+    boolean hungUp(Leg leg, Instant at, int cause, List<CallEvent> out) {
+        if (leg.hungUpAt != null) {
+            return false;
+        }
+        leg.hungUpAt = at;
+        leg.hangupCause = cause;
+        if (leg.ringing) {
+            stopRinging(leg, at, "HANGUP", out);
+        }
+        if (leg == originator()) {
+            originatorCause = cause;
+        }
+        return true;
+    }
+
+    /** The call ended: told as what happened to it, announcing it first if it never was. */
+    void end(Instant at, List<CallEvent> out) {
+        if (!announced) {
+            Leg origin = originator();
+            if (origin == null || origin.isPhone()) {
+                return; // a phone that dialled nobody (feature code, voicemail check): not a call for the CRM
+            }
+            announceInbound();
+            announce(at, out);
+        }
+        out.add(outcome(at));
+    }
+
+    /** An attended transfer brought the consulted colleague's leg into this call: they took it over. */
+    void takenOverByTransfer(Leg target, Instant at, List<CallEvent> out) {
+        if (target.isPhone() && announced) {
+            target.answeredAt = at;
+            answered(target, at, "attended transfer", out);
+        }
+    }
+
+    /** Another phone picks up the call that rings on {@code ringingLeg}: it stops ringing. */
+    void pickingUp(Leg ringingLeg, Instant at, List<CallEvent> out) {
+        if (ringingLeg.isPhone()) {
+            stopRinging(ringingLeg, at, "PICKED_UP", out);
+        }
+    }
+
+    /** The picking phone's leg, now part of this call, took it. */
+    void pickedUpBy(Leg picker, Instant at, List<CallEvent> out) {
+        if (picker != null && picker.isPhone() && announced) {
+            answered(picker, at, "pickup", out);
+        }
+    }
+
+    /** The caller rated the operator in the rating IVR. */
+    void rated(int vote, Instant at, List<CallEvent> out) {
+        if (announced && vote >= 1 && vote <= 5) {
+            out.add(new CallEvent.Rated(key, at, vote));
+        }
+    }
+
+    /** An inbound call that has waited this long without ringing anyone (IVR, queue) is announced now. */
+    void announceIfWaiting(Instant at, Duration after, List<CallEvent> out) {
+        if (!announced && Duration.between(startedAt, at).compareTo(after) >= 0) {
+            Leg origin = originator();
+            if (origin != null && !origin.isPhone()) {
+                announceInbound();
+                announce(at, out);
+            }
+        }
+    }
+
+    /** The model lost sight of the PBX for a while (a reconnect): what this call did meanwhile was not seen. */
+    void seenPartly() {
+        partlySeen = true;
+    }
+
+    /** A channel found on the PBX after a gap that the model never saw start: it joins the call as it is now. */
+    void adopt(Leg leg) {
+        add(leg);
+        leg.dialled = !leg.uniqueid.equals(key.linkedid());
+        partlySeen = true;
+    }
+
+    /**
+     * The call as found after a gap, every leg adopted: announced if it was not yet, and the answers it had
+     * meanwhile — at the time the PBX's own record gives ({@code CDR(answer)}), else now (a lower bound).
+     */
+    void resume(Map<String, CallFact.ActiveChannel> alive, Instant at, List<CallEvent> out) {
+        if (!announced && legs.size() > 1) {
+            Leg origin = originator();
+            boolean outbound = origin != null && origin.isPhone() && legs.values().stream().anyMatch(Leg::isTrunk);
+            if (outbound) {
+                Leg trunkLeg = legs.values().stream().filter(Leg::isTrunk).findFirst().orElseThrow();
+                direction = Direction.OUTBOUND;
+                extension = origin.extension;
+                trunk = trunkLeg.trunk;
+                clientNumber = trunkLeg.exten;
+            } else {
+                announceInbound();
+            }
+            announce(at, out);
+        }
+        if (!announced) {
+            return;
+        }
+        for (Leg leg : List.copyOf(legs.values())) {
+            CallFact.ActiveChannel now = alive.get(leg.uniqueid);
+            boolean talking = now != null && now.state() == CallFact.STATE_UP && now.bridgeId() != null
+                    && !now.bridgeId().isBlank();
+            if (!talking || leg.answeredAt != null) {
+                continue;
+            }
+            Instant answered = now.answeredAt() != null && !now.answeredAt().isAfter(at) ? now.answeredAt() : at;
+            if (leg.isPhone() && direction != Direction.OUTBOUND) {
+                answered(leg, answered, "found answered after reconnect", out);
+            } else if (leg.isTrunk() && direction == Direction.OUTBOUND) {
+                leg.answeredAt = answered; // the client picked up: the calling extension talks
+                if (firstAnswerAt == null) {
+                    firstAnswerAt = answered;
+                    operator = extension;
+                }
+            }
+        }
+    }
+
     /** Decides the direction at the first dial: who called whom. */
-    void decideDirection(Leg dest, CallFact.DialBegin f, List<CallEvent> out) {
+    private void decideDirection(Leg dest, CallFact.DialBegin f, List<CallEvent> out) {
         Leg origin = originator();
         if (origin != null && origin.isPhone()) {
             if (dest.isTrunk()) {
-                direction = CallEvent.Direction.OUTBOUND;
+                direction = Direction.OUTBOUND;
                 extension = origin.extension;
                 trunk = dest.trunk;
                 if (clientNumber == null) {
-                    clientNumber = dialledNumber(f.dialString(), origin.exten);
+                    clientNumber = Leg.dialledNumber(f.dialString(), origin.exten);
                 }
             } else if (dest.isPhone()) {
-                direction = CallEvent.Direction.INTERNAL;
+                direction = Direction.INTERNAL;
                 extension = origin.extension;
                 clientNumber = dest.extension;
             } else {
@@ -165,7 +347,7 @@ final class Call {
             }
             // the trunk's own caller ID first: a PBX dialplan may decorate the caller ID before it dials
             if (clientNumber == null && (origin == null || origin.callerNumber == null)) {
-                clientNumber = blankToNull(f.callerNumber());
+                clientNumber = Leg.blankToNull(f.callerNumber());
             }
             announceInbound();
         }
@@ -173,9 +355,9 @@ final class Call {
     }
 
     /** The call came from outside: the client is the originator's caller, the DID what it dialled. */
-    void announceInbound() {
+    private void announceInbound() {
         Leg origin = originator();
-        direction = CallEvent.Direction.INBOUND;
+        direction = Direction.INBOUND;
         if (origin != null) {
             if (clientNumber == null) {
                 clientNumber = origin.callerNumber;
@@ -187,17 +369,17 @@ final class Call {
         }
     }
 
-    void announce(Instant at, List<CallEvent> out) {
+    private void announce(Instant at, List<CallEvent> out) {
         announced = true;
         out.add(new CallEvent.Started(key, startedAt, direction, clientNumber, did, extension, trunk));
-        if (responsible != null && direction == CallEvent.Direction.INBOUND) {
+        if (responsible != null && direction == Direction.INBOUND) {
             out.add(new CallEvent.Routed(key, at, responsible));
         }
         tellRecording(at, out);
     }
 
     /** Names the recording to the CRM side once the call is announced, and again if a better one replaces it. */
-    void tellRecording(Instant at, List<CallEvent> out) {
+    private void tellRecording(Instant at, List<CallEvent> out) {
         if (announced && recordingFile != null && !recordingFile.equals(recordingTold)) {
             recordingTold = recordingFile;
             out.add(new CallEvent.RecordingNamed(key, at, recordingFile));
@@ -208,7 +390,7 @@ final class Call {
      * Routing's answer named the caller's responsible (a Bitrix24 user id). The answer comes before the first
      * dial, so usually before the call is announced: it is told right after the announcement then.
      */
-    void routedTo(String userId, Instant at, List<CallEvent> out) {
+    private void routedTo(String userId, Instant at, List<CallEvent> out) {
         try {
             int user = Integer.parseInt(userId.strip());
             if (user > 0) {
@@ -226,120 +408,51 @@ final class Call {
      * The dialplan took the caller to the rating IVR after the operator hung up: the talk is over now, though
      * the caller's channel lives on. Only an answered inbound call is rated.
      */
-    void startRating(Instant at, List<CallEvent> out) {
-        if (announced && direction == CallEvent.Direction.INBOUND && firstAnswerAt != null && !ratingStarted) {
+    private void startRating(Instant at, List<CallEvent> out) {
+        if (announced && direction == Direction.INBOUND && firstAnswerAt != null && !ratingStarted) {
             ratingStarted = true;
             out.add(new CallEvent.RatingStarted(key, at, outcome(at)));
         }
     }
 
-    /** An outbound call found after a gap: the extension calls the client through this trunk. */
-    void resumeOutbound(String callingExtension, String viaTrunk, String dialled) {
-        direction = CallEvent.Direction.OUTBOUND;
-        extension = callingExtension;
-        trunk = viaTrunk;
-        clientNumber = dialled;
-    }
-
-    /** The client picked up an outbound call (their trunk leg answered): the calling extension talks. */
-    void clientAnswered(Leg clientLeg, Instant at) {
-        if (clientLeg.answeredAt == null) {
-            clientLeg.answeredAt = at;
-        }
-        if (firstAnswerAt == null) {
-            firstAnswerAt = at;
-            operator = extension;
-        }
-    }
-
     /** Whether this leg rings a person for the call: a phone of an inbound or internal call, a mobile leg. */
-    boolean ringsOperator(Leg leg) {
-        return (leg.isPhone() && direction != CallEvent.Direction.OUTBOUND)
-                || (leg.mobileOf != null && direction == CallEvent.Direction.INBOUND);
+    private boolean ringsOperator(Leg leg) {
+        return (leg.isPhone() && direction != Direction.OUTBOUND)
+                || (leg.mobileOf != null && direction == Direction.INBOUND);
     }
 
-    void startRinging(Leg leg, Instant at, List<CallEvent> out) {
+    private void startRinging(Leg leg, Instant at, List<CallEvent> out) {
         String ext = leg.ringsFor();
         if (leg.ringing || leg.answeredAt != null || ext.equals(operator)) {
             return;
         }
-        leg.ringing = true;
-        List<String> same = ringing.computeIfAbsent(ext, e -> new ArrayList<>());
-        same.add(leg.uniqueid);
-        if (same.size() == 1) {
+        if (ringing.start(leg)) {
             lastRinging = ext;
             out.add(new CallEvent.RingStarted(key, at, ext));
         }
     }
 
-    void stopRinging(Leg leg, Instant at, String reason, List<CallEvent> out) {
-        if (!leg.ringing) {
-            return;
-        }
-        leg.ringing = false;
+    private void stopRinging(Leg leg, Instant at, String reason, List<CallEvent> out) {
         String ext = leg.ringsFor();
-        List<String> same = ringing.get(ext);
-        if (same == null) {
-            return;
-        }
-        same.remove(leg.uniqueid);
-        if (same.isEmpty()) {
-            ringing.remove(ext);
-            if (!ext.equals(operator)) {
-                out.add(new CallEvent.RingStopped(key, at, ext, reason));
-            }
+        if (ringing.stop(leg) && !ext.equals(operator)) {
+            out.add(new CallEvent.RingStopped(key, at, ext, reason));
         }
     }
 
     /** A phone leg answered or took the call over: it is the operator now; everyone else stops ringing. */
-    void answered(Leg leg, Instant at, String how, List<CallEvent> out) {
+    private void answered(Leg leg, Instant at, String how, List<CallEvent> out) {
         if (leg.answeredAt == null) {
             leg.answeredAt = at;
         }
         leg.dialled = true;
-        String ext = leg.ringsFor();
-        if (leg.ringing) {
-            leg.ringing = false;
-            List<String> same = ringing.get(ext);
-            if (same != null) {
-                same.remove(leg.uniqueid);
-                if (same.isEmpty()) {
-                    ringing.remove(ext);
-                }
-            }
-        }
+        ringing.stop(leg); // answered: it rings no more, and nobody is told it stopped
         if (firstAnswerAt == null) {
             firstAnswerAt = at;
         }
+        String ext = leg.ringsFor();
         if (!ext.equals(operator)) {
             operator = ext;
             out.add(new CallEvent.Answered(key, at, ext, leg.mobileOf != null ? "mobile" : how));
         }
-    }
-
-    /** The number dialled through a trunk: {@code 79161112233@trunk} → {@code 79161112233}. */
-    static String dialledNumber(String dialString, String fallback) {
-        if (dialString != null && !dialString.isBlank()) {
-            String s = dialString;
-            int at = s.indexOf('@');
-            if (at > 0) {
-                s = s.substring(0, at);
-            }
-            int slash = s.lastIndexOf('/');
-            if (slash >= 0) {
-                s = s.substring(slash + 1);
-            }
-            if (s.startsWith("sip:")) {
-                s = s.substring(4);
-            }
-            if (s.matches("\\+?[0-9*#]+")) {
-                return s;
-            }
-        }
-        return fallback;
-    }
-
-    static String blankToNull(String s) {
-        return s == null || s.isBlank() || s.equals("<unknown>") ? null : s;
     }
 }

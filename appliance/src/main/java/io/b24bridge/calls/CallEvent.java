@@ -2,7 +2,10 @@ package io.b24bridge.calls;
 
 import java.time.Instant;
 
-/** What happened to a call, in CRM terms: the model's output, the lifecycle's input. */
+/**
+ * What happened to a call, in telephony terms: the call model's output. The {@code crm} package decides what
+ * the CRM is told of it.
+ */
 public sealed interface CallEvent {
 
     CallKey call();
@@ -55,9 +58,31 @@ public sealed interface CallEvent {
     }
 
     /**
+     * How a call ended, from the PBX's dial statuses and hangup causes (Q.850).
+     */
+    enum Outcome {
+        /** someone talked */
+        ANSWERED,
+        /** nobody answered (rang out, caller gave up, no operator free) */
+        NO_ANSWER,
+        /** the called side was busy (DialStatus BUSY, cause 17) */
+        BUSY,
+        /** the called side refused the call (cause 21) */
+        DECLINED,
+        /** the caller cancelled an outbound dial (DialStatus CANCEL) */
+        CANCELLED,
+        /** the network could not carry the call (DialStatus CONGESTION, causes 34, 38) */
+        CONGESTION,
+        /** the called side could not be reached (DialStatus CHANUNAVAIL, causes 18, 19) */
+        UNAVAILABLE,
+        /** the number does not exist (causes 1, 3) */
+        NOT_FOUND
+    }
+
+    /**
      * The call is over.
      *
-     * @param statusCode    Bitrix24's STATUS_CODE: 200 answered, 304 missed, 486 busy, 603 declined, …
+     * @param outcome       how it ended
      * @param talkSeconds   seconds an operator talked (ring and queue time excluded)
      * @param operator      the extension that talked last, or null when nobody answered
      * @param lastRinging   the extension that rang last, or null
@@ -67,18 +92,18 @@ public sealed interface CallEvent {
      *                      appliance was down): the figures are what was seen, a lower bound; the PBX's own
      *                      record of the call tells the truth when there is one ({@link Recorded})
      */
-    record Ended(CallKey call, Instant at, String statusCode, int talkSeconds, String operator, String lastRinging,
+    record Ended(CallKey call, Instant at, Outcome outcome, int talkSeconds, String operator, String lastRinging,
                  String recordingFile, int waitSeconds, boolean partlySeen) implements CallEvent {
 
-        public Ended(CallKey call, Instant at, String statusCode, int talkSeconds, String operator, String lastRinging,
+        public Ended(CallKey call, Instant at, Outcome outcome, int talkSeconds, String operator, String lastRinging,
                      String recordingFile, int waitSeconds) {
-            this(call, at, statusCode, talkSeconds, operator, lastRinging, recordingFile, waitSeconds, false);
+            this(call, at, outcome, talkSeconds, operator, lastRinging, recordingFile, waitSeconds, false);
         }
     }
 
     /**
-     * The PBX's own record of a call the model saw only in part: how it really ended ({@code outcome}: status,
-     * talk time, operator), told after the call is over.
+     * The PBX's own record of a call the model saw only in part: how it really ended ({@code outcome}: its
+     * outcome, talk time, operator), told after the call is over.
      */
     record Recorded(CallKey call, Instant at, Ended outcome) implements CallEvent {
     }

@@ -61,4 +61,30 @@ final class Leg {
     public String toString() {
         return channel + (answeredAt != null ? " answered" : "") + (hungUpAt != null ? " gone" : "");
     }
+
+    /** The number dialled through a trunk: {@code 79161112233@trunk} → {@code 79161112233}. */
+    static String dialledNumber(String dialString, String fallback) {
+        if (dialString != null && !dialString.isBlank()) {
+            String s = dialString;
+            int at = s.indexOf('@');
+            if (at > 0) {
+                s = s.substring(0, at);
+            }
+            int slash = s.lastIndexOf('/');
+            if (slash >= 0) {
+                s = s.substring(slash + 1);
+            }
+            if (s.startsWith("sip:")) {
+                s = s.substring(4);
+            }
+            if (s.matches("\\+?[0-9*#]+")) {
+                return s;
+            }
+        }
+        return fallback;
+    }
+
+    static String blankToNull(String s) {
+        return s == null || s.isBlank() || s.equals("<unknown>") ? null : s;
+    }
 }

@@ -1,24 +1,20 @@
 package io.b24bridge.doctor;
 
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.helidon.common.tls.Tls;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.json.Json;
-import io.b24bridge.tls.TlsMaterial;
+import io.b24bridge.web.LocalAdmin;
 
 /**
  * Asks the appliance running on this machine for its {@code /health}, on the admin listener named by the
- * configuration. Used by {@code doctor} and by the installer's upgrade (which waits for the new version to be
- * healthy). The admin listener's own certificate is the only one trusted (pinning): stronger than a host-name
- * check against an address the certificate may not carry.
+ * configuration ({@link LocalAdmin}). Used by {@code doctor} and by the installer's upgrade (which waits for the
+ * new version to be healthy).
  */
 public final class AdminProbe {
 
@@ -37,26 +33,10 @@ public final class AdminProbe {
         }
     }
 
-    /** Where a client on this machine reaches the admin listener. */
-    public static String url(ApplianceConfig.Listener admin) {
-        String h = admin.host().equals("0.0.0.0") || admin.host().equals("::") ? "127.0.0.1" : admin.host();
-        return "https://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + admin.port();
-    }
-
     /** One GET of /health; an {@link IOException} when nothing answers (not running, wrong port, TLS refused). */
     public static Health health(ApplianceConfig config, Duration timeout) throws IOException {
         ApplianceConfig.Listener admin = config.adminListener();
-        TlsMaterial own = TlsMaterial.load(admin.tls());
-        WebClient client = WebClient.builder()
-                .baseUri(URI.create(url(admin)))
-                .connectTimeout(timeout)
-                .readTimeout(timeout)
-                .shareConnectionCache(false)
-                .tls(Tls.builder()
-                        .trust(List.of(own.certificate()))
-                        .endpointIdentificationAlgorithm("NONE")
-                        .build())
-                .build();
+        WebClient client = LocalAdmin.client(admin, timeout, timeout);
         try (HttpClientResponse res = client.get("/health").request()) {
             JsonNode body = Json.newMapper().readTree(res.entity().as(byte[].class));
             return new Health(res.status().code(), body.path("status").asText(""), body.path("version").asText(""), body);
@@ -64,7 +44,7 @@ public final class AdminProbe {
             throw e;
         } catch (RuntimeException e) {
             // Helidon reports connect and TLS failures as unchecked exceptions
-            throw new IOException("the admin listener at " + url(admin) + " does not answer: " + rootMessage(e), e);
+            throw new IOException("the admin listener at " + LocalAdmin.url(admin) + " does not answer: " + rootMessage(e), e);
         }
     }
 

@@ -9,8 +9,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -19,13 +17,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -90,7 +86,7 @@ final class BoxCheck {
     /** Mutual TLS without host-name check (that one is reported on its own); null when it failed. */
     private static X509Certificate[] handshake(ApplianceConfig.Bitrix24 box, String host, int port, int timeout,
                                                List<Finding> out) {
-        SSLContext ctx = context(TlsMaterial.load(box.tls()));
+        SSLContext ctx = TlsMaterial.load(box.tls()).sslContext();
         try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket()) {
             s.connect(new InetSocketAddress(host, port), timeout);
             s.setSoTimeout(timeout * 2);
@@ -286,29 +282,6 @@ final class BoxCheck {
             case "insufficient_scope", "ACCESS_DENIED" -> " — give the application (or webhook) the scopes it needs";
             default -> e instanceof BoxException.Retryable ? " — the box is unreachable or busy: try again" : "";
         };
-    }
-
-    private static SSLContext context(TlsMaterial m) {
-        try {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("client", m.key(), new char[0], m.chain().toArray(new Certificate[0]));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, new char[0]);
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            int i = 0;
-            for (X509Certificate c : m.trust()) {
-                trust.setCertificateEntry("ca-" + i++, c);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (Exception e) {
-            throw new ConfigException("the TLS material for the box cannot be used: " + e.getMessage(), e);
-        }
     }
 
     private static boolean isIpLiteral(String s) {

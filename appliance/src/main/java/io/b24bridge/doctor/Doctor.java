@@ -13,6 +13,7 @@ import java.util.Optional;
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.config.ConfigException;
 import io.b24bridge.config.ConfigLoader;
+import io.b24bridge.web.LocalAdmin;
 
 /**
  * {@code b24bridge doctor --config FILE}: checks what an installation needs and prints one line per check,
@@ -66,7 +67,7 @@ public final class Doctor {
                 out.add(CertificateCheck.check("certs.bitrix24-client", b.tls(), CertificateCheck.CLIENT_AUTH, now)));
 
         Optional<AdminProbe.Health> running = Optional.empty();
-        String url = AdminProbe.url(config.adminListener());
+        String url = LocalAdmin.url(config.adminListener());
         try {
             AdminProbe.Health h = AdminProbe.health(config, probeTimeout);
             running = Optional.of(h);

@@ -1,19 +1,11 @@
 package io.b24bridge.outbox;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.logging.Logger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.b24bridge.bitrix.Batch;
-import io.b24bridge.bitrix.BoxClient;
-import io.b24bridge.bitrix.BoxException;
-import io.b24bridge.bitrix.ErrorClassifier;
-import io.b24bridge.bitrix.TelephonyApi;
-import io.b24bridge.calls.CrmCommand;
+import io.b24bridge.crm.CrmCommand;
+import io.b24bridge.outbox.BoxGateway.Failure;
 
 /**
  * When the outbox is behind (the box was away, a burst of calls), the next command of up to 50 calls goes
@@ -24,91 +16,62 @@ final class BatchRound {
 
     private static final Logger LOG = Logger.getLogger(BatchRound.class.getName());
 
-    /** One call's command in the round. */
-    record Item(OutboxStore.Entry entry, String callId, TelephonyApi.Request request) {
+    private final Outbox outbox;
+    private final BoxGateway box;
+    private final Settlement settle;
+
+    BatchRound(Outbox outbox, BoxGateway box, Settlement settle) {
+        this.outbox = outbox;
+        this.box = box;
+        this.settle = settle;
     }
 
-    private final OutboxStore store;
-    private final CommandExecutor executor;
-    private final BoxClient client;
-    private final Clock clock;
-
-    BatchRound(OutboxStore store, CommandExecutor executor, BoxClient client, Clock clock) {
-        this.store = store;
-        this.executor = executor;
-        this.client = client;
-        this.clock = clock;
-    }
-
-    /**
-     * Sends the heads of the given calls (already claimed by the caller) as one batch.
-     *
-     * @return how many commands were settled (done, dead or rescheduled)
-     */
-    int send(List<OutboxStore.Entry> heads, Dispatcher.Counters counters) {
-        List<Item> items = new ArrayList<>();
-        for (OutboxStore.Entry e : heads) {
-            try {
-                String callId = e.command() instanceof CrmCommand.Register ? null
-                        : store.bitrixCallId(e.call()).orElse(null);
-                Optional<TelephonyApi.Request> request = executor.batchRequest(e.command(), callId);
-                if (request.isEmpty()) {
-                    store.done(e, null); // nothing to send (a card for nobody)
-                    counters.sent();
-                } else {
-                    items.add(new Item(e, callId, request.get()));
+    /** Sends the heads of the given calls (already claimed by the caller, all batchable) as one batch. */
+    void send(List<OutboxQueue.Entry> heads) {
+        List<OutboxQueue.Entry> entries = new ArrayList<>();
+        List<BoxGateway.BatchItem> items = new ArrayList<>();
+        for (OutboxQueue.Entry e : heads) {
+            String callId = null;
+            if (!(e.command() instanceof CrmCommand.Register)) {
+                try {
+                    callId = CommandSender.need(outbox.journal().bitrixCallId(e.call()).orElse(null), e.command());
+                } catch (Failure f) {
+                    settle.failed(e, f);
+                    continue;
                 }
-            } catch (BoxException ex) {
-                Dispatcher.settleFailure(store, e, ex, clock, counters);
             }
+            if (CommandSender.marksBeforeSending(e.command()) && !e.maybeSent()) {
+                outbox.queue().sending(e);
+            }
+            entries.add(e);
+            items.add(new BoxGateway.BatchItem(e.command(), callId));
         }
         if (items.isEmpty()) {
-            return heads.size();
+            return;
         }
-        Batch batch = new Batch();
-        for (int i = 0; i < items.size(); i++) {
-            Item it = items.get(i);
-            if (it.entry().command() instanceof CrmCommand.Finish) {
-                store.sending(it.entry());
-            }
-            batch.add("c" + i, it.request().method(), it.request().params());
-        }
-        Batch.Result result;
+        List<BoxGateway.BatchAnswer> answers;
         try {
-            result = client.batch(batch, false);
-        } catch (BoxException ex) {
-            for (Item it : items) {
-                Dispatcher.settleFailure(store, it.entry(), ex, clock, counters);
-            }
-            return heads.size();
+            answers = box.batch(items);
+        } catch (Failure f) {
+            entries.forEach(e -> settle.failed(e, f));
+            return;
         }
-        for (int i = 0; i < items.size(); i++) {
-            Item it = items.get(i);
-            String key = "c" + i;
+        for (int i = 0; i < entries.size(); i++) {
+            OutboxQueue.Entry e = entries.get(i);
+            BoxGateway.BatchAnswer answer = answers.get(i);
             try {
-                if (result.errors().containsKey(key)) {
-                    Batch.Result.Error err = result.errors().get(key);
-                    BoxException ex = ErrorClassifier.classify(it.request().method(), 400, err.code(), err.description());
-                    if (it.entry().command() instanceof CrmCommand.Finish && ex instanceof BoxException.Fatal
-                            && it.entry().state().equals("SENDING") && err.description().contains("not found")) {
-                        store.done(it.entry(), null); // a finish the box took before a crash (see CommandExecutor)
-                        counters.sent();
-                        continue;
-                    }
-                    throw ex;
+                if (answer.failure() == null) {
+                    settle.done(e, answer.registration());
+                } else if (CommandSender.finishedBefore(e, answer.failure())) {
+                    settle.done(e, null); // a finish the box took before a crash (see CommandSender)
+                } else {
+                    settle.failed(e, answer.failure());
                 }
-                JsonNode answer = result.results().get(key);
-                CommandExecutor.Outcome outcome = it.entry().command() instanceof CrmCommand.Register && answer != null
-                        ? CommandExecutor.registered(TelephonyApi.registered(answer)) : new CommandExecutor.Outcome(null);
-                store.done(it.entry(), outcome.bitrixCallId(), outcome.entity());
-                counters.sent();
-            } catch (BoxException ex) {
-                Dispatcher.settleFailure(store, it.entry(), ex, clock, counters);
+            } catch (RuntimeException ex) {
+                settle.unexpected(e, ex);
             }
         }
         LOG.fine(() -> "outbox: batch of " + items.size() + " commands");
-        counters.batch();
-        return heads.size();
+        settle.batchSent();
     }
-
 }

@@ -2,19 +2,21 @@ package io.b24bridge.outbox;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import io.b24bridge.bitrix.BoxException;
 import io.b24bridge.calls.CallKey;
-import io.b24bridge.calls.CrmCommand;
+import io.b24bridge.crm.CrmCommand;
+import io.b24bridge.crm.CrmEntity;
+import io.b24bridge.health.HealthPart;
+import io.b24bridge.outbox.BoxGateway.Failure;
 
 /**
  * Sends the outbox to the box: in order within a call (one worker per call at a time), in parallel across
@@ -22,45 +24,49 @@ import io.b24bridge.calls.CrmCommand;
  * must reach the CRM — and setting aside as dead letters what it will never take. A call whose command is
  * dead waits until an operator retries it, so nothing is sent out of order.
  */
-public final class Dispatcher implements AutoCloseable {
+public final class Dispatcher implements OutboxSender {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
     static final Duration POLL = Duration.ofMillis(500);
-    /** A box that is away is probed at least this often by the waiting commands themselves. */
-    static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(30);
-    static final Duration MAX_AUTH_PAUSE = Duration.ofMinutes(5);
+    /** Ready calls from which the outbox counts as behind and goes out in batches. */
+    static final int BATCH_FROM = 20;
 
     private enum Work { RUNNING, AGAIN }
 
-    private final OutboxStore store;
-    private final CommandExecutor executor;
+    private final Outbox outbox;
+    private final CommandSender sender;
     private final Clock clock;
+    private final Duration stopGrace;
     private final Semaphore permits;
     private final ConcurrentHashMap<CallKey, Work> inFlight = new ConcurrentHashMap<>();
     private final Object signal = new Object();
-    private final Counters counters = new Counters();
+    private final Settlement settle;
     private final BatchRound batches;
     private volatile boolean running = true;
     private final Thread scheduler;
 
-    /** Ready calls from which the outbox counts as behind and goes out in batches. */
-    static final int BATCH_FROM = 20;
-
     /**
-     * @param client the box client for batches; null sends every command alone
+     * @param recordingsDirs per PBX id, where this appliance reads that PBX's recordings
+     * @param parallelism    calls sent at the same time
+     * @param stopGrace      how long {@link #close} waits for commands being sent
      */
-    public Dispatcher(OutboxStore store, CommandExecutor executor, io.b24bridge.bitrix.BoxClient client,
-                      int parallelism, Clock clock) {
-        this.store = store;
-        this.executor = executor;
-        this.batches = client == null ? null : new BatchRound(store, executor, client, clock);
+    public Dispatcher(Outbox outbox, BoxGateway box, Map<String, RecordingsDir> recordingsDirs, int parallelism,
+                      Clock clock, Duration stopGrace) {
+        this.outbox = outbox;
+        this.sender = new CommandSender(box, recordingsDirs);
         this.clock = clock;
+        this.stopGrace = stopGrace;
+        this.settle = new Settlement(outbox, clock);
+        this.batches = new BatchRound(outbox, box, settle);
         this.permits = new Semaphore(parallelism);
         this.scheduler = Thread.ofPlatform().name("outbox-scheduler").daemon().unstarted(this::schedule);
     }
 
-    public void start() {
+    /** Starts sending: what is stored goes now, new commands as they are recorded. */
+    public Dispatcher start() {
+        outbox.journal().afterRecord(this::wake);
         scheduler.start();
+        return this;
     }
 
     /** New commands for these calls were committed: send them now. */
@@ -70,16 +76,16 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** The box answers again after failures: what waits out a retry pause goes now. */
+    @Override
     public void boxRecovered() {
-        int due = store.dueNow();
+        int due = outbox.queue().dueNow();
         if (due > 0) {
             LOG.info("outbox: the box is back; " + due + " waiting commands go now");
         }
         wake();
     }
 
-    /** Something changed (an operator's retry): look at the whole outbox now. */
+    @Override
     public void wake() {
         synchronized (signal) {
             signal.notifyAll();
@@ -90,12 +96,12 @@ public final class Dispatcher implements AutoCloseable {
         while (running) {
             boolean behind = false;
             try {
-                List<CallKey> ready = store.readyCalls(clock.instant(), 1000).stream()
+                List<CallKey> ready = outbox.queue().readyCalls(clock.instant(), 1000).stream()
                         .filter(c -> !inFlight.containsKey(c)).toList();
-                if (batches != null && ready.size() >= BATCH_FROM) {
+                if (ready.size() >= BATCH_FROM) {
                     behind = true;
-                    for (int i = 0; i < ready.size(); i += io.b24bridge.bitrix.Batch.MAX_COMMANDS) {
-                        batch(ready.subList(i, Math.min(ready.size(), i + io.b24bridge.bitrix.Batch.MAX_COMMANDS)));
+                    for (int i = 0; i < ready.size(); i += BoxGateway.MAX_BATCH) {
+                        batch(ready.subList(i, Math.min(ready.size(), i + BoxGateway.MAX_BATCH)));
                     }
                 } else {
                     ready.forEach(this::dispatch);
@@ -150,28 +156,23 @@ public final class Dispatcher implements AutoCloseable {
 
     /** One batch round for these calls: claimed, sent together, released. Runs on the scheduler thread. */
     private void batch(List<CallKey> calls) {
-        List<CallKey> claimed = new java.util.ArrayList<>();
-        List<OutboxStore.Entry> heads = new java.util.ArrayList<>();
+        List<CallKey> claimed = new ArrayList<>();
+        List<OutboxQueue.Entry> heads = new ArrayList<>();
         try {
             for (CallKey call : calls) {
                 if (inFlight.putIfAbsent(call, Work.RUNNING) != null) {
                     continue;
                 }
                 claimed.add(call);
-                store.head(call).filter(e -> !e.state().equals("DEAD") && !e.nextAt().isAfter(clock.instant()))
-                        .ifPresent(e -> {
-                            if (CommandExecutor.batchable(e.command())) {
-                                heads.add(e);
-                            }
-                        });
+                due(call).filter(e -> BoxGateway.batchable(e.command())).ifPresent(heads::add);
             }
             if (!heads.isEmpty()) {
-                batches.send(heads, counters);
+                batches.send(heads);
             }
         } finally {
             claimed.forEach(inFlight::remove);
         }
-        // recordings do not travel in batches: their calls go the single way
+        // recordings and comments do not travel in batches: their calls go the single way
         for (CallKey call : claimed) {
             if (heads.stream().noneMatch(h -> h.call().equals(call))) {
                 dispatch(call);
@@ -179,91 +180,38 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
+    /** The call's next command if it may go now: not a dead letter holding the call back, not waiting a pause. */
+    private Optional<OutboxQueue.Entry> due(CallKey call) {
+        return outbox.queue().head(call)
+                .filter(e -> e.state() != OutboxState.DEAD && !e.nextAt().isAfter(clock.instant()));
+    }
+
     /** Sends the call's commands in order until one must wait. */
     private void drain(CallKey call) {
         while (running) {
-            Optional<OutboxStore.Entry> head = store.head(call);
-            if (head.isEmpty() || head.get().state().equals("DEAD") || head.get().nextAt().isAfter(clock.instant())) {
+            Optional<OutboxQueue.Entry> head = due(call);
+            if (head.isEmpty()) {
                 return;
             }
-            OutboxStore.Entry e = head.get();
-            boolean maybeSent = e.state().equals("SENDING");
-            if (e.command() instanceof CrmCommand.Finish && !maybeSent) {
-                store.sending(e); // a finish must be recognised if a crash cuts in after the box took it
+            OutboxQueue.Entry e = head.get();
+            if (CommandSender.marksBeforeSending(e.command()) && !e.maybeSent()) {
+                outbox.queue().sending(e); // a repeat must be recognised if a crash cuts in after the box took it
             }
             try {
                 String callId = e.command() instanceof CrmCommand.Register ? null
-                        : store.bitrixCallId(call).orElse(null);
-                OutboxStore.CrmEntity entity = e.command() instanceof CrmCommand.RatingComment
-                        ? store.crmEntity(call).orElse(null) : null;
-                CommandExecutor.Outcome outcome = executor.execute(e.command(), callId, entity, maybeSent,
-                        Duration.between(e.createdAt(), clock.instant()));
-                store.done(e, outcome.bitrixCallId(), outcome.entity());
-                counters.sent();
-            } catch (BoxException b) {
-                settleFailure(store, e, b, clock, counters);
+                        : outbox.journal().bitrixCallId(call).orElse(null);
+                CrmEntity entity = e.command() instanceof CrmCommand.RatingComment
+                        ? outbox.journal().crmEntity(call).orElse(null) : null;
+                settle.done(e, sender.send(e, callId, entity, Duration.between(e.createdAt(), clock.instant())));
+            } catch (Failure f) {
+                settle.failed(e, f);
                 return;
             } catch (RuntimeException ex) {
-                counters.failure();
                 LOG.log(Level.WARNING, "outbox: unexpected failure on call " + call, ex);
-                store.retryAt(e, clock.instant().plus(MAX_RETRY_PAUSE), String.valueOf(ex));
+                settle.unexpected(e, ex);
                 return;
             }
         }
-    }
-
-    /** What a failed command becomes: a dead letter (fatal) or due again after a pause (retryable, auth). */
-    static void settleFailure(OutboxStore store, OutboxStore.Entry e, BoxException b, Clock clock, Counters counters) {
-        switch (b) {
-            case BoxException.Fatal f -> {
-                store.dead(e, f.getMessage());
-                counters.dead();
-                LOG.warning("outbox: " + CrmCommand.kind(e.command()) + " of call " + e.call() + " failed for good "
-                        + "and was set aside (retry it with POST /api/outbox/dead/" + e.id() + "/retry): "
-                        + f.getMessage());
-            }
-            case BoxException.Auth a -> {
-                counters.failure();
-                store.retryAt(e, clock.instant().plus(pause(e.attempts(), Duration.ofSeconds(30), MAX_AUTH_PAUSE)),
-                        a.getMessage());
-            }
-            case BoxException.Retryable r -> {
-                counters.failure();
-                store.retryAt(e, clock.instant().plus(pause(e.attempts(), Duration.ofSeconds(1), MAX_RETRY_PAUSE)),
-                        r.getMessage());
-            }
-        }
-    }
-
-    /** What the dispatcher did since start. */
-    static final class Counters {
-        private final AtomicLong sent = new AtomicLong();
-        private final AtomicLong failures = new AtomicLong();
-        private final AtomicLong dead = new AtomicLong();
-        private final AtomicLong batches = new AtomicLong();
-
-        void sent() {
-            sent.incrementAndGet();
-        }
-
-        void failure() {
-            failures.incrementAndGet();
-        }
-
-        void dead() {
-            dead.incrementAndGet();
-        }
-
-        void batch() {
-            batches.incrementAndGet();
-        }
-    }
-
-    /** Exponential pause with jitter, so a recovering box is not met by every call at once. */
-    static Duration pause(int attempts, Duration first, Duration max) {
-        long millis = first.toMillis() << Math.min(attempts, 16);
-        millis = Math.min(millis, max.toMillis());
-        return Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
     }
 
     /** For /health and metrics. */
@@ -271,8 +219,17 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(counters.sent.get(), counters.failures.get(), counters.dead.get(), counters.batches.get(),
-                inFlight.size());
+        return new Stats(settle.sent(), settle.failures(), settle.dead(), settle.batches(), inFlight.size());
+    }
+
+    @Override
+    public Object status() {
+        return stats();
+    }
+
+    @Override
+    public HealthPart health() {
+        return new OutboxHealth(outbox.report(), this);
     }
 
     /** Stops taking new work and waits (up to {@code grace}) for commands being sent. */
@@ -294,6 +251,6 @@ public final class Dispatcher implements AutoCloseable {
 
     @Override
     public void close() {
-        stop(Duration.ofSeconds(5));
+        stop(stopGrace);
     }
 }

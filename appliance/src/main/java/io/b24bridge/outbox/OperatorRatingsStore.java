@@ -11,13 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.b24bridge.calls.CrmLifecycle;
+import io.b24bridge.crm.CrmLifecycle;
 import io.b24bridge.store.Database;
 
 /**
  * The callers' 1–5 ratings, one row per rated call, kept per operator (the extension that talked; a mobile's
  * responsible for a forwarded call) for the dashboard. The one owner of {@code OPERATOR_RATINGS}; rows are
- * written by {@link OutboxStore#record} in the transaction of the call change that carries them.
+ * written by {@link CallJournalStore#record} in the transaction of the call change that carries them.
  */
 public final class OperatorRatingsStore {
 

@@ -17,11 +17,11 @@ public final class OutboxHealth implements HealthPart {
     /** Older than this, waiting commands mean the CRM is behind enough for people to notice. */
     static final Duration BEHIND = Duration.ofMinutes(5);
 
-    private final OutboxStore store;
+    private final OutboxReport report;
     private final Dispatcher dispatcher;
 
-    public OutboxHealth(OutboxStore store, Dispatcher dispatcher) {
-        this.store = store;
+    public OutboxHealth(OutboxReport report, Dispatcher dispatcher) {
+        this.report = report;
         this.dispatcher = dispatcher;
     }
 
@@ -32,7 +32,7 @@ public final class OutboxHealth implements HealthPart {
 
     @Override
     public PartHealth check() {
-        OutboxStore.Counts c = store.counts();
+        OutboxReport.Counts c = report.counts();
         Dispatcher.Stats s = dispatcher.stats();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("waiting", c.pending() + c.sending());

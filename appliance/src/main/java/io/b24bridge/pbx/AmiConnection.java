@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
@@ -23,6 +22,8 @@ import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.event.ResponseEvent;
 import org.asteriskjava.manager.response.ManagerError;
 import org.asteriskjava.manager.response.ManagerResponse;
+
+import io.b24bridge.retry.Backoff;
 
 /**
  * The AMI link to one PBX, kept up for as long as the appliance runs: log in, take the picture of the calls in
@@ -92,7 +93,8 @@ public final class AmiConnection implements AutoCloseable {
     private final PumpOverflowWatch overflowWatch;
     private final Thread linkThread;
     private final CountDownLatch stop = new CountDownLatch(1);
-    private final Backoff backoff;
+    private final Backoff.Attempts backoff;
+    private final Backoff loginWait;
 
     private final AtomicLong events = new AtomicLong();
     private final EventRate rate = new EventRate();
@@ -113,8 +115,9 @@ public final class AmiConnection implements AutoCloseable {
     public AmiConnection(AmiSettings settings, PbxEventSink sink) {
         this.settings = settings;
         this.intake = new EventIntake(settings.pbxId(), sink, settings.queueCapacity());
-        this.backoff = new Backoff(settings.reconnectMin(), settings.reconnectMax(),
-                () -> ThreadLocalRandom.current().nextDouble());
+        // spread ±20 % so that several appliances (or links) do not knock on a restarted Asterisk in step
+        this.backoff = Backoff.doubling(settings.reconnectMin(), settings.reconnectMax()).jitter(0.8, 1.2).attempts();
+        this.loginWait = Backoff.doubling(settings.loginRetry(), settings.loginRetry()).jitter(0.9, 1);
         this.overflowWatch = new PumpOverflowWatch(() -> {
             AmiSession s = session;
             return s == null ? null : s.pumpThread();
@@ -231,7 +234,7 @@ public final class AmiConnection implements AutoCloseable {
                     + "against manager.conf and its permit/deny lines; retrying every "
                     + settings.loginRetry().toSeconds() + " s");
             state(State.REFUSED);
-            return pause(backoff.slow(settings.loginRetry()));
+            return pause(loginRetry());
         } catch (IOException | org.asteriskjava.manager.TimeoutException | RuntimeException e) {
             s.close(false);
             problem("cannot reach the AMI of PBX " + id() + " at " + settings.host() + ":" + settings.port() + ": "
@@ -279,13 +282,19 @@ public final class AmiConnection implements AutoCloseable {
         return pause(backoff.next());
     }
 
+    /** The wait after a refused login: long, so a lock-out policy on the PBX is not triggered. */
+    private Duration loginRetry() {
+        backoff.count();
+        return loginWait.delay(0);
+    }
+
     private boolean failedAfterLogin(AmiSession s, String why, boolean refused) throws InterruptedException {
         s.end(why);
         s.close(false);
         intake.put(new EventIntake.Ended(s.number, why)); // frees what the intake held for it
         problem("PBX " + id() + ": " + why);
         state(refused ? State.REFUSED : State.WAITING);
-        return pause(refused ? backoff.slow(settings.loginRetry()) : backoff.next());
+        return pause(refused ? loginRetry() : backoff.next());
     }
 
     private static final class SnapshotRefused extends Exception {

@@ -16,8 +16,8 @@ import java.util.logging.Logger;
 
 import org.asteriskjava.manager.event.ManagerEvent;
 
-import io.b24bridge.calls.CallEngine;
 import io.b24bridge.calls.CallFact;
+import io.b24bridge.crm.CallEngine;
 
 /**
  * Joins the PBX streams to the call model: every AMI event is decoded into a fact for the engine, each

@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import io.b24bridge.calls.CallEngine;
 import io.b24bridge.calls.CallFact;
 import io.b24bridge.calls.CallKey;
+import io.b24bridge.crm.CallEngine;
 
 /**
  * Reads one PBX's own call records (Master.csv) as they grow and hands the engine the record of each call whose

@@ -47,6 +47,10 @@ public final class RoutingService implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
     private final RoutingStats stats = new RoutingStats();
 
+    public RoutingService(Supplier<Settings> settings, CrmDirectory directory) {
+        this(settings, directory, Clock.systemUTC());
+    }
+
     public RoutingService(Supplier<Settings> settings, CrmDirectory directory, Clock clock) {
         this.settings = settings;
         this.directory = directory;

@@ -15,6 +15,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.config.ConfigException;
 import io.b24bridge.config.Secret;
@@ -53,6 +57,34 @@ public record TlsMaterial(PrivateKey key, List<X509Certificate> chain, List<X509
     /** The certificate this side presents. */
     public X509Certificate certificate() {
         return chain.getFirst();
+    }
+
+    /**
+     * A TLS context that presents this key and trusts exactly these CAs (not the JDK's defaults): the
+     * appliance's side of mutual TLS with the box.
+     */
+    public SSLContext sslContext() {
+        try {
+            char[] none = new char[0];
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("client", key, none, chain.toArray(new Certificate[0]));
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, none);
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            int i = 0;
+            for (X509Certificate cert : trust) {
+                trusted.setCertificateEntry("ca-" + i++, cert);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trusted);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new ConfigException("the TLS material cannot be used: " + e.getMessage(), e);
+        }
     }
 
     private static KeyStore open(Path file, Secret password) {

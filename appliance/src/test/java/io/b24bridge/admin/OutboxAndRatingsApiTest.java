@@ -12,13 +12,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.b24bridge.TestAppliance;
-import io.b24bridge.calls.CallCrmState;
 import io.b24bridge.calls.CallEvent;
 import io.b24bridge.calls.CallKey;
-import io.b24bridge.calls.CrmCommand;
-import io.b24bridge.calls.CrmLifecycle;
+import io.b24bridge.crm.CallCrmState;
+import io.b24bridge.crm.CrmCommand;
+import io.b24bridge.crm.CrmLifecycle;
 import io.b24bridge.json.Json;
-import io.b24bridge.outbox.OutboxStore;
+import io.b24bridge.outbox.Outbox;
+import io.b24bridge.outbox.OutboxQueue;
+import io.b24bridge.outbox.OutboxState;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,7 +34,7 @@ class OutboxAndRatingsApiTest {
     @TempDir
     Path dir;
     TestAppliance app;
-    OutboxStore outbox;
+    Outbox outbox;
 
     @BeforeEach
     void start() {
@@ -47,9 +49,10 @@ class OutboxAndRatingsApiTest {
 
     private void ratedCall(String linkedid, String operator, int vote, Instant at) {
         CallKey key = new CallKey("pbx1", linkedid);
-        CallCrmState state = new CallCrmState(key, CallEvent.Direction.INBOUND, at, "+79162000001", "74951234567",
-                null, false, 4, true, "CALL", "74951234567", null, true, List.of(), operator, at, null, null, false);
-        outbox.record(List.of(new CrmLifecycle.Change(key, state, List.of(
+        CallCrmState state = CallCrmState.builder(key, CallEvent.Direction.INBOUND, at).clientNumber("+79162000001")
+                .did("74951234567").defaultResponsible(4).leadSource("CALL").lineNumber("74951234567").registered(true)
+                .operator(operator).answeredAt(at).build();
+        outbox.journal().record(List.of(new CrmLifecycle.Change(key, state, List.of(
                 new CrmCommand.Finish(key, CrmCommand.UserRef.extension(operator), 30, "200", vote, false)), true,
                 List.of(new CrmLifecycle.Rating(key, operator, vote, at, true)))));
     }
@@ -91,8 +94,8 @@ class OutboxAndRatingsApiTest {
     @Test
     void aDeadLetterIsListedAndSentAgainByTheOperator() throws Exception {
         ratedCall("2.1", "101", 3, Instant.now());
-        OutboxStore.Entry head = outbox.head(new CallKey("pbx1", "2.1")).orElseThrow();
-        outbox.dead(head, "ERROR_ARGUMENT: USER_ID should be set");
+        OutboxQueue.Entry head = outbox.queue().head(new CallKey("pbx1", "2.1")).orElseThrow();
+        outbox.queue().dead(head, "ERROR_ARGUMENT: USER_ID should be set");
 
         JsonNode dead = json(app.get("/api/outbox/dead"));
         assertEquals(1, dead.size());
@@ -105,7 +108,7 @@ class OutboxAndRatingsApiTest {
         assertEquals(404, app.post("/api/outbox/dead/999999/retry", "").statusCode());
         HttpResponse<String> retried = app.post("/api/outbox/dead/" + head.id() + "/retry", "");
         assertEquals(200, retried.statusCode(), retried.body());
-        assertEquals("PENDING", outbox.head(new CallKey("pbx1", "2.1")).orElseThrow().state());
+        assertEquals(OutboxState.PENDING, outbox.queue().head(new CallKey("pbx1", "2.1")).orElseThrow().state());
         assertEquals(0, json(app.get("/api/outbox/dead")).size());
     }
 }

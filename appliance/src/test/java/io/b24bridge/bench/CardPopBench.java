@@ -84,8 +84,8 @@ public final class CardPopBench {
                             while (true) {
                                 Thread.sleep(2000);
                                 System.out.printf("  [t] calls followed %d, outbox %s, dispatcher %s%n",
-                                        app.appliance().engine().callsInProgress(), app.appliance().outbox().counts(),
-                                        app.appliance().dispatcher().orElseThrow().stats());
+                                        app.appliance().engine().callsInProgress(), app.appliance().outbox().report().counts(),
+                                        app.appliance().sender().status());
                             }
                         } catch (InterruptedException | RuntimeException e) {
                             // the bench ends

@@ -6,19 +6,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.b24bridge.bitrix.BitrixBoxGateway;
 import io.b24bridge.bitrix.BoxClient;
 import io.b24bridge.bitrix.CrmApi;
-import io.b24bridge.bitrix.TelephonyApi;
 import io.b24bridge.bitrix.UserDirectory;
-import io.b24bridge.calls.CallCrmState;
 import io.b24bridge.calls.CallEvent;
 import io.b24bridge.calls.CallKey;
-import io.b24bridge.calls.CrmCommand;
-import io.b24bridge.calls.CrmLifecycle;
+import io.b24bridge.crm.CallCrmState;
+import io.b24bridge.crm.CrmCommand;
+import io.b24bridge.crm.CrmLifecycle;
 import io.b24bridge.json.Json;
-import io.b24bridge.outbox.CommandExecutor;
 import io.b24bridge.outbox.Dispatcher;
-import io.b24bridge.outbox.OutboxStore;
+import io.b24bridge.outbox.Outbox;
 import io.b24bridge.store.Database;
 import io.b24bridge.testkit.bitrix.BoxEmulator;
 import io.b24bridge.testkit.bitrix.Faults;
@@ -42,10 +41,10 @@ public final class OutboxCatchUpBench {
         BoxEmulator emu = box.emu();
         BoxClient client = box.client();
         Database db = box.db();
-        OutboxStore store = new OutboxStore(db, Json.newMapper());
-        Dispatcher dispatcher = new Dispatcher(store, new CommandExecutor(new TelephonyApi(client),
-                new UserDirectory(new CrmApi(client), Clock.systemUTC()), Map.of()), client, 8, Clock.systemUTC());
-        store.afterRecord(dispatcher::wake);
+        Outbox store = Outbox.open(db, Json.newMapper());
+        Dispatcher dispatcher = new Dispatcher(store, new BitrixBoxGateway(client,
+                new UserDirectory(new CrmApi(client), Clock.systemUTC())), Map.of(), 8, Clock.systemUTC(),
+                Duration.ofSeconds(2));
         client.onRecovery(dispatcher::boxRecovered);
 
         emu.faults().outage(Faults.Outage.REFUSED);
@@ -55,10 +54,11 @@ public final class OutboxCatchUpBench {
             CallKey k = new CallKey("pbx1", "bench." + i);
             CrmCommand.UserRef e101 = CrmCommand.UserRef.extension("101");
             CrmCommand.UserRef e102 = CrmCommand.UserRef.extension("102");
-            CallCrmState state = new CallCrmState(k, CallEvent.Direction.INBOUND, Instant.now(), "+7916" + i, "74951234567",
-                    null, false, 4, true, "CALL", "74951234567", null, true, List.of(), "101", Instant.now(), "102",
-                    null, true);
-            store.record(List.of(new CrmLifecycle.Change(k, state, List.of(
+            CallCrmState state = CallCrmState.builder(k, CallEvent.Direction.INBOUND, Instant.now())
+                    .clientNumber("+7916" + i).did("74951234567").defaultResponsible(4).leadSource("CALL")
+                    .lineNumber("74951234567").registered(true).operator("101").answeredAt(Instant.now())
+                    .lastRinging("102").finished(true).build();
+            store.journal().record(List.of(new CrmLifecycle.Change(k, state, List.of(
                     new CrmCommand.Register(k, e101, "+7916" + String.format("%07d", i), false, Instant.now(), true,
                             "CALL", "74951234567", true),
                     new CrmCommand.Show(k, List.of(e102)),
@@ -73,7 +73,7 @@ public final class OutboxCatchUpBench {
         Thread.sleep(2000);
         Instant back = Instant.now();
         emu.faults().outage(Faults.Outage.NONE);
-        while (store.counts().pending() + store.counts().sending() > 0) {
+        while (store.report().counts().pending() + store.report().counts().sending() > 0) {
             Thread.sleep(20);
         }
         double seconds = Duration.between(back, Instant.now()).toMillis() / 1000.0;
@@ -82,7 +82,7 @@ public final class OutboxCatchUpBench {
                 commands, seconds, commands / seconds, stats.batches(), stats.deadLetters());
         long finished = emu.state().calls().stream().filter(c -> c.finished()).count();
         System.out.printf("the box has %d calls, %d finished%n", emu.state().calls().size(), finished);
-        dispatcher.stop(Duration.ofSeconds(2));
+        dispatcher.close();
         box.close();
         System.exit(0);
     }

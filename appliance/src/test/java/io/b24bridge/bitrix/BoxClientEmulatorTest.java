@@ -68,7 +68,7 @@ class BoxClientEmulatorTest {
     }
 
     private BoxClient client() {
-        return app.appliance().box().orElseThrow();
+        return app.appliance().box().client();
     }
 
     private JsonNode health() throws Exception {
@@ -191,7 +191,7 @@ class BoxClientEmulatorTest {
         new CrmApi(client()).bindEvent("OnExternalCallStart", app.publicUri("/bitrix24/events"));
         assertTrue(new CrmApi(client()).boundEvents().containsKey("ONEXTERNALCALLSTART"));
         List<BoxEvent> seen = new CopyOnWriteArrayList<>();
-        app.appliance().boxEvents().orElseThrow().addListener(seen::add);
+        app.appliance().box().events().addListener(seen::add);
         emu.clickToCall(2, "+79162000001").await(Duration.ofSeconds(10));
         assertEquals(1, seen.size());
         assertEquals(BoxEvent.EXTERNAL_CALL_START, seen.getFirst().name());

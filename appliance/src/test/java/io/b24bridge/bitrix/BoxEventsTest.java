@@ -82,7 +82,7 @@ class BoxEventsTest {
         JsonNode after = Json.newMapper().readTree(app.get("/health").body());
         assertEquals("application", after.at("/parts/bitrix24/facts/authMode").asText());
         assertTrue(!after.at("/parts/bitrix24/facts/authState").asText().equals("NOT_INSTALLED"), after.toString());
-        assertTrue(app.appliance().box().orElseThrow().tokens().isPresent());
+        assertTrue(app.appliance().box().client().tokens().isPresent());
     }
 
     @Test
@@ -97,7 +97,7 @@ class BoxEventsTest {
         assertEquals(BoxEvent.EXTERNAL_CALL_START, seen.getFirst().name());
         assertEquals("101", seen.getFirst().data().get("EXTENSION"));
         assertEquals("externalCall.x.1", seen.getFirst().data().get("CALL_ID"));
-        assertEquals("AT1", app.appliance().box().orElseThrow().tokens().orElseThrow().accessToken().revealString(),
+        assertEquals("AT1", app.appliance().box().client().tokens().orElseThrow().accessToken().revealString(),
                 "the clicking user's token (user 5) does not replace the application's own");
     }
 
@@ -109,7 +109,7 @@ class BoxEventsTest {
         assertEquals(401, post(callStart("FORGED", "AT9")).statusCode());
         assertEquals(401, post(callStart("", "AT9")).statusCode());
         assertTrue(seen.isEmpty());
-        assertEquals("AT1", app.appliance().box().orElseThrow().tokens().orElseThrow().accessToken().revealString(),
+        assertEquals("AT1", app.appliance().box().client().tokens().orElseThrow().accessToken().revealString(),
                 "a refused event's tokens are not taken");
     }
 
@@ -123,7 +123,7 @@ class BoxEventsTest {
         post(INSTALL);
         app.close();
         app = TestAppliance.start(dir, TestAppliance.bitrix24Section("https://127.0.0.1:9"));
-        assertEquals("AT1", app.appliance().box().orElseThrow().tokens().orElseThrow().accessToken().revealString());
+        assertEquals("AT1", app.appliance().box().client().tokens().orElseThrow().accessToken().revealString());
         // what the database holds is ciphertext
         try (var c = app.appliance().db().connection();
              var rs = c.createStatement().executeQuery("SELECT ACCESS_TOKEN, REFRESH_TOKEN FROM BITRIX_AUTH")) {
@@ -133,6 +133,6 @@ class BoxEventsTest {
     }
 
     private BoxEventsService events() {
-        return app.appliance().boxEvents().orElseThrow();
+        return app.appliance().box().events();
     }
 }

@@ -32,7 +32,7 @@ class CallTrackerReconnectTest {
                 .after(50)                                       // the link down for 50 s; the call ended meanwhile
                 .apply(new CallFact.ChannelsNow("pbx1", s.now(), List.of()));
         CallEvent.Ended ended = s.ended();
-        assertEquals("200", ended.statusCode());
+        assertEquals(CallEvent.Outcome.ANSWERED, ended.outcome());
         assertEquals(10, ended.talkSeconds(), "the 50 s the link was down are not talk");
         assertTrue(ended.partlySeen());
     }
@@ -92,7 +92,7 @@ class CallTrackerReconnectTest {
         assertEquals("79161112233", s.events(CallEvent.Started.class).getFirst().clientNumber());
         assertEquals("101", s.events(CallEvent.Answered.class).getFirst().extension());
         s.after(3).hangup("10.1", "10.0", 16).hangup("10.0", "10.0", 16);
-        assertEquals("200", s.ended().statusCode());
+        assertEquals(CallEvent.Outcome.ANSWERED, s.ended().outcome());
         assertEquals("101", s.ended().operator());
         assertEquals(30, s.ended().talkSeconds());
     }
@@ -126,7 +126,7 @@ class CallTrackerReconnectTest {
                                 t0.plusSeconds(3), t0.plusSeconds(45), "ANSWERED"))),
                 key, CallEvent.Direction.INBOUND);
         CallEvent.Ended truth = ((CallEvent.Recorded) told.getFirst()).outcome();
-        assertEquals("200", truth.statusCode());
+        assertEquals(CallEvent.Outcome.ANSWERED, truth.outcome());
         assertEquals(42, truth.talkSeconds());
         assertEquals("102", truth.operator());
         assertEquals(3, truth.waitSeconds());

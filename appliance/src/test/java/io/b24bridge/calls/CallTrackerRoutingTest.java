@@ -4,6 +4,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.b24bridge.calls.CallEvent.Outcome;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,7 +57,7 @@ class CallTrackerRoutingTest {
         assertEquals("101", answered.extension());
         assertEquals("mobile", answered.how());
         CallEvent.Ended end = s.ended();
-        assertEquals("200", end.statusCode());
+        assertEquals(Outcome.ANSWERED, end.outcome());
         assertEquals("101", end.operator(), "finish goes to the mobile's owner");
         assertEquals(30, end.talkSeconds(), "the mobile leg's talk counts");
     }
@@ -87,7 +89,7 @@ class CallTrackerRoutingTest {
                 .after(1).hangup("1.0", "1.0", 16);
 
         CallEvent.RatingStarted rating = s.events(CallEvent.RatingStarted.class).getFirst();
-        assertEquals("200", rating.talk().statusCode());
+        assertEquals(Outcome.ANSWERED, rating.talk().outcome());
         assertEquals("102", rating.talk().operator());
         assertEquals(20, rating.talk().talkSeconds(), "the talk as it was when the operator left");
         assertEquals(4, s.events(CallEvent.Rated.class).getFirst().vote());

@@ -4,6 +4,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.b24bridge.calls.CallEvent.Outcome;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,7 +37,7 @@ class CallTrackerScenarioTest {
                 .dialEnd("1.0", "1.2", "PJSIP/102-00000002", "CANCEL")
                 .hangup("1.1", "1.0", 16).hangup("1.2", "1.0", 16).hangup("1.0", "1.0", 16);
         CallEvent.Ended end = s.ended();
-        assertEquals("304", end.statusCode());
+        assertEquals(Outcome.NO_ANSWER, end.outcome());
         assertEquals(0, end.talkSeconds());
         assertNull(end.operator());
         assertEquals(12, end.waitSeconds());
@@ -47,7 +49,7 @@ class CallTrackerScenarioTest {
         inboundRinging("101");
         s.after(1).dialEnd("1.0", "1.1", "PJSIP/101-00000001", "BUSY").hangup("1.1", "1.0", 17)
                 .after(1).hangup("1.0", "1.0", 17);
-        assertEquals("486", s.ended().statusCode());
+        assertEquals(Outcome.BUSY, s.ended().outcome());
     }
 
     @Test
@@ -59,7 +61,7 @@ class CallTrackerScenarioTest {
         assertEquals(1, started.size());
         assertEquals(CallEvent.Direction.INBOUND, started.getFirst().direction());
         assertEquals("74951234567", started.getFirst().did());
-        assertEquals("304", s.ended().statusCode());
+        assertEquals(Outcome.NO_ANSWER, s.ended().outcome());
         assertEquals(0, s.ended().talkSeconds());
     }
 
@@ -79,7 +81,7 @@ class CallTrackerScenarioTest {
                 .after(42).hangup("1.1", "1.0", 16)              // operator hangs up: talk ends
                 .after(8).hangup("1.0", "1.0", 16);              // the caller stayed 8 s for the rating IVR
         CallEvent.Ended end = s.ended();
-        assertEquals("200", end.statusCode());
+        assertEquals(Outcome.ANSWERED, end.outcome());
         assertEquals(42, end.talkSeconds());
         assertEquals(5, end.waitSeconds());
         assertEquals(1, s.events(CallEvent.Answered.class).size(), "Up and DialEnd ANSWER are one answer");
@@ -97,23 +99,23 @@ class CallTrackerScenarioTest {
         assertEquals("trunk", st.trunk());
         s.after(7).dialEnd("4.0", "4.1", "PJSIP/trunk-00000006", "ANSWER")
                 .after(30).hangup("4.1", "4.0", 16).hangup("4.0", "4.0", 16);
-        assertEquals("200", s.ended().statusCode());
+        assertEquals(Outcome.ANSWERED, s.ended().outcome());
         assertEquals(30, s.ended().talkSeconds());
         assertEquals("101", s.ended().operator());
         assertTrue(s.events(CallEvent.RingStarted.class).isEmpty(), "the client's phone is not an extension");
     }
 
     @Test
-    void outboundFailuresMapToBitrixStatusCodes() {
-        for (String[] c : new String[][] {{"BUSY", "486"}, {"NOANSWER", "304"}, {"CONGESTION", "503"},
-                {"CHANUNAVAIL", "480"}, {"CANCEL", "603-S"}}) {
+    void outboundFailuresTellWhyTheClientWasNotReached() {
+        for (String[] c : new String[][] {{"BUSY", "BUSY"}, {"NOANSWER", "NO_ANSWER"}, {"CONGESTION", "CONGESTION"},
+                {"CHANUNAVAIL", "UNAVAILABLE"}, {"CANCEL", "CANCELLED"}}) {
             CallScript o = new CallScript();
             o.channel("5.0", "5.0", "PJSIP/101-00000007", "101", "from-phones", "89161112233")
                     .channel("5.1", "5.0", "PJSIP/trunk-00000008", null, "from-trunk", "s")
                     .dial("5.0", "5.0", "89161112233", "5.1", "PJSIP/trunk-00000008", "89161112233@trunk")
                     .after(3).dialEnd("5.0", "5.1", "PJSIP/trunk-00000008", c[0])
                     .hangup("5.1", "5.0", 16).hangup("5.0", "5.0", 16);
-            assertEquals(c[1], o.ended().statusCode(), c[0]);
+            assertEquals(Outcome.valueOf(c[1]), o.ended().outcome(), c[0]);
         }
     }
 
@@ -181,7 +183,7 @@ class CallTrackerScenarioTest {
         assertEquals(List.of("102"), s.events(CallEvent.RingStopped.class).stream()
                 .map(CallEvent.RingStopped::extension).toList());
         assertEquals("103", s.ended().operator());
-        assertEquals("200", s.ended().statusCode());
+        assertEquals(Outcome.ANSWERED, s.ended().outcome());
         assertEquals(25, s.ended().talkSeconds());
     }
 

@@ -47,8 +47,8 @@ class CallTrackerTranscriptTest {
             case CallEvent.Rated r -> "rated " + r.vote();
             case CallEvent.Routed r -> "routed to user " + r.responsibleUserId();
             case CallEvent.RatingStarted r -> "rating asked, talk " + r.talk().talkSeconds() + " s";
-            case CallEvent.Ended x -> "ended " + x.statusCode() + " talk " + x.talkSeconds() + " s operator " + x.operator();
-            case CallEvent.Recorded r -> "recorded " + r.outcome().statusCode();
+            case CallEvent.Ended x -> "ended " + x.outcome() + " talk " + x.talkSeconds() + " s operator " + x.operator();
+            case CallEvent.Recorded r -> "recorded " + r.outcome().outcome();
             case CallEvent.RecordingNamed r -> null; // the recordings are checked by the Ended events
         }).filter(Objects::nonNull).toList();
     }
@@ -60,14 +60,14 @@ class CallTrackerTranscriptTest {
     @Test
     void answeredByTheExtensionTheDidRings() {
         assertEquals(List.of("started INBOUND 79161112233 to 4951000101", "ring 101", "answered 101 (answer)",
-                "ended 200 talk 3 s operator 101"), replayed("inbound-answered-by-101.txt"));
+                "ended ANSWERED talk 3 s operator 101"), replayed("inbound-answered-by-101.txt"));
     }
 
     @Test
     void ringGroupWhere101AnswersAnd102IsCancelled() {
         List<CallEvent> events = replay("inbound-ringgroup-101-answers-102-cancelled.txt");
         assertEquals(List.of("started INBOUND 79161112233 to 4951000200", "ring 101", "ring 102",
-                "answered 101 (answer)", "stop 102 CANCEL", "ended 200 talk 3 s operator 101"), summary(events));
+                "answered 101 (answer)", "stop 102 CANCEL", "ended ANSWERED talk 3 s operator 101"), summary(events));
         CallEvent.Ended end = ended(events);
         assertEquals(2, end.waitSeconds(), "ring time is not talk time");
         assertTrue(end.recordingFile().matches("/var/spool/asterisk-pbx/monitor/\\d{4}/\\d\\d/\\d\\d/[0-9.]+\\.wav"),
@@ -77,32 +77,32 @@ class CallTrackerTranscriptTest {
     @Test
     void theFirstRecordedRingGroupCallThroughLocalChannels() {
         assertEquals(List.of("started INBOUND 79161112233 to 4951234567", "ring 101", "ring 102",
-                "answered 101 (answer)", "stop 102 CANCEL", "ended 200 talk 0 s operator 101"),
+                "answered 101 (answer)", "stop 102 CANCEL", "ended ANSWERED talk 0 s operator 101"),
                 replayed("inbound-did-ringgroup-101-answers-102-cancelled.txt"));
         assertEquals(List.of("started INBOUND 79161112233 to 4951234567", "ring 101", "ring 102",
-                "answered 101 (answer)", "stop 102 CANCEL", "ended 200 talk 0 s operator 101"),
+                "answered 101 (answer)", "stop 102 CANCEL", "ended ANSWERED talk 0 s operator 101"),
                 replayed("inbound-local-channels-originate.txt"));
     }
 
     @Test
     void missedWhenTheCallerGivesUp() {
         assertEquals(List.of("started INBOUND 79161112233 to 4951000200", "ring 101", "ring 102", "stop 101 CANCEL",
-                "stop 102 CANCEL", "ended 304 talk 0 s operator null"),
+                "stop 102 CANCEL", "ended NO_ANSWER talk 0 s operator null"),
                 replayed("inbound-missed-ringgroup-caller-hangs-up.txt"));
         assertEquals(List.of("started INBOUND 79161112233 to 4951000101", "ring 101", "stop 101 CANCEL",
-                "ended 304 talk 0 s operator null"), replayed("inbound-caller-hangs-up-while-101-rings.txt"));
+                "ended NO_ANSWER talk 0 s operator null"), replayed("inbound-caller-hangs-up-while-101-rings.txt"));
     }
 
     @Test
     void aBusyExtension() {
         assertEquals(List.of("started INBOUND 79161112233 to 4951000102", "ring 102", "stop 102 BUSY",
-                "ended 486 talk 0 s operator null"), replayed("inbound-busy-102.txt"));
+                "ended BUSY talk 0 s operator null"), replayed("inbound-busy-102.txt"));
     }
 
     @Test
     void aQueueMemberAnswers() {
         assertEquals(List.of("started INBOUND 79161112233 to 4951000300", "ring 101", "ring 102",
-                "answered 102 (answer)", "stop 101 CANCEL", "ended 200 talk 3 s operator 102"),
+                "answered 102 (answer)", "stop 101 CANCEL", "ended ANSWERED talk 3 s operator 102"),
                 replayed("inbound-queue-support-answered-by-102.txt"));
     }
 
@@ -110,7 +110,7 @@ class CallTrackerTranscriptTest {
     void aBlindTransferHandsTheCallTo102() {
         List<CallEvent> events = replay("inbound-blind-transfer-101-to-102.txt");
         assertEquals(List.of("started INBOUND 79161112233 to 4951000101", "ring 101", "answered 101 (answer)",
-                "ring 102", "answered 102 (answer)", "ended 200 talk 11 s operator 102"), summary(events),
+                "ring 102", "answered 102 (answer)", "ended ANSWERED talk 11 s operator 102"), summary(events),
                 "8 s with 101, 3 s with 102; the 2 s 102 rang are not talk");
     }
 
@@ -118,7 +118,7 @@ class CallTrackerTranscriptTest {
     void anAttendedTransferKeepsTheClientsRecording() {
         List<CallEvent> events = replay("inbound-attended-transfer-101-to-102.txt");
         assertEquals(List.of("started INBOUND 79161112233 to 4951000101", "ring 101", "answered 101 (answer)",
-                "ring 102", "answered 102 (answer)", "ended 200 talk 13 s operator 102"), summary(events),
+                "ring 102", "answered 102 (answer)", "ended ANSWERED talk 13 s operator 102"), summary(events),
                 "the consultation rides on the client's call: 102 sees the card while 101 consults");
         assertTrue(ended(events).recordingFile().endsWith("/1795511197.19.wav"), ended(events).recordingFile());
     }
@@ -126,23 +126,23 @@ class CallTrackerTranscriptTest {
     @Test
     void aPickupBy103() {
         assertEquals(List.of("started INBOUND 79161112233 to 4951000102", "ring 102", "stop 102 PICKED_UP",
-                "answered 103 (pickup)", "ended 200 talk 3 s operator 103"), replayed("inbound-pickup-by-103-of-102.txt"));
+                "answered 103 (pickup)", "ended ANSWERED talk 3 s operator 103"), replayed("inbound-pickup-by-103-of-102.txt"));
     }
 
     @Test
     void internalAndOutboundCalls() {
         assertEquals(List.of("started INTERNAL 102 by 101", "ring 102", "answered 102 (answer)",
-                "ended 200 talk 3 s operator 102"), replayed("internal-101-to-102.txt"));
+                "ended ANSWERED talk 3 s operator 102"), replayed("internal-101-to-102.txt"));
         assertEquals(List.of("started OUTBOUND 79161112233 by 101", "answered 101 (client answered)",
-                "ended 200 talk 3 s operator 101"), replayed("outbound-101-answered.txt"));
-        assertEquals(List.of("started OUTBOUND 79161112233 by 101", "ended 603-S talk 0 s operator null"),
+                "ended ANSWERED talk 3 s operator 101"), replayed("outbound-101-answered.txt"));
+        assertEquals(List.of("started OUTBOUND 79161112233 by 101", "ended CANCELLED talk 0 s operator null"),
                 replayed("outbound-101-not-answered.txt"), "the caller gave up before the client answered");
     }
 
     @Test
     void aPbxRestartEndsTheCallCleanly() {
         assertEquals(List.of("started INBOUND 79161112233 to 4951000101", "ring 101", "answered 101 (answer)",
-                "ended 200 talk 2 s operator 101"), replayed("inbound-pbx-restarted-mid-call.txt"));
+                "ended ANSWERED talk 2 s operator 101"), replayed("inbound-pbx-restarted-mid-call.txt"));
     }
 
     @Test
@@ -152,7 +152,7 @@ class CallTrackerTranscriptTest {
         Instant answered = ((CallEvent.Answered) events.getLast()).at();
         tracker.apply(new CallFact.Tick("pbx1", answered.plusSeconds(3))); // the link's last sign of life
         List<CallEvent> after = tracker.apply(new CallFact.ChannelsNow("pbx1", answered.plusSeconds(8), List.of()));
-        assertEquals(List.of("ended 200 talk 3 s operator 101"), summary(after), "the 5 s the PBX was away are not talk");
+        assertEquals(List.of("ended ANSWERED talk 3 s operator 101"), summary(after), "the 5 s the PBX was away are not talk");
         assertTrue(((CallEvent.Ended) after.getLast()).partlySeen());
         assertEquals(0, tracker.callsInProgress());
     }

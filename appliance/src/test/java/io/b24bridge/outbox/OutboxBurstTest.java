@@ -8,11 +8,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.b24bridge.calls.CallCrmState;
 import io.b24bridge.calls.CallEvent;
 import io.b24bridge.calls.CallKey;
-import io.b24bridge.calls.CrmCommand;
-import io.b24bridge.calls.CrmLifecycle;
+import io.b24bridge.crm.CallCrmState;
+import io.b24bridge.crm.CrmCommand;
+import io.b24bridge.crm.CrmLifecycle;
 import io.b24bridge.json.Json;
 import io.b24bridge.store.Database;
 import io.b24bridge.store.Migrations;
@@ -31,13 +31,13 @@ class OutboxBurstTest {
     @TempDir
     Path dir;
 
-    private static void recordCall(OutboxStore store, int n, boolean rated) {
+    private static void recordCall(Outbox outbox, int n, boolean rated) {
         CallKey key = new CallKey("pbx1", "1700000000." + n);
         CrmCommand.UserRef operator = CrmCommand.UserRef.extension("101");
-        CallCrmState state = new CallCrmState(key, CallEvent.Direction.INBOUND, Instant.now(), "+7916" + n,
-                "74951234567", null, false, 4, true, "CALL", "74951234567", null, true, List.of(), "101",
-                Instant.now(), null, null, false);
-        store.record(List.of(new CrmLifecycle.Change(key, state, List.of(
+        CallCrmState state = CallCrmState.builder(key, CallEvent.Direction.INBOUND, Instant.now())
+                .clientNumber("+7916" + n).did("74951234567").defaultResponsible(4).leadSource("CALL")
+                .lineNumber("74951234567").registered(true).operator("101").answeredAt(Instant.now()).build();
+        outbox.journal().record(List.of(new CrmLifecycle.Change(key, state, List.of(
                 new CrmCommand.Register(key, operator, String.format("+7916%07d", n), false, Instant.now(), true,
                         "CALL", "74951234567", true),
                 new CrmCommand.Show(key, List.of(CrmCommand.UserRef.extension("102"))),
@@ -51,14 +51,14 @@ class OutboxBurstTest {
         Database db = Database.open(dir.resolve("db"));
         try {
             Migrations.apply(db, Migrations.SCHEMA);
-            OutboxStore store = new OutboxStore(db, Json.newMapper());
+            Outbox store = Outbox.open(db, Json.newMapper());
             // the dispatcher's side meanwhile: scans for due work, as it does while the box is away
             AtomicBoolean recording = new AtomicBoolean(true);
             Thread scanner = Thread.ofPlatform().start(() -> {
                 while (recording.get()) {
-                    store.readyCalls(Instant.now(), 1000);
-                    store.dueNow();
-                    store.counts();
+                    store.queue().readyCalls(Instant.now(), 1000);
+                    store.queue().dueNow();
+                    store.report().counts();
                 }
             });
             try {
@@ -69,7 +69,7 @@ class OutboxBurstTest {
                 recording.set(false);
                 scanner.join();
             }
-            assertEquals(1600, store.counts().pending());
+            assertEquals(1600, store.report().counts().pending());
             assertEquals(200, store.ratings().byOperator(Instant.EPOCH).getFirst().count());
         } finally {
             db.close();
@@ -89,7 +89,7 @@ class OutboxBurstTest {
                         + "VALUES ('pbx1:1699999999.1', 0, 'REGISTER', '{}', 'DONE', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
             }
             Migrations.apply(db, Migrations.SCHEMA);
-            OutboxStore store = new OutboxStore(db, Json.newMapper());
+            Outbox store = Outbox.open(db, Json.newMapper());
             recordCall(store, 1, true);
             try (var c = db.connection(); var s = c.createStatement();
                  var rs = s.executeQuery("SELECT MIN(ID), MAX(ID), COUNT(*) FROM OUTBOX")) {
@@ -107,7 +107,7 @@ class OutboxBurstTest {
     void afterARestartNewCommandsQueueBehindTheOldOnes() {
         Database db = Database.open(dir.resolve("db"));
         Migrations.apply(db, Migrations.SCHEMA);
-        OutboxStore before = new OutboxStore(db, Json.newMapper());
+        Outbox before = Outbox.open(db, Json.newMapper());
         for (int n = 0; n < 5; n++) {
             recordCall(before, n, true);
         }
@@ -115,16 +115,17 @@ class OutboxBurstTest {
 
         db = Database.open(dir.resolve("db"));
         try {
-            OutboxStore after = new OutboxStore(db, Json.newMapper());
+            Outbox after = Outbox.open(db, Json.newMapper());
             recordCall(after, 99, true);
-            assertEquals(24, after.counts().pending());
+            assertEquals(24, after.report().counts().pending());
             assertEquals(6, after.ratings().byOperator(Instant.EPOCH).getFirst().count());
             // the dispatcher serves the call whose first waiting command is oldest first: the restart's new
             // call must come last, so its ids continue after the stored ones
-            List<CallKey> ready = after.readyCalls(Instant.now().plusSeconds(1), 10);
+            List<CallKey> ready = after.queue().readyCalls(Instant.now().plusSeconds(1), 10);
             assertEquals(6, ready.size());
             assertEquals(new CallKey("pbx1", "1700000000.99"), ready.getLast());
-            assertTrue(after.head(ready.getLast()).orElseThrow().id() > after.head(ready.getFirst()).orElseThrow().id());
+            assertTrue(after.queue().head(ready.getLast()).orElseThrow().id()
+                    > after.queue().head(ready.getFirst()).orElseThrow().id());
         } finally {
             db.close();
         }

@@ -1,5 +1,6 @@
 package io.b24bridge.outbox;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,24 +13,24 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.b24bridge.bitrix.CrmApi;
 import io.b24bridge.bitrix.MockBoxAccess;
-import io.b24bridge.bitrix.TelephonyApi;
-import io.b24bridge.bitrix.UserDirectory;
-import io.b24bridge.calls.CallCrmState;
 import io.b24bridge.calls.CallEvent;
 import io.b24bridge.calls.CallKey;
-import io.b24bridge.calls.CrmCommand;
-import io.b24bridge.calls.CrmLifecycle;
+import io.b24bridge.crm.CallCrmState;
+import io.b24bridge.crm.CrmCommand;
+import io.b24bridge.crm.CrmEntity;
+import io.b24bridge.crm.CrmLifecycle;
 import io.b24bridge.json.Json;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A rating that came after the finish reaches the CRM entity register bound the call to, as a timeline
- * comment naming the operator; every rating is kept per operator, in the transaction of the call's change.
+ * comment naming the operator, once — also when a crash cut in after it was sent; every rating is kept per
+ * operator, in the transaction of the call's change.
  */
 class RatingDeliveryTest {
 
@@ -39,32 +40,39 @@ class RatingDeliveryTest {
     Path dir;
     MockBoxAccess box;
     ScriptedBox script;
-    OutboxStore store;
+    Outbox outbox;
     Dispatcher dispatcher;
 
     @BeforeEach
-    void start() throws Exception {
+    void start() {
         script = new ScriptedBox();
         script.on("crm.timeline.comment.add", body -> ScriptedBox.ok("77"));
+        script.on("crm.timeline.comment.list", body -> ScriptedBox.ok("[]"));
         box = MockBoxAccess.application(dir, script);
-        store = new OutboxStore(box.db(), Json.newMapper());
-        CrmApi crm = new CrmApi(box.client());
-        dispatcher = new Dispatcher(store, new CommandExecutor(new TelephonyApi(box.client()), crm,
-                new UserDirectory(crm, Clock.systemUTC()), Map.of()), box.client(), 4, Clock.systemUTC());
-        store.afterRecord(dispatcher::wake);
-        dispatcher.start();
+        outbox = Outbox.open(box.db(), Json.newMapper());
+        startDispatcher();
+    }
+
+    private void startDispatcher() {
+        dispatcher = new Dispatcher(outbox, box.gateway(), Map.of(), 4, Clock.systemUTC(), Duration.ofSeconds(2))
+                .start();
     }
 
     @AfterEach
     void stop() {
-        dispatcher.stop(Duration.ofSeconds(2));
+        dispatcher.close();
         box.close();
     }
 
+    private static CallCrmState.Builder answeredBy101(CallKey key) {
+        return CallCrmState.builder(key, CallEvent.Direction.INBOUND, T0).clientNumber("+79162000001")
+                .did("4952000001").defaultResponsible(4).leadSource("CALL").lineNumber("4952000001").registered(true)
+                .operator("101").answeredAt(T0).lastRinging("101");
+    }
+
     private void record(CallKey key, boolean ended, List<CrmLifecycle.Rating> ratings, CrmCommand... commands) {
-        CallCrmState state = new CallCrmState(key, CallEvent.Direction.INBOUND, T0, "+79162000001", "4952000001",
-                null, false, 4, true, "CALL", "4952000001", null, true, List.of(), "101", T0, "101", 5, true);
-        store.record(List.of(new CrmLifecycle.Change(key, state, List.of(commands), ended, ratings)));
+        CallCrmState state = answeredBy101(key).vote(5).finished(true).build();
+        outbox.journal().record(List.of(new CrmLifecycle.Change(key, state, List.of(commands), ended, ratings)));
     }
 
     private static CrmCommand.Register register(CallKey key) {
@@ -76,50 +84,90 @@ class RatingDeliveryTest {
         return new CrmCommand.Finish(key, CrmCommand.UserRef.extension("101"), 30, "200", null, false);
     }
 
-    private void awaitQuiet() throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < end) {
-            OutboxStore.Counts c = store.counts();
-            if (c.pending() == 0 && c.sending() == 0) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("the outbox did not drain: " + store.counts() + " " + store.deadLetters(10));
+    private static CrmCommand.RatingComment rating(CallKey key, int vote) {
+        return new CrmCommand.RatingComment(key, vote, CrmCommand.UserRef.extension("101"), T0.plusSeconds(40));
+    }
+
+    private void awaitQuiet() {
+        await("the outbox drains").atMost(Duration.ofSeconds(15)).until(() -> {
+            OutboxReport.Counts c = outbox.report().counts();
+            return c.pending() == 0 && c.sending() == 0;
+        });
+    }
+
+    private void registerBindsContact12() {
+        script.on("telephony.externalcall.register", body -> ScriptedBox.ok(
+                "{\"CALL_ID\": \"CALL-1\", \"CRM_ENTITY_TYPE\": \"CONTACT\", \"CRM_ENTITY_ID\": \"12\"}"));
     }
 
     @Test
-    void aLateRatingIsACommentOnTheEntityRegisterBoundTheCallTo() throws Exception {
-        script.on("telephony.externalcall.register", body -> ScriptedBox.ok(
-                "{\"CALL_ID\": \"CALL-1\", \"CRM_ENTITY_TYPE\": \"CONTACT\", \"CRM_ENTITY_ID\": \"12\"}"));
+    void aLateRatingIsACommentOnTheEntityRegisterBoundTheCallTo() {
+        registerBindsContact12();
         CallKey k = new CallKey("pbx1", "1.0");
         record(k, false, List.of(), register(k), finish(k));
-        record(k, true, List.of(new CrmLifecycle.Rating(k, "101", 5, T0.plusSeconds(40), false)),
-                new CrmCommand.RatingComment(k, 5, CrmCommand.UserRef.extension("101"), T0.plusSeconds(40)));
+        record(k, true, List.of(new CrmLifecycle.Rating(k, "101", 5, T0.plusSeconds(40), false)), rating(k, 5));
         awaitQuiet();
 
         assertEquals(List.of("telephony.externalcall.register", "telephony.externalcall.finish", "user.get",
-                "crm.timeline.comment.add"), script.methods());
+                "crm.timeline.comment.add"), script.methods(), "sent once: nothing to look up the first time");
         String body = script.seen.getLast().body();
         assertEquals("contact", ScriptedBox.param(body, "fields[ENTITY_TYPE]"));
         assertEquals("12", ScriptedBox.param(body, "fields[ENTITY_ID]"));
         String comment = ScriptedBox.param(body, "fields[COMMENT]");
         assertTrue(comment.contains("5 of 5") && comment.contains("Anna (101)"), comment);
+        assertTrue(comment.endsWith("[b24bridge pbx1:1.0]"), "marked with its call: " + comment);
         assertEquals(List.of(new OperatorRatingsStore.OperatorRatings("101", 1, 5.0, Map.of(5, 1))),
-                store.ratings().byOperator(T0));
+                outbox.ratings().byOperator(T0));
+    }
+
+    /** As if the appliance had sent the comment and died before recording the box's answer. */
+    private CallKey commentCutOffByACrash(String linkedid) {
+        registerBindsContact12();
+        dispatcher.close();
+        CallKey k = new CallKey("pbx1", linkedid);
+        record(k, false, List.of(), register(k), finish(k));
+        record(k, true, List.of(), rating(k, 4));
+        outbox.done(outbox.queue().head(k).orElseThrow(),
+                new BoxGateway.Registration("CALL-1", new CrmEntity("CONTACT", 12)));
+        outbox.done(outbox.queue().head(k).orElseThrow(), null);
+        outbox.queue().sending(outbox.queue().head(k).orElseThrow());
+        return k;
     }
 
     @Test
-    void aRatingWithNoEntityToGoToIsOnlyKept() throws Exception {
+    void aCommentTheBoxTookBeforeACrashIsNotAddedAgain() {
+        CallKey k = commentCutOffByACrash("8.0");
+        script.on("crm.timeline.comment.list", body -> ScriptedBox.ok("[{\"ID\": \"77\", \"COMMENT\": "
+                + "\"The caller rated the call 4 of 5. Operator: Anna (101). [b24bridge pbx1:8.0]\"}]"));
+        startDispatcher();
+        awaitQuiet();
+        assertEquals(List.of("crm.timeline.comment.list"), script.methods(), "found on the timeline: not sent again");
+        String list = script.seen.getFirst().body();
+        assertEquals("contact", ScriptedBox.param(list, "filter[ENTITY_TYPE]"));
+        assertEquals("12", ScriptedBox.param(list, "filter[ENTITY_ID]"));
+        assertEquals(0, outbox.report().counts().dead());
+    }
+
+    @Test
+    void aCommentACrashCutOffBeforeTheBoxTookItIsSent() {
+        commentCutOffByACrash("9.0");
+        script.on("crm.timeline.comment.list", body -> ScriptedBox.ok("[{\"ID\": \"70\", \"COMMENT\": "
+                + "\"The caller rated the call 2 of 5. [b24bridge pbx1:3.0]\"}]")); // another call's rating
+        startDispatcher();
+        awaitQuiet();
+        assertEquals(List.of("crm.timeline.comment.list", "user.get", "crm.timeline.comment.add"), script.methods());
+    }
+
+    @Test
+    void aRatingWithNoEntityToGoToIsOnlyKept() {
         CallKey k = new CallKey("pbx1", "2.0"); // the default register answer binds nothing
         record(k, false, List.of(), register(k), finish(k));
-        record(k, true, List.of(new CrmLifecycle.Rating(k, "101", 2, T0.plusSeconds(40), false)),
-                new CrmCommand.RatingComment(k, 2, CrmCommand.UserRef.extension("101"), T0.plusSeconds(40)));
+        record(k, true, List.of(new CrmLifecycle.Rating(k, "101", 2, T0.plusSeconds(40), false)), rating(k, 2));
         awaitQuiet();
 
         assertFalse(script.methods().contains("crm.timeline.comment.add"), script.methods().toString());
-        assertEquals(0, store.counts().dead(), "done, not a dead letter");
-        assertEquals(1, store.ratings().byOperator(T0).getFirst().count());
+        assertEquals(0, outbox.report().counts().dead(), "done, not a dead letter");
+        assertEquals(1, outbox.ratings().byOperator(T0).getFirst().count());
     }
 
     @Test
@@ -131,19 +179,19 @@ class RatingDeliveryTest {
         record(b, true, List.of(new CrmLifecycle.Rating(b, "101", 3, T0.plusSeconds(10), true)));
         record(c, true, List.of(new CrmLifecycle.Rating(c, "102", 4, T0.plusSeconds(20), false)));
         assertEquals(List.of(new OperatorRatingsStore.OperatorRatings("101", 1, 3.0, Map.of(3, 1)),
-                new OperatorRatingsStore.OperatorRatings("102", 1, 4.0, Map.of(4, 1))), store.ratings().byOperator(T0),
-                "the rating before T0 is not counted");
+                new OperatorRatingsStore.OperatorRatings("102", 1, 4.0, Map.of(4, 1))),
+                outbox.ratings().byOperator(T0), "the rating before T0 is not counted");
     }
 
     @Test
     void aFinishHeldForTheRatingIsStoredWithTheCallAndReadBackAfterARestart() {
         CallKey k = new CallKey("pbx1", "6.0");
-        CallEvent.Ended talk = new CallEvent.Ended(k, T0.plusSeconds(32), "200", 30, "101", "101", "/rec/6.0.wav", 2);
-        CallCrmState held = new CallCrmState(k, CallEvent.Direction.INBOUND, T0, "+79162000001", "4952000001", null,
-                false, 4, true, "CALL", "4952000001", null, true, List.of("101"), "101", T0, "101", null, false, 2,
-                talk, T0.plusSeconds(52), "/rec/6.0.wav", false);
-        store.record(List.of(new CrmLifecycle.Change(k, held, List.of(), false)));
-        assertEquals(List.of(held), new OutboxStore(box.db(), Json.newMapper()).openCalls());
+        CallEvent.Ended talk = new CallEvent.Ended(k, T0.plusSeconds(32), CallEvent.Outcome.ANSWERED, 30, "101",
+                "101", "/rec/6.0.wav", 2);
+        CallCrmState held = answeredBy101(k).shownTo(List.of("101")).responsible(2)
+                .heldTalk(talk, T0.plusSeconds(52)).recordingFile("/rec/6.0.wav").build();
+        outbox.journal().record(List.of(new CrmLifecycle.Change(k, held, List.of(), false)));
+        assertEquals(List.of(held), Outbox.open(box.db(), Json.newMapper()).journal().openCalls());
     }
 
     @Test
@@ -152,13 +200,12 @@ class RatingDeliveryTest {
                 "{\"CALL_ID\": \"CALL-7\", \"CRM_ENTITY_TYPE\": \"LEAD\", \"CRM_ENTITY_ID\": \"99\"}"));
         script.on("crm.timeline.comment.add", body -> ScriptedBox.error(400, "", "Entity not found: LEAD 99"));
         script.on("telephony.externalCall.attachRecord", body -> ScriptedBox.ok("{\"FILE_ID\": 1}"));
-        java.nio.file.Files.writeString(dir.resolve("7.0.wav"), "RIFF");
+        Files.writeString(dir.resolve("7.0.wav"), "RIFF");
         CallKey k = new CallKey("pbx1", "7.0");
         record(k, false, List.of(), register(k), finish(k));
-        record(k, true, List.of(), new CrmCommand.RatingComment(k, 3, CrmCommand.UserRef.extension("101"), T0),
-                new CrmCommand.AttachRecording(k, dir.resolve("7.0.wav").toString()));
+        record(k, true, List.of(), rating(k, 3), new CrmCommand.AttachRecording(k, dir.resolve("7.0.wav").toString()));
         awaitQuiet();
         assertTrue(script.methods().contains("telephony.externalCall.attachRecord"), script.methods().toString());
-        assertEquals(0, store.counts().dead());
+        assertEquals(0, outbox.report().counts().dead());
     }
 }

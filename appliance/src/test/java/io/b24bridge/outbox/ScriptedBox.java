@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import mockwebserver3.Dispatcher;
@@ -40,6 +41,8 @@ final class ScriptedBox extends Dispatcher {
 
     /** Set to make every request fail as if the box were away (HTTP 503). */
     volatile boolean away;
+    /** The requests refused while away. */
+    final AtomicInteger refusedWhileAway = new AtomicInteger();
     /** The batches received: each is the list of its commands' methods. */
     final List<List<String>> batches = new CopyOnWriteArrayList<>();
 
@@ -48,6 +51,7 @@ final class ScriptedBox extends Dispatcher {
         String method = request.getTarget().replaceFirst("^/rest/", "").replaceFirst("\\.json$", "");
         String body = request.getBody() == null ? "" : request.getBody().utf8();
         if (away) {
+            refusedWhileAway.incrementAndGet();
             return new MockResponse.Builder().code(503).body("<html>maintenance</html>").build();
         }
         if (method.equals("batch")) {

@@ -64,7 +64,7 @@ class CallSpineFaultsRealAsteriskTest {
             assertTrue(c.isAnswered());
         }
         SpineRig.await(Duration.ofSeconds(10), () -> rig.app.appliance().engine().callsInProgress() == 0, "calls to end");
-        long waiting = rig.app.appliance().outbox().counts().pending();
+        long waiting = rig.app.appliance().outbox().report().counts().pending();
         assertTrue(waiting >= 20, "register and finish of each call wait: " + waiting);
         assertTrue(rig.calls(c -> c.phoneNumber().startsWith("+7999100")).isEmpty(), "nothing reached the box yet");
 

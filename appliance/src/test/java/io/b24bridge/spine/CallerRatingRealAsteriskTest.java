@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.b24bridge.outbox.OutboxStore;
+import io.b24bridge.outbox.OperatorRatingsStore;
 import io.b24bridge.testkit.asterisk.AsteriskPair;
 import io.b24bridge.testkit.asterisk.RealAsterisk;
 import io.b24bridge.testkit.asterisk.WorldCall;
@@ -86,7 +87,7 @@ class CallerRatingRealAsteriskTest {
         Activity activity = rig.emu.state().activitiesOf(c.callId()).getFirst();
         assertEquals(4, activity.vote(), "the call activity shows the rating");
         assertTrue(c.duration() >= 1 && c.duration() <= 3, "talk time without the rating IVR: " + c.duration());
-        assertEquals(List.of(new io.b24bridge.outbox.OperatorRatingsStore.OperatorRatings("101", 1, 4.0, java.util.Map.of(4, 1))),
+        assertEquals(List.of(new OperatorRatingsStore.OperatorRatings("101", 1, 4.0, Map.of(4, 1))),
                 rig.app.appliance().outbox().ratings().byOperator(since), "kept for 101's dashboard");
     }
 

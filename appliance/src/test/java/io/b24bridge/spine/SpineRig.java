@@ -10,7 +10,7 @@ import java.util.function.Predicate;
 import io.b24bridge.EmulatedBox;
 import io.b24bridge.TestAppliance;
 import io.b24bridge.certs.DevPki;
-import io.b24bridge.outbox.OutboxStore;
+import io.b24bridge.outbox.OutboxReport;
 import io.b24bridge.testkit.asterisk.AmiEndpoint;
 import io.b24bridge.testkit.asterisk.AsteriskPair;
 import io.b24bridge.testkit.asterisk.Scenario;
@@ -145,7 +145,7 @@ final class SpineRig implements AutoCloseable {
             if (app.appliance().engine().callsInProgress() != 0) {
                 return false;
             }
-            OutboxStore.Counts c = app.appliance().outbox().counts();
+            OutboxReport.Counts c = app.appliance().outbox().report().counts();
             return c.pending() + c.sending() == 0;
         }, "the calls to end and the outbox to drain");
     }

@@ -1,19 +1,28 @@
-package io.b24bridge.calls;
+package io.b24bridge.crm;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.b24bridge.calls.CallEvent;
+import io.b24bridge.calls.CallEvent.Outcome;
+import io.b24bridge.calls.CallKey;
+import io.b24bridge.calls.PhoneNumbers;
 import io.b24bridge.json.Json;
+import io.b24bridge.settings.CallData;
 import io.b24bridge.settings.Section;
 import io.b24bridge.settings.SectionValue;
 import io.b24bridge.settings.Settings;
 import io.b24bridge.settings.SettingsJson;
 
+import static io.b24bridge.calls.CallEvent.Outcome.ANSWERED;
+import static io.b24bridge.calls.CallEvent.Outcome.BUSY;
+import static io.b24bridge.calls.CallEvent.Outcome.NO_ANSWER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +45,7 @@ class CrmLifecycleTest {
     private final List<CrmCommand> sent = new ArrayList<>();
 
     private static Settings settings(Map<Section, String> sections) {
-        Map<Section, SectionValue> values = new java.util.EnumMap<>(Section.class);
+        Map<Section, SectionValue> values = new EnumMap<>(Section.class);
         sections.forEach((k, v) -> values.put(k, JSON.readSection(k, v.getBytes(StandardCharsets.UTF_8))));
         return new Settings(1, values);
     }
@@ -54,7 +63,7 @@ class CrmLifecycleTest {
         return new CallEvent.Started(CALL, T0, CallEvent.Direction.INBOUND, client, did, null, "trunk");
     }
 
-    private static CallEvent.Ended ended(String status, int talk, String operator, String recording) {
+    private static CallEvent.Ended ended(Outcome status, int talk, String operator, String recording) {
         return new CallEvent.Ended(CALL, T0.plusSeconds(60), status, talk, operator, "102", recording, 3);
     }
 
@@ -78,14 +87,14 @@ class CrmLifecycleTest {
         assertEquals(List.of(
                 new CrmCommand.Finish(CALL, ext("101"), 42, "200", null, false),
                 new CrmCommand.AttachRecording(CALL, "/var/spool/asterisk/monitor/1.0.wav")),
-                feed(ended("200", 42, "101", "/var/spool/asterisk/monitor/1.0.wav")));
+                feed(ended(ANSWERED, 42, "101", "/var/spool/asterisk/monitor/1.0.wav")));
     }
 
     @Test
     void aMissedCallIsFinishedOnTheRoutesDefaultResponsible() {
         feed(inbound("84957654321", "74951234567"), new CallEvent.RingStarted(CALL, T0, "101"));
         List<CrmCommand> end = feed(new CallEvent.RingStopped(CALL, T0.plusSeconds(20), "101", "NOANSWER"),
-                ended("304", 0, null, "/var/spool/asterisk/monitor/1.0.wav"));
+                ended(NO_ANSWER, 0, null, "/var/spool/asterisk/monitor/1.0.wav"));
         assertEquals(List.of(new CrmCommand.Hide(CALL, List.of(ext("101"))),
                 new CrmCommand.Finish(CALL, CrmCommand.UserRef.user(7), 0, "304", null, false)), end,
                 "no recording of a missed call");
@@ -105,16 +114,16 @@ class CrmLifecycleTest {
         assertEquals(List.of(new CrmCommand.Register(CALL, ext("101"), "+79161112233", true, T0, false, null,
                 "74950000000", true)), feed(out));
         assertEquals(List.of(new CrmCommand.Finish(CALL, ext("101"), 0, "486", null, false)),
-                feed(new CallEvent.Ended(CALL, T0.plusSeconds(5), "486", 0, null, null, null, 5)));
+                feed(new CallEvent.Ended(CALL, T0.plusSeconds(5), BUSY, 0, null, null, null, 5)));
     }
 
     @Test
     void exceptionsAndInternalCallsReachNobody() {
         assertEquals(List.of(), feed(inbound("88001234567", "74951234567"),
-                new CallEvent.RingStarted(CALL, T0, "101"), ended("200", 10, "101", null)), "an ignored number");
+                new CallEvent.RingStarted(CALL, T0, "101"), ended(ANSWERED, 10, "101", null)), "an ignored number");
         CallKey internal = new CallKey("pbx1", "2.0");
         assertTrue(lifecycle.apply(List.of(new CallEvent.Started(internal, T0, CallEvent.Direction.INTERNAL, "102",
-                        null, "101", null), new CallEvent.Ended(internal, T0, "200", 5, "102", null, null, 0)), settings)
+                        null, "101", null), new CallEvent.Ended(internal, T0, ANSWERED, 5, "102", null, null, 0)), settings)
                 .stream().allMatch(c -> c.commands().isEmpty()));
     }
 
@@ -141,7 +150,7 @@ class CrmLifecycleTest {
     void theRatingGoesIntoFinishWhenItCameBefore() {
         feed(inbound("84957654321", "74951234567"), new CallEvent.RingStarted(CALL, T0, "101"),
                 new CallEvent.Answered(CALL, T0, "101", "answer"));
-        List<CrmCommand> end = feed(new CallEvent.Rated(CALL, T0.plusSeconds(50), 4), ended("200", 40, "101", null));
+        List<CrmCommand> end = feed(new CallEvent.Rated(CALL, T0.plusSeconds(50), 4), ended(ANSWERED, 40, "101", null));
         assertEquals(new CrmCommand.Finish(CALL, ext("101"), 40, "200", 4, false), end.getFirst());
     }
 
@@ -167,7 +176,7 @@ class CrmLifecycleTest {
         assertEquals("+74951234567", PhoneNumbers.format("+7 (495) 123-45-67", e164));
         assertEquals("+4930123456", PhoneNumbers.format("004930123456", e164));
         assertEquals("112", PhoneNumbers.format("112", e164));
-        var national = (io.b24bridge.settings.CallData) JSON.readSection(Section.CALL_DATA,
+        var national = (CallData) JSON.readSection(Section.CALL_DATA,
                 "{\"numberFormat\": \"NATIONAL\", \"areaCode\": \"495\"}".getBytes(StandardCharsets.UTF_8));
         assertEquals("84951234567", PhoneNumbers.format("+74951234567", national));
         assertEquals("84951234567", PhoneNumbers.format("1234567", national), "a local number gets the area code");

@@ -1,13 +1,17 @@
-package io.b24bridge.calls;
+package io.b24bridge.crm;
 
 import java.time.Instant;
 import java.util.List;
 
+import io.b24bridge.calls.CallKey;
+
 /**
  * What the box must be told about a call, in order (contract §2). Made by the {@link CrmLifecycle}, kept
- * durably by the outbox and sent by it; each is safe to send again after a crash (register returns the same
- * CALL_ID for the same EXTERNAL_CALL_ID, show/hide set a state, a repeated attach replaces, a repeated
- * finish is recognised).
+ * durably by the outbox and sent by it. Each is safe to send again after a crash: register returns the same
+ * CALL_ID for the same EXTERNAL_CALL_ID (within the box's 30 minutes from the call's start), show and hide set
+ * a state, a repeated attach replaces the recording; a finish and a rating's comment are marked as possibly
+ * sent before they go, and a repeat is recognised (the box's "call is not found" answer to a second finish;
+ * the comment's mark of its call on the entity's timeline).
  */
 public sealed interface CrmCommand {
 
@@ -54,29 +58,5 @@ public sealed interface CrmCommand {
      * @param operator who was rated: the operator who talked
      */
     record RatingComment(CallKey call, int vote, UserRef operator, Instant ratedAt) implements CrmCommand {
-    }
-
-    /** The kind names the outbox stores. */
-    static String kind(CrmCommand c) {
-        return switch (c) {
-            case Register r -> "REGISTER";
-            case Show s -> "SHOW";
-            case Hide h -> "HIDE";
-            case Finish f -> "FINISH";
-            case AttachRecording a -> "ATTACH_RECORD";
-            case RatingComment r -> "RATING_COMMENT";
-        };
-    }
-
-    static Class<? extends CrmCommand> type(String kind) {
-        return switch (kind) {
-            case "REGISTER" -> Register.class;
-            case "SHOW" -> Show.class;
-            case "HIDE" -> Hide.class;
-            case "FINISH" -> Finish.class;
-            case "ATTACH_RECORD" -> AttachRecording.class;
-            case "RATING_COMMENT" -> RatingComment.class;
-            default -> throw new IllegalArgumentException("unknown command kind " + kind);
-        };
     }
 }

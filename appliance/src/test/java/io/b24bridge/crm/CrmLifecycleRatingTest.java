@@ -1,4 +1,4 @@
-package io.b24bridge.calls;
+package io.b24bridge.crm;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -9,12 +9,16 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.b24bridge.calls.CallEvent;
+import io.b24bridge.calls.CallKey;
 import io.b24bridge.json.Json;
 import io.b24bridge.settings.Section;
 import io.b24bridge.settings.SectionValue;
 import io.b24bridge.settings.Settings;
 import io.b24bridge.settings.SettingsJson;
 
+import static io.b24bridge.calls.CallEvent.Outcome.ANSWERED;
+import static io.b24bridge.calls.CallEvent.Outcome.NO_ANSWER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,7 +61,7 @@ class CrmLifecycleRatingTest {
     }
 
     private static CallEvent.Ended talk(int seconds, Instant at) {
-        return new CallEvent.Ended(CALL, at, "200", seconds, "101", "101", "/rec/1.0.wav", 2);
+        return new CallEvent.Ended(CALL, at, ANSWERED, seconds, "101", "101", "/rec/1.0.wav", 2);
     }
 
     /** A known client's call to 101, answered, 30 s of talk; the operator has just hung up. */
@@ -76,7 +80,7 @@ class CrmLifecycleRatingTest {
         assertEquals(List.of(new CrmCommand.Finish(CALL, CrmCommand.UserRef.extension("101"), 30, "200", 4, false)),
                 feed(new CallEvent.Rated(CALL, T0.plusSeconds(36), 4)), "the rating releases it, with VOTE 4");
         assertEquals(List.of(new CrmCommand.AttachRecording(CALL, "/rec/1.0.wav")),
-                feed(new CallEvent.Ended(CALL, T0.plusSeconds(38), "200", 30, "101", "101", "/rec/1.0.wav", 2)),
+                feed(new CallEvent.Ended(CALL, T0.plusSeconds(38), ANSWERED, 30, "101", "101", "/rec/1.0.wav", 2)),
                 "the recording once the caller left (the file closes then); no second finish");
         assertEquals(List.of(new CrmLifecycle.Rating(CALL, "101", 4, T0.plusSeconds(36), true)), ratings);
     }
@@ -98,7 +102,7 @@ class CrmLifecycleRatingTest {
     void aCallerWhoLeavesWithoutRatingGetsTheFinishAtOnceWithTheTalksFigures() {
         talkedWith101();
         feed(new CallEvent.RatingStarted(CALL, T0.plusSeconds(32), talk(30, T0.plusSeconds(32))));
-        List<CrmCommand> end = feed(new CallEvent.Ended(CALL, T0.plusSeconds(34), "200", 30, "101", "101",
+        List<CrmCommand> end = feed(new CallEvent.Ended(CALL, T0.plusSeconds(34), ANSWERED, 30, "101", "101",
                 "/rec/1.0.wav", 2));
         assertEquals(List.of(new CrmCommand.Finish(CALL, CrmCommand.UserRef.extension("101"), 30, "200", null, false),
                 new CrmCommand.AttachRecording(CALL, "/rec/1.0.wav")), end);
@@ -123,7 +127,7 @@ class CrmLifecycleRatingTest {
                 new CallEvent.Routed(CALL, T0, 2),
                 new CallEvent.RingStarted(CALL, T0, "101"),
                 new CallEvent.RingStopped(CALL, T0.plusSeconds(20), "101", "NOANSWER"));
-        List<CrmCommand> end = feed(new CallEvent.Ended(CALL, T0.plusSeconds(25), "304", 0, null, "101", null, 25));
+        List<CrmCommand> end = feed(new CallEvent.Ended(CALL, T0.plusSeconds(25), NO_ANSWER, 0, null, "101", null, 25));
         assertEquals(List.of(new CrmCommand.Finish(CALL, CrmCommand.UserRef.user(2), 0, "304", null, false)), end);
     }
 }

@@ -1,4 +1,4 @@
-package io.b24bridge.calls;
+package io.b24bridge.crm;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -10,12 +10,15 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.b24bridge.calls.CallEvent;
+import io.b24bridge.calls.CallKey;
 import io.b24bridge.json.Json;
 import io.b24bridge.settings.Section;
 import io.b24bridge.settings.SectionValue;
 import io.b24bridge.settings.Settings;
 import io.b24bridge.settings.SettingsJson;
 
+import static io.b24bridge.calls.CallEvent.Outcome.ANSWERED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,7 +78,7 @@ class CrmLifecycleGapTest {
         assertEquals(List.of(CALL), lifecycle.awaitingRecords("pbx1"));
         assertTrue(lifecycle.state(CALL).orElseThrow().awaitingRecord(), "kept across another restart");
 
-        CallEvent.Ended truth = new CallEvent.Ended(CALL, T0.plusSeconds(61), "200", 25, "101", null, null, 3);
+        CallEvent.Ended truth = new CallEvent.Ended(CALL, T0.plusSeconds(61), ANSWERED, 25, "101", null, null, 3);
         assertEquals(List.of(
                 new CrmCommand.Finish(CALL, CrmCommand.UserRef.extension("101"), 25, "200", null, true),
                 new CrmCommand.AttachRecording(CALL, RECORDING)),
@@ -115,7 +118,7 @@ class CrmLifecycleGapTest {
                 new CallEvent.RingStarted(CALL, T0, "101"));
         lifecycle = restarted();
         feed(lifecycle.endOrphans("pbx1", k -> false, T0.plusSeconds(60), T0.plusSeconds(1), SETTINGS));
-        CallEvent.Ended truth = new CallEvent.Ended(CALL, T0.plusSeconds(61), "200", 12, "101", null, null, 4);
+        CallEvent.Ended truth = new CallEvent.Ended(CALL, T0.plusSeconds(61), ANSWERED, 12, "101", null, null, 4);
         assertEquals(new CrmCommand.Finish(CALL, CrmCommand.UserRef.extension("101"), 12, "200", null, true),
                 feed(new CallEvent.Recorded(CALL, T0.plusSeconds(61), truth)).getFirst(),
                 "the phone answered while the appliance was down: the CRM gets the talk, not a missed call");
@@ -124,10 +127,10 @@ class CrmLifecycleGapTest {
     @Test
     void aCallAliveAcrossTheGapWaitsForItsRecordWhenItEnds() {
         answeredBeforeTheGap();
-        CallEvent.Ended seen = new CallEvent.Ended(CALL, T0.plusSeconds(40), "200", 20, "101", "101", RECORDING, 3,
+        CallEvent.Ended seen = new CallEvent.Ended(CALL, T0.plusSeconds(40), ANSWERED, 20, "101", "101", RECORDING, 3,
                 true);
         assertEquals(List.of(), feed(seen));
-        CallEvent.Ended truth = new CallEvent.Ended(CALL, T0.plusSeconds(41), "200", 37, "101", null, null, 3);
+        CallEvent.Ended truth = new CallEvent.Ended(CALL, T0.plusSeconds(41), ANSWERED, 37, "101", null, null, 3);
         assertEquals(new CrmCommand.Finish(CALL, CrmCommand.UserRef.extension("101"), 37, "200", null, true),
                 feed(new CallEvent.Recorded(CALL, T0.plusSeconds(41), truth)).getFirst());
     }

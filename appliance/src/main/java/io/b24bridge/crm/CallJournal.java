@@ -1,4 +1,4 @@
-package io.b24bridge.calls;
+package io.b24bridge.crm;
 
 import java.util.List;
 

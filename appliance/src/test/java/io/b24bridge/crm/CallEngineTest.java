@@ -1,10 +1,15 @@
-package io.b24bridge.calls;
+package io.b24bridge.crm;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.b24bridge.calls.CallFact;
+import io.b24bridge.calls.CallTracker;
+import io.b24bridge.calls.Endpoints;
 import io.b24bridge.settings.Settings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The spine's step: a fact's changes reach the journal once, even when the database refuses for a moment. */
 class CallEngineTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-24T09:00:00Z");
 
     /** A journal over a database that refuses the first {@code refusals} writes (a lock timeout, say). */
     private static final class FlakyJournal implements CallJournal {
@@ -38,13 +45,21 @@ class CallEngineTest {
         }
     }
 
+    /** The pauses the engine took, instead of taking them. */
+    private final List<Duration> pauses = new ArrayList<>();
+
+    private CallEngine engine(CallJournal journal) {
+        return new CallEngine(new CallTracker(pbx -> Endpoints.standard()), new CrmLifecycle(), journal,
+                Settings::defaults, pauses::add);
+    }
+
     /** An inbound call from the carrier starts ringing extension 101. */
     private static void aCallRings(CallEngine engine) {
-        engine.onFact(new CallFact.NewChannel("pbx1", CallScript.T0, "1.0", "1.0", "PJSIP/trunk-00000001",
+        engine.onFact(new CallFact.NewChannel("pbx1", T0, "1.0", "1.0", "PJSIP/trunk-00000001",
                 "79162000001", null, "from-trunk", "74951234567", CallFact.STATE_RING));
-        engine.onFact(new CallFact.NewChannel("pbx1", CallScript.T0, "1.1", "1.0", "PJSIP/101-00000002",
+        engine.onFact(new CallFact.NewChannel("pbx1", T0, "1.1", "1.0", "PJSIP/101-00000002",
                 "101", null, "from-internal", "74951234567", CallFact.STATE_DOWN));
-        engine.onFact(new CallFact.DialBegin("pbx1", CallScript.T0, "1.0", "1.0", "79162000001", "74951234567",
+        engine.onFact(new CallFact.DialBegin("pbx1", T0, "1.0", "1.0", "79162000001", "74951234567",
                 "1.1", "1.0", "PJSIP/101-00000002", "101"));
     }
 
@@ -55,10 +70,9 @@ class CallEngineTest {
     @Test
     void aPassingRefusalOfTheDatabaseLosesNothingAndDoublesNothing() {
         FlakyJournal journal = new FlakyJournal(2);
-        CallEngine engine = new CallEngine(new CallTracker(pbx -> Endpoints.standard()), new CrmLifecycle(), journal,
-                Settings::defaults);
-        aCallRings(engine);
+        aCallRings(engine(journal));
         assertEquals(3, journal.attempts, "refused twice, stored at the third attempt");
+        assertEquals(List.of(Duration.ofMillis(50), Duration.ofMillis(250)), pauses, "a short pause before each retry");
         List<CrmCommand> stored = commands(journal);
         assertEquals(1, stored.stream().filter(CrmCommand.Register.class::isInstance).count(), stored.toString());
     }
@@ -66,10 +80,10 @@ class CallEngineTest {
     @Test
     void aDatabaseThatKeepsRefusingIsGivenUpOnAfterItsPauses() {
         FlakyJournal journal = new FlakyJournal(Integer.MAX_VALUE);
-        CallEngine engine = new CallEngine(new CallTracker(pbx -> Endpoints.standard()), new CrmLifecycle(), journal,
-                Settings::defaults);
-        aCallRings(engine);
-        assertEquals(CallEngine.RECORD_RETRY_PAUSES.size() + 1, journal.attempts);
+        aCallRings(engine(journal));
+        assertEquals(CallEngine.RECORD_RETRIES + 1, journal.attempts);
+        assertEquals(List.of(Duration.ofMillis(50), Duration.ofMillis(250), Duration.ofSeconds(1)), pauses,
+                "50 ms, 250 ms, 1 s: then it gives up");
         assertTrue(journal.stored.isEmpty());
     }
 }

@@ -1,4 +1,4 @@
-package io.b24bridge.calls;
+package io.b24bridge.crm;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,8 +10,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.b24bridge.calls.CallEvent;
+import io.b24bridge.calls.CallEvent.Outcome;
+import io.b24bridge.calls.CallKey;
+import io.b24bridge.calls.PhoneNumbers;
+import io.b24bridge.crm.CallCrmState.Builder;
 import io.b24bridge.settings.CallData;
 import io.b24bridge.settings.InboundRoutes;
 import io.b24bridge.settings.OutboundRoutes;
@@ -61,12 +67,14 @@ public final class CrmLifecycle {
     public record Rating(CallKey call, String operator, int vote, Instant at, boolean inFinish) {
     }
 
-    private final Map<CallKey, CallCrm> calls = new LinkedHashMap<>();
+    private final Map<CallKey, Builder> calls = new LinkedHashMap<>();
     /**
      * Per PBX whose own call records the appliance can read: how long a call that ended partly unseen waits for
      * its record before it is finished with what was seen.
      */
     private final Map<String, Duration> recordWait;
+    /** DIDs without an inbound route already warned about: the site's own dialplan may route them on purpose. */
+    private final Set<String> unroutedDids = new LinkedHashSet<>();
 
     /** A lifecycle for PBXs whose call records are not read: partly seen calls are finished with what was seen. */
     public CrmLifecycle() {
@@ -80,12 +88,12 @@ public final class CrmLifecycle {
     /** Takes back the calls a previous run left open. */
     public void restore(List<CallCrmState> states) {
         for (CallCrmState s : states) {
-            calls.put(s.call(), CallCrm.from(s));
+            calls.put(s.call(), s.toBuilder());
         }
     }
 
     public Optional<CallCrmState> state(CallKey key) {
-        return Optional.ofNullable(calls.get(key)).map(CallCrm::state);
+        return Optional.ofNullable(calls.get(key)).map(Builder::build);
     }
 
     /** Applies the events of one PBX fact (in order) under {@code settings}; returns the changes per call. */
@@ -121,19 +129,19 @@ public final class CrmLifecycle {
         // a call that started without anyone's phone ringing (IVR, queue wait) is registered now, so it is
         // in the CRM while the caller waits
         for (CallKey key : touched) {
-            CallCrm c = calls.get(key);
+            Builder c = calls.get(key);
             if (c != null && !c.ignored && !c.registered && c.direction == CallEvent.Direction.INBOUND) {
                 registerInbound(c, null, settings, commands.get(key));
             }
         }
         List<Change> changes = new ArrayList<>();
         for (CallKey key : touched) {
-            CallCrm c = calls.get(key);
+            Builder c = calls.get(key);
             if (c == null) {
                 continue;
             }
             boolean done = ended.contains(key);
-            changes.add(new Change(key, c.state(), List.copyOf(commands.getOrDefault(key, List.of())), done,
+            changes.add(new Change(key, c.build(), List.copyOf(commands.getOrDefault(key, List.of())), done,
                     ratings.getOrDefault(key, List.of())));
             if (done) {
                 calls.remove(key);
@@ -147,7 +155,7 @@ public final class CrmLifecycle {
             return; // a call carried over from before a restart, found again on reconnect: it goes on as it was
         }
         CallData data = settings.callData();
-        CallCrm c = new CallCrm(s.call(), s.direction(), s.at());
+        Builder c = CallCrmState.builder(s.call(), s.direction(), s.at());
         calls.put(s.call(), c);
         c.did = s.did();
         c.extension = s.extension();
@@ -163,8 +171,11 @@ public final class CrmLifecycle {
                 c.lineNumber = s.did();
                 c.showCardTo = route.map(InboundRoutes.Route::showCardTo).orElse(InboundRoutes.ShowCardTo.RINGING);
                 if (route.isEmpty()) {
-                    LOG.warning(() -> "no inbound route for DID " + s.did() + " (call " + s.call()
-                            + "): registered with the defaults; add the DID in settings, inbound-routes");
+                    // a site's own dialplan may route DIDs on purpose (docs/dialplan.md): said once per DID
+                    boolean first = unroutedDids.add(String.valueOf(s.did()));
+                    LOG.log(first ? Level.WARNING : Level.FINE, () -> "no inbound route for DID " + s.did()
+                            + " (call " + s.call() + "): registered with the defaults; add the DID in settings, "
+                            + "inbound-routes" + (first ? " (said once per DID)" : ""));
                 }
                 if (settings.exceptions().ignoresNumber(s.clientNumber())) {
                     c.ignored = true;
@@ -180,7 +191,7 @@ public final class CrmLifecycle {
                 c.crmCreate = route.map(OutboundRoutes.Route::crmCreate).orElse(true);
                 c.lineNumber = route.map(OutboundRoutes.Route::lineNumber).orElse(null);
                 c.registered = true;
-                out.add(new CrmCommand.Register(c.key, CrmCommand.UserRef.extension(s.extension()), c.clientNumber,
+                out.add(new CrmCommand.Register(c.call, CrmCommand.UserRef.extension(s.extension()), c.clientNumber,
                         true, s.at(), c.crmCreate, null, c.lineNumber, data.showCard()));
                 if (data.showCard()) {
                     c.shownTo.add(s.extension());
@@ -190,7 +201,7 @@ public final class CrmLifecycle {
     }
 
     private void ringStarted(CallEvent.RingStarted r, Settings settings, List<CrmCommand> out) {
-        CallCrm c = live(r.call());
+        Builder c = live(r.call());
         if (c == null || c.direction != CallEvent.Direction.INBOUND
                 || settings.exceptions().ignoresExtension(r.extension())) {
             return;
@@ -199,24 +210,24 @@ public final class CrmLifecycle {
         if (!c.registered) {
             registerInbound(c, r.extension(), settings, out);
         } else if (showsRinging(c, settings) && !c.shownTo.contains(r.extension())) {
-            out.add(new CrmCommand.Show(c.key, List.of(CrmCommand.UserRef.extension(r.extension()))));
+            out.add(new CrmCommand.Show(c.call, List.of(CrmCommand.UserRef.extension(r.extension()))));
             c.shownTo.add(r.extension());
         }
     }
 
     /** The user a call belongs to while nobody talks: the client's responsible routing found, else the route's. */
-    private static Integer owner(CallCrm c) {
+    private static Integer owner(Builder c) {
         return c.responsible != null ? c.responsible : c.defaultResponsible;
     }
 
     private void routed(CallEvent.Routed r) {
-        CallCrm c = live(r.call());
+        Builder c = live(r.call());
         if (c != null && c.direction == CallEvent.Direction.INBOUND) {
             c.responsible = r.responsibleUserId();
         }
     }
 
-    private void registerInbound(CallCrm c, String ringingExtension, Settings settings, List<CrmCommand> out) {
+    private void registerInbound(Builder c, String ringingExtension, Settings settings, List<CrmCommand> out) {
         boolean toResponsible = c.showCardTo == InboundRoutes.ShowCardTo.RESPONSIBLE || ringingExtension == null;
         CrmCommand.UserRef user = toResponsible && owner(c) != null
                 ? CrmCommand.UserRef.user(owner(c))
@@ -226,7 +237,7 @@ public final class CrmLifecycle {
         }
         boolean show = settings.callData().showCard() && c.showCardTo != InboundRoutes.ShowCardTo.NOBODY
                 && (ringingExtension != null || c.showCardTo == InboundRoutes.ShowCardTo.RESPONSIBLE);
-        out.add(new CrmCommand.Register(c.key, user, c.clientNumber, false, c.startedAt, c.crmCreate, c.leadSource,
+        out.add(new CrmCommand.Register(c.call, user, c.clientNumber, false, c.startedAt, c.crmCreate, c.leadSource,
                 c.lineNumber, show));
         c.registered = true;
         if (show && user.extension() != null) {
@@ -234,19 +245,19 @@ public final class CrmLifecycle {
         }
     }
 
-    private static boolean showsRinging(CallCrm c, Settings settings) {
+    private static boolean showsRinging(Builder c, Settings settings) {
         return settings.callData().showCard() && c.showCardTo == InboundRoutes.ShowCardTo.RINGING;
     }
 
     private void ringStopped(CallEvent.RingStopped r, List<CrmCommand> out) {
-        CallCrm c = live(r.call());
+        Builder c = live(r.call());
         if (c != null && c.shownTo.remove(r.extension()) && !r.extension().equals(c.operator)) {
-            out.add(new CrmCommand.Hide(c.key, List.of(CrmCommand.UserRef.extension(r.extension()))));
+            out.add(new CrmCommand.Hide(c.call, List.of(CrmCommand.UserRef.extension(r.extension()))));
         }
     }
 
     private void answered(CallEvent.Answered a, Settings settings, List<CrmCommand> out) {
-        CallCrm c = live(a.call());
+        Builder c = live(a.call());
         if (c == null || c.direction != CallEvent.Direction.INBOUND
                 || settings.exceptions().ignoresExtension(a.extension())) {
             return;
@@ -261,12 +272,12 @@ public final class CrmLifecycle {
         List<CrmCommand.UserRef> others = c.shownTo.stream().filter(ext -> !ext.equals(a.extension()))
                 .map(CrmCommand.UserRef::extension).toList();
         if (!others.isEmpty()) {
-            out.add(new CrmCommand.Hide(c.key, others));
+            out.add(new CrmCommand.Hide(c.call, others));
             c.shownTo.removeIf(ext -> !ext.equals(a.extension()));
         }
         if (settings.callData().showCard() && c.showCardTo != InboundRoutes.ShowCardTo.NOBODY
                 && !c.shownTo.contains(a.extension())) {
-            out.add(new CrmCommand.Show(c.key, List.of(CrmCommand.UserRef.extension(a.extension()))));
+            out.add(new CrmCommand.Show(c.call, List.of(CrmCommand.UserRef.extension(a.extension()))));
             c.shownTo.add(a.extension());
         }
     }
@@ -276,7 +287,7 @@ public final class CrmLifecycle {
      * {@code ratingWaitSeconds} (the engine's tick releases it), so the activity carries the VOTE.
      */
     private void ratingStarted(CallEvent.RatingStarted r, Settings settings, List<CrmCommand> out) {
-        CallCrm c = live(r.call());
+        Builder c = live(r.call());
         if (c == null || c.finished || c.heldTalk != null || c.direction != CallEvent.Direction.INBOUND) {
             return;
         }
@@ -289,7 +300,7 @@ public final class CrmLifecycle {
     }
 
     /** A held finish goes now: with the rating if it came, without it when the wait is over. */
-    private void release(CallCrm c, Settings settings, List<CrmCommand> out) {
+    private void release(Builder c, Settings settings, List<CrmCommand> out) {
         CallEvent.Ended talk = c.heldTalk;
         c.heldTalk = null;
         c.holdUntil = null;
@@ -297,7 +308,7 @@ public final class CrmLifecycle {
     }
 
     private void rated(CallEvent.Rated r, Settings settings, List<CrmCommand> out, List<Rating> ratings) {
-        CallCrm c = calls.get(r.call());
+        Builder c = calls.get(r.call());
         if (c == null || c.ignored || c.vote != null) {
             return; // the first rating of a call stands
         }
@@ -305,21 +316,21 @@ public final class CrmLifecycle {
         boolean late = c.finished;
         if (late) {
             // the finish went without it (the caller took longer than the wait): the CRM entity's timeline
-            out.add(new CrmCommand.RatingComment(c.key, r.vote(), operatorRef(c), r.at()));
+            out.add(new CrmCommand.RatingComment(c.call, r.vote(), operatorRef(c), r.at()));
         } else if (c.heldTalk != null) {
             release(c, settings, out);
         }
         if (c.operator != null) {
-            ratings.add(new Rating(c.key, c.operator, r.vote(), r.at(), !late));
+            ratings.add(new Rating(c.call, c.operator, r.vote(), r.at(), !late));
         }
     }
 
-    private static CrmCommand.UserRef operatorRef(CallCrm c) {
+    private static CrmCommand.UserRef operatorRef(Builder c) {
         return c.operator != null ? CrmCommand.UserRef.extension(c.operator) : null;
     }
 
     private void recordingNamed(CallEvent.RecordingNamed r) {
-        CallCrm c = calls.get(r.call());
+        Builder c = calls.get(r.call());
         if (c != null) {
             c.recordingFile = r.recordingFile();
         }
@@ -327,11 +338,11 @@ public final class CrmLifecycle {
 
     /** The call is over on the PBX; false when its finish waits for the PBX's own record of it. */
     private boolean ended(CallEvent.Ended x, Settings settings, List<CrmCommand> out) {
-        CallCrm c = live(x.call());
+        Builder c = live(x.call());
         if (c == null) {
             return true;
         }
-        Duration wait = recordWait.get(c.key.pbx());
+        Duration wait = recordWait.get(c.call.pbx());
         if (x.partlySeen() && !c.finished && wait != null) {
             // part of the call went unseen: what the model saw is a lower bound; the PBX's record has the truth
             c.awaitingRecord = true;
@@ -356,35 +367,36 @@ public final class CrmLifecycle {
     }
 
     /** The recording file is complete only once the call ended: MixMonitor closes it with the caller's channel. */
-    private static void attachRecording(CallCrm c, String file, int talkSeconds, Settings settings,
+    private static void attachRecording(Builder c, String file, int talkSeconds, Settings settings,
                                         List<CrmCommand> out) {
         String recording = file != null ? file : c.recordingFile;
         if (recording != null && talkSeconds > 0 && settings.callData().uploadRecordings()) {
-            out.add(new CrmCommand.AttachRecording(c.key, recording));
+            out.add(new CrmCommand.AttachRecording(c.call, recording));
         }
     }
 
     /**
-     * The PBX's record of a call that ended partly unseen: it is finished with the record's status, talk time and
+     * The PBX's record of a call that ended partly unseen: it is finished with the record's outcome, talk time and
      * operator (the operator seen, when the record names no phone). False when nothing waited for it.
      */
     private boolean recorded(CallEvent.Recorded r, Settings settings, List<CrmCommand> out) {
-        CallCrm c = calls.get(r.call());
+        Builder c = calls.get(r.call());
         if (c == null || !c.awaitingRecord) {
             return false;
         }
         CallEvent.Ended seen = c.heldTalk;
         CallEvent.Ended truth = r.outcome();
         String operator = truth.operator() != null ? truth.operator() : seen != null ? seen.operator() : null;
-        CallEvent.Ended outcome = new CallEvent.Ended(c.key, truth.at(), truth.statusCode(), truth.talkSeconds(),
-                truth.talkSeconds() > 0 || "200".equals(truth.statusCode()) ? operator : null,
-                seen != null ? seen.lastRinging() : c.lastRinging, c.recordingFile, truth.waitSeconds(), false);
-        LOG.info(() -> "call " + c.key + " finished from the PBX's own record: " + outcome.statusCode() + ", talk "
+        boolean talked = truth.talkSeconds() > 0 || truth.outcome() == Outcome.ANSWERED;
+        CallEvent.Ended outcome = new CallEvent.Ended(c.call, truth.at(), truth.outcome(), truth.talkSeconds(),
+                talked ? operator : null, seen != null ? seen.lastRinging() : c.lastRinging, c.recordingFile,
+                truth.waitSeconds(), false);
+        LOG.info(() -> "call " + c.call + " finished from the PBX's own record: " + outcome.outcome() + ", talk "
                 + outcome.talkSeconds() + " s" + (seen != null ? " (seen: " + seen.talkSeconds() + " s)" : ""));
         return finishAwaited(c, outcome, settings, out);
     }
 
-    private boolean finishAwaited(CallCrm c, CallEvent.Ended outcome, Settings settings, List<CrmCommand> out) {
+    private boolean finishAwaited(Builder c, CallEvent.Ended outcome, Settings settings, List<CrmCommand> out) {
         c.awaitingRecord = false;
         c.heldTalk = null;
         c.holdUntil = null;
@@ -396,12 +408,12 @@ public final class CrmLifecycle {
 
     /** The calls (by Linkedid) whose finish waits for the PBX's own record of them. */
     public List<CallKey> awaitingRecords(String pbx) {
-        return calls.values().stream().filter(c -> c.awaitingRecord && c.key.pbx().equals(pbx)).map(c -> c.key)
+        return calls.values().stream().filter(c -> c.awaitingRecord && c.call.pbx().equals(pbx)).map(c -> c.call)
                 .toList();
     }
 
     /** Registers (if never done) and finishes the call with this outcome; false when nobody can own it. */
-    private boolean finish(CallCrm c, CallEvent.Ended x, Settings settings, List<CrmCommand> out) {
+    private boolean finish(Builder c, CallEvent.Ended x, Settings settings, List<CrmCommand> out) {
         CrmCommand.UserRef user;
         if (x.operator() != null && (c.direction == CallEvent.Direction.OUTBOUND
                 || !settings.exceptions().ignoresExtension(x.operator()))) {
@@ -419,35 +431,38 @@ public final class CrmLifecycle {
             return false;
         }
         if (!c.registered) {
-            out.add(new CrmCommand.Register(c.key, user, c.clientNumber, false, c.startedAt, c.crmCreate,
+            out.add(new CrmCommand.Register(c.call, user, c.clientNumber, false, c.startedAt, c.crmCreate,
                     c.leadSource, c.lineNumber, false));
             c.registered = true;
         }
-        out.add(new CrmCommand.Finish(c.key, user, x.talkSeconds(), x.statusCode(), c.vote,
+        out.add(new CrmCommand.Finish(c.call, user, x.talkSeconds(), StatusCodes.of(x.outcome()), c.vote,
                 settings.callData().addToChat()));
         c.finished = true;
         c.shownTo.clear(); // finish closes every card
         return true;
     }
 
-    /** Finishes whose wait for the rating is over at {@code at} (the engine's tick): they go without it. */
+    /**
+     * Finishes whose wait is over at {@code at} (the engine's tick): held for the rating, they go without it;
+     * held for the PBX's record of a partly seen call, they go with what was seen.
+     */
     public List<Change> due(String pbx, Instant at, Settings settings) {
         List<Change> changes = new ArrayList<>();
-        for (CallCrm c : List.copyOf(calls.values())) {
-            if (!c.key.pbx().equals(pbx) || c.holdUntil == null || c.holdUntil.isAfter(at)) {
+        for (Builder c : List.copyOf(calls.values())) {
+            if (!c.call.pbx().equals(pbx) || c.holdUntil == null || c.holdUntil.isAfter(at)) {
                 continue;
             }
             List<CrmCommand> out = new ArrayList<>();
             if (c.awaitingRecord) {
                 CallEvent.Ended seen = c.heldTalk;
-                LOG.warning(() -> "call " + c.key + " ended partly unseen and the PBX's record of it did not come "
+                LOG.warning(() -> "call " + c.call + " ended partly unseen and the PBX's record of it did not come "
                         + "within the wait: finished with what was seen (talk " + seen.talkSeconds() + " s, at least)");
                 finishAwaited(c, seen, settings, out);
-                calls.remove(c.key);
-                changes.add(new Change(c.key, c.state(), List.copyOf(out), true));
+                calls.remove(c.call);
+                changes.add(new Change(c.call, c.build(), List.copyOf(out), true));
             } else if (!c.ignored) {
                 release(c, settings, out);
-                changes.add(new Change(c.key, c.state(), List.copyOf(out), false));
+                changes.add(new Change(c.call, c.build(), List.copyOf(out), false));
             }
         }
         return changes;
@@ -462,22 +477,23 @@ public final class CrmLifecycle {
     public List<Change> endOrphans(String pbx, Predicate<CallKey> stillOnThePbx, Instant at, Instant lastSeen,
                                    Settings settings) {
         List<CallEvent> endings = new ArrayList<>();
-        for (CallCrm c : List.copyOf(calls.values())) {
-            if (c.key.pbx().equals(pbx) && !stillOnThePbx.test(c.key) && !c.awaitingRecord) {
+        for (Builder c : List.copyOf(calls.values())) {
+            if (c.call.pbx().equals(pbx) && !stillOnThePbx.test(c.call) && !c.awaitingRecord) {
                 Instant seenUntil = lastSeen != null && lastSeen.isBefore(at) ? lastSeen : null;
                 int talk = c.answeredAt == null || seenUntil == null ? 0
                         : (int) Math.max(0, Duration.between(c.answeredAt, seenUntil).toSeconds());
-                boolean answered = c.answeredAt != null && (c.direction == CallEvent.Direction.OUTBOUND || c.operator != null);
-                endings.add(new CallEvent.Ended(c.key, at, answered ? "200" : "304",
+                boolean answered = c.answeredAt != null
+                        && (c.direction == CallEvent.Direction.OUTBOUND || c.operator != null);
+                endings.add(new CallEvent.Ended(c.call, at, answered ? Outcome.ANSWERED : Outcome.NO_ANSWER,
                         talk, c.operator, c.lastRinging, c.recordingFile, 0, true));
-                LOG.info(() -> "call " + c.key + " ended while the appliance was away (last seen " + seenUntil + ")");
+                LOG.info(() -> "call " + c.call + " ended while the appliance was away (last seen " + seenUntil + ")");
             }
         }
         return endings.isEmpty() ? List.of() : apply(endings, settings);
     }
 
-    private CallCrm live(CallKey key) {
-        CallCrm c = calls.get(key);
+    private Builder live(CallKey key) {
+        Builder c = calls.get(key);
         return c == null || c.ignored ? null : c;
     }
 }

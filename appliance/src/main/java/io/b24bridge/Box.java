@@ -1,0 +1,168 @@
+package io.b24bridge;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.webserver.http.HttpRules;
+
+import io.b24bridge.bitrix.BitrixBoxGateway;
+import io.b24bridge.bitrix.BitrixCrmDirectory;
+import io.b24bridge.bitrix.BoxClient;
+import io.b24bridge.bitrix.BoxHealth;
+import io.b24bridge.bitrix.BoxKeepAlive;
+import io.b24bridge.bitrix.CrmApi;
+import io.b24bridge.bitrix.TelephonyApi;
+import io.b24bridge.bitrix.UserDirectory;
+import io.b24bridge.bitrix.events.BoxEventsService;
+import io.b24bridge.config.ApplianceConfig;
+import io.b24bridge.health.HealthPart;
+import io.b24bridge.outbox.BoxGateway;
+import io.b24bridge.routing.CrmDirectory;
+import io.b24bridge.routing.CrmUnavailable;
+import io.b24bridge.store.Database;
+
+/**
+ * The Bitrix24 box as the appliance's parts meet it: the outbox's gateway, routing's CRM directory, the
+ * handler of the box's events, its health part and keep-alive. {@link #none()} stands in when the configuration
+ * names no box: routing answers by the routes' defaults, the outbox keeps everything, health says so.
+ */
+public sealed interface Box extends AutoCloseable {
+
+    /** The box the configuration names (its client set up, nothing sent yet), or {@link #none()}. */
+    static Box of(ApplianceConfig config, Database db, ObjectMapper mapper) {
+        return config.bitrix24().<Box>map(b -> Connected.create(b, db,
+                config.storage().dir().resolve("keys").resolve("bitrix24-tokens.key"), mapper)).orElseGet(Box::none);
+    }
+
+    static Box none() {
+        return new None();
+    }
+
+    /** Whether a box is configured: without one nothing is sent, everything is kept. */
+    boolean configured();
+
+    BoxGateway gateway();
+
+    CrmDirectory crmDirectory();
+
+    HealthPart health();
+
+    /** Registers the handler of the box's events on the box listener's routes. */
+    void routeEvents(HttpRules rules);
+
+    /** Starts asking the box a cheap question every half minute (warm connection, health); closed to stop. */
+    AutoCloseable startKeepAlive();
+
+    /** Runs {@code r} whenever the box answers again after failing, and when the application is (re)installed. */
+    void onRecovery(Runnable r);
+
+    /** The REST client (tests, commands). */
+    BoxClient client();
+
+    /** The handler of the box's events (tests). */
+    BoxEventsService events();
+
+    @Override
+    void close();
+
+    /** A configured box. */
+    record Connected(ApplianceConfig.Bitrix24 config, BoxClient client, BoxEventsService events,
+                     BoxGateway gateway, CrmDirectory crmDirectory) implements Box {
+
+        static Connected create(ApplianceConfig.Bitrix24 config, Database db, Path tokenKey, ObjectMapper mapper) {
+            BoxClient client = BoxClient.create(config, db, tokenKey, mapper);
+            CrmApi crm = new CrmApi(client);
+            UserDirectory users = new UserDirectory(crm, Clock.systemUTC());
+            return new Connected(config, client,
+                    new BoxEventsService(client, config.webhook().flatMap(ApplianceConfig.Webhook::eventsToken)),
+                    new BitrixBoxGateway(client, users), new BitrixCrmDirectory(new TelephonyApi(client), crm, users));
+        }
+
+        @Override
+        public boolean configured() {
+            return true;
+        }
+
+        @Override
+        public HealthPart health() {
+            return new BoxHealth(client, config.url().toString());
+        }
+
+        @Override
+        public void routeEvents(HttpRules rules) {
+            rules.register("/bitrix24/events", events);
+        }
+
+        @Override
+        public AutoCloseable startKeepAlive() {
+            return new BoxKeepAlive(client, config.auth());
+        }
+
+        @Override
+        public void onRecovery(Runnable r) {
+            client.onRecovery(r);
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+
+    /** No box configured. */
+    record None() implements Box {
+
+        private static final String WHY =
+                "no Bitrix24 box is configured (the bitrix24 section of the configuration file)";
+
+        @Override
+        public boolean configured() {
+            return false;
+        }
+
+        @Override
+        public BoxGateway gateway() {
+            throw new IllegalStateException(WHY);
+        }
+
+        @Override
+        public CrmDirectory crmDirectory() {
+            return new CrmUnavailable();
+        }
+
+        @Override
+        public HealthPart health() {
+            return HealthPart.notConfigured("bitrix24", WHY);
+        }
+
+        @Override
+        public void routeEvents(HttpRules rules) {
+            // nobody sends events: /bitrix24/events answers 404
+        }
+
+        @Override
+        public AutoCloseable startKeepAlive() {
+            return () -> { };
+        }
+
+        @Override
+        public void onRecovery(Runnable r) {
+            // never recovers: there is nothing to fail
+        }
+
+        @Override
+        public BoxClient client() {
+            throw new IllegalStateException(WHY);
+        }
+
+        @Override
+        public BoxEventsService events() {
+            throw new IllegalStateException(WHY);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

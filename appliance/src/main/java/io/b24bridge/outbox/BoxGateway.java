@@ -1,0 +1,110 @@
+package io.b24bridge.outbox;
+
+import java.util.List;
+
+import io.b24bridge.calls.CallKey;
+import io.b24bridge.crm.CrmCommand;
+import io.b24bridge.crm.CrmEntity;
+
+/**
+ * The Bitrix24 box as the outbox needs it: the telephony calls of a call's life, a rating's comment on a CRM
+ * entity's timeline, and a batch of commands. The {@code bitrix} package implements it over REST; the
+ * dispatcher's own tests use a fake. Every failure says what the outbox should do next ({@link Failure.Kind}).
+ */
+public interface BoxGateway {
+
+    /** The most commands one batch request carries (the box's own limit, contract §1). */
+    int MAX_BATCH = 50;
+
+    /** What register answered: the box's CALL_ID and the CRM entity it bound the call to (null when none). */
+    record Registration(String callId, CrmEntity entity) {
+    }
+
+    /** telephony.externalcall.register. */
+    Registration register(CrmCommand.Register command) throws Failure;
+
+    /** telephony.externalcall.show for these users (nothing is sent when none of them is a Bitrix24 user). */
+    void show(String callId, List<CrmCommand.UserRef> users) throws Failure;
+
+    /** telephony.externalcall.hide, likewise. */
+    void hide(String callId, List<CrmCommand.UserRef> users) throws Failure;
+
+    /**
+     * telephony.externalcall.finish. A call the box has finished already (a repeat after a crash) fails with
+     * {@link Failure.Kind#CALL_ALREADY_FINISHED}.
+     */
+    void finish(String callId, CrmCommand.Finish command) throws Failure;
+
+    /** telephony.externalCall.attachRecord with the file's content; a repeat replaces the earlier one. */
+    void attachRecording(String callId, String fileName, byte[] content) throws Failure;
+
+    /**
+     * crm.timeline.comment.add: the caller's rating on the entity's timeline, marked with the call it is for so
+     * that {@link #hasRatingComment} can find it.
+     */
+    void addRatingComment(CrmEntity entity, CrmCommand.RatingComment rating) throws Failure;
+
+    /** Whether the entity's timeline already shows this call's rating comment (sent before a crash cut in). */
+    boolean hasRatingComment(CrmEntity entity, CallKey call) throws Failure;
+
+    /** One command of a batch and the CALL_ID of its call (null for a register). */
+    record BatchItem(CrmCommand command, String callId) {
+    }
+
+    /** One command's answer in a batch: what register taught (else null), or why it failed (else null). */
+    record BatchAnswer(Registration registration, Failure failure) {
+
+        public static BatchAnswer sent(Registration registration) {
+            return new BatchAnswer(registration, null);
+        }
+
+        public static BatchAnswer failed(Failure failure) {
+            return new BatchAnswer(null, failure);
+        }
+    }
+
+    /**
+     * Sends up to {@link #MAX_BATCH} {@linkplain #batchable batchable} commands (of different calls) as one
+     * request; answers per item, in order. Throws when the request as a whole failed.
+     */
+    List<BatchAnswer> batch(List<BatchItem> items) throws Failure;
+
+    /** Whether a batch can carry the command: recordings travel alone; a rating's comment needs its entity. */
+    static boolean batchable(CrmCommand command) {
+        return !(command instanceof CrmCommand.AttachRecording) && !(command instanceof CrmCommand.RatingComment);
+    }
+
+    /** A command the box did not take, and what to do about it. */
+    final class Failure extends Exception {
+
+        /** What the outbox does next. */
+        public enum Kind {
+            /** the box is away, busy or rate-limiting: try again after a pause */
+            RETRY_LATER,
+            /** the appliance's credentials do not work: keep the work, try again after a long pause */
+            CREDENTIALS,
+            /** the box will never take this command: a dead letter */
+            REJECTED,
+            /** finish: the box has no open call of this CALL_ID any more, as after a finish it already took */
+            CALL_ALREADY_FINISHED
+        }
+
+        private final Kind kind;
+        private final String code;
+
+        /** @param code the box's error code, or one of ours ({@code NO_CALL_ID}, {@code UNREACHABLE}, …) */
+        public Failure(Kind kind, String code, String message, Throwable cause) {
+            super(message, cause);
+            this.kind = kind;
+            this.code = code;
+        }
+
+        public Kind kind() {
+            return kind;
+        }
+
+        public String code() {
+            return code;
+        }
+    }
+}

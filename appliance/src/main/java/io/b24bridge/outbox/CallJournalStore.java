@@ -1,0 +1,205 @@
+package io.b24bridge.outbox;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import io.b24bridge.calls.CallKey;
+import io.b24bridge.crm.CallCrmState;
+import io.b24bridge.crm.CallJournal;
+import io.b24bridge.crm.CrmCommand;
+import io.b24bridge.crm.CrmEntity;
+import io.b24bridge.crm.CrmLifecycle;
+import io.b24bridge.store.Database;
+
+/**
+ * The call journal: what the CRM knows of each call ({@code CRM_CALLS}, its one owner) — the lifecycle's state,
+ * the next command's sequence number, whether the call ended, and what the box taught us about it (its CALL_ID,
+ * the CRM entity). A call's change is written in one transaction with the commands it caused (appended to the
+ * {@link OutboxQueue}) and the ratings it carries.
+ */
+public final class CallJournalStore implements CallJournal {
+
+    private final Database db;
+    private final StoredJson json;
+    private final OutboxQueue queue;
+    private final OperatorRatingsStore ratings;
+    /** Next SEQ per open call: known once read or written, so appends need no extra query. */
+    private final Map<CallKey, Integer> nextSeq = new HashMap<>();
+    private final List<Consumer<List<CallKey>>> onRecord = new CopyOnWriteArrayList<>();
+
+    CallJournalStore(Database db, StoredJson json, OutboxQueue queue, OperatorRatingsStore ratings) {
+        this.db = db;
+        this.json = json;
+        this.queue = queue;
+        this.ratings = ratings;
+    }
+
+    /** Told, after every committed {@link #record}, which calls have new commands: the dispatcher's wake-up. */
+    public void afterRecord(Consumer<List<CallKey>> listener) {
+        onRecord.add(listener);
+    }
+
+    @Override
+    public void record(List<CrmLifecycle.Change> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        Map<CallKey, Integer> seqs = new HashMap<>();
+        db.inTransaction(c -> {
+            Instant now = Instant.now();
+            for (CrmLifecycle.Change ch : changes) {
+                int seq = upsertCall(c, ch, now);
+                for (CrmCommand cmd : ch.commands()) {
+                    queue.append(c, cmd, seq++, now);
+                }
+                for (CrmLifecycle.Rating r : ch.ratings()) {
+                    ratings.insert(c, r);
+                }
+                seqs.put(ch.call(), seq);
+                if (ch.ended()) {
+                    update(c, "UPDATE CRM_CALLS SET ENDED = 1 WHERE CALL_KEY = ?", ch.call());
+                }
+            }
+            return null;
+        });
+        synchronized (nextSeq) {
+            nextSeq.putAll(seqs);
+            for (CrmLifecycle.Change ch : changes) {
+                if (ch.ended()) {
+                    nextSeq.remove(ch.call());
+                }
+            }
+        }
+        List<CallKey> withCommands = changes.stream().filter(ch -> !ch.commands().isEmpty())
+                .map(CrmLifecycle.Change::call).toList();
+        if (!withCommands.isEmpty()) {
+            onRecord.forEach(l -> l.accept(withCommands));
+        }
+    }
+
+    private int upsertCall(Connection c, CrmLifecycle.Change ch, Instant now) throws SQLException {
+        String key = ch.call().externalCallId();
+        String state = json.write(StoredCallState.of(ch.state()));
+        Integer known;
+        synchronized (nextSeq) {
+            known = nextSeq.get(ch.call());
+        }
+        if (known == null) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT NEXT_SEQ FROM CRM_CALLS WHERE CALL_KEY = ?")) {
+                ps.setString(1, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        known = rs.getInt(1);
+                    }
+                }
+            }
+        }
+        if (known == null) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO CRM_CALLS (CALL_KEY, STATE, NEXT_SEQ, ENDED, "
+                    + "CREATED_AT, UPDATED_AT) VALUES (?, ?, ?, 0, ?, ?)")) {
+                ps.setString(1, key);
+                ps.setString(2, state);
+                ps.setInt(3, ch.commands().size());
+                ps.setTimestamp(4, Timestamp.from(now));
+                ps.setTimestamp(5, Timestamp.from(now));
+                ps.executeUpdate();
+            }
+            return 0;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE CRM_CALLS SET STATE = ?, NEXT_SEQ = ?, UPDATED_AT = ? WHERE CALL_KEY = ?")) {
+            ps.setString(1, state);
+            ps.setInt(2, known + ch.commands().size());
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setString(4, key);
+            ps.executeUpdate();
+        }
+        return known;
+    }
+
+    @Override
+    public List<CallCrmState> openCalls() {
+        return db.inTransaction(c -> {
+            List<CallCrmState> open = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT STATE, NEXT_SEQ FROM CRM_CALLS WHERE ENDED = 0");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    CallCrmState s = json.read(rs.getString(1), StoredCallState.class).toDomain();
+                    open.add(s);
+                    synchronized (nextSeq) {
+                        nextSeq.put(s.call(), rs.getInt(2));
+                    }
+                }
+            }
+            return open;
+        });
+    }
+
+    /** The box's CALL_ID of a call, once register returned it. */
+    public Optional<String> bitrixCallId(CallKey call) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT BITRIX_CALL_ID FROM CRM_CALLS WHERE CALL_KEY = ?")) {
+                ps.setString(1, call.externalCallId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    /** The CRM entity register bound a call to (CONTACT/COMPANY/LEAD and its id), once register returned it. */
+    public Optional<CrmEntity> crmEntity(CallKey call) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT CRM_ENTITY_TYPE, CRM_ENTITY_ID FROM CRM_CALLS WHERE CALL_KEY = ?")) {
+                ps.setString(1, call.externalCallId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getString(1) != null) {
+                        return Optional.of(new CrmEntity(rs.getString(1), rs.getInt(2)));
+                    }
+                    return Optional.<CrmEntity>empty();
+                }
+            }
+        });
+    }
+
+    /** What register taught about a call (its CALL_ID, the entity it bound), inside the caller's transaction. */
+    void learned(Connection c, CallKey call, BoxGateway.Registration registration) throws SQLException {
+        if (registration.callId() != null) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE CRM_CALLS SET BITRIX_CALL_ID = ? WHERE CALL_KEY = ?")) {
+                ps.setString(1, registration.callId());
+                ps.setString(2, call.externalCallId());
+                ps.executeUpdate();
+            }
+        }
+        CrmEntity entity = registration.entity();
+        if (entity != null) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE CRM_CALLS SET CRM_ENTITY_TYPE = ?, CRM_ENTITY_ID = ? WHERE CALL_KEY = ?")) {
+                ps.setString(1, entity.type());
+                ps.setInt(2, entity.id());
+                ps.setString(3, call.externalCallId());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static void update(Connection c, String sql, CallKey call) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, call.externalCallId());
+            ps.executeUpdate();
+        }
+    }
+}

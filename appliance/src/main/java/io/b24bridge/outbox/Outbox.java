@@ -1,0 +1,61 @@
+package io.b24bridge.outbox;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.b24bridge.store.Database;
+
+/**
+ * The outbox's stores over one Derby database, each the one owner of its table — the call journal
+ * ({@code CRM_CALLS}), the queue ({@code OUTBOX}), the callers' ratings ({@code OPERATOR_RATINGS}) — the report
+ * operators read, and the one step that writes two of them in one transaction: a command done with what it
+ * taught.
+ */
+public final class Outbox {
+
+    private final Database db;
+    private final CallJournalStore journal;
+    private final OutboxQueue queue;
+    private final OutboxReport report;
+    private final OperatorRatingsStore ratings;
+
+    private Outbox(Database db, ObjectMapper mapper) {
+        StoredJson json = new StoredJson(mapper);
+        this.db = db;
+        this.queue = new OutboxQueue(db, json);
+        this.ratings = new OperatorRatingsStore(db);
+        this.journal = new CallJournalStore(db, json, queue, ratings);
+        this.report = new OutboxReport(db, queue);
+    }
+
+    /** The outbox of this database (its tables come with the schema's migrations). */
+    public static Outbox open(Database db, ObjectMapper mapper) {
+        return new Outbox(db, mapper);
+    }
+
+    public CallJournalStore journal() {
+        return journal;
+    }
+
+    public OutboxQueue queue() {
+        return queue;
+    }
+
+    public OutboxReport report() {
+        return report;
+    }
+
+    public OperatorRatingsStore ratings() {
+        return ratings;
+    }
+
+    /** The command succeeded; what register answered (the call's CALL_ID, its CRM entity) is kept with it. */
+    public void done(OutboxQueue.Entry e, BoxGateway.Registration learned) {
+        db.inTransaction(c -> {
+            queue.done(c, e);
+            if (learned != null) {
+                journal.learned(c, e.call(), learned);
+            }
+            return null;
+        });
+    }
+}

@@ -1,0 +1,92 @@
+package io.b24bridge.outbox;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+import io.b24bridge.outbox.BoxGateway.Failure;
+import io.b24bridge.retry.Backoff;
+
+/**
+ * What becomes of a command the box did not take — due again after a pause, or a dead letter — and the
+ * dispatcher's counters of what it did. Shared by the single sends and the batch rounds.
+ */
+final class Settlement {
+
+    private static final Logger LOG = Logger.getLogger(Settlement.class.getName());
+    /** A box that is away is probed at least this often by the waiting commands themselves. */
+    static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(30);
+    static final Duration MAX_AUTH_PAUSE = Duration.ofMinutes(5);
+    /**
+     * Pauses after a failure, doubling per attempt and spread over their second half, so a recovering box is not
+     * met by every call at once.
+     */
+    static final Backoff RETRY = Backoff.doubling(Duration.ofSeconds(1), MAX_RETRY_PAUSE).jitter(0.5, 1);
+    /** Longer pauses when the credentials do not work: an operator has to act, or the install event comes. */
+    static final Backoff AUTH = Backoff.doubling(Duration.ofSeconds(30), MAX_AUTH_PAUSE).jitter(0.5, 1);
+
+    private final Outbox outbox;
+    private final Clock clock;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong dead = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+
+    Settlement(Outbox outbox, Clock clock) {
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    /** The command went (or needed nothing sent); what register taught is kept with it. */
+    void done(OutboxQueue.Entry e, BoxGateway.Registration learned) {
+        outbox.done(e, learned);
+        sent.incrementAndGet();
+    }
+
+    /** What a failed command becomes: a dead letter (rejected) or due again after a pause. */
+    void failed(OutboxQueue.Entry e, Failure f) {
+        switch (f.kind()) {
+            case REJECTED, CALL_ALREADY_FINISHED -> {
+                outbox.queue().dead(e, f.getMessage());
+                dead.incrementAndGet();
+                LOG.warning("outbox: " + e.kind() + " of call " + e.call() + " failed for good and was set aside "
+                        + "(retry it with POST /api/outbox/dead/" + e.id() + "/retry): " + f.getMessage());
+            }
+            case CREDENTIALS -> {
+                failures.incrementAndGet();
+                outbox.queue().retryAt(e, clock.instant().plus(AUTH.delay(e.attempts())), f.getMessage());
+            }
+            case RETRY_LATER -> {
+                failures.incrementAndGet();
+                outbox.queue().retryAt(e, clock.instant().plus(RETRY.delay(e.attempts())), f.getMessage());
+            }
+        }
+    }
+
+    /** Something unforeseen went wrong (a bug, the database): tried again after the longest retry pause. */
+    void unexpected(OutboxQueue.Entry e, RuntimeException ex) {
+        failures.incrementAndGet();
+        outbox.queue().retryAt(e, clock.instant().plus(MAX_RETRY_PAUSE), String.valueOf(ex));
+    }
+
+    void batchSent() {
+        batches.incrementAndGet();
+    }
+
+    long sent() {
+        return sent.get();
+    }
+
+    long failures() {
+        return failures.get();
+    }
+
+    long dead() {
+        return dead.get();
+    }
+
+    long batches() {
+        return batches.get();
+    }
+}
