@@ -233,6 +233,28 @@ final class CrmMethods {
         });
     }
 
+    /**
+     * crm.timeline.comment.list: an entity's comments, ENTITY_ID and ENTITY_TYPE required in the filter (REST docs,
+     * api-reference/crm/timeline/comments/crm-timeline-comment-list.md); fields ID, CREATED, ENTITY_ID,
+     * ENTITY_TYPE (lower case, as given to add), AUTHOR_ID, COMMENT; {@code order} by ID, CREATED or AUTHOR_ID;
+     * pages of 50. The text of the error for a missing filter field is the emulator's own.
+     */
+    Reply commentList(Invocation inv) {
+        Map<String, Object> filter = Args.caseless(inv.args().map("filter"));
+        for (String required : List.of("ENTITY_ID", "ENTITY_TYPE")) {
+            if (Args.str(filter.get(required)) == null || Args.str(filter.get(required)).isBlank()) {
+                throw RestError.argument("The filter field '" + required + "' is required.");
+            }
+        }
+        return state.tx(s -> {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (TimelineComment c : s.comments.values()) {
+                rows.add(c.rest());
+            }
+            return CrmQuery.list(rows, inv.args());
+        });
+    }
+
     // ---- tasks ----
 
     Reply taskAdd(Invocation inv) {

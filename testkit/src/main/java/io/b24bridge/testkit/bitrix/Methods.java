@@ -68,6 +68,7 @@ final class Methods {
         plain("crm.activity.list", "crm", crm::activityList);
         plain("crm.activity.get", "crm", crm::activityGet);
         plain("crm.timeline.comment.add", "crm", crm::commentAdd);
+        plain("crm.timeline.comment.list", "crm", crm::commentList);
         plain("tasks.task.add", "task", crm::taskAdd);
         plain("tasks.task.get", "task", crm::taskGet);
         plain("tasks.task.list", "task", crm::taskList);

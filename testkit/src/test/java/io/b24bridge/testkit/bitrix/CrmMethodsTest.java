@@ -139,6 +139,26 @@ class CrmMethodsTest {
     }
 
     @Test
+    void anEntitysTimelineCommentsAreListedNewestFirst() {
+        int anna = box.emu.addContact("Anna", "M", 2, null, "+79035550002");
+        int boris = box.emu.addContact("Boris", "K", 2, null, "+79035550003");
+        for (String text : List.of("first", "second")) {
+            box.call("crm.timeline.comment.add", params("fields", Map.of("ENTITY_TYPE", "contact", "ENTITY_ID", anna,
+                    "COMMENT", text)));
+        }
+        box.call("crm.timeline.comment.add", params("fields", Map.of("ENTITY_TYPE", "contact", "ENTITY_ID", boris,
+                "COMMENT", "Boris's")));
+        JsonNode list = box.call("crm.timeline.comment.list", params("filter", Map.of("ENTITY_TYPE", "contact",
+                "ENTITY_ID", anna), "select", List.of("ID", "COMMENT"), "order", Map.of("ID", "DESC"))).result();
+        assertEquals(2, list.size(), list.toString());
+        assertEquals("second", list.get(0).path("COMMENT").asText());
+        assertEquals("first", list.get(1).path("COMMENT").asText());
+        assertTrue(list.get(0).path("ENTITY_TYPE").isMissingNode(), "only the selected fields (and ID)");
+        assertError(box.call("crm.timeline.comment.list", params("filter", Map.of("ENTITY_TYPE", "contact"))),
+                "ERROR_ARGUMENT", "The filter field 'ENTITY_ID' is required.");
+    }
+
+    @Test
     void aMissedCallTaskIsAddedBoundToTheLeadAndReadBack() {
         int lead = box.emu.addLead("Lead", 2, "CALL", "+79990001111");
         TestBox.Answer add = form("tasks.task.add", "fields[TITLE]=Call%20back&fields[DESCRIPTION]=Missed"
