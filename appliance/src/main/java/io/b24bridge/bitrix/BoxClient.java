@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
@@ -80,13 +82,13 @@ public final class BoxClient implements AutoCloseable {
         requests.incrementAndGet();
         try {
             Answer a = attempt(method, params, true);
+            if (auth instanceof WebhookAuth w) {
+                w.accepted(); // before the success is recorded: whoever sees the success sees the refusal cleared
+            }
             Instant previous = lastSuccess.getAndSet(clock.instant());
             CallFailure failure = lastFailure.get();
             if (failure != null && (previous == null || failure.at().isAfter(previous))) {
                 recovered(); // the first answer after failures: the box is back
-            }
-            if (auth instanceof WebhookAuth w) {
-                w.accepted();
             }
             authAlarm.set(false);
             return a;
@@ -149,7 +151,7 @@ public final class BoxClient implements AutoCloseable {
                 body.hasNonNull("next") ? body.get("next").asInt() : null);
     }
 
-    private final java.util.List<Runnable> onRecovery = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> onRecovery = new CopyOnWriteArrayList<>();
 
     /**
      * Runs {@code r} whenever the box answers again after failing, and when the application is (re)installed:

@@ -1,26 +1,33 @@
 package io.b24bridge.routing;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
  * The CRM's answers, kept for a while, and the questions to it in flight: a fresh answer is returned at once
  * without touching the network; otherwise one load per key runs in the background (callers asking for the
  * same key share it) and the caller waits for it at most until its deadline. A load that finishes after the
  * deadline still fills the cache for the next call. An answer older than its time limit is still given when
- * the CRM does not answer in time: better the responsible of ten minutes ago than none.
+ * the CRM does not answer in time — better the responsible of ten minutes ago than none — but not for ever:
+ * the cache (Caffeine) holds at most {@link #MAX_ENTRIES} numbers and forgets an answer {@link #KEEP} after it
+ * came, so months of calls from ever new numbers do not fill the heap.
  */
 final class AnswerCache<V> {
+
+    /** The most answers kept: the callers of a busy line over the day, with room to spare. */
+    static final long MAX_ENTRIES = 50_000;
+    /** How long an answer is kept to stand in for a CRM that does not answer in time. */
+    static final Duration KEEP = Duration.ofHours(24);
 
     /** Loads the answer for a key (blocking, may be slow or fail). */
     interface Loader<V> {
@@ -37,15 +44,16 @@ final class AnswerCache<V> {
     record Lookup<V>(Optional<V> value, boolean answered, RouteDecision.Source source) {
     }
 
-    private record Entry<V>(Optional<V> value, Instant at) {
+    /** An answer and when it came ({@link RoutingTime#nanos()}). */
+    private record Entry<V>(Optional<V> value, long atNanos) {
     }
 
     private final Loader<V> loader;
     private final Executor executor;
-    private final Clock clock;
+    private final RoutingTime time;
     private final Consumer<Boolean> outcome;
     private final Runnable tooSlow;
-    private final ConcurrentHashMap<String, Entry<V>> entries = new ConcurrentHashMap<>();
+    private final Cache<String, Entry<V>> entries;
     private final ConcurrentHashMap<String, CompletableFuture<Optional<V>>> loading = new ConcurrentHashMap<>();
 
     /** How a lookup may use the CRM. */
@@ -62,23 +70,29 @@ final class AnswerCache<V> {
      * @param outcome told after each load whether the CRM answered (true) or failed (false)
      * @param tooSlow told when a caller stopped waiting for a load at its deadline
      */
-    AnswerCache(Loader<V> loader, Executor executor, Clock clock, Consumer<Boolean> outcome, Runnable tooSlow) {
+    AnswerCache(Loader<V> loader, Executor executor, RoutingTime time, Consumer<Boolean> outcome, Runnable tooSlow) {
         this.loader = loader;
         this.executor = executor;
-        this.clock = clock;
+        this.time = time;
         this.outcome = outcome;
         this.tooSlow = tooSlow;
+        this.entries = Caffeine.newBuilder()
+                .maximumSize(MAX_ENTRIES)
+                .expireAfterWrite(KEEP)
+                .ticker(time::nanos)
+                .executor(Runnable::run) // eviction's upkeep on the caller's thread: no pool of its own
+                .build();
     }
 
     /**
      * The answer for {@code key}: from the cache when younger than {@code ttl} ({@code negativeTtl} for "not
-     * known"), else from the CRM if it answers before {@code waitUntilNanos} (a {@link System#nanoTime()}),
+     * known"), else from the CRM if it answers before {@code waitUntilNanos} (on {@link RoutingTime#nanos()}),
      * else the last answer however old, else nothing.
      *
      * @param modes whether the CRM is asked and waited for (it may be known to be away); asked only on a miss
      */
     Lookup<V> get(String key, Duration ttl, Duration negativeTtl, long waitUntilNanos, Supplier<Mode> modes) {
-        Entry<V> known = entries.get(key);
+        Entry<V> known = entries.getIfPresent(key);
         if (known != null && fresh(known, ttl, negativeTtl)) {
             return new Lookup<>(known.value(), true, RouteDecision.Source.CACHE);
         }
@@ -86,8 +100,8 @@ final class AnswerCache<V> {
         CompletableFuture<Optional<V>> load = mode == Mode.CACHE ? loading.get(key) : load(key);
         if (load != null && (mode == Mode.WAIT || load.isDone())) {
             try {
-                long left = Math.max(0, waitUntilNanos - System.nanoTime());
-                return new Lookup<>(load.get(left, TimeUnit.NANOSECONDS), true, RouteDecision.Source.CRM);
+                long left = Math.max(0, waitUntilNanos - time.nanos());
+                return new Lookup<>(time.await(load, left), true, RouteDecision.Source.CRM);
             } catch (TimeoutException e) {
                 tooSlow.run(); // too slow counts as away until a load succeeds again
             } catch (ExecutionException e) {
@@ -113,7 +127,7 @@ final class AnswerCache<V> {
             executor.execute(() -> {
                 try {
                     Optional<V> value = loader.load(key);
-                    entries.put(key, new Entry<>(value, clock.instant()));
+                    entries.put(key, new Entry<>(value, time.nanos()));
                     loading.remove(key, mine);
                     outcome.accept(true);
                     mine.complete(value);
@@ -132,10 +146,6 @@ final class AnswerCache<V> {
 
     private boolean fresh(Entry<V> e, Duration ttl, Duration negativeTtl) {
         Duration limit = e.value().isPresent() ? ttl : negativeTtl;
-        return Duration.between(e.at(), clock.instant()).compareTo(limit) < 0;
-    }
-
-    int size() {
-        return entries.size();
+        return time.nanos() - e.atNanos() < limit.toNanos();
     }
 }

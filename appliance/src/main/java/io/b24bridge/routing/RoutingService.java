@@ -1,13 +1,13 @@
 package io.b24bridge.routing;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -37,28 +37,29 @@ public final class RoutingService implements AutoCloseable {
 
     private final Supplier<Settings> settings;
     private final CrmDirectory directory;
-    private final Clock clock;
+    private final RoutingTime time;
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("routing-crm-", 0).factory());
     private final AnswerCache<CrmDirectory.Owner> owners;
     private final AnswerCache<CrmDirectory.Person> persons;
-    private final AtomicReference<Instant> awayUntil = new AtomicReference<>(Instant.EPOCH);
+    /** Until when ({@link RoutingTime#nanos()}) decisions do not wait for the CRM; null while it answers. */
+    private final AtomicReference<Long> awayUntil = new AtomicReference<>();
     /** While the CRM is away: a question is out to find out whether it is back. */
-    private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean probing = new AtomicBoolean();
     private final RoutingStats stats = new RoutingStats();
 
     public RoutingService(Supplier<Settings> settings, CrmDirectory directory) {
-        this(settings, directory, Clock.systemUTC());
+        this(settings, directory, RoutingTime.SYSTEM);
     }
 
-    public RoutingService(Supplier<Settings> settings, CrmDirectory directory, Clock clock) {
+    public RoutingService(Supplier<Settings> settings, CrmDirectory directory, RoutingTime time) {
         this.settings = settings;
         this.directory = directory;
-        this.clock = clock;
-        this.owners = new AnswerCache<>(key -> directory.ownerOf(number(key), field(key)), executor, clock,
+        this.time = time;
+        this.owners = new AnswerCache<>(key -> directory.ownerOf(number(key), field(key)), executor, time,
                 this::crmAnswered, this::crmTooSlow);
         this.persons = new AnswerCache<>(key -> directory.person(Integer.parseInt(number(key)), field(key)), executor,
-                clock, this::crmAnswered, this::crmTooSlow);
+                time, this::crmAnswered, this::crmTooSlow);
     }
 
     /**
@@ -66,7 +67,7 @@ public final class RoutingService implements AutoCloseable {
      * (less a margin for the answer itself), whatever the CRM does; never throws.
      */
     public RouteDecision decide(String did, String callerNumber) {
-        long started = System.nanoTime();
+        long started = time.nanos();
         Settings now = settings.get();
         Routing r = now.routing();
         long waitUntil = started + Duration.ofMillis(r.deadlineMs()).minus(ANSWER_MARGIN).toNanos();
@@ -77,7 +78,7 @@ public final class RoutingService implements AutoCloseable {
             LOG.warning("routing of a call to " + did + " failed (" + e + "): the PBX's own routing takes it");
             decision = RouteDecision.none(RouteDecision.Source.NO_ROUTE, null);
         }
-        stats.decided(decision.source(), System.nanoTime() - started);
+        stats.decided(decision.source(), time.nanos() - started);
         return decision;
     }
 
@@ -133,28 +134,25 @@ public final class RoutingService implements AutoCloseable {
 
     /** Whether decisions currently skip waiting for the CRM (it failed or was too slow lately). */
     public boolean crmAway() {
-        return !clock.instant().isAfter(awayUntil.get());
+        Long until = awayUntil.get();
+        return until != null && time.nanos() - until <= 0;
     }
 
     /** Wait for the CRM while it is not known to be away; else one question probes it, the rest use the cache. */
     private AnswerCache.Mode mode() {
-        if (clock.instant().isAfter(awayUntil.get())) {
+        if (!crmAway()) {
             return AnswerCache.Mode.WAIT;
         }
         return probing.compareAndSet(false, true) ? AnswerCache.Mode.ASK : AnswerCache.Mode.CACHE;
     }
 
     private void crmAnswered(boolean ok) {
-        if (ok) {
-            awayUntil.set(Instant.EPOCH);
-        } else {
-            awayUntil.set(clock.instant().plus(AWAY_PAUSE));
-        }
+        awayUntil.set(ok ? null : time.nanos() + AWAY_PAUSE.toNanos());
         probing.set(false);
     }
 
     private void crmTooSlow() {
-        awayUntil.set(clock.instant().plus(AWAY_PAUSE));
+        awayUntil.set(time.nanos() + AWAY_PAUSE.toNanos());
     }
 
     private static String key(String value, String field) {
@@ -203,8 +201,8 @@ public final class RoutingService implements AutoCloseable {
 
         synchronized Snapshot snapshot() {
             int n = (int) Math.min(answers, recent.length);
-            long[] sorted = java.util.Arrays.copyOf(recent, n);
-            java.util.Arrays.sort(sorted);
+            long[] sorted = Arrays.copyOf(recent, n);
+            Arrays.sort(sorted);
             long median = n == 0 ? 0 : sorted[n / 2];
             long p99 = n == 0 ? 0 : sorted[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)];
             return new Snapshot(Map.copyOf(bySource), answers, lastSource, lastDecisionNanos, lastAnswerNanos, median,

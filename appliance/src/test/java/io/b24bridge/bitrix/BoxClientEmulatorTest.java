@@ -25,6 +25,7 @@ import io.b24bridge.testkit.bitrix.CallView;
 import io.b24bridge.testkit.bitrix.Deployment;
 import io.b24bridge.testkit.bitrix.Faults;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -135,12 +136,8 @@ class BoxClientEmulatorTest {
         BoxEmulator e = emulator(b -> b.authRules(AuthRules.DOCS).webhook(1, "hooksecret", Set.of("telephony", "crm", "user")));
         start(e, EmulatedBox.webhookSection(e, 1, "hooksecret"));
         // the keep-alive's first question (profile, which a webhook may ask) goes at the start and succeeds: the
-        // refusal must come after its answer, or that answer would clear it
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (emu.requests().all().stream().noneMatch(r -> "profile".equals(r.method())) && System.nanoTime() < end) {
-            Thread.sleep(20);
-        }
-        Thread.sleep(200);
+        // refusal must come after the client took its answer, or that answer would clear it
+        await().atMost(Duration.ofSeconds(10)).until(() -> client().status().lastSuccess() != null);
         BoxException ex = assertThrows(BoxException.class, () -> new TelephonyApi(client()).register(
                 new TelephonyApi.Register(1, null, "+79162000001", TelephonyApi.CallType.INCOMING, null, false, null,
                         null, "pbx1:2.0", false, null, null)));

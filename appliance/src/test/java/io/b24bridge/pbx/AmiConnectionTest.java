@@ -212,13 +212,10 @@ class AmiConnectionTest {
         AmiConnection c = connect(settings("pbx1", sim, "test-secret"), sink);
         sink.await(WAIT, "connected", s -> s.count(RecordingSink.Connected.class) == 1);
 
-        long t0 = System.nanoTime();
-        sim.silent(true); // sockets stay open; no Pong, no events
+        sim.silent(true); // sockets stay open; no Pong, no events: only the pings can tell
         sink.await(WAIT, "the dead link noticed", s -> s.count(RecordingSink.Disconnected.class) == 1);
-        long noticed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         String reason = sink.all(RecordingSink.Disconnected.class).getFirst().reason();
-        assertTrue(reason.contains("no answer to a Ping"), reason);
-        assertTrue(noticed <= 2 * 300 + 300, "within two ping intervals: " + noticed + " ms");
+        assertTrue(reason.contains("no answer to a Ping"), "noticed by the pings, not by TCP: " + reason);
         assertTrue(sim.actions("Ping") >= 1);
 
         sim.silent(false);

@@ -3,7 +3,6 @@ package io.b24bridge.pbx;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -43,7 +42,7 @@ class FastAgiServerTest {
                 .getBytes(StandardCharsets.UTF_8)));
         Settings settings = new Settings(1, v);
         // no box at all: what routing knows without the CRM
-        routing = new RoutingService(() -> settings, new CrmUnavailable(), Clock.systemUTC());
+        routing = new RoutingService(() -> settings, new CrmUnavailable());
         server = new FastAgiServer("127.0.0.1", freePort(),
                 Map.of("route", new RouteScript(routing, settings::routing))).start();
     }

@@ -15,13 +15,15 @@ import io.b24bridge.settings.SectionValue;
 import io.b24bridge.settings.Settings;
 import io.b24bridge.settings.SettingsJson;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Routing decisions: whom a caller's call rings, in what order, and how the decision keeps its deadline
  * whatever the CRM does — answered from the cache without a question, from an older answer or the route's
- * defaults when the CRM is slow or down, and without waiting at all while it is known to be away.
+ * defaults when the CRM is slow or down, and without waiting at all while it is known to be away. Time is the
+ * fake CRM's: a decision that waits for a held answer moves it by the wait, nothing sleeps.
  */
 class RoutingServiceTest {
 
@@ -38,9 +40,8 @@ class RoutingServiceTest {
             ]}""";
 
     private final FakeCrm crm = new FakeCrm();
-    private final FakeCrm.TestClock clock = new FakeCrm.TestClock();
     private Settings settings = settings("{\"mobileTrunk\": \"trunk\", \"deadlineMs\": 300}");
-    private final RoutingService routing = new RoutingService(() -> settings, crm, clock);
+    private final RoutingService routing = new RoutingService(() -> settings, crm, crm.time);
 
     private static Settings settings(String routing) {
         Map<Section, SectionValue> v = new EnumMap<>(Section.class);
@@ -51,6 +52,7 @@ class RoutingServiceTest {
 
     @AfterEach
     void close() {
+        crm.answerNow();
         routing.close();
     }
 
@@ -74,48 +76,58 @@ class RoutingServiceTest {
     void theCacheAnswersWithoutAskingTheCrm() {
         routing.decide("4952000001", "79162000001");
         int asked = crm.questions.get();
-        long t0 = System.nanoTime();
+        long t0 = crm.time.nanos();
         RouteDecision d = routing.decide("4952000001", "+7 916 200-00-01");
-        long micros = (System.nanoTime() - t0) / 1000;
         assertEquals(asked, crm.questions.get(), "no question to the CRM");
         assertEquals(RouteDecision.Source.CACHE, d.source());
         assertEquals("PJSIP/101", d.targets().getFirst().dial());
-        assertTrue(micros < 50_000, "a cache hit takes no time worth waiting for: " + micros + " µs");
+        assertEquals(Duration.ZERO, crm.time.since(t0), "a cache hit waits for nothing");
     }
 
     @Test
-    void aSlowCrmCostsTheDeadlineAndItsLateAnswerServesTheNextCall() throws Exception {
-        crm.delay = Duration.ofMillis(700);
-        long t0 = System.nanoTime();
+    void aSlowCrmCostsTheDeadlineAndItsLateAnswerServesTheNextCall() {
+        crm.beSlow();
+        long t0 = crm.time.nanos();
         RouteDecision first = routing.decide("4952000002", "79162000001");
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(ms >= 200 && ms < 450, "waited for the CRM until the 300 ms deadline (less the margin), not for"
-                + " its 700 ms: " + ms);
+        assertEquals(Duration.ofMillis(250), crm.time.since(t0), "waited for the CRM until the 300 ms deadline, less"
+                + " the margin for the answer itself, and not a moment longer");
         assertEquals(RouteDecision.Source.ROUTE_DEFAULT, first.source());
         assertEquals(List.of("PJSIP/101&PJSIP/102"), dials(first), "unknown for now: the route's fallback");
 
-        Thread.sleep(700); // the question goes on in the background and fills the cache
-        RouteDecision second = routing.decide("4952000002", "79162000001");
-        assertEquals(RouteDecision.Source.CACHE, second.source());
-        assertEquals("PJSIP/101", second.targets().getFirst().dial());
+        crm.answerNow(); // the question went on in the background: its answer fills the cache
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> routing.decide("4952000002", "79162000001").source() == RouteDecision.Source.CACHE);
+        assertEquals(1, crm.questions.get(), "one question, its late answer served the next call");
+        assertEquals("PJSIP/101", routing.decide("4952000002", "79162000001").targets().getFirst().dial());
     }
 
     @Test
     void aCrmThatIsDownGivesTheOlderAnswerThenStopsBeingWaitedFor() {
         routing.decide("4952000001", "79162000001");
-        clock.advance(Duration.ofMinutes(10)); // older than cacheTtlSeconds (300)
+        crm.time.advance(Duration.ofMinutes(10)); // older than cacheTtlSeconds (300)
         crm.down = true;
         RouteDecision stale = routing.decide("4952000001", "79162000001");
         assertEquals(RouteDecision.Source.STALE_CACHE, stale.source(), "the responsible of ten minutes ago");
         assertEquals("PJSIP/101", stale.targets().getFirst().dial());
         assertTrue(routing.crmAway());
 
-        crm.delay = Duration.ofSeconds(2); // and now it hangs as well: nobody waits for it while it is away
-        long t0 = System.nanoTime();
+        crm.beSlow(); // and now it hangs as well: nobody waits for it while it is away
+        long t0 = crm.time.nanos();
         RouteDecision unknown = routing.decide("4952000001", "79032000002");
-        assertTrue((System.nanoTime() - t0) / 1_000_000 < 100, "answered without waiting");
+        assertEquals(Duration.ZERO, crm.time.since(t0), "answered without waiting");
         assertEquals(RouteDecision.Source.ROUTE_DEFAULT, unknown.source());
         assertEquals("Local/support@b24bridge-queue/n", unknown.targets().getLast().dial());
+    }
+
+    @Test
+    void anAnswerIsKeptADayToStandInForTheCrmAndNoLonger() {
+        routing.decide("4952000001", "79162000001");
+        crm.down = true;
+        crm.time.advance(AnswerCache.KEEP.minusMinutes(1));
+        assertEquals(RouteDecision.Source.STALE_CACHE, routing.decide("4952000001", "79162000001").source());
+        crm.time.advance(RoutingService.AWAY_PAUSE.plusMinutes(2)); // past the away pause, and past the day
+        RouteDecision forgotten = routing.decide("4952000001", "79162000001");
+        assertEquals(RouteDecision.Source.ROUTE_DEFAULT, forgotten.source(), "a day-old responsible is not given");
     }
 
     @Test
@@ -155,22 +167,22 @@ class RoutingServiceTest {
     }
 
     @Test
-    void whileTheCrmIsAwayOneQuestionAtATimeProbesItAndItsAnswerEndsThePause() throws Exception {
+    void whileTheCrmIsAwayOneQuestionAtATimeProbesItAndItsAnswerEndsThePause() {
         crm.down = true;
         routing.decide("4952000002", "79990000001");          // fails: the CRM is away now
         assertTrue(routing.crmAway());
         crm.down = false;
-        crm.delay = Duration.ofMillis(400);
+        crm.beSlow();
         int before = crm.questions.get();
         for (int i = 0; i < 20; i++) {
             RouteDecision d = routing.decide("4952000002", "7999000010" + i);
             assertEquals(RouteDecision.Source.ROUTE_DEFAULT, d.source(), "nobody waits while it is away");
         }
-        Thread.sleep(100);                                     // the probe is under way (it takes 400 ms)
+        await().atMost(Duration.ofSeconds(10)).until(() -> crm.held.get() == 1); // the probe is under way
         assertEquals(before + 1, crm.questions.get(), "one probe, not twenty questions to a struggling box");
-        Thread.sleep(600);                                     // the probe's answer came: the box is back
-        assertTrue(!routing.crmAway());
-        crm.delay = Duration.ZERO;
+        crm.answerNow();                                       // the probe's answer came: the box is back
+        await().atMost(Duration.ofSeconds(10)).until(() -> !routing.crmAway());
+        assertEquals(before + 1, crm.questions.get());
         assertEquals(RouteDecision.Source.CRM, routing.decide("4952000002", "79162000001").source());
     }
 }
