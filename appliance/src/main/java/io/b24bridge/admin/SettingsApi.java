@@ -1,10 +1,12 @@
 package io.b24bridge.admin;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -35,7 +37,7 @@ public final class SettingsApi implements HttpService {
     private final SettingsStore store;
     private final JsonResponses json;
 
-    public SettingsApi(SettingsStore store, com.fasterxml.jackson.databind.ObjectMapper mapper) {
+    public SettingsApi(SettingsStore store, ObjectMapper mapper) {
         this.store = store;
         this.json = new JsonResponses(mapper);
     }
@@ -125,7 +127,7 @@ public final class SettingsApi implements HttpService {
         Optional<Section> section = Section.byKey(key);
         if (section.isEmpty()) {
             json.error(res, Status.NOT_FOUND_404, "no settings section '" + key + "'; known: "
-                    + java.util.Arrays.stream(Section.values()).map(Section::key).toList());
+                    + Arrays.stream(Section.values()).map(Section::key).toList());
         }
         return section;
     }

@@ -1,5 +1,6 @@
 package io.b24bridge.admin;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -47,7 +48,7 @@ public final class StoreApi implements HttpService {
                 if (node.hasNonNull("dir")) {
                     dir = Path.of(node.get("dir").asText());
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 json.error(res, Status.BAD_REQUEST_400, "the body must be JSON like {\"dir\": \"/path\"}");
                 return;
             }

@@ -2,6 +2,7 @@ package io.b24bridge.bitrix;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import io.b24bridge.routing.CrmDirectory;
@@ -75,7 +76,7 @@ public final class BitrixCrmDirectory implements CrmDirectory {
     }
 
     private static int rank(String entityType) {
-        int i = TYPE_ORDER.indexOf(entityType == null ? "" : entityType.toUpperCase(java.util.Locale.ROOT));
+        int i = TYPE_ORDER.indexOf(entityType == null ? "" : entityType.toUpperCase(Locale.ROOT));
         return i < 0 ? TYPE_ORDER.size() : i;
     }
 }

@@ -1,6 +1,7 @@
 package io.b24bridge.bitrix;
 
 import java.net.URI;
+import java.time.Instant;
 
 /** How a request proves itself to the box: where it goes and what it carries (contract §1). */
 sealed interface BoxAuth permits WebhookAuth, ApplicationAuth {
@@ -23,6 +24,6 @@ sealed interface BoxAuth permits WebhookAuth, ApplicationAuth {
      * @param detail   for a person: what is wrong and what to do
      * @param expiresAt when the access token expires (application mode), or null
      */
-    record AuthStatus(String mode, String state, String detail, java.time.Instant expiresAt) {
+    record AuthStatus(String mode, String state, String detail, Instant expiresAt) {
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import io.b24bridge.health.HealthPart;
 import io.b24bridge.health.PartHealth;
@@ -49,7 +50,7 @@ public final class BoxHealth implements HealthPart {
         facts.put("requests", s.requests());
         facts.put("failures", s.failures());
         facts.put("allowedRatePerSecond", s.allowedRatePerSecond());
-        facts.values().removeIf(java.util.Objects::isNull);
+        facts.values().removeIf(Objects::isNull);
 
         if (!"VALID".equals(s.auth().state())) {
             return PartHealth.down(s.auth().detail(), facts);

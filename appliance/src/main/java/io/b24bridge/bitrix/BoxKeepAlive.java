@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 import io.b24bridge.config.ApplianceConfig;
 
@@ -27,7 +28,7 @@ public final class BoxKeepAlive implements AutoCloseable {
             } catch (BoxException e) {
                 // recorded by the client for /health; the log line comes from whoever needs the box next
             } catch (RuntimeException e) {
-                java.util.logging.Logger.getLogger(BoxKeepAlive.class.getName()).warning("keep-alive failed: " + e);
+                Logger.getLogger(BoxKeepAlive.class.getName()).warning("keep-alive failed: " + e);
             }
         }, 0, PERIOD.toSeconds(), TimeUnit.SECONDS);
     }

@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import io.helidon.config.Config;
-import io.helidon.config.ConfigException;
 import io.helidon.config.ConfigSources;
 
 /**
@@ -37,7 +36,7 @@ public final class ConfigLoader {
 
     public static ApplianceConfig load(Path file, Map<String, String> environment) {
         if (!Files.isRegularFile(file)) {
-            throw new io.b24bridge.config.ConfigException("configuration file '" + file + "' does not exist");
+            throw new ConfigException("configuration file '" + file + "' does not exist");
         }
         Path absolute = file.toAbsolutePath().normalize();
         Map<String, String> overrides = new HashMap<>();
@@ -60,8 +59,8 @@ public final class ConfigLoader {
                             ConfigSources.file(absolute))
                     .build();
             root.traverse().count(); // parse now, so a YAML syntax error surfaces here
-        } catch (ConfigException e) {
-            throw new io.b24bridge.config.ConfigException("configuration file '" + absolute + "' cannot be read: "
+        } catch (io.helidon.config.ConfigException e) { // Helidon's, named in full beside ours
+            throw new ConfigException("configuration file '" + absolute + "' cannot be read: "
                     + rootCause(e), e);
         }
         ConfigReader.ConfigOrigin origin = key -> envNameOfKey.containsKey(key)

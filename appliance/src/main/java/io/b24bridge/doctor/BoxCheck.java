@@ -9,6 +9,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -152,7 +154,7 @@ final class BoxCheck {
     /** Did the handshake fail because the box's certificate does not chain to a trusted CA? */
     private static boolean untrusted(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.security.cert.CertificateException || t instanceof java.security.cert.CertPathValidatorException
+            if (t instanceof CertificateException || t instanceof CertPathValidatorException
                     || (t.getMessage() != null && t.getMessage().contains("PKIX"))) {
                 return true;
             }

@@ -1,5 +1,6 @@
 package io.b24bridge.doctor;
 
+import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.CertificateParsingException;
@@ -100,7 +101,7 @@ final class CertificateCheck {
             return true; // an algorithm we do not know how to test: the TLS handshake will tell
         }
         try {
-            byte[] probe = "b24bridge doctor".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] probe = "b24bridge doctor".getBytes(StandardCharsets.US_ASCII);
             Signature s = Signature.getInstance(alg);
             s.initSign(key);
             s.update(probe);

@@ -1,7 +1,10 @@
 package io.b24bridge.doctor;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Is the clock synchronised? Certificates and the box's OAuth tokens are checked against it, so a drifting
@@ -50,13 +53,13 @@ final class ClockCheck {
             Process p = new ProcessBuilder(command).redirectErrorStream(false)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             byte[] out = p.getInputStream().readNBytes(16 * 1024);
-            if (!p.waitFor(3, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!p.waitFor(3, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return Optional.empty();
             }
-            return p.exitValue() == 0 ? Optional.of(new String(out, java.nio.charset.StandardCharsets.UTF_8))
+            return p.exitValue() == 0 ? Optional.of(new String(out, StandardCharsets.UTF_8))
                     : Optional.empty();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

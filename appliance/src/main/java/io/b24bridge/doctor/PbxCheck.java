@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.b24bridge.config.ApplianceConfig;
@@ -88,7 +89,7 @@ final class PbxCheck {
         while ((line = in.readLine()) != null && !line.isEmpty()) {
             int colon = line.indexOf(':');
             if (colon > 0) {
-                out.put(line.substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT), line.substring(colon + 1).strip());
+                out.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
             }
         }
         return out;

@@ -15,6 +15,7 @@ import java.util.logging.Logger;
 import org.asteriskjava.manager.AuthenticationFailedException;
 import org.asteriskjava.manager.EventTimeoutException;
 import org.asteriskjava.manager.ResponseEvents;
+import org.asteriskjava.manager.TimeoutException;
 import org.asteriskjava.manager.action.CoreShowChannelsAction;
 import org.asteriskjava.manager.action.PingAction;
 import org.asteriskjava.manager.event.CoreShowChannelEvent;
@@ -235,7 +236,7 @@ public final class AmiConnection implements AutoCloseable {
                     + settings.loginRetry().toSeconds() + " s");
             state(State.REFUSED);
             return pause(loginRetry());
-        } catch (IOException | org.asteriskjava.manager.TimeoutException | RuntimeException e) {
+        } catch (IOException | TimeoutException | RuntimeException e) {
             s.close(false);
             problem("cannot reach the AMI of PBX " + id() + " at " + settings.host() + ":" + settings.port() + ": "
                     + describe(e));
@@ -332,7 +333,7 @@ public final class AmiConnection implements AutoCloseable {
         while (true) {
             try {
                 return s.ended().get(interval, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (java.util.concurrent.TimeoutException e) { // the JDK's, beside asterisk-java's imported one
                 // an interval went by: check, then ping
             } catch (ExecutionException e) {
                 return "the link failed: " + describe(e.getCause());

@@ -3,6 +3,7 @@ package io.b24bridge.pbx;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.asteriskjava.manager.event.AttendedTransferEvent;
 import org.asteriskjava.manager.event.BlindTransferEvent;
@@ -32,7 +33,7 @@ public final class AmiEventDecoder {
      * Variables the model reads (docs/asterisk/dialplan.md): the rest of the dialplan's VarSet flood is dropped
      * early. {@code B24_VOTE} becomes a {@link CallFact.Rating} of its own.
      */
-    private static final java.util.Set<String> VARIABLES = java.util.Set.of(
+    private static final Set<String> VARIABLES = Set.of(
             "MIXMONITOR_FILENAME", "B24_RECORDING", "B24_DID", "B24_NUMBER", "B24_MOBILE_OF", "B24_RESPONSIBLE",
             "B24_RATING");
 

@@ -3,6 +3,7 @@ package io.b24bridge.pbx;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -38,7 +39,7 @@ final class PbxHealth implements HealthPart {
             AmiConnection.Status s = c.status();
             facts.put(s.pbxId(), facts(s));
             if (!s.connected()) {
-                down.add(s.pbxId() + " " + s.state().name().toLowerCase(java.util.Locale.ROOT)
+                down.add(s.pbxId() + " " + s.state().name().toLowerCase(Locale.ROOT)
                         + (s.lastError() == null ? "" : ": " + s.lastError()));
             }
         }

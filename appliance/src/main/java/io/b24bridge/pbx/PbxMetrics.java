@@ -2,6 +2,7 @@ package io.b24bridge.pbx;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
@@ -46,7 +47,7 @@ final class PbxMetrics implements AutoCloseable {
     }
 
     private void counter(String name, String description, Tag tag, AmiConnection c,
-                         java.util.function.Function<AmiConnection, Long> fn) {
+                         Function<AmiConnection, Long> fn) {
         meters.add(registry.getOrCreate(FunctionalCounter.builder(name, c, fn).description(description).addTag(tag)));
     }
 

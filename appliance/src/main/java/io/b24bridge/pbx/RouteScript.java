@@ -1,6 +1,7 @@
 package io.b24bridge.pbx;
 
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 import org.asteriskjava.fastagi.AgiChannel;
@@ -11,6 +12,7 @@ import org.asteriskjava.fastagi.AgiScript;
 import io.b24bridge.routing.DialTarget;
 import io.b24bridge.routing.RouteDecision;
 import io.b24bridge.routing.RoutingService;
+import io.b24bridge.settings.Routing;
 
 /**
  * {@code AGI(agi://appliance:4573/route,<DID>,<caller>)}: asks routing where the call goes and answers with
@@ -32,9 +34,9 @@ public final class RouteScript implements AgiScript {
     private static final Logger LOG = Logger.getLogger(RouteScript.class.getName());
 
     private final RoutingService routing;
-    private final java.util.function.Supplier<io.b24bridge.settings.Routing> settings;
+    private final Supplier<Routing> settings;
 
-    public RouteScript(RoutingService routing, java.util.function.Supplier<io.b24bridge.settings.Routing> settings) {
+    public RouteScript(RoutingService routing, Supplier<Routing> settings) {
         this.routing = routing;
         this.settings = settings;
     }
@@ -59,7 +61,7 @@ public final class RouteScript implements AgiScript {
         channel.setVariable("B24_CRM", d.crmEntity() == null ? "" : d.crmEntity());
         channel.setVariable("B24_RATE", d.offerRating() ? "1" : "0");
         if (d.offerRating()) {
-            io.b24bridge.settings.Routing r = settings.get();
+            Routing r = settings.get();
             channel.setVariable("B24_RATE_PROMPT", r.ratingPrompt());
             channel.setVariable("B24_RATE_TIMEOUT", String.valueOf(r.ratingKeySeconds()));
         }

@@ -1,7 +1,9 @@
 package io.b24bridge.routing;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 import io.b24bridge.calls.PhoneNumbers;
@@ -65,12 +67,12 @@ final class RoutePlanner {
                 route.routeToResponsible() ? source : RouteDecision.Source.ROUTE, route.name());
     }
 
-    private static java.util.Optional<DialTarget> mobile(CrmDirectory.Person who, Routing settings, CallData numbers) {
+    private static Optional<DialTarget> mobile(CrmDirectory.Person who, Routing settings, CallData numbers) {
         String template = settings.mobileDial();
         if (template.contains("{trunk}") && settings.mobileTrunk() == null) {
             LOG.warning(() -> "routing: the mobile of user " + who.userId() + " is not called: settings routing."
                     + "mobileTrunk is empty (the trunk mobiles are called through)");
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String e164 = PhoneNumbers.format(who.mobile(), withFormat(numbers, CallData.NumberFormat.E164));
         String national = PhoneNumbers.format(who.mobile(), withFormat(numbers, CallData.NumberFormat.NATIONAL));
@@ -79,21 +81,21 @@ final class RoutePlanner {
                 .replace("{national}", national)
                 .replace("{trunk}", settings.mobileTrunk() == null ? "" : settings.mobileTrunk());
         String options = settings.mobileCallerId() == null ? "" : "f(" + settings.mobileCallerId() + ")";
-        return java.util.Optional.of(new DialTarget(DialTarget.Kind.MOBILE, dial, settings.mobileRingSeconds(),
+        return Optional.of(new DialTarget(DialTarget.Kind.MOBILE, dial, settings.mobileRingSeconds(),
                 who.extension(), options));
     }
 
-    private static java.util.Optional<DialTarget> fallback(Target target, Routing settings) {
+    private static Optional<DialTarget> fallback(Target target, Routing settings) {
         String dial = switch (target.type()) {
             case NONE -> null;
             case EXTENSION -> settings.extensionDial().replace("{extension}", target.value());
-            case EXTENSIONS -> String.join("&", java.util.Arrays.stream(target.value().split(","))
+            case EXTENSIONS -> String.join("&", Arrays.stream(target.value().split(","))
                     .map(e -> settings.extensionDial().replace("{extension}", e.strip())).toList());
             case RING_GROUP -> settings.ringGroupDial().replace("{group}", target.value());
             case QUEUE -> settings.queueDial().replace("{queue}", target.value());
         };
-        return dial == null ? java.util.Optional.empty()
-                : java.util.Optional.of(new DialTarget(DialTarget.Kind.FALLBACK, dial, settings.fallbackRingSeconds(),
+        return dial == null ? Optional.empty()
+                : Optional.of(new DialTarget(DialTarget.Kind.FALLBACK, dial, settings.fallbackRingSeconds(),
                 null, null));
     }
 

@@ -1,5 +1,6 @@
 package io.b24bridge.settings;
 
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -17,7 +18,7 @@ public record Settings(long version, Map<Section, SectionValue> sections) {
         for (Section s : Section.values()) {
             all.put(s, sections.getOrDefault(s, s.defaultValue()));
         }
-        sections = java.util.Collections.unmodifiableMap(all);
+        sections = Collections.unmodifiableMap(all);
     }
 
     public static Settings defaults() {

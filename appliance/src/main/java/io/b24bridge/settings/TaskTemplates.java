@@ -1,5 +1,7 @@
 package io.b24bridge.settings;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -44,7 +46,7 @@ public record TaskTemplates(List<Template> templates) implements SectionValue {
             deadlineOffsetMinutes = Objects.requireNonNullElse(deadlineOffsetMinutes, 60);
             responsibleRule = Objects.requireNonNullElse(responsibleRule, ResponsibleRule.CRM_RESPONSIBLE);
             entityTypes = entityTypes == null ? List.of(EntityType.LEAD, EntityType.CONTACT, EntityType.COMPANY)
-                    : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(entityTypes));
+                    : Collections.unmodifiableList(new ArrayList<>(entityTypes));
         }
 
         void validate(Problems p) {

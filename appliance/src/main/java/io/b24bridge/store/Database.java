@@ -1,5 +1,6 @@
 package io.b24bridge.store;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -90,7 +91,7 @@ public final class Database implements AutoCloseable {
     private static synchronized void prepareEngine(Path home) {
         try {
             Files.createDirectories(home);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new StoreException("storage folder '" + home + "' cannot be created: " + e.getMessage(), e);
         }
         if (System.getProperty("derby.system.home") == null) {
@@ -157,7 +158,7 @@ public final class Database implements AutoCloseable {
                 .resolve("b24bridge-backup-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         try {
             Files.createDirectories(target);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new StoreException("backup folder '" + target + "' cannot be created: " + e.getMessage(), e);
         }
         try (Connection c = connection();

@@ -1,7 +1,10 @@
 package io.b24bridge.web;
 
+import java.util.List;
+
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
+import io.helidon.common.tls.TlsConfig;
 
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.tls.TlsMaterial;
@@ -14,10 +17,10 @@ public final class ServerTls {
 
     public static Tls of(ApplianceConfig.Listener listener) {
         TlsMaterial material = TlsMaterial.load(listener.tls());
-        io.helidon.common.tls.TlsConfig.Builder tls = Tls.builder()
+        TlsConfig.Builder tls = Tls.builder()
                 .privateKey(material.key())
                 .privateKeyCertChain(material.chain())
-                .enabledProtocols(java.util.List.of("TLSv1.3", "TLSv1.2"))
+                .enabledProtocols(List.of("TLSv1.3", "TLSv1.2"))
                 // Helidon would apply the client-side HTTPS host check to the server socket, where the JDK
                 // refuses every client certificate; host names are checked by clients, not by servers
                 .endpointIdentificationAlgorithm("NONE")
