@@ -19,7 +19,6 @@ import org.asteriskjava.manager.TimeoutException;
 import org.asteriskjava.manager.action.CoreShowChannelsAction;
 import org.asteriskjava.manager.action.PingAction;
 import org.asteriskjava.manager.event.CoreShowChannelEvent;
-import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.event.ResponseEvent;
 import org.asteriskjava.manager.response.ManagerError;
 import org.asteriskjava.manager.response.ManagerResponse;
@@ -97,21 +96,11 @@ public final class AmiConnection implements AutoCloseable {
     private final Backoff.Attempts backoff;
     private final Backoff loginWait;
 
-    private final AtomicLong events = new AtomicLong();
-    private final EventRate rate = new EventRate();
-    private final AtomicLong connects = new AtomicLong();
-    private final AtomicLong attempts = new AtomicLong();
-    private final AtomicLong loginFailures = new AtomicLong();
-    private final AtomicLong resyncs = new AtomicLong();
-    private volatile long lastEventMillis;
+    private final LinkStats stats = new LinkStats();
     private volatile State state = State.NEW;
     private volatile Instant since = Instant.now();
-    private volatile Problem lastError;
     private volatile AmiSession session;
     private long sessions;
-
-    private record Problem(String message, Instant at) {
-    }
 
     public AmiConnection(AmiSettings settings, PbxEventSink sink) {
         this.settings = settings;
@@ -125,7 +114,7 @@ public final class AmiConnection implements AutoCloseable {
         }, pump -> {
             AmiSession s = session;
             if (s != null && !s.isEnded()) { // one resync per link, however many drops it logs
-                resyncs.incrementAndGet();
+                stats.resync();
                 s.end("events were lost: the consumer fell behind the PBX by more than asterisk-java can hold; "
                         + "re-synchronising from a fresh snapshot");
             }
@@ -180,23 +169,7 @@ public final class AmiConnection implements AutoCloseable {
     }
 
     public Status status() {
-        Problem p = lastError;
-        long c = connects.get();
-        long last = lastEventMillis;
-        return new Status(id(), settings.username() + "@" + settings.host() + ":" + settings.port(), state, since,
-                last == 0 ? null : Instant.ofEpochMilli(last), events.get(),
-                rate.perSecond(System.currentTimeMillis()), c, Math.max(0, c - 1), attempts.get(),
-                loginFailures.get(), p == null ? null : p.message(), p == null ? null : p.at(), intake.depth(),
-                intake.capacity(), intake.backPressureWaits(), intake.backPressureTime(), resyncs.get(),
-                intake.sinkFailures());
-    }
-
-    /** Counts an event on its way to the intake (asterisk-java's dispatch thread). */
-    void counted(ManagerEvent event) {
-        long now = System.currentTimeMillis();
-        events.incrementAndGet();
-        rate.count(now);
-        lastEventMillis = now;
+        return stats.status(settings, state, since, intake);
     }
 
     // ---- the link thread ----
@@ -218,18 +191,18 @@ public final class AmiConnection implements AutoCloseable {
 
     /** One link from login to its end, and the wait after it; false when stopping. */
     private boolean attempt() throws InterruptedException {
-        AmiSession s = new AmiSession(++sessions, settings, intake, this);
+        AmiSession s = new AmiSession(++sessions, settings, intake, stats::counted);
         session = s;
         if (stopping()) { // close() may have looked at the previous session
             return false;
         }
         state(State.CONNECTING);
-        attempts.incrementAndGet();
+        stats.attempt();
         try {
             s.connection().login(AmiSession.EVENT_MASK);
         } catch (AuthenticationFailedException e) {
             s.close(false);
-            loginFailures.incrementAndGet();
+            stats.loginRefused();
             problem("the PBX refused the AMI login of user '" + settings.username() + "' at " + settings.host() + ":"
                     + settings.port() + " (" + describe(e) + "): check the pbx entry '" + id() + "' (username, secret) "
                     + "against manager.conf and its permit/deny lines; retrying every "
@@ -259,7 +232,7 @@ public final class AmiConnection implements AutoCloseable {
             return failedAfterLogin(s, s.ended().getNow("ended"), false);
         }
         long up = System.nanoTime();
-        long n = connects.incrementAndGet();
+        long n = stats.connected();
         state(State.CONNECTED); // before the sink hears of it: it may originate at once
         intake.put(new EventIntake.Snapshot(s.number, new ChannelsSnapshot(channels,
                 AnswerTimes.of(s.connection(), channels, settings.responseTimeout()))));
@@ -371,8 +344,7 @@ public final class AmiConnection implements AutoCloseable {
     }
 
     private void problem(String message) {
-        Problem previous = lastError;
-        lastError = new Problem(message, Instant.now());
+        LinkStats.Problem previous = stats.problem(message);
         if (previous == null || !previous.message().equals(message) || state == State.CONNECTED) {
             LOG.warning(message); // repeated failures while waiting are logged once
         }

@@ -1,6 +1,7 @@
 package io.b24bridge.pbx;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,7 +45,7 @@ final class AmiSession implements ManagerEventListener {
     final long number;
     private final DefaultManagerConnection connection;
     private final EventIntake intake;
-    private final AmiConnection owner;
+    private final Consumer<ManagerEvent> counter;
     private final CompletableFuture<String> ended = new CompletableFuture<>();
 
     private volatile long lastInboundNanos = System.nanoTime();
@@ -52,10 +53,10 @@ final class AmiSession implements ManagerEventListener {
     private volatile ShutdownEvent shutdown;
     private ManagerEvent previous; // dispatch thread only
 
-    AmiSession(long number, AmiSettings s, EventIntake intake, AmiConnection owner) {
+    AmiSession(long number, AmiSettings s, EventIntake intake, Consumer<ManagerEvent> counter) {
         this.number = number;
         this.intake = intake;
-        this.owner = owner;
+        this.counter = counter;
         DefaultManagerConnection c = new DefaultManagerConnection(s.host(), s.port(), s.username(),
                 s.secret().revealString());
         c.setSocketTimeout((int) s.connectTimeout().toMillis());
@@ -133,7 +134,7 @@ final class AmiSession implements ManagerEventListener {
                 if (event instanceof ShutdownEvent sd) {
                     shutdown = sd;
                 }
-                owner.counted(event);
+                counter.accept(event);
                 intake.offerEvent(number, event, () -> !ended.isDone());
             }
         }
