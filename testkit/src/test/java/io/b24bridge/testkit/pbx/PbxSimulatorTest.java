@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import org.asteriskjava.AsteriskVersion;
 import org.asteriskjava.manager.AuthenticationFailedException;
 import org.asteriskjava.manager.DefaultManagerConnection;
 import org.asteriskjava.manager.ManagerConnection;
@@ -68,14 +69,26 @@ class PbxSimulatorTest {
     }
 
     @Test
+    void theAnnouncedVersionIsTheOneAsteriskJavaSees() throws Exception {
+        sim.close();
+        PbxSimulator.Options o = PbxSimulator.Options.of("b24bridge", "s3cret");
+        sim = PbxSimulator.start(new PbxSimulator.Options(o.host(), 0, o.username(), o.secret(), "9.0.0", "20.5.0",
+                o.epochBase()));
+        ManagerConnection c = client("s3cret");
+        c.login("call");
+        assertEquals("Asterisk Call Manager/9.0.0", c.getProtocolIdentifier());
+        assertEquals(AsteriskVersion.ASTERISK_20, c.getVersion());
+    }
+
+    @Test
     void asteriskJavaLogsInWithTheMd5ChallengeAndGetsTheReplayInOrder() throws Exception {
         ManagerConnection c = client("s3cret");
         List<ManagerEvent> events = new CopyOnWriteArrayList<>();
         c.addEventListener(events::add);
         c.login("call,dialplan,cdr");
         assertEquals(1, sim.actions("Challenge"), "asterisk-java logs in with the MD5 challenge");
-        assertEquals("22.10.1", c.getVersion().toString().replaceAll("[^0-9.]", "").isEmpty() ? "22.10.1"
-                : "22.10.1");
+        assertEquals("Asterisk Call Manager/11.0.0", c.getProtocolIdentifier(), "the banner's AMI version");
+        assertEquals(AsteriskVersion.ASTERISK_22, c.getVersion(), "CoreSettings' 22.10.1, as asterisk-java reads it");
         assertTrue(sim.awaitSessions(1, Duration.ofSeconds(2)));
 
         Replay replay = sim.replay(Transcript.ringGroupCall(), 3, 0);
