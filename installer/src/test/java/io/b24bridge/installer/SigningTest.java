@@ -3,10 +3,12 @@ package io.b24bridge.installer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
@@ -176,5 +178,63 @@ class SigningTest {
         e = assertThrows(IOException.class,
                 () -> Tar.unpack(new ByteArrayInputStream(tar), Files.createDirectory(tmp.resolve("x2"))));
         assertTrue(e.getMessage().contains("not allowed"), e.getMessage());
+    }
+
+    @Test
+    void aDamagedOrCutArchiveIsRefused() throws Exception {
+        Files.write(bundle.resolve("big.jar"), new byte[64 * 1024]);
+        ByteArrayOutputStream packed = new ByteArrayOutputStream();
+        Tar.write(bundle, packed, 1_700_000_000L);
+        byte[] tar = packed.toByteArray();
+
+        byte[] damaged = tar.clone();
+        damaged[10] ^= 0x55; // inside the first header's name: its checksum no longer matches
+        IOException e = assertThrows(IOException.class,
+                () -> Tar.unpack(new ByteArrayInputStream(damaged), Files.createDirectory(tmp.resolve("d1"))));
+        assertTrue(e.getMessage().contains("damaged"), e.getMessage());
+
+        // ends inside the big file's content (a cut between entries is the detached checksum's to catch: the
+        // installer checks it before it unpacks anything)
+        byte[] cut = Arrays.copyOf(tar, indexOf(tar, "big.jar") + 512 + 32 * 1024);
+        assertThrows(IOException.class,
+                () -> Tar.unpack(new ByteArrayInputStream(cut), Files.createDirectory(tmp.resolve("d2"))));
+    }
+
+    @Test
+    void twoTopFoldersOrTheSameFileTwiceAreRefused() throws Exception {
+        Path two = Files.createDirectories(tmp.resolve("two"));
+        Files.createDirectories(two.resolve("a"));
+        Files.createDirectories(two.resolve("b"));
+        Files.writeString(two.resolve("a/x"), "x");
+        Files.writeString(two.resolve("b/y"), "y");
+        Path archive = tmp.resolve("two.tar");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/tar")) || Files.isExecutable(Path.of("/bin/tar")));
+        assertEquals(0, new ProcessBuilder("tar", "cf", archive.toString(), "-C", two.toString(), "a", "b")
+                .inheritIO().start().waitFor());
+        IOException e = assertThrows(IOException.class,
+                () -> Tar.unpack(Files.newInputStream(archive), Files.createDirectory(tmp.resolve("d3"))));
+        assertTrue(e.getMessage().contains("outside the bundle's folder"), e.getMessage());
+
+        Path twice = tmp.resolve("twice.tar");
+        assertEquals(0, new ProcessBuilder("tar", "cf", twice.toString(), "-C", two.toString(), "a", "a/x")
+                .inheritIO().start().waitFor());
+        assertThrows(IOException.class,
+                () -> Tar.unpack(Files.newInputStream(twice), Files.createDirectory(tmp.resolve("d4"))),
+                "a/x named twice: refused rather than overwritten");
+    }
+
+    /** Where {@code text} first appears in {@code bytes}. */
+    private static int indexOf(byte[] bytes, String text) {
+        byte[] t = text.getBytes(StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i <= bytes.length - t.length; i++) {
+            for (int j = 0; j < t.length; j++) {
+                if (bytes[i + j] != t[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError(text + " is not in the archive");
     }
 }
