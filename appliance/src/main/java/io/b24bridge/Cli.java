@@ -1,91 +1,185 @@
 package io.b24bridge;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
 /**
- * The command line: {@code b24bridge [COMMAND] [OPTIONS]}.
+ * The command line, {@code b24bridge [COMMAND] [OPTIONS]}, as picocli reads it (the same parser and the same
+ * kind of help as {@code b24bridge-certs} and the installer's tool).
  *
  * @param command what to do
  * @param config  {@code --config FILE}
  * @param sandbox {@code --sandbox [DIR]}: start on embedded defaults from that folder
  * @param to      {@code --to DIR} (backup)
  * @param from    {@code --from DIR} (restore)
+ * @param helpFor {@code help COMMAND}: the command whose help is asked for
  */
-record Cli(Command command, Optional<Path> config, Optional<Path> sandbox, Optional<Path> to, Optional<Path> from) {
+record Cli(Cli.Name command, Optional<Path> config, Optional<Path> sandbox, Optional<Path> to, Optional<Path> from,
+           Optional<String> helpFor) {
 
-    enum Command { RUN, CHECK_CONFIG, BACKUP, RESTORE, DOCTOR, VERSION, HELP }
+    enum Name { RUN, CHECK_CONFIG, BACKUP, RESTORE, DOCTOR, VERSION, HELP }
 
-    static final String USAGE = """
-            usage: b24bridge [COMMAND] [OPTIONS]
-              run --config FILE            start the appliance (the default command)
-              run --sandbox [DIR]          start on embedded defaults: development certificates and a local
-                                           database under DIR (default ./sandbox-data)
-              check-config --config FILE   read and check the configuration, then exit
-              backup --config FILE [--to DIR]
-                                           online backup of the database (asks the running appliance, or
-                                           opens the database itself when the appliance is stopped);
-                                           default DIR: <storage.dir>/backups
-              restore --config FILE --from DIR
-                                           replace the database with a backup (the appliance must be stopped)
-              doctor --config FILE         check configuration, certificates, the Bitrix24 box, disk and clock:
-                                           one line per check (OK/WARN/FAIL); exit 1 when something FAILs
-              version                      print the version
-            Configuration keys may be overridden by environment variables B24BRIDGE_<KEY> (see docs/configuration.md).
-            """;
+    /** Where the configuration comes from: a file, or the sandbox's embedded defaults. */
+    static final class Source {
+        @Option(names = "--config", paramLabel = "FILE", description = "the configuration file (YAML)")
+        Path config;
 
-    static Cli parse(String[] args) {
-        List<String> rest = new ArrayList<>(List.of(args));
-        Command command = Command.RUN;
-        if (!rest.isEmpty() && !rest.getFirst().startsWith("-")) {
-            command = switch (rest.removeFirst()) {
-                case "run" -> Command.RUN;
-                case "check-config" -> Command.CHECK_CONFIG;
-                case "backup" -> Command.BACKUP;
-                case "restore" -> Command.RESTORE;
-                case "doctor" -> Command.DOCTOR;
-                case "version" -> Command.VERSION;
-                case "help" -> Command.HELP;
-                default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
-            };
-        }
-        Path config = null;
-        Path sandbox = null;
-        Path to = null;
-        Path from = null;
-        while (!rest.isEmpty()) {
-            String opt = rest.removeFirst();
-            switch (opt) {
-                case "--config" -> config = Path.of(value(rest, opt));
-                case "--sandbox" -> sandbox = !rest.isEmpty() && !rest.getFirst().startsWith("-")
-                        ? Path.of(rest.removeFirst()) : Path.of("sandbox-data");
-                case "--to" -> to = Path.of(value(rest, opt));
-                case "--from" -> from = Path.of(value(rest, opt));
-                case "-h", "--help" -> command = Command.HELP;
-                default -> throw new IllegalArgumentException("unknown option '" + opt + "'");
-            }
-        }
-        if (command != Command.VERSION && command != Command.HELP) {
-            if (config == null && sandbox == null) {
-                throw new IllegalArgumentException("--config FILE is required (or --sandbox to try it out)");
-            }
-            if (config != null && sandbox != null) {
-                throw new IllegalArgumentException("give --config or --sandbox, not both");
-            }
-        }
-        if (command == Command.RESTORE && from == null) {
-            throw new IllegalArgumentException("restore needs --from DIR (a backup folder)");
-        }
-        return new Cli(command, Optional.ofNullable(config), Optional.ofNullable(sandbox),
-                Optional.ofNullable(to), Optional.ofNullable(from));
+        @Option(names = "--sandbox", paramLabel = "DIR", arity = "0..1", fallbackValue = "sandbox-data",
+                description = "embedded defaults: development certificates and a local database under DIR "
+                        + "(default: sandbox-data in the current folder)")
+        Path sandbox;
     }
 
-    private static String value(List<String> rest, String opt) {
-        if (rest.isEmpty() || rest.getFirst().startsWith("--")) {
-            throw new IllegalArgumentException(opt + " needs a value");
+    @Command(name = "b24bridge", synopsisSubcommandLabel = "[COMMAND]",
+            description = "Joins an Asterisk PBX to an on-premise Bitrix24 box. Without a command: run.",
+            footer = {"", "Configuration keys may be overridden by environment variables B24BRIDGE_<KEY> "
+                    + "(see docs/configuration.md)."},
+            subcommands = {Run.class, CheckConfig.class, Backup.class, Restore.class, Doctor.class, Version.class,
+                    Help.class})
+    static final class Top {
+        @Mixin
+        Source source;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+        boolean help;
+    }
+
+    @Command(name = "run", description = "start the appliance (the default command)")
+    static final class Run {
+        @Mixin
+        Source source;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+        boolean help;
+    }
+
+    @Command(name = "check-config", description = "read and check the configuration, then exit")
+    static final class CheckConfig {
+        @Mixin
+        Source source;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+        boolean help;
+    }
+
+    @Command(name = "backup", description = "online backup of the database (asks the running appliance, or opens "
+            + "the database itself when the appliance is stopped)")
+    static final class Backup {
+        @Mixin
+        Source source;
+
+        @Option(names = "--to", paramLabel = "DIR", description = "where the backup goes (default: "
+                + "<storage.dir>/backups)")
+        Path to;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+        boolean help;
+    }
+
+    @Command(name = "restore", description = "replace the database with a backup (the appliance must be stopped)")
+    static final class Restore {
+        @Mixin
+        Source source;
+
+        @Option(names = "--from", paramLabel = "DIR", required = true, description = "a backup folder (the one "
+                + "backup printed)")
+        Path from;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+        boolean help;
+    }
+
+    @Command(name = "doctor", description = "check the configuration, certificates, the Bitrix24 box, disk and clock: "
+            + "one line per check (OK/WARN/FAIL); exit 1 when something FAILs")
+    static final class Doctor {
+        @Mixin
+        Source source;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+        boolean help;
+    }
+
+    @Command(name = "version", description = "print the version")
+    static final class Version {
+    }
+
+    @Command(name = "help", description = "this help, or a command's (help COMMAND)")
+    static final class Help {
+        @Parameters(arity = "0..1", paramLabel = "COMMAND")
+        String command;
+    }
+
+    /** Reads a command line; a wrong one is an {@link IllegalArgumentException} saying what is wrong. */
+    static Cli parse(String... args) {
+        ParseResult top;
+        try {
+            top = commandLine().parseArgs(args);
+        } catch (ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        return rest.removeFirst();
+        ParseResult leaf = top;
+        while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+        }
+        String name = leaf == top ? "run" : leaf.commandSpec().name();
+        if (top.isUsageHelpRequested() || leaf.isUsageHelpRequested()) {
+            return help(leaf == top ? null : name);
+        }
+        Object command = leaf.commandSpec().userObject();
+        return switch (command) {
+            case Help h -> {
+                if (h.command != null && !commandLine().getSubcommands().containsKey(h.command)) {
+                    throw new IllegalArgumentException("unknown command '" + h.command + "'");
+                }
+                yield help(h.command);
+            }
+            case Version v -> new Cli(Name.VERSION, Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty());
+            case Top t -> withSource(Name.RUN, t.source, null, null);
+            case Run r -> withSource(Name.RUN, r.source, null, null);
+            case CheckConfig c -> withSource(Name.CHECK_CONFIG, c.source, null, null);
+            case Backup b -> withSource(Name.BACKUP, b.source, b.to, null);
+            case Restore r -> withSource(Name.RESTORE, r.source, null, r.from);
+            case Doctor d -> withSource(Name.DOCTOR, d.source, null, null);
+            default -> throw new IllegalStateException("no such command: " + name);
+        };
+    }
+
+    private static Cli help(String command) {
+        return new Cli(Name.HELP, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.ofNullable(command));
+    }
+
+    private static Cli withSource(Name command, Source source, Path to, Path from) {
+        if (source.config == null && source.sandbox == null) {
+            throw new IllegalArgumentException("--config FILE is required (or --sandbox to try it out)");
+        }
+        if (source.config != null && source.sandbox != null) {
+            throw new IllegalArgumentException("give --config or --sandbox, not both");
+        }
+        return new Cli(command, Optional.ofNullable(source.config), Optional.ofNullable(source.sandbox),
+                Optional.ofNullable(to), Optional.ofNullable(from), Optional.empty());
+    }
+
+    /** The help: of the whole tool, or of one command. */
+    static String usage(Optional<String> command) {
+        CommandLine cl = commandLine();
+        return command.map(c -> cl.getSubcommands().get(c)).orElse(cl).getUsageMessage();
+    }
+
+    private static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Top()).setUsageHelpWidth(110);
+        cl.getCommandSpec().usageMessage().sortOptions(false).sortSynopsis(false);
+        cl.getSubcommands().values().forEach(c -> c.getCommandSpec().usageMessage().sortOptions(false)
+                .sortSynopsis(false));
+        return cl;
     }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import java.util.logging.Logger;
@@ -92,13 +93,13 @@ public final class Main {
             cli = Cli.parse(args);
         } catch (IllegalArgumentException e) {
             err.println("b24bridge: " + e.getMessage());
-            err.print(Cli.USAGE);
+            err.print(Cli.usage(Optional.empty()));
             return EXIT_BAD_CONFIG;
         }
         try {
             return switch (cli.command()) {
                 case HELP -> {
-                    out.print(Cli.USAGE);
+                    out.print(Cli.usage(cli.helpFor()));
                     yield 0;
                 }
                 case VERSION -> {
