@@ -35,7 +35,7 @@ installer_tool() {
   local vdir=$1
   shift
   "$vdir/runtime/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-    -cp "$vdir/tools/b24bridge-installer.jar:$vdir/app/b24bridge-appliance.jar" \
+    -cp "$vdir/tools/b24bridge-installer.jar:$vdir/tools/libs/*:$vdir/app/b24bridge-appliance.jar" \
     io.b24bridge.installer.BundleTool "$@"
 }
 

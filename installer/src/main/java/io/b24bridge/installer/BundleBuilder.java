@@ -98,8 +98,17 @@ public final class BundleBuilder {
             System.out.println("bundle: WARNING: " + certsJar.getFileName() + " has no " + certsMain
                     + " yet: bin/b24bridge-certs will say so when run");
         }
-        Files.createDirectories(bundle.resolve("tools"));
+        Files.createDirectories(bundle.resolve("tools/libs"));
         Files.copy(Path.of(opt("installer-jar")), bundle.resolve("tools/b24bridge-installer.jar"));
+        // the installer tool's own libraries (Commons Compress for the tar): those the appliance does not ship
+        try (Stream<Path> all = Files.list(libs)) {
+            for (Path jar : all.filter(j -> j.toString().endsWith(".jar")).sorted().toList()) {
+                String name = jar.getFileName().toString();
+                if (!Files.isRegularFile(app.resolve("libs").resolve(name)) && !name.startsWith("b24bridge-")) {
+                    Files.copy(jar, bundle.resolve("tools/libs").resolve(name));
+                }
+            }
+        }
 
         // scripts, launchers, unit, logrotate: as they are in src/main/bundle
         copyTree(Path.of(opt("resources")), bundle);

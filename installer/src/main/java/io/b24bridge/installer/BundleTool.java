@@ -1,38 +1,56 @@
 package io.b24bridge.installer;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
 
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.config.ConfigLoader;
 import io.b24bridge.doctor.AdminProbe;
 
 /**
- * The installer's Java side, called by install.sh / upgrade.sh with the bundled runtime:
+ * The installer's Java side, called by install.sh / upgrade.sh with the bundled runtime (picocli reads the
+ * command line, as for the appliance and the certs tool; {@code --help} on each command):
  * <pre>
  *   verify  --bundle DIR (--trust-key FILE | --trust-fingerprint SHA256:HEX)
  *   unpack  --archive TAR --into DIR --trust-key FILE     (checks, unpacks safely, verifies; prints the bundle folder)
- *   wait-healthy --config FILE --timeout SECONDS [--expect-version V] [--pid-file FILE]
+ *   wait-healthy --config FILE [--timeout SECONDS] [--expect-version V] [--pid-file FILE]
  *   keygen  --out DIR                                      (a release key pair)
  *   sign    --bundle DIR --key FILE                        (re-seal an unpacked bundle)
  *   fingerprint --key FILE
  * </pre>
  * Exit status 0 when good, 1 when refused or failed, 2 for a wrong command line.
  */
+@Command(name = "b24bridge-installer", synopsisSubcommandLabel = "COMMAND",
+        description = "Checks, unpacks and signs b24bridge bundles; waits for an installed appliance to be healthy.",
+        subcommands = {BundleTool.Verify.class, BundleTool.Unpack.class, BundleTool.WaitHealthy.class,
+                BundleTool.Keygen.class, BundleTool.Sign.class, BundleTool.Fingerprint.class})
 public final class BundleTool {
 
-    private BundleTool() {
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    private BundleTool(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
     }
 
     public static void main(String[] args) {
@@ -40,76 +58,145 @@ public final class BundleTool {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new BundleTool(out, err))
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
+                .setExitCodeExceptionMapper(e -> e instanceof ParameterException || e instanceof IllegalArgumentException
+                        ? USAGE : FAILED)
+                .setExecutionExceptionHandler((e, line, parsed) -> {
+                    line.getErr().println("b24bridge-installer: " + e.getMessage());
+                    return line.getExitCodeExceptionMapper().getExitCode(e);
+                });
         if (args.length == 0) {
-            err.println("usage: BundleTool verify|unpack|wait-healthy|keygen|sign|fingerprint [options]");
-            return 2;
+            cl.usage(cl.getErr());
+            return USAGE;
         }
-        Map<String, String> o = new HashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                err.println("b24bridge-installer: option " + args[i] + " needs a value");
-                return 2;
-            }
-            o.put(args[i].substring(2), args[++i]);
-        }
-        try {
-            return switch (args[0]) {
-                case "verify" -> verify(Path.of(need(o, "bundle")), trusted(o, Path.of(need(o, "bundle"))), out, err);
-                case "unpack" -> unpack(o, out, err);
-                case "wait-healthy" -> waitHealthy(o, out, err);
-                case "keygen" -> keygen(Path.of(need(o, "out")), out);
-                case "sign" -> {
-                    Bundles.seal(Path.of(need(o, "bundle")), ReleaseKeys.readPrivate(Path.of(need(o, "key"))));
-                    out.println("sealed " + need(o, "bundle"));
-                    yield 0;
-                }
-                case "fingerprint" -> {
-                    out.println(ReleaseKeys.fingerprint(ReleaseKeys.readPublic(Path.of(need(o, "key")))));
-                    yield 0;
-                }
-                default -> {
-                    err.println("b24bridge-installer: unknown command " + args[0]);
-                    yield 2;
-                }
-            };
-        } catch (IllegalArgumentException e) {
-            err.println("b24bridge-installer: " + e.getMessage());
-            return 2;
-        } catch (IOException | RuntimeException e) {
-            err.println("b24bridge-installer: " + e.getMessage());
-            return 1;
+        return cl.execute(args);
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true, description = "checks an unpacked bundle against "
+            + "its signed manifest")
+    static final class Verify implements Callable<Integer> {
+        @ParentCommand
+        BundleTool tool;
+        @Option(names = "--bundle", required = true, paramLabel = "DIR")
+        Path bundle;
+        @Option(names = "--trust-key", paramLabel = "FILE", description = "the release key, from a source you trust")
+        Path trustKey;
+        @Option(names = "--trust-fingerprint", paramLabel = "SHA256:HEX",
+                description = "the fingerprint published with the release")
+        String trustFingerprint;
+
+        @Override
+        public Integer call() throws IOException {
+            return verify(bundle, trusted(trustKey, trustFingerprint, bundle), tool.out, tool.err);
         }
     }
 
-    private static String need(Map<String, String> o, String key) {
-        String v = o.get(key);
-        if (v == null || v.isBlank()) {
-            throw new IllegalArgumentException("--" + key + " is required");
+    @Command(name = "unpack", mixinStandardHelpOptions = true, description = "checks an archive, unpacks it "
+            + "safely and verifies it; prints the bundle folder")
+    static final class Unpack implements Callable<Integer> {
+        @ParentCommand
+        BundleTool tool;
+        @Option(names = "--archive", required = true, paramLabel = "TAR")
+        Path archive;
+        @Option(names = "--into", required = true, paramLabel = "DIR")
+        Path into;
+        @Option(names = "--trust-key", required = true, paramLabel = "FILE")
+        Path trustKey;
+
+        @Override
+        public Integer call() throws IOException {
+            return unpack(archive, into, trustKey, tool.out, tool.err);
         }
-        return v;
+    }
+
+    @Command(name = "wait-healthy", mixinStandardHelpOptions = true, description = "waits until the appliance "
+            + "answers /health as healthy")
+    static final class WaitHealthy implements Callable<Integer> {
+        @ParentCommand
+        BundleTool tool;
+        @Option(names = "--config", required = true, paramLabel = "FILE")
+        Path config;
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120")
+        long timeoutSeconds;
+        @Option(names = "--expect-version", paramLabel = "V")
+        String expectVersion;
+        @Option(names = "--pid-file", paramLabel = "FILE", description = "gives up when this process has died")
+        Path pidFile;
+
+        @Override
+        public Integer call() {
+            return waitHealthy(config, timeoutSeconds, expectVersion, pidFile, tool.out, tool.err);
+        }
+    }
+
+    @Command(name = "keygen", mixinStandardHelpOptions = true, description = "a release key pair")
+    static final class Keygen implements Callable<Integer> {
+        @ParentCommand
+        BundleTool tool;
+        @Option(names = "--out", required = true, paramLabel = "DIR")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            return keygen(out, tool.out);
+        }
+    }
+
+    @Command(name = "sign", mixinStandardHelpOptions = true, description = "re-seals an unpacked bundle")
+    static final class Sign implements Callable<Integer> {
+        @ParentCommand
+        BundleTool tool;
+        @Option(names = "--bundle", required = true, paramLabel = "DIR")
+        Path bundle;
+        @Option(names = "--key", required = true, paramLabel = "FILE")
+        Path key;
+
+        @Override
+        public Integer call() throws IOException {
+            Bundles.seal(bundle, ReleaseKeys.readPrivate(key));
+            tool.out.println("sealed " + bundle);
+            return 0;
+        }
+    }
+
+    @Command(name = "fingerprint", mixinStandardHelpOptions = true, description = "a public key's fingerprint")
+    static final class Fingerprint implements Callable<Integer> {
+        @ParentCommand
+        BundleTool tool;
+        @Option(names = "--key", required = true, paramLabel = "FILE")
+        Path key;
+
+        @Override
+        public Integer call() throws IOException {
+            tool.out.println(ReleaseKeys.fingerprint(ReleaseKeys.readPublic(key)));
+            return 0;
+        }
     }
 
     /**
      * The key the bundle must be signed with: a key file the operator got out of band, or the bundle's own
      * key when its fingerprint equals one the operator got out of band. Never the bundle's key on its own word.
      */
-    private static Ed25519PublicKeyParameters trusted(Map<String, String> o, Path bundle) throws IOException {
-        if (o.containsKey("trust-key")) {
-            return ReleaseKeys.readPublic(Path.of(o.get("trust-key")));
+    private static Ed25519PublicKeyParameters trusted(Path trustKey, String trustFingerprint, Path bundle)
+            throws IOException {
+        if (trustKey != null) {
+            return ReleaseKeys.readPublic(trustKey);
         }
         Path shipped = bundle.resolve(Bundles.SHIPPED_KEY);
         Optional<Ed25519PublicKeyParameters> key = Files.isRegularFile(shipped)
                 ? Optional.of(ReleaseKeys.readPublic(shipped)) : Optional.empty();
         String shippedPrint = key.map(ReleaseKeys::fingerprint).orElse("(none shipped)");
-        if (!o.containsKey("trust-fingerprint")) {
+        if (trustFingerprint == null) {
             throw new IllegalArgumentException("no trusted key: give --trust-key FILE (the release key from a source "
                     + "you trust) or --trust-fingerprint SHA256:... (the fingerprint published with the release). "
                     + "This bundle says it is signed by " + shippedPrint + ": check that against the published "
                     + "fingerprint, never against the bundle itself");
         }
-        if (key.isEmpty() || !ReleaseKeys.sameFingerprint(o.get("trust-fingerprint"), key.get())) {
+        if (key.isEmpty() || !ReleaseKeys.sameFingerprint(trustFingerprint, key.get())) {
             throw new IOException("refused: the bundle's key " + shippedPrint + " is not the trusted key "
-                    + o.get("trust-fingerprint"));
+                    + trustFingerprint);
         }
         return key.get();
     }
@@ -133,17 +220,16 @@ public final class BundleTool {
     }
 
     /** Checks a new archive before anything of it is used: detached checksum, safe unpacking, signed manifest. */
-    private static int unpack(Map<String, String> o, PrintStream out, PrintStream err) throws IOException {
-        Path archive = Path.of(need(o, "archive"));
-        Path into = Path.of(need(o, "into"));
-        Ed25519PublicKeyParameters key = ReleaseKeys.readPublic(Path.of(need(o, "trust-key")));
+    private static int unpack(Path archive, Path into, Path trustKey, PrintStream out, PrintStream err)
+            throws IOException {
+        Ed25519PublicKeyParameters key = ReleaseKeys.readPublic(trustKey);
         Optional<String> detached = Bundles.verifyDetached(archive, key);
         if (detached.isPresent()) {
             err.println("b24bridge-installer: archive " + archive + " REFUSED: " + detached.get());
             return 1;
         }
         Path bundle;
-        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(archive), 1 << 16)) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(archive), 1 << 16)) {
             bundle = Tar.unpack(in, into);
         }
         int status = verify(bundle, key, err, err);
@@ -158,14 +244,14 @@ public final class BundleTool {
      * expected version, so an old process still holding the port cannot pass for the new one. Gives up early
      * when the process in {@code --pid-file} has died.
      */
-    private static int waitHealthy(Map<String, String> o, PrintStream out, PrintStream err) {
-        long timeoutMs = Long.parseLong(o.getOrDefault("timeout", "120")) * 1000;
-        String expect = o.get("expect-version");
-        ApplianceConfig config = ConfigLoader.load(Path.of(need(o, "config")), System.getenv());
+    private static int waitHealthy(Path configFile, long timeoutSeconds, String expect, Path pidFile,
+                                   PrintStream out, PrintStream err) {
+        long timeoutMs = timeoutSeconds * 1000;
+        ApplianceConfig config = ConfigLoader.load(configFile, System.getenv());
         long t0 = System.nanoTime();
         String last = "no answer yet";
         while ((System.nanoTime() - t0) / 1_000_000 < timeoutMs) {
-            Optional<String> dead = deadProcess(o.get("pid-file"));
+            Optional<String> dead = deadProcess(pidFile);
             if (dead.isPresent()) {
                 err.println("b24bridge-installer: not healthy: " + dead.get());
                 return 1;
@@ -187,12 +273,12 @@ public final class BundleTool {
         return 1;
     }
 
-    private static Optional<String> deadProcess(String pidFile) {
+    private static Optional<String> deadProcess(Path pidFile) {
         if (pidFile == null) {
             return Optional.empty();
         }
         try {
-            long pid = Long.parseLong(Files.readString(Path.of(pidFile)).strip());
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
             return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent()
                     ? Optional.empty() : Optional.of("the appliance process " + pid + " has ended (see its log)");
         } catch (IOException | NumberFormatException e) {
@@ -222,9 +308,5 @@ public final class BundleTool {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static List<String> commands() {
-        return List.of("verify", "unpack", "wait-healthy", "keygen", "sign", "fingerprint");
     }
 }
