@@ -7,10 +7,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import picocli.CommandLine;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.OverwrittenOptionException;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
 /**
- * The options of one command: {@code --name value}, {@code --name=value} or a flag {@code --name}. Only the
- * options the command declares are accepted; positional arguments are not used. An option that looks like it
- * carries a password is refused with its own message: passwords never go on the command line.
+ * The options of one command: {@code --name value}, {@code --name=value} or a flag {@code --name}, read by
+ * picocli. Only the options the command declares are accepted; positional arguments are not used. An option that
+ * looks like it carries a password is refused with its own message: passwords never go on the command line.
  */
 final class Args {
 
@@ -47,55 +56,75 @@ final class Args {
         this.values = values;
     }
 
+    /**
+     * Reads a command's options with picocli ({@code --name value}, {@code --name=value}, flags, repeated lists);
+     * its errors are told in this tool's words, naming what to write instead.
+     */
     static Args parse(List<String> tokens, List<Option> declared) {
-        Map<String, Option> byName = new LinkedHashMap<>();
-        declared.forEach(o -> byName.put(o.name(), o));
-        Map<String, List<String>> values = new LinkedHashMap<>();
-        for (int i = 0; i < tokens.size(); i++) {
-            String t = tokens.get(i);
-            if (!t.startsWith("-") || t.equals("-") || t.equals("--")) {
-                throw new UsageException("unexpected argument '" + t + "': every input is an option (--name value)");
-            }
-            String name = t.startsWith("--") ? t.substring(2) : t.substring(1);
-            String inline = null;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                inline = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            if (looksLikePassword(name)) {
+        for (String t : tokens) {
+            String name = t.replaceFirst("^--?", "").replaceFirst("=.*", "");
+            if (t.startsWith("-") && looksLikePassword(name)) {
                 throw new UsageException("--" + name + ": passwords are never taken on the command line (they would"
                         + " show in ps and in the shell history). Use --password-file FILE (or --ca-password-file"
                         + " FILE), or answer the prompt");
             }
-            Option o = byName.get(name);
-            if (o == null) {
-                throw new UsageException("unknown option --" + name + " (options: " + String.join(" ",
-                        byName.keySet().stream().map(n -> "--" + n).toList()) + ")");
+            if (t.startsWith("--") && t.contains("=") && declared.stream().anyMatch(o -> o.isFlag()
+                    && o.name().equals(name))) {
+                throw new UsageException("--" + name + " takes no value");
             }
-            String value;
-            if (o.isFlag()) {
-                if (inline != null) {
-                    throw new UsageException("--" + name + " takes no value");
+        }
+        CommandSpec spec = spec("options", List.of(), declared);
+        ParseResult parsed;
+        try {
+            parsed = new CommandLine(spec).parseArgs(tokens.toArray(String[]::new));
+        } catch (UnmatchedArgumentException e) {
+            String first = e.getUnmatched().getFirst();
+            throw new UsageException(first.startsWith("-")
+                    ? "unknown option " + first.replaceFirst("=.*", "") + " (options: " + String.join(" ",
+                            declared.stream().map(o -> "--" + o.name()).toList()) + ")"
+                    : "unexpected argument '" + first + "': every input is an option (--name value)");
+        } catch (MissingParameterException e) {
+            OptionSpec o = (OptionSpec) e.getMissing().getFirst();
+            throw new UsageException(o.longestName() + " needs a value (" + o.paramLabel() + ")");
+        } catch (OverwrittenOptionException e) {
+            throw new UsageException(((OptionSpec) e.getOverwritten()).longestName() + " is given twice");
+        } catch (ParameterException e) {
+            throw new UsageException(e.getMessage());
+        }
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        for (OptionSpec o : parsed.matchedOptions()) {
+            String name = o.longestName().substring(2);
+            List<String> given = o.arity().max() == 0 ? List.of("true") : o.originalStringValues();
+            for (String v : given) {
+                if (v.isBlank()) {
+                    throw new UsageException("--" + name + " needs a value (" + o.paramLabel() + ")");
                 }
-                value = "true";
-            } else if (inline != null) {
-                value = inline;
-            } else if (i + 1 < tokens.size() && !tokens.get(i + 1).startsWith("--")) {
-                value = tokens.get(++i);
-            } else {
-                throw new UsageException("--" + name + " needs a value (" + o.valueName() + ")");
             }
-            if (!o.isFlag() && value.isBlank()) {
-                throw new UsageException("--" + name + " needs a value (" + o.valueName() + ")");
-            }
-            List<String> list = values.computeIfAbsent(name, k -> new ArrayList<>());
-            if (!list.isEmpty() && !o.repeatable()) {
-                throw new UsageException("--" + name + " is given twice");
-            }
-            list.add(value);
+            values.put(name, List.copyOf(given));
         }
         return new Args(values);
+    }
+
+    /**
+     * The picocli command of {@code b24bridge-certs NAME}: its description lines (the help shows them as they
+     * are written) and its options, in order.
+     */
+    static CommandSpec spec(String name, List<String> description, List<Option> declared) {
+        CommandSpec spec = CommandSpec.create().name(name);
+        spec.usageMessage().description(description.stream().map(l -> l.replace("%", "%%")).toArray(String[]::new))
+                .optionListHeading("%nOptions:%n").sortOptions(false).sortSynopsis(false).width(110);
+        for (Option o : declared) {
+            OptionSpec.Builder b = OptionSpec.builder("--" + o.name()).description(o.help().replace("%", "%%"));
+            if (o.isFlag()) {
+                b.arity("0").type(boolean.class);
+            } else if (o.repeatable()) {
+                b.arity("1").paramLabel(o.valueName()).type(List.class).auxiliaryTypes(String.class);
+            } else {
+                b.arity("1").paramLabel(o.valueName()).type(String.class);
+            }
+            spec.addOption(b.build());
+        }
+        return spec;
     }
 
     /**

@@ -8,6 +8,9 @@ import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+
 /**
  * {@code b24bridge-certs COMMAND [OPTIONS]}: the security team's tool for the appliance's certificates. See
  * {@code docs/security-team.md}; {@code b24bridge-certs help COMMAND} for each command.
@@ -89,28 +92,24 @@ public final class CertsTool {
     }
 
     private String overview() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("usage: b24bridge-certs COMMAND [OPTIONS]    (b24bridge-certs help COMMAND for details)\n\n");
+        CommandLine top = new CommandLine(Args.spec("b24bridge-certs", List.of("The security team's tool for the "
+                + "appliance's certificates (docs/security-team.md)."), List.of()));
+        top.getCommandSpec().usageMessage().customSynopsis("b24bridge-certs COMMAND [OPTIONS]    "
+                + "(b24bridge-certs help COMMAND for details)").footer("", "Passwords never go on the command line: "
+                + "give --password-file FILE (first line) or answer the", "prompt. The keystore password defaults "
+                + "to DIR/store.pass when it exists.", "Exit status: 0 done, 1 a check failed (verify, expiry), 2 bad "
+                + "input, 3 internal error.");
         for (Command c : commands) {
-            sb.append(String.format("  %-10s %s%n", c.name(), c.summary()));
+            CommandSpec sub = Args.spec(c.name(), List.of(), List.of());
+            sub.usageMessage().header(c.summary());
+            top.addSubcommand(c.name(), new CommandLine(sub));
         }
-        sb.append("""
-
-                Passwords never go on the command line: give --password-file FILE (first line) or answer the
-                prompt. The keystore password defaults to DIR/store.pass when it exists.
-                Exit status: 0 done, 1 a check failed (verify, expiry), 2 bad input, 3 internal error.
-                """);
-        return sb.toString();
+        return top.getUsageMessage();
     }
 
     private static String help(Command c) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("usage: b24bridge-certs ").append(c.name()).append(" [OPTIONS]\n\n");
-        sb.append(c.description()).append("\n\nOptions:\n");
-        for (Args.Option o : c.options()) {
-            String head = "--" + o.name() + (o.isFlag() ? "" : " " + o.valueName());
-            sb.append(String.format("  %-26s %s%n", head, o.help()));
-        }
-        return sb.toString();
+        CommandSpec spec = Args.spec(c.name(), c.description().lines().toList(), c.options());
+        spec.usageMessage().customSynopsis("b24bridge-certs " + c.name() + " [OPTIONS]");
+        return new CommandLine(spec).getUsageMessage();
     }
 }

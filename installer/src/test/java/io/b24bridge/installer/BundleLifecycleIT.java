@@ -174,7 +174,7 @@ class BundleLifecycleIT {
         }
         Result certsRun = run(env, root.resolve("opt/b24bridge/current/bin/b24bridge-certs").toString(), "--help");
         assertEquals(0, certsRun.status(), certsRun.output());
-        assertTrue(certsRun.output().contains("usage: b24bridge-certs"), certsRun.output());
+        assertTrue(certsRun.output().contains("Usage: b24bridge-certs"), certsRun.output());
 
         // installing twice is refused: upgrades go through upgrade.sh
         r = run(env, bundle.resolve("install.sh").toString(), "--no-systemd");
