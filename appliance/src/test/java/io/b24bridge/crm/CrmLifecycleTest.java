@@ -6,6 +6,10 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Test;
 
@@ -166,6 +170,45 @@ class CrmLifecycleTest {
                 new CallEvent.Answered(CALL, T0.plusSeconds(3), "101", "found answered after reconnect")), settings)
                 .forEach(ch -> cmds.addAll(ch.commands()));
         assertEquals(List.of(), cmds, "already registered, the card already shown to 101");
+    }
+
+    @Test
+    void aDidTheSitesOwnDialplanRoutesIsWarnedAboutOncePerDid() {
+        List<LogRecord> logged = new ArrayList<>();
+        Logger log = Logger.getLogger(CrmLifecycle.class.getName());
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getMessage().contains("no inbound route")) {
+                    logged.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Level before = log.getLevel();
+        log.addHandler(capture);
+        log.setLevel(Level.ALL);
+        try {
+            for (int n = 0; n < 3; n++) {
+                CallKey call = new CallKey("pbx1", "9." + n);
+                lifecycle.apply(List.of(new CallEvent.Started(call, T0, CallEvent.Direction.INBOUND, "84957654321",
+                        "74950000009", null, "trunk")), settings);
+            }
+            lifecycle.apply(List.of(new CallEvent.Started(new CallKey("pbx1", "9.9"), T0, CallEvent.Direction.INBOUND,
+                    "84957654321", "74950000008", null, "trunk")), settings);
+        } finally {
+            log.removeHandler(capture);
+            log.setLevel(before);
+        }
+        assertEquals(List.of(Level.WARNING, Level.FINE, Level.FINE, Level.WARNING),
+                logged.stream().map(LogRecord::getLevel).toList(), "a warning the first time per DID, then quietly");
     }
 
     @Test
