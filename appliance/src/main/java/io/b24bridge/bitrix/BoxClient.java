@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
@@ -41,7 +42,7 @@ public final class BoxClient implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     /** An auth failure was logged and nothing succeeded since: the next one is not logged again. */
-    private final java.util.concurrent.atomic.AtomicBoolean authAlarm = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean authAlarm = new AtomicBoolean();
 
     BoxClient(BoxTransport transport, BoxAuth auth, RateLimiter limiter, ObjectMapper mapper, Clock clock) {
         this.transport = transport;

@@ -24,12 +24,8 @@ final class Call {
     private final Map<String, Leg> legs = new LinkedHashMap<>();
     private final Ringing ringing = new Ringing();
 
-    private Direction direction;
+    private final Parties parties = new Parties();
     private boolean announced;
-    private String did;
-    private String clientNumber;
-    private String extension;
-    private String trunk;
     private String recordingFile;
     private String operator;
     private String lastRinging;
@@ -99,9 +95,10 @@ final class Call {
     CallEvent.Ended outcome(Instant endedAt) {
         boolean answered = firstAnswerAt != null;
         Outcome outcome = answered ? Outcome.ANSWERED
-                : CallEnding.unanswered(direction, clientDialStatus, busySeen, originatorCause);
+                : CallEnding.unanswered(parties.direction, clientDialStatus, busySeen, originatorCause);
         Instant waitEnd = answered ? firstAnswerAt : endedAt;
-        return new CallEvent.Ended(key, endedAt, outcome, CallEnding.talkSeconds(legs.values(), direction, endedAt),
+        int talk = CallEnding.talkSeconds(legs.values(), parties.direction, endedAt);
+        return new CallEvent.Ended(key, endedAt, outcome, talk,
                 answered ? operator : null, lastRinging, recordingFile,
                 (int) Math.max(0, Duration.between(startedAt, waitEnd).toSeconds()), partlySeen);
     }
@@ -127,8 +124,8 @@ final class Call {
                     tellRecording(at, out);
                 }
             }
-            case "B24_DID" -> did = value;
-            case "B24_NUMBER" -> clientNumber = value;
+            case "B24_DID" -> parties.did = value;
+            case "B24_NUMBER" -> parties.clientNumber = value;
             case "B24_RESPONSIBLE" -> routedTo(value, at, out);
             case "B24_RATING" -> startRating(at, out);
             default -> { }
@@ -139,19 +136,19 @@ final class Call {
     void dials(Leg dest, CallFact.DialBegin f, List<CallEvent> out) {
         dest.dialled = true;
         if (dest.isTrunk() && mobileOf != null && dest.mobileOf == null
-                && direction != Direction.OUTBOUND && direction != Direction.INTERNAL) {
+                && parties.direction != Direction.OUTBOUND && parties.direction != Direction.INTERNAL) {
             dest.mobileOf = mobileOf; // the routing dials a responsible's mobile: this leg rings for them
         }
-        if (!announced) {
-            decideDirection(dest, f, out);
+        if (!announced && parties.decide(originator(), dest, f)) {
+            announce(f.at(), out);
         }
         if (!announced) {
             return;
         }
         if (ringsOperator(dest)) {
             startRinging(dest, f.at(), out);
-        } else if (dest.isTrunk() && direction == Direction.OUTBOUND && trunk == null) {
-            trunk = dest.trunk;
+        } else if (dest.isTrunk() && parties.direction == Direction.OUTBOUND && parties.trunk == null) {
+            parties.trunk = dest.trunk;
         }
     }
 
@@ -169,15 +166,15 @@ final class Call {
                 }
                 stopRinging(dest, at, status, out);
             }
-        } else if (dest.isTrunk() && direction == Direction.OUTBOUND) {
+        } else if (dest.isTrunk() && parties.direction == Direction.OUTBOUND) {
             if (status.equals("ANSWER")) {
                 if (dest.answeredAt == null) {
                     dest.answeredAt = at;
                 }
                 if (firstAnswerAt == null) {
                     firstAnswerAt = at;
-                    operator = extension;
-                    out.add(new CallEvent.Answered(key, at, extension, "client answered"));
+                    operator = parties.extension;
+                    out.add(new CallEvent.Answered(key, at, parties.extension, "client answered"));
                 }
             } else {
                 clientDialStatus = status;
@@ -220,7 +217,7 @@ final class Call {
             if (origin == null || origin.isPhone()) {
                 return; // a phone that dialled nobody (feature code, voicemail check): not a call for the CRM
             }
-            announceInbound();
+            parties.inbound(origin);
             announce(at, out);
         }
         out.add(outcome(at));
@@ -260,7 +257,7 @@ final class Call {
         if (!announced && Duration.between(startedAt, at).compareTo(after) >= 0) {
             Leg origin = originator();
             if (origin != null && !origin.isPhone()) {
-                announceInbound();
+                parties.inbound(origin);
                 announce(at, out);
             }
         }
@@ -288,12 +285,9 @@ final class Call {
             boolean outbound = origin != null && origin.isPhone() && legs.values().stream().anyMatch(Leg::isTrunk);
             if (outbound) {
                 Leg trunkLeg = legs.values().stream().filter(Leg::isTrunk).findFirst().orElseThrow();
-                direction = Direction.OUTBOUND;
-                extension = origin.extension;
-                trunk = trunkLeg.trunk;
-                clientNumber = trunkLeg.exten;
+                parties.outbound(origin.extension, trunkLeg.trunk, trunkLeg.exten);
             } else {
-                announceInbound();
+                parties.inbound(origin);
             }
             announce(at, out);
         }
@@ -308,71 +302,23 @@ final class Call {
                 continue;
             }
             Instant answered = now.answeredAt() != null && !now.answeredAt().isAfter(at) ? now.answeredAt() : at;
-            if (leg.isPhone() && direction != Direction.OUTBOUND) {
+            if (leg.isPhone() && parties.direction != Direction.OUTBOUND) {
                 answered(leg, answered, "found answered after reconnect", out);
-            } else if (leg.isTrunk() && direction == Direction.OUTBOUND) {
+            } else if (leg.isTrunk() && parties.direction == Direction.OUTBOUND) {
                 leg.answeredAt = answered; // the client picked up: the calling extension talks
                 if (firstAnswerAt == null) {
                     firstAnswerAt = answered;
-                    operator = extension;
+                    operator = parties.extension;
                 }
             }
-        }
-    }
-
-    /** Decides the direction at the first dial: who called whom. */
-    private void decideDirection(Leg dest, CallFact.DialBegin f, List<CallEvent> out) {
-        Leg origin = originator();
-        if (origin != null && origin.isPhone()) {
-            if (dest.isTrunk()) {
-                direction = Direction.OUTBOUND;
-                extension = origin.extension;
-                trunk = dest.trunk;
-                if (clientNumber == null) {
-                    clientNumber = Leg.dialledNumber(f.dialString(), origin.exten);
-                }
-            } else if (dest.isPhone()) {
-                direction = Direction.INTERNAL;
-                extension = origin.extension;
-                clientNumber = dest.extension;
-            } else {
-                return; // dialling plumbing (a Local channel to an outbound route): wait for the real leg
-            }
-        } else {
-            if (!dest.isPhone() && !dest.isTrunk()) {
-                return; // an originate's first leg or plumbing: the real destination comes next
-            }
-            if (did == null && f.callerExten() != null && f.callerExten().matches("\\+?[0-9]{3,}")) {
-                did = f.callerExten();
-            }
-            // the trunk's own caller ID first: a PBX dialplan may decorate the caller ID before it dials
-            if (clientNumber == null && (origin == null || origin.callerNumber == null)) {
-                clientNumber = Leg.blankToNull(f.callerNumber());
-            }
-            announceInbound();
-        }
-        announce(f.at(), out);
-    }
-
-    /** The call came from outside: the client is the originator's caller, the DID what it dialled. */
-    private void announceInbound() {
-        Leg origin = originator();
-        direction = Direction.INBOUND;
-        if (origin != null) {
-            if (clientNumber == null) {
-                clientNumber = origin.callerNumber;
-            }
-            if (did == null && origin.exten != null && origin.exten.matches("\\+?[0-9]{3,}")) {
-                did = origin.exten;
-            }
-            trunk = origin.trunk;
         }
     }
 
     private void announce(Instant at, List<CallEvent> out) {
         announced = true;
-        out.add(new CallEvent.Started(key, startedAt, direction, clientNumber, did, extension, trunk));
-        if (responsible != null && direction == Direction.INBOUND) {
+        out.add(new CallEvent.Started(key, startedAt, parties.direction, parties.clientNumber, parties.did,
+                parties.extension, parties.trunk));
+        if (responsible != null && parties.direction == Direction.INBOUND) {
             out.add(new CallEvent.Routed(key, at, responsible));
         }
         tellRecording(at, out);
@@ -409,7 +355,7 @@ final class Call {
      * the caller's channel lives on. Only an answered inbound call is rated.
      */
     private void startRating(Instant at, List<CallEvent> out) {
-        if (announced && direction == Direction.INBOUND && firstAnswerAt != null && !ratingStarted) {
+        if (announced && parties.direction == Direction.INBOUND && firstAnswerAt != null && !ratingStarted) {
             ratingStarted = true;
             out.add(new CallEvent.RatingStarted(key, at, outcome(at)));
         }
@@ -417,8 +363,8 @@ final class Call {
 
     /** Whether this leg rings a person for the call: a phone of an inbound or internal call, a mobile leg. */
     private boolean ringsOperator(Leg leg) {
-        return (leg.isPhone() && direction != Direction.OUTBOUND)
-                || (leg.mobileOf != null && direction == Direction.INBOUND);
+        return (leg.isPhone() && parties.direction != Direction.OUTBOUND)
+                || (leg.mobileOf != null && parties.direction == Direction.INBOUND);
     }
 
     private void startRinging(Leg leg, Instant at, List<CallEvent> out) {

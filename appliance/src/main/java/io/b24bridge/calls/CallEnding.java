@@ -119,7 +119,8 @@ final class CallEnding {
         Outcome outcome = answered ? Outcome.ANSWERED : busy ? Outcome.BUSY
                 : failed && direction == Direction.OUTBOUND ? Outcome.CONGESTION : Outcome.NO_ANSWER;
         Instant waitEnd = answered ? spans.stream().map(s -> s[0]).min(Comparator.naturalOrder()).orElseThrow() : end;
-        int wait = start == null || waitEnd == null ? 0 : (int) Math.max(0, Duration.between(start, waitEnd).toSeconds());
+        int wait = start == null || waitEnd == null ? 0
+                : (int) Math.max(0, Duration.between(start, waitEnd).toSeconds());
         return new CallEvent.Ended(key, f.at(), outcome, unionSeconds(spans), operator, null, null, wait, false);
     }
 }

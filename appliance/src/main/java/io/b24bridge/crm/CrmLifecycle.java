@@ -16,11 +16,8 @@ import java.util.logging.Logger;
 import io.b24bridge.calls.CallEvent;
 import io.b24bridge.calls.CallEvent.Outcome;
 import io.b24bridge.calls.CallKey;
-import io.b24bridge.calls.PhoneNumbers;
 import io.b24bridge.crm.CallCrmState.Builder;
-import io.b24bridge.settings.CallData;
 import io.b24bridge.settings.InboundRoutes;
-import io.b24bridge.settings.OutboundRoutes;
 import io.b24bridge.settings.Settings;
 
 /**
@@ -131,7 +128,7 @@ public final class CrmLifecycle {
         for (CallKey key : touched) {
             Builder c = calls.get(key);
             if (c != null && !c.ignored && !c.registered && c.direction == CallEvent.Direction.INBOUND) {
-                registerInbound(c, null, settings, commands.get(key));
+                CallCommands.registerInbound(c, null, settings, commands.get(key));
             }
         }
         List<Change> changes = new ArrayList<>();
@@ -154,50 +151,15 @@ public final class CrmLifecycle {
         if (calls.containsKey(s.call())) {
             return; // a call carried over from before a restart, found again on reconnect: it goes on as it was
         }
-        CallData data = settings.callData();
         Builder c = CallCrmState.builder(s.call(), s.direction(), s.at());
         calls.put(s.call(), c);
-        c.did = s.did();
-        c.extension = s.extension();
-        c.clientNumber = PhoneNumbers.format(s.clientNumber(), data);
-        switch (s.direction()) {
-            case INTERNAL -> c.ignored = true; // extension to extension: not a client's call
-            case INBOUND -> {
-                Optional<InboundRoutes.Route> route = s.did() == null ? Optional.empty()
-                        : settings.inboundRoutes().routeFor(s.did());
-                c.defaultResponsible = route.map(InboundRoutes.Route::defaultResponsibleUserId).orElse(null);
-                c.crmCreate = route.map(InboundRoutes.Route::crmCreate).orElse(true);
-                c.leadSource = route.map(InboundRoutes.Route::leadSource).orElse("CALL");
-                c.lineNumber = s.did();
-                c.showCardTo = route.map(InboundRoutes.Route::showCardTo).orElse(InboundRoutes.ShowCardTo.RINGING);
-                if (route.isEmpty()) {
-                    // a site's own dialplan may route DIDs on purpose (docs/dialplan.md): said once per DID
-                    boolean first = unroutedDids.add(String.valueOf(s.did()));
-                    LOG.log(first ? Level.WARNING : Level.FINE, () -> "no inbound route for DID " + s.did()
-                            + " (call " + s.call() + "): registered with the defaults; add the DID in settings, "
-                            + "inbound-routes" + (first ? " (said once per DID)" : ""));
-                }
-                if (settings.exceptions().ignoresNumber(s.clientNumber())) {
-                    c.ignored = true;
-                }
-            }
-            case OUTBOUND -> {
-                if (settings.exceptions().ignoresNumber(s.clientNumber())
-                        || (s.extension() != null && settings.exceptions().ignoresExtension(s.extension()))) {
-                    c.ignored = true;
-                    return;
-                }
-                Optional<OutboundRoutes.Route> route = settings.outboundRoutes().routeFor(s.clientNumber(), s.trunk());
-                c.crmCreate = route.map(OutboundRoutes.Route::crmCreate).orElse(true);
-                c.lineNumber = route.map(OutboundRoutes.Route::lineNumber).orElse(null);
-                c.registered = true;
-                out.add(new CrmCommand.Register(c.call, CrmCommand.UserRef.extension(s.extension()), c.clientNumber,
-                        true, s.at(), c.crmCreate, null, c.lineNumber, data.showCard()));
-                if (data.showCard()) {
-                    c.shownTo.add(s.extension());
-                }
-            }
-        }
+        CallCommands.start(c, s, settings, out, did -> {
+            // a site's own dialplan may route DIDs on purpose (docs/asterisk/dialplan.md): said once per DID
+            boolean first = unroutedDids.add(String.valueOf(did));
+            LOG.log(first ? Level.WARNING : Level.FINE, () -> "no inbound route for DID " + did + " (call "
+                    + s.call() + "): registered with the defaults; add the DID in settings, inbound-routes"
+                    + (first ? " (said once per DID)" : ""));
+        });
     }
 
     private void ringStarted(CallEvent.RingStarted r, Settings settings, List<CrmCommand> out) {
@@ -208,16 +170,11 @@ public final class CrmLifecycle {
         }
         c.lastRinging = r.extension();
         if (!c.registered) {
-            registerInbound(c, r.extension(), settings, out);
-        } else if (showsRinging(c, settings) && !c.shownTo.contains(r.extension())) {
+            CallCommands.registerInbound(c, r.extension(), settings, out);
+        } else if (CallCommands.showsRinging(c, settings) && !c.shownTo.contains(r.extension())) {
             out.add(new CrmCommand.Show(c.call, List.of(CrmCommand.UserRef.extension(r.extension()))));
             c.shownTo.add(r.extension());
         }
-    }
-
-    /** The user a call belongs to while nobody talks: the client's responsible routing found, else the route's. */
-    private static Integer owner(Builder c) {
-        return c.responsible != null ? c.responsible : c.defaultResponsible;
     }
 
     private void routed(CallEvent.Routed r) {
@@ -225,28 +182,6 @@ public final class CrmLifecycle {
         if (c != null && c.direction == CallEvent.Direction.INBOUND) {
             c.responsible = r.responsibleUserId();
         }
-    }
-
-    private void registerInbound(Builder c, String ringingExtension, Settings settings, List<CrmCommand> out) {
-        boolean toResponsible = c.showCardTo == InboundRoutes.ShowCardTo.RESPONSIBLE || ringingExtension == null;
-        CrmCommand.UserRef user = toResponsible && owner(c) != null
-                ? CrmCommand.UserRef.user(owner(c))
-                : ringingExtension != null ? CrmCommand.UserRef.extension(ringingExtension) : null;
-        if (user == null) {
-            return; // nobody to register the call for yet: the first ring or the end will do it
-        }
-        boolean show = settings.callData().showCard() && c.showCardTo != InboundRoutes.ShowCardTo.NOBODY
-                && (ringingExtension != null || c.showCardTo == InboundRoutes.ShowCardTo.RESPONSIBLE);
-        out.add(new CrmCommand.Register(c.call, user, c.clientNumber, false, c.startedAt, c.crmCreate, c.leadSource,
-                c.lineNumber, show));
-        c.registered = true;
-        if (show && user.extension() != null) {
-            c.shownTo.add(user.extension());
-        }
-    }
-
-    private static boolean showsRinging(Builder c, Settings settings) {
-        return settings.callData().showCard() && c.showCardTo == InboundRoutes.ShowCardTo.RINGING;
     }
 
     private void ringStopped(CallEvent.RingStopped r, List<CrmCommand> out) {
@@ -267,7 +202,7 @@ public final class CrmLifecycle {
             c.answeredAt = a.at();
         }
         if (!c.registered) {
-            registerInbound(c, a.extension(), settings, out);
+            CallCommands.registerInbound(c, a.extension(), settings, out);
         }
         List<CrmCommand.UserRef> others = c.shownTo.stream().filter(ext -> !ext.equals(a.extension()))
                 .map(CrmCommand.UserRef::extension).toList();
@@ -304,7 +239,7 @@ public final class CrmLifecycle {
         CallEvent.Ended talk = c.heldTalk;
         c.heldTalk = null;
         c.holdUntil = null;
-        finish(c, talk, settings, out);
+        CallCommands.finish(c, talk, settings, out);
     }
 
     private void rated(CallEvent.Rated r, Settings settings, List<CrmCommand> out, List<Rating> ratings) {
@@ -316,17 +251,13 @@ public final class CrmLifecycle {
         boolean late = c.finished;
         if (late) {
             // the finish went without it (the caller took longer than the wait): the CRM entity's timeline
-            out.add(new CrmCommand.RatingComment(c.call, r.vote(), operatorRef(c), r.at()));
+            out.add(new CrmCommand.RatingComment(c.call, r.vote(), CallCommands.operatorRef(c), r.at()));
         } else if (c.heldTalk != null) {
             release(c, settings, out);
         }
         if (c.operator != null) {
             ratings.add(new Rating(c.call, c.operator, r.vote(), r.at(), !late));
         }
-    }
-
-    private static CrmCommand.UserRef operatorRef(Builder c) {
-        return c.operator != null ? CrmCommand.UserRef.extension(c.operator) : null;
     }
 
     private void recordingNamed(CallEvent.RecordingNamed r) {
@@ -358,21 +289,12 @@ public final class CrmLifecycle {
             CallEvent.Ended talk = c.heldTalk != null ? c.heldTalk : x;
             c.heldTalk = null;
             c.holdUntil = null;
-            if (!finish(c, talk, settings, out)) {
+            if (!CallCommands.finish(c, talk, settings, out)) {
                 return true;
             }
         }
-        attachRecording(c, x.recordingFile(), x.talkSeconds(), settings, out);
+        CallCommands.attachRecording(c, x.recordingFile(), x.talkSeconds(), settings, out);
         return true;
-    }
-
-    /** The recording file is complete only once the call ended: MixMonitor closes it with the caller's channel. */
-    private static void attachRecording(Builder c, String file, int talkSeconds, Settings settings,
-                                        List<CrmCommand> out) {
-        String recording = file != null ? file : c.recordingFile;
-        if (recording != null && talkSeconds > 0 && settings.callData().uploadRecordings()) {
-            out.add(new CrmCommand.AttachRecording(c.call, recording));
-        }
     }
 
     /**
@@ -400,8 +322,8 @@ public final class CrmLifecycle {
         c.awaitingRecord = false;
         c.heldTalk = null;
         c.holdUntil = null;
-        if (!c.ignored && finish(c, outcome, settings, out)) {
-            attachRecording(c, outcome.recordingFile(), outcome.talkSeconds(), settings, out);
+        if (!c.ignored && CallCommands.finish(c, outcome, settings, out)) {
+            CallCommands.attachRecording(c, outcome.recordingFile(), outcome.talkSeconds(), settings, out);
         }
         return true;
     }
@@ -410,36 +332,6 @@ public final class CrmLifecycle {
     public List<CallKey> awaitingRecords(String pbx) {
         return calls.values().stream().filter(c -> c.awaitingRecord && c.call.pbx().equals(pbx)).map(c -> c.call)
                 .toList();
-    }
-
-    /** Registers (if never done) and finishes the call with this outcome; false when nobody can own it. */
-    private boolean finish(Builder c, CallEvent.Ended x, Settings settings, List<CrmCommand> out) {
-        CrmCommand.UserRef user;
-        if (x.operator() != null && (c.direction == CallEvent.Direction.OUTBOUND
-                || !settings.exceptions().ignoresExtension(x.operator()))) {
-            user = CrmCommand.UserRef.extension(x.operator());
-        } else if (c.direction == CallEvent.Direction.OUTBOUND) {
-            user = CrmCommand.UserRef.extension(c.extension);
-        } else if (owner(c) != null) {
-            user = CrmCommand.UserRef.user(owner(c));   // missed: the client's (or the route's) responsible owns it
-        } else if (c.lastRinging != null) {
-            user = CrmCommand.UserRef.extension(c.lastRinging);
-        } else {
-            LOG.warning(() -> "call " + x.call() + " from " + c.clientNumber + " to DID " + c.did + " has no one to "
-                    + "register it for (no route with a default responsible, nobody rang): not sent to Bitrix24");
-            c.ignored = true;
-            return false;
-        }
-        if (!c.registered) {
-            out.add(new CrmCommand.Register(c.call, user, c.clientNumber, false, c.startedAt, c.crmCreate,
-                    c.leadSource, c.lineNumber, false));
-            c.registered = true;
-        }
-        out.add(new CrmCommand.Finish(c.call, user, x.talkSeconds(), StatusCodes.of(x.outcome()), c.vote,
-                settings.callData().addToChat()));
-        c.finished = true;
-        c.shownTo.clear(); // finish closes every card
-        return true;
     }
 
     /**

@@ -245,7 +245,8 @@ public final class Dispatcher implements OutboxSender {
             Thread.currentThread().interrupt();
         }
         if (!inFlight.isEmpty()) {
-            LOG.warning("outbox: " + inFlight.size() + " calls were still sending at stop; they resume on the next start");
+            LOG.warning("outbox: " + inFlight.size() + " calls were still sending at stop; they resume on the next "
+                    + "start");
         }
     }
 

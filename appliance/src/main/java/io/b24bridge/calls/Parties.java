@@ -1,0 +1,71 @@
+package io.b24bridge.calls;
+
+import io.b24bridge.calls.CallEvent.Direction;
+
+/**
+ * Who a call is between, decided from its first legs: the direction, the client's number, the DID, the calling
+ * extension, the trunk. Owned by its {@link Call}; the dialplan's variables (B24_DID, B24_NUMBER) may set the
+ * DID and the number before the call is announced.
+ */
+final class Parties {
+
+    Direction direction;
+    String did;
+    String clientNumber;
+    String extension;
+    String trunk;
+
+    /**
+     * Decides the direction at the first dial of {@code origin} (the call's first leg, or null) to {@code dest}:
+     * false when the dial says nothing yet (plumbing, an originate's first leg), the next one will.
+     */
+    boolean decide(Leg origin, Leg dest, CallFact.DialBegin f) {
+        if (origin != null && origin.isPhone()) {
+            if (dest.isTrunk()) {
+                outbound(origin.extension, dest.trunk,
+                        clientNumber != null ? clientNumber : Leg.dialledNumber(f.dialString(), origin.exten));
+            } else if (dest.isPhone()) {
+                direction = Direction.INTERNAL;
+                extension = origin.extension;
+                clientNumber = dest.extension;
+            } else {
+                return false; // dialling plumbing (a Local channel to an outbound route): wait for the real leg
+            }
+            return true;
+        }
+        if (!dest.isPhone() && !dest.isTrunk()) {
+            return false; // an originate's first leg or plumbing: the real destination comes next
+        }
+        if (did == null && f.callerExten() != null && f.callerExten().matches("\\+?[0-9]{3,}")) {
+            did = f.callerExten();
+        }
+        // the trunk's own caller ID first: a PBX dialplan may decorate the caller ID before it dials
+        if (clientNumber == null && (origin == null || origin.callerNumber == null)) {
+            clientNumber = Leg.blankToNull(f.callerNumber());
+        }
+        inbound(origin);
+        return true;
+    }
+
+    /** The call came from outside: the client is the originator's caller, the DID what it dialled. */
+    void inbound(Leg origin) {
+        direction = Direction.INBOUND;
+        if (origin != null) {
+            if (clientNumber == null) {
+                clientNumber = origin.callerNumber;
+            }
+            if (did == null && origin.exten != null && origin.exten.matches("\\+?[0-9]{3,}")) {
+                did = origin.exten;
+            }
+            trunk = origin.trunk;
+        }
+    }
+
+    /** The extension calls the client through this trunk. */
+    void outbound(String callingExtension, String viaTrunk, String dialled) {
+        direction = Direction.OUTBOUND;
+        extension = callingExtension;
+        trunk = viaTrunk;
+        clientNumber = dialled;
+    }
+}
