@@ -77,6 +77,15 @@ public final class Main {
     static final int EXIT_BAD_CONFIG = 2;
     /** Exit status for a start that failed for another reason. */
     static final int EXIT_FAILED = 1;
+    /**
+     * The largest request body the admin listener reads (a settings document is a few kB; 4 MiB leaves room for
+     * thousands of routes). Enforced by the server itself, whatever the framing: a chunked body is cut off there too.
+     */
+    static final long ADMIN_MAX_PAYLOAD = 4L * 1024 * 1024;
+    /** The largest request body the box listener reads: an event form is a few kB. */
+    static final long BOX_MAX_PAYLOAD = 256L * 1024;
+    /** Connections a listener holds at once: far above what operators and the box need, below what exhausts it. */
+    static final int MAX_CONNECTIONS = 512;
 
     private Main() {
     }
@@ -289,6 +298,8 @@ public final class Main {
                 .host(config.adminListener().host())
                 .port(config.adminListener().port())
                 .tls(ServerTls.of(config.adminListener()))
+                .maxPayloadSize(ADMIN_MAX_PAYLOAD)
+                .maxTcpConnections(MAX_CONNECTIONS)
                 .shutdownGracePeriod(config.shutdownGrace())
                 .addFeature(ObserveFeature.builder()
                         .endpoint("/")
@@ -306,6 +317,8 @@ public final class Main {
                         .host(config.boxListener().host())
                         .port(config.boxListener().port())
                         .tls(ServerTls.of(config.boxListener()))
+                        .maxPayloadSize(BOX_MAX_PAYLOAD)
+                        .maxTcpConnections(MAX_CONNECTIONS)
                         .shutdownGracePeriod(config.shutdownGrace()))
                 .routing(Appliance.BOX_SOCKET, r -> {
                     r.register("/", new PingService(mapper));

@@ -32,8 +32,6 @@ import io.b24bridge.settings.VersionConflictException;
  */
 public final class SettingsApi implements HttpService {
 
-    private static final int MAX_BODY = 4 * 1024 * 1024;
-
     private final SettingsStore store;
     private final JsonResponses json;
 
@@ -132,11 +130,8 @@ public final class SettingsApi implements HttpService {
         return section;
     }
 
+    /** The body; its size is bounded by the listener (max-payload-size), whatever its framing. */
     private byte[] body(ServerRequest req, ServerResponse res) {
-        if (req.headers().contentLength().orElse(0) > MAX_BODY) {
-            json.error(res, Status.REQUEST_ENTITY_TOO_LARGE_413, "the body is larger than " + MAX_BODY + " bytes");
-            return null;
-        }
         byte[] body = req.content().as(byte[].class);
         if (body.length == 0) {
             json.error(res, Status.BAD_REQUEST_400, "the body is empty: send the JSON value");

@@ -32,7 +32,6 @@ import io.b24bridge.config.Secret;
 public final class BoxEventsService implements HttpService {
 
     private static final Logger LOG = Logger.getLogger(BoxEventsService.class.getName());
-    private static final int MAX_BODY = 256 * 1024;
 
     private final BoxClient client;
     private final Optional<Secret> webhookEventsToken;
@@ -56,10 +55,7 @@ public final class BoxEventsService implements HttpService {
     }
 
     private void receive(ServerRequest req, ServerResponse res) {
-        if (req.headers().contentLength().orElse(0) > MAX_BODY) {
-            res.status(Status.REQUEST_ENTITY_TOO_LARGE_413).send();
-            return;
-        }
+        // the listener bounds the body (max-payload-size, chunked or not): 413 before it gets here
         Map<String, Object> form = FormData.parse(new String(req.content().as(byte[].class), StandardCharsets.UTF_8));
         String event = FormData.text(form, "event").toUpperCase(Locale.ROOT);
         Map<String, Object> auth = FormData.section(form, "auth");
