@@ -68,7 +68,7 @@ class BoxEventsTest {
                 + "&data%5BPHONE_NUMBER_INTERNATIONAL%5D=%2B79161112233&data%5BEXTENSION%5D=101&data%5BUSER_ID%5D=5"
                 + "&data%5BCALL_LIST_ID%5D=0&data%5BLINE_NUMBER%5D=74951234567&data%5BIS_MOBILE%5D=0"
                 + "&data%5BCALL_ID%5D=externalCall.x.1&data%5BCRM_ENTITY_TYPE%5D=CONTACT&data%5BCRM_ENTITY_ID%5D=3"
-                + "&ts=1795491900&auth%5Baccess_token%5D=" + accessToken + "&auth%5Bexpires_in%5D=7200"
+                + "&ts=" + java.time.Instant.now().getEpochSecond() + "&auth%5Baccess_token%5D=" + accessToken + "&auth%5Bexpires_in%5D=7200"
                 + "&auth%5Bdomain%5D=crm.corp.local&auth%5Bmember_id%5D=m1&auth%5Brefresh_token%5D=RT2"
                 + "&auth%5Bapplication_token%5D=" + applicationToken;
     }
@@ -107,6 +107,7 @@ class BoxEventsTest {
         List<BoxEvent> seen = new CopyOnWriteArrayList<>();
         events().addListener(seen::add);
         assertEquals(401, post(callStart("FORGED", "AT9")).statusCode());
+        assertEquals(401, post(callStart("FORGED", "AT9")).statusCode(), "a refused event is not remembered as taken");
         assertEquals(401, post(callStart("", "AT9")).statusCode());
         assertTrue(seen.isEmpty());
         assertEquals("AT1", app.appliance().box().client().tokens().orElseThrow().accessToken().revealString(),
