@@ -3,6 +3,7 @@ package io.b24bridge.pbx;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * An AMI Originate into the dialplan: ring {@code channel} first; when it answers, it runs {@code exten} at
@@ -32,6 +33,26 @@ public record OriginateRequest(String channel, String context, String exten, int
         callerId = callerId == null ? Optional.empty() : callerId;
         channelId = channelId == null ? Optional.empty() : channelId;
         variables = variables == null ? Map.of() : Map.copyOf(variables);
+        // values may come from a click in the CRM: nothing that splits a dial string or an AMI header
+        if (!CHANNEL.matcher(channel).matches()) {
+            throw new IllegalArgumentException("not a channel to ring: it must be TECH/resource without & , ( ) "
+                    + "quotes or blanks");
+        }
+        if (!NAME.matcher(context).matches() || !NAME.matcher(exten).matches()) {
+            throw new IllegalArgumentException("the context and the extension must be letters, digits, * # + _ . -");
+        }
+        if (callerId.filter(OriginateRequest::hasControl).isPresent()
+                || variables.entrySet().stream().anyMatch(e -> hasControl(e.getKey()) || hasControl(e.getValue()))) {
+            throw new IllegalArgumentException("the caller ID and variables must not hold control characters");
+        }
+    }
+
+    private static final Pattern CHANNEL = Pattern.compile("[A-Za-z0-9]+/[^,()&\"'\\s]{1,200}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9*#+_.-]{1,80}");
+
+    private static boolean hasControl(String s) {
+        return s.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL
+                || Character.getType(c) == Character.FORMAT);
     }
 
     /** The common case: ring {@code channel}, then dial {@code exten} in {@code context} at priority 1. */

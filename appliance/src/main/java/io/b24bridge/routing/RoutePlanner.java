@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 
+import io.b24bridge.calls.DialValues;
 import io.b24bridge.calls.PhoneNumbers;
 import io.b24bridge.settings.CallData;
 import io.b24bridge.settings.InboundRoutes;
@@ -49,13 +50,14 @@ final class RoutePlanner {
                 who = facts.person();
             }
             if (who != null) {
-                if (who.extension() != null && !(settings.skipClosedWorkday() && who.workdayClosed())) {
+                Optional<String> extension = checkedExtension(who);
+                if (extension.isPresent() && !(settings.skipClosedWorkday() && who.workdayClosed())) {
                     targets.add(new DialTarget(DialTarget.Kind.RESPONSIBLE,
-                            settings.extensionDial().replace("{extension}", who.extension()),
+                            settings.extensionDial().replace("{extension}", extension.get()),
                             settings.responsibleRingSeconds(), null, null));
                 }
                 if (route.forwardToMobile() && who.mobile() != null) {
-                    mobile(who, settings, numbers).ifPresent(targets::add);
+                    mobile(who, extension.orElse(null), settings, numbers).ifPresent(targets::add);
                 }
             }
         }
@@ -67,22 +69,45 @@ final class RoutePlanner {
                 route.routeToResponsible() ? source : RouteDecision.Source.ROUTE, route.name());
     }
 
-    private static Optional<DialTarget> mobile(CrmDirectory.Person who, Routing settings, CallData numbers) {
+    /**
+     * The responsible's extension from the CRM (a user's inner phone), if it is one: anyone who may edit a Bitrix24
+     * user can write {@code 105&PJSIP/mts/79990000000} there, which Dial() would take as a second channel.
+     */
+    private static Optional<String> checkedExtension(CrmDirectory.Person who) {
+        if (who.extension() == null) {
+            return Optional.empty();
+        }
+        Optional<String> ok = DialValues.extension(who.extension());
+        if (ok.isEmpty()) {
+            LOG.warning(() -> "routing: the inner phone of user " + who.userId() + " in Bitrix24 ('"
+                    + DialValues.printable(who.extension()) + "') is not an extension (2 to 8 digits): not rung");
+        }
+        return ok;
+    }
+
+    private static Optional<DialTarget> mobile(CrmDirectory.Person who, String extension, Routing settings,
+                                               CallData numbers) {
         String template = settings.mobileDial();
         if (template.contains("{trunk}") && settings.mobileTrunk() == null) {
             LOG.warning(() -> "routing: the mobile of user " + who.userId() + " is not called: settings routing."
                     + "mobileTrunk is empty (the trunk mobiles are called through)");
             return Optional.empty();
         }
-        String e164 = PhoneNumbers.format(who.mobile(), withFormat(numbers, CallData.NumberFormat.E164));
-        String national = PhoneNumbers.format(who.mobile(), withFormat(numbers, CallData.NumberFormat.NATIONAL));
+        Optional<String> mobile = DialValues.phone(who.mobile());
+        if (mobile.isEmpty()) {
+            LOG.warning(() -> "routing: the mobile of user " + who.userId() + " in Bitrix24 ('"
+                    + DialValues.printable(who.mobile()) + "') is not a phone number: not called");
+            return Optional.empty();
+        }
+        String e164 = PhoneNumbers.format(mobile.get(), withFormat(numbers, CallData.NumberFormat.E164));
+        String national = PhoneNumbers.format(mobile.get(), withFormat(numbers, CallData.NumberFormat.NATIONAL));
         String dial = template.replace("{number}", e164.replace("+", ""))
                 .replace("{e164}", e164)
                 .replace("{national}", national)
                 .replace("{trunk}", settings.mobileTrunk() == null ? "" : settings.mobileTrunk());
         String options = settings.mobileCallerId() == null ? "" : "f(" + settings.mobileCallerId() + ")";
         return Optional.of(new DialTarget(DialTarget.Kind.MOBILE, dial, settings.mobileRingSeconds(),
-                who.extension(), options));
+                extension, options));
     }
 
     private static Optional<DialTarget> fallback(Target target, Routing settings) {

@@ -1,6 +1,10 @@
 package io.b24bridge.settings;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -32,16 +36,21 @@ import java.util.regex.Pattern;
  * @param ratingKeySeconds       how long the IVR waits for the key after the prompt
  * @param ratingWaitSeconds      how long the call's finish waits for the rating after the operator hung up; a later
  *                               rating becomes a comment on the CRM entity's timeline
+ * @param dialTrunks             the trunks (or dialplan contexts) a dial string may name when it rings several
+ *                               destinations at once ({@code &}); empty: every dial string is one destination
  */
 public record Routing(Integer deadlineMs, Integer cacheTtlSeconds, Integer negativeTtlSeconds,
                       Integer responsibleRingSeconds, Integer mobileRingSeconds, Integer fallbackRingSeconds,
                       String extensionDial, String mobileDial, String mobileTrunk, String mobileCallerId,
                       String queueDial, String ringGroupDial, Boolean skipClosedWorkday, String mobileField,
-                      String ratingPrompt, Integer ratingKeySeconds, Integer ratingWaitSeconds)
+                      String ratingPrompt, Integer ratingKeySeconds, Integer ratingWaitSeconds,
+                      List<String> dialTrunks)
         implements SectionValue {
 
     public static final Routing DEFAULT = new Routing(null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null);
+    /** More trunks than any site has: the list is checked on every settings change. */
+    static final int MAX_DIAL_TRUNKS = 50;
 
     private static final Pattern TRUNK = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern FIELD = Pattern.compile("PERSONAL_MOBILE|WORK_PHONE|PERSONAL_PHONE|UF_[A-Z0-9_]{1,60}");
@@ -49,6 +58,12 @@ public record Routing(Integer deadlineMs, Integer cacheTtlSeconds, Integer negat
     private static final Pattern PROMPT = Pattern.compile("[A-Za-z0-9_/-]+(&[A-Za-z0-9_/-]+)*");
     /** Dial strings go into Dial() as they are: no commas, parentheses or quotes that would change its arguments. */
     private static final Pattern DIAL = Pattern.compile("[^,()\"'\\s]{1,200}");
+    /**
+     * One of several destinations rung at once: {@code TECH/{x}}, {@code TECH/{x}@name} or {@code TECH/name/{x}},
+     * where {@code {x}} is the dial string's placeholder and {@code name} a listed trunk (or {@code {trunk}}).
+     */
+    private static final Pattern PART = Pattern.compile("([A-Za-z0-9]+)/(?:(\\{[a-z0-9]+\\})(?:@([^/@&]+))?"
+            + "|([^/@&]+)/(\\{[a-z0-9]+\\}))(/n)?");
 
     public Routing {
         deadlineMs = Objects.requireNonNullElse(deadlineMs, 1500);
@@ -68,6 +83,7 @@ public record Routing(Integer deadlineMs, Integer cacheTtlSeconds, Integer negat
         ratingPrompt = blankTo(ratingPrompt, "beep");
         ratingKeySeconds = Objects.requireNonNullElse(ratingKeySeconds, 5);
         ratingWaitSeconds = Objects.requireNonNullElse(ratingWaitSeconds, 20);
+        dialTrunks = dialTrunks == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(dialTrunks));
     }
 
     private static String blankTo(String value, String otherwise) {
@@ -82,6 +98,15 @@ public record Routing(Integer deadlineMs, Integer cacheTtlSeconds, Integer negat
         p.range("responsibleRingSeconds", responsibleRingSeconds, 3, 300);
         p.range("mobileRingSeconds", mobileRingSeconds, 3, 300);
         p.range("fallbackRingSeconds", fallbackRingSeconds, 3, 3_600);
+        if (dialTrunks.size() > MAX_DIAL_TRUNKS) {
+            p.add("dialTrunks", "lists more than " + MAX_DIAL_TRUNKS + " trunks");
+        }
+        for (int i = 0; i < dialTrunks.size(); i++) {
+            String t = dialTrunks.get(i);
+            if (t == null || !TRUNK.matcher(t).matches()) {
+                p.add("dialTrunks[" + i + "]", "must be a trunk (endpoint) or context name: letters, digits, _ . and -");
+            }
+        }
         dial(p, "extensionDial", extensionDial, "{extension}");
         dial(p, "mobileDial", mobileDial, "{number}", "{e164}", "{national}");
         dial(p, "queueDial", queueDial, "{queue}");
@@ -102,9 +127,17 @@ public record Routing(Integer deadlineMs, Integer cacheTtlSeconds, Integer negat
         p.range("ratingWaitSeconds", ratingWaitSeconds, 0, 120);
     }
 
-    private static void dial(Problems p, String field, String value, String... placeholders) {
+    private void dial(Problems p, String field, String value, String... placeholders) {
         if (!DIAL.matcher(value).matches()) {
             p.add(field, "must be one Dial() destination without commas, parentheses, quotes or spaces");
+            return;
+        }
+        if (value.contains("&") && !severalDestinations(value, List.of(placeholders))) {
+            p.add(field, dialTrunks.isEmpty()
+                    ? "must be one Dial() destination: '&' would ring another channel with every call; to ring "
+                    + "several at once, list the trunks they use in dialTrunks"
+                    : "with '&', each destination must be TECH/" + placeholders[0] + ", TECH/" + placeholders[0]
+                    + "@trunk or TECH/trunk/" + placeholders[0] + " with the trunk listed in dialTrunks");
             return;
         }
         boolean any = false;
@@ -114,5 +147,28 @@ public record Routing(Integer deadlineMs, Integer cacheTtlSeconds, Integer negat
         if (!any) {
             p.add(field, "must contain " + String.join(" or ", placeholders));
         }
+    }
+
+    /**
+     * A dial string with {@code &}: allowed only when trunks are listed, and then each destination holds the
+     * placeholder and names no trunk that is not listed, so no destination can be a fixed outside number.
+     */
+    private boolean severalDestinations(String value, List<String> placeholders) {
+        if (dialTrunks.isEmpty()) {
+            return false;
+        }
+        for (String part : value.split("&", -1)) {
+            Matcher m = PART.matcher(part);
+            if (!m.matches()) {
+                return false;
+            }
+            String placeholder = m.group(2) != null ? m.group(2) : m.group(5);
+            String trunk = m.group(3) != null ? m.group(3) : m.group(4);
+            if (!placeholders.contains(placeholder)
+                    || (trunk != null && !trunk.equals("{trunk}") && !dialTrunks.contains(trunk))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -185,4 +185,35 @@ class SettingsValidationTest {
         assertFalse(r.offerRating());
         assertEquals(InboundRoutes.UnknownCallers.DEFAULT_RESPONSIBLE, r.unknownCallers());
     }
+
+    /** Review probe P3's template (F2c): every routed call would also ring an outside number. */
+    @Test
+    void aDialStringThatRingsAnotherChannelIsRefused() {
+        List<FieldError> errors = refuse(Section.ROUTING, """
+                {"extensionDial": "PJSIP/{extension}&PJSIP/mts/79990000000"}""");
+        assertTrue(has(errors, "extensionDial", "'&' would ring another channel"), errors.toString());
+        errors = refuse(Section.ROUTING, """
+                {"extensionDial": "PJSIP/{extension}&PJSIP/mts/79990000000", "dialTrunks": ["mts"]}""");
+        assertTrue(has(errors, "extensionDial", "listed in dialTrunks"), "a fixed number stays refused: " + errors);
+        errors = refuse(Section.ROUTING, """
+                {"extensionDial": "PJSIP/{extension}&PJSIP/mts/7999{extension}", "dialTrunks": ["mts"]}""");
+        assertTrue(has(errors, "extensionDial", "listed in dialTrunks"), "digits around the placeholder: " + errors);
+        errors = refuse(Section.ROUTING, """
+                {"extensionDial": "PJSIP/{extension}&PJSIP/{extension}@evil", "dialTrunks": ["office2"]}""");
+        assertTrue(has(errors, "extensionDial", "listed in dialTrunks"), "a trunk not listed: " + errors);
+        errors = refuse(Section.ROUTING, """
+                {"dialTrunks": ["office 2", null]}""");
+        assertTrue(has(errors, "dialTrunks[0]", "trunk"), errors.toString());
+        assertTrue(has(errors, "dialTrunks[1]", "trunk"), errors.toString());
+    }
+
+    @Test
+    void severalDestinationsThroughListedTrunksAreAccepted() {
+        Routing r = (Routing) json.readSection(Section.ROUTING, """
+                {"extensionDial": "PJSIP/{extension}&PJSIP/{extension}@office2",
+                 "mobileDial": "PJSIP/{number}@{trunk}&PJSIP/backup/{number}", "mobileTrunk": "mts",
+                 "dialTrunks": ["office2", "backup"]}""".getBytes(StandardCharsets.UTF_8));
+        assertEquals("PJSIP/{extension}&PJSIP/{extension}@office2", r.extensionDial());
+        assertEquals(List.of("office2", "backup"), r.dialTrunks());
+    }
 }
