@@ -74,9 +74,13 @@ public sealed interface Box extends AutoCloseable {
             BoxClient client = BoxClient.create(config, db, tokenKey, mapper);
             CrmApi crm = new CrmApi(client);
             UserDirectory users = new UserDirectory(crm, Clock.systemUTC());
+            // routing asks in its own lane: a flood of new caller numbers cannot delay what the CRM must be told
+            BoxClient routing = client.routingLane();
+            CrmApi routingCrm = new CrmApi(routing);
             return new Connected(config, client,
                     new BoxEventsService(client, config.webhook().flatMap(ApplianceConfig.Webhook::eventsToken)),
-                    new BitrixBoxGateway(client, users), new BitrixCrmDirectory(new TelephonyApi(client), crm, users));
+                    new BitrixBoxGateway(client, users), new BitrixCrmDirectory(new TelephonyApi(routing), routingCrm,
+                    new UserDirectory(routingCrm, Clock.systemUTC())));
         }
 
         @Override

@@ -275,8 +275,11 @@ public final class Main {
         }
         FastAgiServer agi;
         try {
+            List<String> peers = config.agi().allow().isEmpty()
+                    ? config.pbx().stream().map(ApplianceConfig.Pbx::host).toList() : config.agi().allow();
             agi = new FastAgiServer(config.agi().host(), config.agi().port(),
-                    Map.of("route", new RouteScript(routing, () -> settings.current().routing()))).start();
+                    Map.of("route", new RouteScript(routing, () -> settings.current().routing())),
+                    FastAgiServer.resolve(peers)).start();
         } catch (IOException e) {
             throw new IllegalStateException(e.getMessage() + ": set agi.port (0 turns routing off)", e);
         }

@@ -32,24 +32,55 @@ public final class BoxClient implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(BoxClient.class.getName());
 
+    /** Routing's lookups may use this share of the box's rate: a flood of new numbers cannot starve delivery. */
+    static final double ROUTING_SHARE = 0.2;
+
     private final BoxTransport transport;
     private final BoxAuth auth;
+    /** The box's whole rate, which every request takes from. */
     private final RateLimiter limiter;
+    /** This lane's own cap within it (routing), or null (delivery: the whole rate when routing is quiet). */
+    private final RateLimiter laneLimiter;
     private final ObjectMapper mapper;
     private final Clock clock;
-    private final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
-    private final AtomicReference<CallFailure> lastFailure = new AtomicReference<>();
-    private final AtomicLong requests = new AtomicLong();
-    private final AtomicLong failures = new AtomicLong();
-    /** An auth failure was logged and nothing succeeded since: the next one is not logged again. */
-    private final AtomicBoolean authAlarm = new AtomicBoolean();
+    private final Shared shared;
+
+    /** What the lanes of one box share: the health figures and the recovery listeners. */
+    private static final class Shared {
+        final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
+        final AtomicReference<CallFailure> lastFailure = new AtomicReference<>();
+        final AtomicLong requests = new AtomicLong();
+        final AtomicLong failures = new AtomicLong();
+        /** An auth failure was logged and nothing succeeded since: the next one is not logged again. */
+        final AtomicBoolean authAlarm = new AtomicBoolean();
+        final List<Runnable> onRecovery = new CopyOnWriteArrayList<>();
+    }
 
     BoxClient(BoxTransport transport, BoxAuth auth, RateLimiter limiter, ObjectMapper mapper, Clock clock) {
+        this(transport, auth, limiter, null, mapper, clock, new Shared());
+    }
+
+    private BoxClient(BoxTransport transport, BoxAuth auth, RateLimiter limiter, RateLimiter laneLimiter,
+                      ObjectMapper mapper, Clock clock, Shared shared) {
         this.transport = transport;
         this.auth = auth;
         this.limiter = limiter;
+        this.laneLimiter = laneLimiter;
         this.mapper = mapper;
         this.clock = clock;
+        this.shared = shared;
+    }
+
+    /**
+     * The same box for routing's lookups: the same connection, credentials and health, but at most
+     * {@link #ROUTING_SHARE} of the rate (and of the burst), taken from the box's whole rate like any request.
+     * Callers whose numbers are new each time (a flood, spoofed caller IDs) then wait in their own line, and
+     * delivery keeps at least the rest.
+     */
+    public BoxClient routingLane() {
+        RateLimiter share = new RateLimiter(Math.max(1, limiter.maxRate() * ROUTING_SHARE),
+                Math.max(2, (int) Math.round(limiter.burst() * ROUTING_SHARE)));
+        return new BoxClient(transport, auth, limiter, share, mapper, clock, shared);
     }
 
     /** The client for the configured box; application tokens are kept in {@code db}, encrypted with the key in {@code keyFile}. */
@@ -80,26 +111,26 @@ public final class BoxClient implements AutoCloseable {
 
     /** Calls {@code method}; returns the whole answer (lists page with {@code start=}). */
     public Answer answer(String method, Params params) throws BoxException {
-        requests.incrementAndGet();
+        shared.requests.incrementAndGet();
         try {
             Answer a = attempt(method, params, true);
             if (auth instanceof WebhookAuth w) {
                 w.accepted(); // before the success is recorded: whoever sees the success sees the refusal cleared
             }
-            Instant previous = lastSuccess.getAndSet(clock.instant());
-            CallFailure failure = lastFailure.get();
+            Instant previous = shared.lastSuccess.getAndSet(clock.instant());
+            CallFailure failure = shared.lastFailure.get();
             if (failure != null && (previous == null || failure.at().isAfter(previous))) {
                 recovered(); // the first answer after failures: the box is back
             }
-            authAlarm.set(false);
+            shared.authAlarm.set(false);
             return a;
         } catch (BoxException e) {
-            failures.incrementAndGet();
-            lastFailure.set(new CallFailure(clock.instant(), method, e.code(), e.getMessage()));
+            shared.failures.incrementAndGet();
+            shared.lastFailure.set(new CallFailure(clock.instant(), method, e.code(), e.getMessage()));
             if (e.code().equals("WRONG_AUTH_TYPE") && auth instanceof WebhookAuth w) {
                 w.refused("the box refused webhook auth for " + method + " (WRONG_AUTH_TYPE)");
             }
-            if (e instanceof BoxException.Auth && authAlarm.compareAndSet(false, true)) {
+            if (e instanceof BoxException.Auth && shared.authAlarm.compareAndSet(false, true)) {
                 LOG.warning(e.getMessage() + "; what waits is sent once the box accepts the appliance again");
             } else if (LOG.isLoggable(Level.FINE)) {
                 LOG.fine(e.getMessage());
@@ -118,6 +149,9 @@ public final class BoxClient implements AutoCloseable {
         Params p = Params.of();
         params.asMap().forEach(p::put);
         auth.authorize(p, method);
+        if (laneLimiter != null) {
+            laneLimiter.acquire();
+        }
         limiter.acquire();
         BoxTransport.RawResponse raw = transport.postForm(method, auth.methodUri(method), p.encode());
         JsonNode body;
@@ -138,6 +172,9 @@ public final class BoxClient implements AutoCloseable {
             String description = body.path("error_description").asText("");
             if (ErrorClassifier.QUERY_LIMIT_EXCEEDED.equals(code)) {
                 limiter.pushBack();
+                if (laneLimiter != null) {
+                    laneLimiter.pushBack();
+                }
             }
             if (ErrorClassifier.EXPIRED_TOKEN.equals(code) && mayRenew && auth.renewAfterExpiry(method)) {
                 return attempt(method, params, false);
@@ -152,14 +189,12 @@ public final class BoxClient implements AutoCloseable {
                 body.hasNonNull("next") ? body.get("next").asInt() : null);
     }
 
-    private final List<Runnable> onRecovery = new CopyOnWriteArrayList<>();
-
     /**
      * Runs {@code r} whenever the box answers again after failing, and when the application is (re)installed:
      * work that waits for the box or for credentials can go now.
      */
     public void onRecovery(Runnable r) {
-        onRecovery.add(r);
+        shared.onRecovery.add(r);
     }
 
     private void recovered() {
@@ -168,7 +203,7 @@ public final class BoxClient implements AutoCloseable {
     }
 
     private void runRecoveryListeners() {
-        for (Runnable r : onRecovery) {
+        for (Runnable r : shared.onRecovery) {
             try {
                 r.run();
             } catch (RuntimeException e) {
@@ -197,8 +232,8 @@ public final class BoxClient implements AutoCloseable {
     }
 
     public Status status() {
-        return new Status(auth.status(), lastSuccess.get(), lastFailure.get(), requests.get(), failures.get(),
-                Math.round(limiter.rate() * 100) / 100.0);
+        return new Status(auth.status(), shared.lastSuccess.get(), shared.lastFailure.get(), shared.requests.get(),
+                shared.failures.get(), Math.round(limiter.rate() * 100) / 100.0);
     }
 
     @Override

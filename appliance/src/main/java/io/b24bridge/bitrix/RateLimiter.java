@@ -62,6 +62,15 @@ final class RateLimiter {
         lastPushBack = now;
     }
 
+    /** The configured rate, before any push-back. */
+    double maxRate() {
+        return maxRate;
+    }
+
+    int burst() {
+        return burst;
+    }
+
     /** The current allowed rate (requests per second). */
     synchronized double rate() {
         refill(System.nanoTime());

@@ -41,12 +41,21 @@ public record ApplianceConfig(Path source,
      * The FastAGI listener (plain TCP, as Asterisk speaks it): the dialplan asks it where an inbound call goes.
      * It runs only when a PBX is configured.
      *
-     * @param host address to bind: the one the PBXs reach (127.0.0.1 when Asterisk runs on this machine)
-     * @param port TCP port (Asterisk's FastAGI default 4573); 0 = no routing service
+     * @param host  address to bind: the one the PBXs reach (127.0.0.1 when Asterisk runs on this machine)
+     * @param port  TCP port (Asterisk's FastAGI default 4573); 0 = no routing service
+     * @param allow the addresses (or host names) whose connections are served; empty = the PBXs' hosts
      */
-    public record Agi(String host, int port) {
+    public record Agi(String host, int port, List<String> allow) {
 
         public static final Agi DEFAULT = new Agi("127.0.0.1", 4573);
+
+        public Agi {
+            allow = List.copyOf(allow);
+        }
+
+        public Agi(String host, int port) {
+            this(host, port, List.of());
+        }
 
         public boolean enabled() {
             return port != 0;

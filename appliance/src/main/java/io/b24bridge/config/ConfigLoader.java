@@ -99,7 +99,7 @@ public final class ConfigLoader {
         List<ApplianceConfig.Pbx> pbx = pbxList(r);
         ConfigReader agi = r.child("agi");
         ApplianceConfig.Agi agiListener = new ApplianceConfig.Agi(agi.string("host", ApplianceConfig.Agi.DEFAULT.host()),
-                agi.integer("port", ApplianceConfig.Agi.DEFAULT.port(), 0, 65535));
+                agi.integer("port", ApplianceConfig.Agi.DEFAULT.port(), 0, 65535), List.copyOf(names(agi, "allow")));
         return new ApplianceConfig(source, storage, box, admin, grace, bitrix24, pbx, agiListener);
     }
 
@@ -136,19 +136,7 @@ public final class ConfigLoader {
             throw r.fail(r.key("extension-pattern"), "'" + rawPattern + "' is not a regular expression: "
                     + e.getDescription());
         }
-        // a YAML list, or one comma-separated value (handier in an environment variable)
-        Set<String> trunks = new LinkedHashSet<>();
-        if (r.exists("trunks.0")) {
-            for (int i = 0; r.exists("trunks." + i); i++) {
-                trunks.add(r.requiredString("trunks." + i));
-            }
-        } else {
-            for (String t : r.string("trunks", "").split(",")) {
-                if (!t.isBlank()) {
-                    trunks.add(t.strip());
-                }
-            }
-        }
+        Set<String> trunks = names(r, "trunks");
         Optional<Path> recordings = r.optionalPath("recordings-dir");
         String pbxDir = r.string("recordings-pbx-dir", "/var/spool/asterisk/monitor");
         if (!pbxDir.startsWith("/")) {
@@ -173,6 +161,23 @@ public final class ConfigLoader {
         }
         return new ApplianceConfig.Pbx(id, host, port, username, secret, extensions, Set.copyOf(trunks), recordings,
                 min, max, ping, Path.of(pbxDir), cdrCsv, recordWait);
+    }
+
+    /** A YAML list, or one comma-separated value (handier in an environment variable). */
+    private static Set<String> names(ConfigReader r, String key) {
+        Set<String> out = new LinkedHashSet<>();
+        if (r.exists(key + ".0")) {
+            for (int i = 0; r.exists(key + "." + i); i++) {
+                out.add(r.requiredString(key + "." + i));
+            }
+        } else {
+            for (String t : r.string(key, "").split(",")) {
+                if (!t.isBlank()) {
+                    out.add(t.strip());
+                }
+            }
+        }
+        return out;
     }
 
     private static ApplianceConfig.Listener listener(ConfigReader r, String defaultHost, int defaultPort,

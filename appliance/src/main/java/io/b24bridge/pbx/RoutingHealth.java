@@ -32,6 +32,7 @@ public final class RoutingHealth implements HealthPart {
         RoutingService.RoutingStats.Snapshot s = routing.stats();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("fastAgi", server.host() + ":" + server.port());
+        facts.put("fastAgiRefused", server.refused());
         facts.put("answers", s.answers());
         Map<String, Object> bySource = new LinkedHashMap<>();
         s.bySource().forEach((k, v) -> bySource.put(k.name(), v));

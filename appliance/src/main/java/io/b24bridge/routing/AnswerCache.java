@@ -28,6 +28,11 @@ final class AnswerCache<V> {
     static final long MAX_ENTRIES = 50_000;
     /** How long an answer is kept to stand in for a CRM that does not answer in time. */
     static final Duration KEEP = Duration.ofHours(24);
+    /**
+     * The most questions out to the CRM at once. A flood of new numbers (a scan, spoofed caller IDs) beyond it is
+     * answered from the cache or the route's defaults without asking: questions do not pile up behind the CRM.
+     */
+    static final int MAX_IN_FLIGHT = 64;
 
     /** Loads the answer for a key (blocking, may be slow or fail). */
     interface Loader<V> {
@@ -116,8 +121,18 @@ final class AnswerCache<V> {
         return new Lookup<>(Optional.empty(), false, RouteDecision.Source.ROUTE_DEFAULT);
     }
 
-    /** Starts loading {@code key} unless a load for it runs already; the result lands in the cache. */
+    /**
+     * Starts loading {@code key} unless a load for it runs already; the result lands in the cache. Null when
+     * {@link #MAX_IN_FLIGHT} questions are out already (nothing started).
+     */
     CompletableFuture<Optional<V>> load(String key) {
+        CompletableFuture<Optional<V>> inFlight = loading.get(key);
+        if (inFlight != null) {
+            return inFlight;
+        }
+        if (loading.size() >= MAX_IN_FLIGHT) {
+            return null;
+        }
         CompletableFuture<Optional<V>> mine = new CompletableFuture<>();
         CompletableFuture<Optional<V>> running = loading.putIfAbsent(key, mine);
         if (running != null) {

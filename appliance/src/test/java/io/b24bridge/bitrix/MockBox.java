@@ -36,6 +36,11 @@ final class MockBox implements AutoCloseable {
     final ApplianceConfig.Bitrix24 config;
 
     private MockBox(Path dir, ApplianceConfig.AuthMode mode, Duration requestTimeout, List<String> serverNames) {
+        this(dir, mode, requestTimeout, serverNames, 1000, 1000);
+    }
+
+    private MockBox(Path dir, ApplianceConfig.AuthMode mode, Duration requestTimeout, List<String> serverNames,
+                    double perSecond, int burst) {
         pki = DevPki.ensure(dir.resolve("tls"), serverNames);
         server.useHttps(TestTls.context(pki.trustStore(), pki.boxServer(), pki.password()).getSocketFactory());
         server.requireClientAuth();
@@ -52,7 +57,7 @@ final class MockBox implements AutoCloseable {
                 Optional.of(new ApplianceConfig.Webhook(1, Secret.of("s3cr3t"), Optional.empty())),
                 new ApplianceConfig.Tls(pki.applianceClient(), password, Optional.empty(),
                         Optional.of(pki.trustStore()), Optional.of(password)),
-                Duration.ofSeconds(2), requestTimeout, 1000, 1000);
+                Duration.ofSeconds(2), requestTimeout, perSecond, burst);
         db = Database.open(dir.resolve("db"));
         Migrations.apply(db, Migrations.SCHEMA);
         client = BoxClient.create(config, db, dir.resolve("keys/token.key"), Json.newMapper());
@@ -65,6 +70,12 @@ final class MockBox implements AutoCloseable {
                 Secret.of("APPTOKEN"), "member1", "crm.corp.local", "https://oauth.bitrix.info/rest/",
                 "https://crm.corp.local/rest/", "install"));
         return box;
+    }
+
+    /** A webhook box the client paces at {@code perSecond} with bursts of {@code burst}. */
+    static MockBox webhookAtRate(Path dir, double perSecond, int burst) {
+        return new MockBox(dir, ApplianceConfig.AuthMode.WEBHOOK, Duration.ofSeconds(5), List.of("localhost"),
+                perSecond, burst);
     }
 
     static MockBox webhook(Path dir) {

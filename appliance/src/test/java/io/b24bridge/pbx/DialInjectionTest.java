@@ -1,10 +1,12 @@
 package io.b24bridge.pbx;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
@@ -67,7 +69,8 @@ class DialInjectionTest {
         };
         routing = new RoutingService(() -> settings, crm);
         server = new FastAgiServer("127.0.0.1", freePort(),
-                Map.of("route", new RouteScript(routing, settings::routing))).start();
+                Map.of("route", new RouteScript(routing, settings::routing)),
+                Set.of(InetAddress.getLoopbackAddress())).start();
     }
 
     @AfterEach

@@ -1,10 +1,12 @@
 package io.b24bridge.pbx;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +46,8 @@ class FastAgiServerTest {
         // no box at all: what routing knows without the CRM
         routing = new RoutingService(() -> settings, new CrmUnavailable());
         server = new FastAgiServer("127.0.0.1", freePort(),
-                Map.of("route", new RouteScript(routing, settings::routing))).start();
+                Map.of("route", new RouteScript(routing, settings::routing)),
+                Set.of(InetAddress.getLoopbackAddress())).start();
     }
 
     @AfterEach
@@ -93,7 +96,7 @@ class FastAgiServerTest {
     @Test
     void aTakenPortIsAStartErrorNamingIt() throws IOException {
         IOException e = assertThrows(IOException.class, () -> new FastAgiServer("127.0.0.1", server.port(),
-                Map.of()).start());
+                Map.of(), Set.of()).start());
         assertTrue(e.getMessage().contains("127.0.0.1:" + server.port()), e.getMessage());
     }
 
