@@ -28,6 +28,8 @@ import io.b24bridge.outbox.OperatorRatingsStore;
 public final class RatingsApi implements HttpService {
 
     static final Duration DEFAULT_PERIOD = Duration.ofDays(30);
+    /** The latest instant the database takes (its TIMESTAMP ends with the year 9999). */
+    private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
 
     private final OperatorRatingsStore ratings;
     private final Clock clock;
@@ -51,6 +53,9 @@ public final class RatingsApi implements HttpService {
             since = given == null ? clock.instant().minus(DEFAULT_PERIOD)
                     : given.length() == 10 ? LocalDate.parse(given).atStartOfDay(ZoneOffset.UTC).toInstant()
                     : Instant.parse(given);
+            if (since.isBefore(Instant.EPOCH) || since.isAfter(LATEST)) {
+                throw new DateTimeParseException("out of range", given, 0);
+            }
         } catch (DateTimeParseException e) {
             json.error(res, Status.BAD_REQUEST_400, "since: '" + given
                     + "' is neither a date (2026-11-01, from 00:00 UTC) nor an instant (2026-11-01T09%3A00%3A00Z)");

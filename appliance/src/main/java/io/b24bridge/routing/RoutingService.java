@@ -47,6 +47,8 @@ public final class RoutingService implements AutoCloseable {
     /** While the CRM is away: a question is out to find out whether it is back. */
     private final AtomicBoolean probing = new AtomicBoolean();
     private final RoutingStats stats = new RoutingStats();
+    /** The routes of the settings in force, their patterns compiled once per change, not once per call. */
+    private final AtomicReference<InboundRoutes.Index> routeIndex = new AtomicReference<>();
 
     public RoutingService(Supplier<Settings> settings, CrmDirectory directory) {
         this(settings, directory, RoutingTime.SYSTEM);
@@ -84,7 +86,7 @@ public final class RoutingService implements AutoCloseable {
 
     private RouteDecision decide(Settings now, Routing r, String did, String callerNumber, long waitUntil) {
         Optional<InboundRoutes.Route> found = did == null || did.isBlank() ? Optional.empty()
-                : now.inboundRoutes().routeFor(did);
+                : index(now.inboundRoutes()).routeFor(did);
         if (found.isEmpty()) {
             return RouteDecision.none(RouteDecision.Source.NO_ROUTE, null);
         }
@@ -107,6 +109,16 @@ public final class RoutingService implements AutoCloseable {
         }
         return RoutePlanner.plan(route, r, now.callData(),
                 new RoutePlanner.Facts(owner.value().orElse(null), owner.answered(), person), owner.source());
+    }
+
+    private InboundRoutes.Index index(InboundRoutes routes) {
+        InboundRoutes.Index known = routeIndex.get();
+        if (known != null && known.isOf(routes)) {
+            return known;
+        }
+        InboundRoutes.Index fresh = routes.index();
+        routeIndex.set(fresh);
+        return fresh;
     }
 
     /**

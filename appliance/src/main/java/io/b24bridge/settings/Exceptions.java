@@ -27,6 +27,8 @@ public record Exceptions(List<String> ignoreNumbers, List<String> ignoreExtensio
 
     @Override
     public void validate(Problems p) {
+        p.maxItems("ignoreNumbers", ignoreNumbers, 1000);
+        p.maxItems("ignoreExtensions", ignoreExtensions, 1000);
         for (int i = 0; i < ignoreNumbers.size(); i++) {
             if (p.required("ignoreNumbers[" + i + "]", ignoreNumbers.get(i))) {
                 p.phoneOrPattern("ignoreNumbers[" + i + "]", ignoreNumbers.get(i));

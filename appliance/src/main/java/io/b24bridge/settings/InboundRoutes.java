@@ -86,25 +86,59 @@ public record InboundRoutes(List<Route> routes) implements SectionValue {
         NOBODY
     }
 
+    /** More routes than any site has DIDs to route; each call looks through them. */
+    public static final int MAX_ROUTES = 1000;
+
     /** The route of a dialled number: an exact DID wins over a pattern; among patterns the first listed. */
     public Optional<Route> routeFor(String did) {
-        Route byPattern = null;
-        for (Route r : routes) {
-            DialPattern pattern = DialPattern.of(r.did());
-            if (pattern.matches(did)) {
-                if (pattern.isExact()) {
-                    return Optional.of(r);
-                }
-                if (byPattern == null) {
-                    byPattern = r;
+        return index().routeFor(did);
+    }
+
+    /**
+     * The routes with their DIDs compiled, for looking up many numbers: routing keeps one per settings version
+     * instead of compiling every route's pattern on every call.
+     */
+    public Index index() {
+        return new Index(this);
+    }
+
+    /** The routes, their DID patterns compiled once. */
+    public static final class Index {
+
+        private final InboundRoutes routes;
+        private final List<DialPattern> patterns;
+
+        private Index(InboundRoutes routes) {
+            this.routes = routes;
+            this.patterns = routes.routes().stream().map(r -> DialPattern.of(r.did())).toList();
+        }
+
+        /** Whether this index was made of {@code of} (the same settings). */
+        public boolean isOf(InboundRoutes of) {
+            return routes == of;
+        }
+
+        /** As {@link InboundRoutes#routeFor}. */
+        public Optional<Route> routeFor(String did) {
+            Route byPattern = null;
+            for (int i = 0; i < patterns.size(); i++) {
+                DialPattern pattern = patterns.get(i);
+                if (pattern.matches(did)) {
+                    if (pattern.isExact()) {
+                        return Optional.of(routes.routes().get(i));
+                    }
+                    if (byPattern == null) {
+                        byPattern = routes.routes().get(i);
+                    }
                 }
             }
+            return Optional.ofNullable(byPattern);
         }
-        return Optional.ofNullable(byPattern);
     }
 
     @Override
     public void validate(Problems p) {
+        p.maxItems("routes", routes, MAX_ROUTES);
         for (int i = 0; i < routes.size(); i++) {
             if (routes.get(i) == null) {
                 p.add("routes[" + i + "]", "is empty");

@@ -54,6 +54,7 @@ public record OutboundRoutes(List<Route> routes) implements SectionValue {
 
     @Override
     public void validate(Problems p) {
+        p.maxItems("routes", routes, InboundRoutes.MAX_ROUTES);
         for (int i = 0; i < routes.size(); i++) {
             if (routes.get(i) == null) {
                 p.add("routes[" + i + "]", "is empty");

@@ -70,6 +70,13 @@ public final class Problems {
         }
     }
 
+    /** A list no longer than {@code max}: every list is looked through on calls, and shown whole in the panel. */
+    public void maxItems(String field, List<?> list, int max) {
+        if (list != null && list.size() > max) {
+            add(field, "holds " + list.size() + " entries; at most " + max + " are taken");
+        }
+    }
+
     public void range(String field, Integer value, int min, int max) {
         if (value != null && (value < min || value > max)) {
             add(field, "must be between " + min + " and " + max + " (was " + value + ")");

@@ -27,6 +27,8 @@ public final class SettingsJson {
     /** The export document's format marker. */
     public static final String FORMAT = "b24bridge-settings";
     public static final int FORMAT_VERSION = 1;
+    /** The highest version a document may carry: 2^53 - 1, exact in every JSON reader (the panel's too). */
+    public static final long MAX_VERSION = (1L << 53) - 1;
 
     private final ObjectMapper mapper;
 
@@ -40,6 +42,7 @@ public final class SettingsJson {
         SectionValue value = parse(section, body, problems, "");
         if (value != null) {
             value.validate(problems);
+            Texts.check(mapper.valueToTree(value), problems);
         }
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(section.key(), problems.errors());
@@ -110,9 +113,14 @@ public final class SettingsJson {
         if (doc.path("formatVersion").asInt(-1) != FORMAT_VERSION) {
             problems.add("formatVersion", "must be " + FORMAT_VERSION);
         }
-        long version = doc.path("version").asLong(0);
-        if (version < 0) {
-            problems.add("version", "must not be negative");
+        JsonNode versionNode = doc.path("version");
+        long version = versionNode.canConvertToExactIntegral() && versionNode.canConvertToLong()
+                ? versionNode.asLong() : 0;
+        if (!versionNode.isMissingNode() && !versionNode.canConvertToExactIntegral()) {
+            problems.add("version", "must be a whole number");
+        } else if (version < 0 || version > MAX_VERSION || !versionNode.canConvertToLong()) {
+            // a version near Long.MAX would overflow at the next change, and every change after a restart would fail
+            problems.add("version", "must be between 0 and " + MAX_VERSION);
         }
         for (Iterator<String> it = doc.fieldNames(); it.hasNext(); ) {
             String field = it.next();
@@ -138,6 +146,7 @@ public final class SettingsJson {
                     SectionValue value = parse(section, mapper.writeValueAsBytes(entry.getValue()), at, "");
                     if (value != null) {
                         value.validate(at);
+                        Texts.check(mapper.valueToTree(value), at);
                         values.put(section, value);
                     }
                 } catch (JsonProcessingException e) {

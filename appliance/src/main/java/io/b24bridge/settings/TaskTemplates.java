@@ -70,7 +70,7 @@ public record TaskTemplates(List<Template> templates) implements SectionValue {
             if (entityTypes.isEmpty()) {
                 p.add("entityTypes", "must name at least one of " + EnumSet.allOf(EntityType.class));
             }
-            if (entityTypes.contains(null)) {
+            if (entityTypes.stream().anyMatch(Objects::isNull)) { // List.of(...).contains(null) throws
                 p.add("entityTypes", "has an empty entry");
             }
         }
@@ -103,6 +103,7 @@ public record TaskTemplates(List<Template> templates) implements SectionValue {
 
     @Override
     public void validate(Problems p) {
+        p.maxItems("templates", templates, 100);
         for (int i = 0; i < templates.size(); i++) {
             if (templates.get(i) == null) {
                 p.add("templates[" + i + "]", "is empty");
