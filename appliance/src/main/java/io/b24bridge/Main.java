@@ -235,7 +235,9 @@ public final class Main {
         }
         Map<String, RecordingsDir> recordings = new HashMap<>();
         for (ApplianceConfig.Pbx p : config.pbx()) {
-            p.recordingsDir().ifPresent(dir -> recordings.put(p.id(), new RecordingsDir(dir, p.recordingsPbxDir())));
+            // without recordings-dir the appliance reads the PBX's own folder (it runs on the PBX)
+            recordings.put(p.id(), new RecordingsDir(p.recordingsDir().orElse(p.recordingsPbxDir()),
+                    p.recordingsPbxDir()));
         }
         Dispatcher dispatcher = new Dispatcher(outbox, box.gateway(), recordings, 8, Clock.systemUTC(),
                 config.shutdownGrace()).start();

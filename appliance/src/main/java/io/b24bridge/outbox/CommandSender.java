@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Logger;
 
+import io.b24bridge.calls.DialValues;
 import io.b24bridge.crm.CrmCommand;
 import io.b24bridge.crm.CrmEntity;
 import io.b24bridge.outbox.BoxGateway.Failure;
@@ -25,7 +27,7 @@ final class CommandSender {
     private final BoxGateway box;
     private final Map<String, RecordingsDir> recordingsDirs;
 
-    /** @param recordingsDirs per PBX id, where this appliance reads that PBX's recordings (absent: the PBX's path) */
+    /** @param recordingsDirs per PBX id, where this appliance reads that PBX's recordings (absent: none are read) */
     CommandSender(BoxGateway box, Map<String, RecordingsDir> recordingsDirs) {
         this.box = box;
         this.recordingsDirs = recordingsDirs;
@@ -79,9 +81,23 @@ final class CommandSender {
     }
 
     private void attach(CrmCommand.AttachRecording a, String callId, Duration age) throws Failure {
-        Path file = recording(a);
+        RecordingsDir dir = recordingsDirs.get(a.call().pbx());
+        Optional<Path> named = dir == null ? Optional.empty() : dir.localPath(a.recordingFile());
+        if (named.isEmpty()) {
+            LOG.warning(() -> "the recording of call " + a.call() + " is not attached: the PBX named '"
+                    + DialValues.printable(a.recordingFile()) + "', which is not a recording inside "
+                    + (dir == null ? "a recordings folder (no pbx entry for " + a.call().pbx() + ")"
+                    : dir.onPbx() + " (read at " + dir.local() + ")"));
+            return;
+        }
+        Path file = named.get();
         byte[] content;
         try {
+            if (!dir.inside(file)) {
+                LOG.warning(() -> "the recording of call " + a.call() + " is not attached: " + file + " is a link "
+                        + "out of the recordings folder " + dir.local() + ", or not a regular file");
+                return;
+            }
             content = Files.readAllBytes(file);
         } catch (IOException e) {
             // MixMonitor closes the file at hangup: give it a little while, then stop asking
@@ -128,12 +144,6 @@ final class CommandSender {
             LOG.warning("the rating " + c.vote() + " of call " + c.call() + " could not be added to "
                     + entity.type() + " " + entity.id() + ": " + f.getMessage());
         }
-    }
-
-    private Path recording(CrmCommand.AttachRecording a) {
-        Path onPbx = Path.of(a.recordingFile());
-        RecordingsDir dir = recordingsDirs.get(a.call().pbx());
-        return dir == null ? onPbx : dir.localPath(onPbx);
     }
 
     /** The box's CALL_ID of the command's call; a command before a successful register can never go. */

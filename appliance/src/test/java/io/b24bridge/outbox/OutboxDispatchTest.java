@@ -232,6 +232,33 @@ class OutboxDispatchTest {
         assertEquals("UklGRgAA", ScriptedBox.param(attach, "FILE_CONTENT"));
     }
 
+    /**
+     * Review probe P14 (F12): the PBX names the recording, and whoever sets a channel's MixMonitor file names any
+     * path; no file outside the recordings folder — here the appliance's OAuth client secret — reaches the CRM.
+     */
+    @Test
+    void aRecordingPathOutOfTheRecordingsFolderUploadsNothing() throws Exception {
+        Path secret = Files.writeString(dir.getParent().resolve("client-secret-" + System.nanoTime()), "s3cr3t\n");
+        Files.writeString(dir.resolve("client-secret"), "s3cr3t\n");
+        Files.createSymbolicLink(dir.resolve("linked.wav"), secret);
+        List<String> named = List.of(
+                "/var/spool/asterisk/monitor/../../../.." + secret,            // .. out of the folder
+                secret.toString(),                                             // absolute, elsewhere
+                "/var/spool/asterisk/monitor/client-secret",                   // inside, but no recording
+                "/var/spool/asterisk/monitor/linked.wav",                      // a link out of the folder
+                "/var/spool/asterisk/monitor/..");
+        int n = 30;
+        for (String path : named) {
+            CallKey k = call(n++);
+            record(k, true, register(k), finish(k), new CrmCommand.AttachRecording(k, path));
+        }
+        awaitQuiet();
+        assertEquals(0, sent("telephony.externalcall.attachRecord"), "nothing was uploaded");
+        assertEquals(0, outbox.report().counts().dead(), "a refused path is skipped, not a dead letter holding its call");
+        assertTrue(script.seen.stream().noneMatch(x -> x.body().contains("czNjcjN0")), "the secret never left");
+        Files.delete(secret);
+    }
+
     @Test
     void aBacklogAfterAnOutageGoesOutInBatchesEveryCallOnceInOrder() {
         script.away = true;
