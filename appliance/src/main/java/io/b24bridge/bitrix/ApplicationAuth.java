@@ -29,9 +29,9 @@ final class ApplicationAuth implements BoxAuth {
     /** Renew this long before expiry, so no request goes out with a token about to die. */
     static final Duration RENEW_MARGIN = Duration.ofMinutes(5);
 
-    /** How the token endpoint is reached (the box transport; a test may substitute it). */
+    /** How the token endpoint is reached (the box transport; a test may substitute it): a form POSTed to it. */
     interface TokenEndpoint {
-        BoxTransport.RawResponse get(URI uri) throws BoxException.Retryable;
+        BoxTransport.RawResponse post(URI uri, String form) throws BoxException.Retryable;
     }
 
     private final URI base;
@@ -101,13 +101,15 @@ final class ApplicationAuth implements BoxAuth {
                 && now.expiresAt().isAfter(clock.instant().plus(RENEW_MARGIN))) {
             return now;
         }
-        URI uri = URI.create(app.tokenEndpoint() + "?grant_type=refresh_token"
+        // in the body, not the query: a query string lands in every access log on the way (the OAuth server's,
+        // a proxy's) with the client secret and the refresh token in it
+        String form = "grant_type=refresh_token"
                 + "&client_id=" + Params.enc(app.clientId())
                 + "&client_secret=" + Params.enc(app.clientSecret().revealString())
-                + "&refresh_token=" + Params.enc(now.refreshToken().revealString()));
+                + "&refresh_token=" + Params.enc(now.refreshToken().revealString());
         BoxTransport.RawResponse res;
         try {
-            res = endpoint.get(uri);
+            res = endpoint.post(app.tokenEndpoint(), form);
         } catch (BoxException.Retryable e) {
             return failed(now, refused, method, "the token endpoint " + app.tokenEndpoint() + " cannot be reached ("
                     + e.getMessage().replaceFirst("^Bitrix24 [^:]+: ", "") + ")", e);

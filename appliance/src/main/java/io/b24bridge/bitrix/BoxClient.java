@@ -90,7 +90,7 @@ public final class BoxClient implements AutoCloseable {
             case WEBHOOK -> new WebhookAuth(config.url(), config.webhook().orElseThrow());
             case APPLICATION -> new ApplicationAuth(config.url(), config.application().orElseThrow(),
                     new TokenStore(db, TokenCipher.fromKeyFile(keyFile)),
-                    uri -> transport.get("oauth.token", uri), mapper, Clock.systemUTC());
+                    (uri, form) -> transport.postForm("oauth.token", uri, form), mapper, Clock.systemUTC());
         };
         return new BoxClient(transport, auth, new RateLimiter(config.ratePerSecond(), config.rateBurst()), mapper,
                 Clock.systemUTC());

@@ -63,12 +63,6 @@ final class BoxTransport implements AutoCloseable {
         return send(method, request);
     }
 
-    /** GET (the OAuth token endpoint). */
-    RawResponse get(String method, URI uri) throws BoxException.Retryable {
-        return send(method, HttpRequest.newBuilder(uri).timeout(requestTimeout)
-                .header("Accept", "application/json").GET().build());
-    }
-
     private RawResponse send(String method, HttpRequest request) throws BoxException.Retryable {
         try {
             HttpResponse<byte[]> res = http.send(request, HttpResponse.BodyHandlers.ofByteArray());

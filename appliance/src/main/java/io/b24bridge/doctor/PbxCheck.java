@@ -8,7 +8,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +22,8 @@ import io.b24bridge.config.ApplianceConfig;
 /**
  * Each configured PBX: its manager interface (AMI) answers, the configured user can log in, and the
  * recordings folder (when configured) can be read. The login uses {@code Events: off} and logs off at once,
- * so the check leaves nothing behind on the PBX but a line in its log. The secret goes to the socket only.
+ * so the check leaves nothing behind on the PBX but a line in its log. It answers Asterisk's MD5 challenge, as the
+ * service does: the secret itself never goes over the link.
  */
 final class PbxCheck {
 
@@ -61,8 +65,19 @@ final class PbxCheck {
                         + (banner == null ? "" : banner) + "'): check pbx port (5038 by default)");
             }
             OutputStream o = s.getOutputStream();
-            o.write(("Action: Login\r\nActionID: doctor-1\r\nUsername: " + pbx.username() + "\r\nSecret: "
-                    + pbx.secret().revealString() + "\r\nEvents: off\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            // the MD5 challenge, as the service itself logs in: the secret never crosses the (plain TCP) link
+            o.write("Action: Challenge\r\nActionID: doctor-0\r\nAuthType: MD5\r\n\r\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            o.flush();
+            Map<String, String> challenge = block(in);
+            if (!"Success".equalsIgnoreCase(challenge.get("response")) || challenge.get("challenge") == null) {
+                return Finding.fail(name, "AMI at " + where + " refused the MD5 challenge ("
+                        + challenge.getOrDefault("message", "no reason given") + "): the doctor does not send the "
+                        + "secret in plain text; check the AMI at " + where);
+            }
+            o.write(("Action: Login\r\nActionID: doctor-1\r\nAuthType: MD5\r\nUsername: " + pbx.username()
+                    + "\r\nKey: " + md5(challenge.get("challenge") + pbx.secret().revealString())
+                    + "\r\nEvents: off\r\n\r\n").getBytes(StandardCharsets.UTF_8));
             o.flush();
             Map<String, String> answer = block(in);
             try {
@@ -79,6 +94,15 @@ final class PbxCheck {
                     + "permit/deny addresses in manager.conf, then 'manager reload'");
         } catch (IOException e) {
             return Finding.fail(name, "AMI at " + where + " did not answer in time (" + AdminProbe.rootMessage(e) + ")");
+        }
+    }
+
+    /** Asterisk's challenge answer: the hex MD5 of the challenge followed by the secret. */
+    static String md5(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -184,9 +184,12 @@ class BoxClientContractTest {
 
         assertEquals("CALL_ID=c1&USER_ID%5B%5D=5&auth=ACCESS1", MockBox.body(box.request()));
         RecordedRequest renew = box.request();
-        assertEquals("GET", renew.getMethod());
-        assertEquals("/oauth/token/?grant_type=refresh_token&client_id=local.test.1&client_secret=client-secret-42"
-                + "&refresh_token=REFRESH1", renew.getTarget());
+        // review F14: the secrets travel in the body, where no access log writes them down
+        assertEquals("POST", renew.getMethod());
+        assertEquals("/oauth/token/", renew.getTarget());
+        assertTrue(renew.getHeaders().get("Content-Type").startsWith("application/x-www-form-urlencoded"));
+        assertEquals("grant_type=refresh_token&client_id=local.test.1&client_secret=client-secret-42"
+                + "&refresh_token=REFRESH1", MockBox.body(renew));
         assertEquals("CALL_ID=c1&USER_ID%5B%5D=5&auth=ACCESS2", MockBox.body(box.request()));
         assertEquals("VALID", box.client.status().auth().state());
     }

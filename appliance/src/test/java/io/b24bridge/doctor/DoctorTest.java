@@ -277,14 +277,24 @@ class DoctorTest {
                         var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
                         OutputStream out = s.getOutputStream();
                         out.write("Asterisk Call Manager/9.0.0\r\n".getBytes(StandardCharsets.UTF_8));
-                        String given = null;
+                        // Asterisk's MD5 login: a Challenge, then a Login whose Key is md5(challenge + secret)
+                        String key = null;
                         String line;
-                        while ((line = in.readLine()) != null && !line.isEmpty()) {
-                            if (line.startsWith("Secret: ")) {
-                                given = line.substring(8);
+                        while ((line = in.readLine()) != null) {
+                            if (line.equals("Action: Challenge")) {
+                                while ((line = in.readLine()) != null && !line.isEmpty()) {
+                                    // the rest of the action
+                                }
+                                out.write("Response: Success\r\nActionID: doctor-0\r\nChallenge: 12345\r\n\r\n"
+                                        .getBytes(StandardCharsets.UTF_8));
+                                out.flush();
+                            } else if (line.startsWith("Key: ")) {
+                                key = line.substring(5);
+                            } else if (line.isEmpty()) {
+                                break;
                             }
                         }
-                        out.write((secret.equals(given)
+                        out.write((PbxCheck.md5("12345" + secret).equals(key)
                                 ? "Response: Success\r\nActionID: doctor-1\r\nMessage: Authentication accepted\r\n\r\n"
                                 : "Response: Error\r\nActionID: doctor-1\r\nMessage: Authentication failed\r\n\r\n")
                                 .getBytes(StandardCharsets.UTF_8));
