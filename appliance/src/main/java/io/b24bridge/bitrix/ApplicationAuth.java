@@ -60,9 +60,12 @@ final class ApplicationAuth implements BoxAuth {
 
     @Override
     public void authorize(Params params, String method) throws BoxException {
-        Tokens t = store.current().orElseThrow(() -> new BoxException.Auth(method, "NOT_INSTALLED",
-                "the Bitrix24 local application is not installed yet: install it on the box so its install "
-                        + "event reaches this appliance (docs/bitrix24.md)", null));
+        Tokens t = store.current().orElseThrow(() -> store.unreadable()
+                ? new BoxException.Auth(method, "KEY_MISMATCH", "the stored Bitrix24 tokens cannot be read with the "
+                        + "token key: restore this database's key, or install the application again", null)
+                : new BoxException.Auth(method, "NOT_INSTALLED", "the Bitrix24 local application is not installed "
+                        + "yet: install it on the box so its install event reaches this appliance (docs/bitrix24.md)",
+                        null));
         if (!t.expiresAt().isAfter(clock.instant().plus(RENEW_MARGIN))) {
             t = renew(t, method, false);
         }
@@ -171,6 +174,12 @@ final class ApplicationAuth implements BoxAuth {
     @Override
     public AuthStatus status() {
         Optional<Tokens> t = store.current();
+        if (t.isEmpty() && store.unreadable()) {
+            return new AuthStatus("application", "KEY_MISMATCH", "the stored tokens cannot be read with the token "
+                    + "key (storage.dir/keys/bitrix24-tokens.key is not this database's): put that database's key "
+                    + "back and restart, or arm a reinstall (POST /api/bitrix24/install) and reinstall the application "
+                    + "in Bitrix24; calls are kept meanwhile", null);
+        }
         if (t.isEmpty()) {
             return new AuthStatus("application", "NOT_INSTALLED", "the local application is not installed on the "
                     + "box yet: install it there; its install event must reach the box listener", null);

@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.logging.Logger;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -24,6 +25,7 @@ import io.b24bridge.config.Secret;
  */
 public final class TokenCipher {
 
+    private static final Logger LOG = Logger.getLogger(TokenCipher.class.getName());
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
 
@@ -41,13 +43,15 @@ public final class TokenCipher {
                 Files.createDirectories(file.getParent());
                 byte[] key = new byte[32];
                 new SecureRandom().nextBytes(key);
-                Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII,
-                        StandardOpenOption.CREATE_NEW);
+                // made 0600 from the first byte: no moment in which the umask's mode lets others read it
                 try {
-                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException ignored) {
-                    // not a POSIX file system
+                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                } catch (UnsupportedOperationException notPosix) {
+                    Files.createFile(file);
                 }
+                Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII,
+                        StandardOpenOption.TRUNCATE_EXISTING);
+                LOG.warning("made a new token key " + file + ": tokens stored with another key cannot be read with it");
             }
             byte[] key = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
             if (key.length != 32) {
@@ -56,6 +60,13 @@ public final class TokenCipher {
             return new TokenCipher(key);
         } catch (IOException e) {
             throw new UncheckedIOException("token key file '" + file + "' cannot be read or made", e);
+        }
+    }
+
+    /** A stored value does not open with this key: the key file is not the one the database was written with. */
+    public static final class KeyMismatch extends IllegalStateException {
+        KeyMismatch(Throwable cause) {
+            super("a stored token cannot be decrypted: the token key file does not belong to this database", cause);
         }
     }
 
@@ -85,8 +96,7 @@ public final class TokenCipher {
             byte[] pt = c.doFinal(in, IV_BYTES, in.length - IV_BYTES);
             return Secret.of(new String(pt, StandardCharsets.UTF_8));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("a stored token cannot be decrypted: the key file does not belong to "
-                    + "this database (restore both together, or reinstall the Bitrix24 application)", e);
+            throw new KeyMismatch(e);
         }
     }
 }

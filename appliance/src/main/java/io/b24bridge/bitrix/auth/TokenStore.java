@@ -7,25 +7,49 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 import io.b24bridge.config.Secret;
 import io.b24bridge.store.Database;
 
-/** Keeps the application's {@link Tokens} in Derby, encrypted; the one owner of the {@code BITRIX_AUTH} row. */
+/**
+ * Keeps the application's {@link Tokens} in Derby, encrypted; the one owner of the {@code BITRIX_AUTH} row.
+ * Stored tokens that do not open with the key (the database restored on another host, {@code keys/} lost) do not
+ * stop the start: the appliance runs without them — calls are followed, the outbox keeps what the CRM must be told —
+ * and says so ({@link #unreadable()}) until the right key is put back and the service restarted, or the application
+ * is installed again, whose tokens replace the unreadable ones.
+ */
 public final class TokenStore {
+
+    private static final Logger LOG = Logger.getLogger(TokenStore.class.getName());
 
     private final Database db;
     private final TokenCipher cipher;
     private volatile Optional<Tokens> cached;
+    private volatile boolean unreadable;
 
     public TokenStore(Database db, TokenCipher cipher) {
         this.db = db;
         this.cipher = cipher;
-        this.cached = load();
+        try {
+            this.cached = load();
+        } catch (TokenCipher.KeyMismatch e) {
+            this.cached = Optional.empty();
+            this.unreadable = true;
+            LOG.severe("the stored Bitrix24 tokens cannot be read with the token key (storage.dir/keys/"
+                    + "bitrix24-tokens.key does not belong to this database): nothing reaches the box until the key "
+                    + "of this database is put back (then restart), or the application is installed again (arm it "
+                    + "with POST /api/bitrix24/install, then reinstall it in Bitrix24); calls are kept meanwhile");
+        }
     }
 
     public Optional<Tokens> current() {
         return cached;
+    }
+
+    /** Tokens are stored but do not open with the key: the application must be installed again, or the key restored. */
+    public boolean unreadable() {
+        return unreadable;
     }
 
     public synchronized void save(Tokens t) {
@@ -52,6 +76,7 @@ public final class TokenStore {
             return null;
         });
         cached = Optional.of(t);
+        unreadable = false;
     }
 
     private Optional<Tokens> load() {
