@@ -33,6 +33,7 @@ import io.b24bridge.config.ConfigException;
 import io.b24bridge.config.ConfigLoader;
 import io.b24bridge.crm.CallEngine;
 import io.b24bridge.crm.CrmLifecycle;
+import io.b24bridge.crm.JournalHealth;
 import io.b24bridge.doctor.Doctor;
 import io.b24bridge.health.Health;
 import io.b24bridge.health.HealthPart;
@@ -200,8 +201,8 @@ public final class Main {
             HealthPart routingHealth = startAgi(config, routing, settings, parts);
 
             PbxRegistry pbx = PbxRegistry.of(config.pbx(), spine, Metrics.globalRegistry());
-            Health health = new Health(List.of(new DatabaseHealth(db), pbx.health(), box.health(), sender.health(),
-                    routingHealth), version());
+            Health health = new Health(List.of(new DatabaseHealth(db), new JournalHealth(engine), pbx.health(),
+                    box.health(), sender.health(), routingHealth), version());
             WebServer server = startWeb(config, mapper, health, settings, db, outbox, sender, box);
             parts.push("web listeners", server, server::stop);
             parts.push("bitrix24 keep-alive", box.startKeepAlive());

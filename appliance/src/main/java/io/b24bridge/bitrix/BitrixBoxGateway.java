@@ -161,8 +161,15 @@ public final class BitrixBoxGateway implements BoxGateway {
                 continue;
             }
             JsonNode answer = result.results().get(key);
+            if (answer == null) {
+                // the box answered the batch without a word on this command (review F6b): not done — a register
+                // taken for done without its CALL_ID left every later command of its call a dead letter for good
+                answers[i] = BatchAnswer.failed(failure(new BoxException.Retryable(methods[i], "NO_ANSWER",
+                        "Bitrix24 batch: no answer for " + methods[i] + "; it goes again", null)));
+                continue;
+            }
             try {
-                answers[i] = BatchAnswer.sent(items.get(i).command() instanceof CrmCommand.Register && answer != null
+                answers[i] = BatchAnswer.sent(items.get(i).command() instanceof CrmCommand.Register
                         ? registration(TelephonyApi.registered(answer)) : null);
             } catch (BoxException e) {
                 answers[i] = BatchAnswer.failed(failure(e));

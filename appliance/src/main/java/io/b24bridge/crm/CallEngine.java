@@ -1,8 +1,10 @@
 package io.b24bridge.crm;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,12 +25,14 @@ import io.b24bridge.settings.Settings;
 public final class CallEngine {
 
     private static final Logger LOG = Logger.getLogger(CallEngine.class.getName());
-    /** How often a fact's changes are stored again when the database refused them. */
+    /** After this many refusals in a row the database is said to refuse (health DOWN, one SEVERE line). */
     static final int RECORD_RETRIES = 3;
     /**
-     * Pauses before storing a fact's changes again: 50 ms, 250 ms, 1 s. A refusal is most often passing (a lock
-     * timeout, a deadlock victim: the transaction was rolled back whole, so a retry cannot double anything); the
-     * PBX intake waits meanwhile, its own buffer holds the next events.
+     * Pauses before storing a fact's changes again: 50 ms, 250 ms, then every second until the database accepts.
+     * A refusal is most often passing (a lock timeout, a deadlock victim: the transaction was rolled back whole, so
+     * a retry cannot double anything). One that lasts (a full disk, a broken database) is waited out: the fact is
+     * held, and so are the PBX's next ones (its intake's buffer, then back-pressure on the AMI link) — nothing is
+     * dropped, and /health says DOWN until the database takes writes again.
      */
     static final Backoff RECORD_BACKOFF = Backoff.doubling(Duration.ofMillis(50), Duration.ofSeconds(1)).factor(5);
 
@@ -37,6 +41,12 @@ public final class CallEngine {
     private final CallJournal journal;
     private final Supplier<Settings> settings;
     private final Sleeper sleeper;
+    /** Since when the database refuses the journal's writes, and its last word; null while it accepts them. */
+    private volatile Refusal refusal;
+
+    /** The database refuses the call journal's writes: since when, how often, its last error. */
+    public record Refusal(Instant since, int attempts, String lastError) {
+    }
 
     public CallEngine(CallTracker tracker, CrmLifecycle lifecycle, CallJournal journal, Supplier<Settings> settings) {
         this(tracker, lifecycle, journal, settings, Sleeper.SYSTEM);
@@ -84,30 +94,45 @@ public final class CallEngine {
     }
 
     private void store(List<CrmLifecycle.Change> changes) {
+        Instant first = null;
         for (int attempt = 0; ; attempt++) {
             try {
                 journal.record(changes);
                 if (attempt > 0) {
-                    LOG.info("call changes stored at attempt " + (attempt + 1));
+                    Instant since = first;
+                    int n = attempt + 1;
+                    LOG.log(refusal != null ? Level.WARNING : Level.INFO, () -> "call changes stored at attempt " + n
+                            + " (the database refused them since " + since + "); taking the PBX's events again");
                 }
+                refusal = null;
                 return;
             } catch (RuntimeException e) {
-                if (attempt == RECORD_RETRIES) {
-                    // the database keeps refusing: these commands are lost for the CRM; say so loudly (health
-                    // shows the database)
-                    LOG.log(Level.SEVERE, "call changes could not be stored: " + describe(changes), e);
-                    return;
+                first = first == null ? Instant.now() : first;
+                if (attempt + 1 == RECORD_RETRIES) {
+                    LOG.log(Level.SEVERE, "the database refuses to store call changes (" + e.getMessage() + "): the "
+                            + "PBX's events are held until it accepts them again, nothing is dropped; " + describe(changes), e);
+                } else if (attempt < RECORD_RETRIES) {
+                    LOG.warning("call changes not stored (" + e.getMessage() + "); trying again");
                 }
-                LOG.warning("call changes not stored (" + e.getMessage() + "); trying again");
+                if (attempt + 1 >= RECORD_RETRIES) {
+                    refusal = new Refusal(first, attempt + 1, String.valueOf(e.getMessage()));
+                }
                 try {
                     sleeper.sleep(RECORD_BACKOFF.delay(attempt));
                 } catch (InterruptedException interrupted) {
+                    // the appliance is stopping: these changes cannot be stored now; a restart rebuilds the calls
+                    // from what was stored and the PBX's channels
                     Thread.currentThread().interrupt();
                     LOG.log(Level.SEVERE, "call changes could not be stored (stopping): " + describe(changes), e);
                     return;
                 }
             }
         }
+    }
+
+    /** Whether the database refuses the journal's writes now (facts are held meanwhile). */
+    public Optional<Refusal> refusal() {
+        return Optional.ofNullable(refusal);
     }
 
     private static List<String> describe(List<CrmLifecycle.Change> changes) {

@@ -1,7 +1,9 @@
 package io.b24bridge.bitrix;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.b24bridge.calls.CallKey;
+import io.b24bridge.crm.CrmCommand;
+import io.b24bridge.outbox.BoxGateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -289,5 +295,31 @@ class BoxClientContractTest {
                 everything);
         assertNull(box.client.status().lastSuccess());
         assertNotNull(box.client.status().lastFailure());
+    }
+
+    /**
+     * Review F6b: a batch answer without a word on one register used to mark it done without a CALL_ID, so every
+     * later command of that call became a dead letter for good. Now that register goes again.
+     */
+    @Test
+    void aBatchAnswerSilentOnACommandLeavesItToGoAgain() throws Exception {
+        box.answer("""
+                {"result": {"result": {"c0": {"CALL_ID": "externalCall.1"}}, "result_error": [],
+                            "result_total": [], "result_next": [], "result_time": []}}""");
+        BitrixBoxGateway gateway = new BitrixBoxGateway(box.client, new UserDirectory(crm, Clock.systemUTC()));
+        CallKey k1 = new io.b24bridge.calls.CallKey("pbx1", "1.0");
+        CallKey k2 = new io.b24bridge.calls.CallKey("pbx1", "2.0");
+        List<BoxGateway.BatchAnswer> answers = gateway.batch(List.of(
+                new BoxGateway.BatchItem(register(k1), null),
+                new BoxGateway.BatchItem(register(k2), null)));
+        assertEquals("externalCall.1", answers.get(0).registration().callId());
+        assertEquals(BoxGateway.Failure.Kind.RETRY_LATER, answers.get(1).failure().kind(),
+                "no answer for the second register: it is not done");
+    }
+
+    private static CrmCommand.Register register(CallKey k) {
+        return new CrmCommand.Register(k, new CrmCommand.UserRef(5, "101"),
+                "+79161112233", false, Instant.parse("2026-11-24T09:00:00Z"), true, "CALL", "74951234567",
+                true);
     }
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import io.b24bridge.calls.CallFact;
 import io.b24bridge.calls.CallTracker;
 import io.b24bridge.calls.Endpoints;
+import io.b24bridge.health.PartHealth;
 import io.b24bridge.settings.Settings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -77,13 +78,33 @@ class CallEngineTest {
         assertEquals(1, stored.stream().filter(CrmCommand.Register.class::isInstance).count(), stored.toString());
     }
 
+    /**
+     * Review F6a: a database refusing for longer than the short pauses used to cost the fact's commands for good
+     * (a SEVERE line, a call the CRM never heard of). Now the fact is held — and with it the PBX's next events — until
+     * the database takes it, and health says DOWN meanwhile.
+     */
     @Test
-    void aDatabaseThatKeepsRefusingIsGivenUpOnAfterItsPauses() {
-        FlakyJournal journal = new FlakyJournal(Integer.MAX_VALUE);
-        aCallRings(engine(journal));
-        assertEquals(CallEngine.RECORD_RETRIES + 1, journal.attempts);
-        assertEquals(List.of(Duration.ofMillis(50), Duration.ofMillis(250), Duration.ofSeconds(1)), pauses,
-                "50 ms, 250 ms, 1 s: then it gives up");
-        assertTrue(journal.stored.isEmpty());
+    void aDatabaseThatKeepsRefusingHoldsTheFactUntilItAcceptsAndSaysDownMeanwhile() {
+        FlakyJournal journal = new FlakyJournal(12);
+        List<PartHealth.State> healthWhileWaiting = new ArrayList<>();
+        CallEngine[] engine = new CallEngine[1];
+        engine[0] = new CallEngine(new CallTracker(pbx -> Endpoints.standard()), new CrmLifecycle(), journal,
+                Settings::defaults, d -> {
+                    pauses.add(d);
+                    healthWhileWaiting.add(new JournalHealth(engine[0]).check().state());
+                });
+        JournalHealth health = new JournalHealth(engine[0]);
+        assertEquals(PartHealth.State.UP, health.check().state());
+        aCallRings(engine[0]);
+        assertEquals(13, journal.attempts, "refused twelve times, stored at the thirteenth");
+        assertEquals(List.of(Duration.ofMillis(50), Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                pauses.subList(0, 4), "50 ms, 250 ms, then every second");
+        assertEquals(List.of(PartHealth.State.UP, PartHealth.State.UP), healthWhileWaiting.subList(0, 2),
+                "a passing refusal is not an outage");
+        assertEquals(PartHealth.State.DOWN, healthWhileWaiting.getLast(), "a lasting one is");
+        assertTrue(health.critical(), "the appliance is not working while it cannot store calls");
+        assertEquals(1, commands(journal).stream().filter(CrmCommand.Register.class::isInstance).count(),
+                "nothing lost, nothing doubled");
+        assertEquals(PartHealth.State.UP, health.check().state(), "UP again once the database accepts");
     }
 }
