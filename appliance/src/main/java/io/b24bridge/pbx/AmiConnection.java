@@ -76,12 +76,13 @@ public final class AmiConnection implements AutoCloseable {
      * @param backPressureTime  how long it waited in all
      * @param resyncs           links re-established because asterisk-java's own buffer overflowed
      * @param sinkFailures      exceptions thrown by the sink
+     * @param readProblem       the PBX withholds event classes the call model needs (manager.conf read=), or null
      */
     public record Status(String pbxId, String address, State state, Instant since, Instant lastEventAt,
                          long eventsReceived, double eventsPerSecond, long connects, long reconnects, long attempts,
                          long loginFailures, String lastError, Instant lastErrorAt, int queueDepth,
                          int queueCapacity, long backPressureWaits, Duration backPressureTime, long resyncs,
-                         long sinkFailures) {
+                         long sinkFailures, String readProblem) {
 
         public boolean connected() {
             return state == State.CONNECTED;
@@ -97,6 +98,7 @@ public final class AmiConnection implements AutoCloseable {
     private final Backoff loginWait;
 
     private final LinkStats stats = new LinkStats();
+    private final CallEventsWatch readRights = new CallEventsWatch();
     private volatile State state = State.NEW;
     private volatile Instant since = Instant.now();
     private volatile AmiSession session;
@@ -169,7 +171,7 @@ public final class AmiConnection implements AutoCloseable {
     }
 
     public Status status() {
-        return stats.status(settings, state, since, intake);
+        return stats.status(settings, state, since, intake, readRights.problem());
     }
 
     // ---- the link thread ----
@@ -191,7 +193,10 @@ public final class AmiConnection implements AutoCloseable {
 
     /** One link from login to its end, and the wait after it; false when stopping. */
     private boolean attempt() throws InterruptedException {
-        AmiSession s = new AmiSession(++sessions, settings, intake, stats::counted);
+        AmiSession s = new AmiSession(++sessions, settings, intake, e -> {
+            stats.counted(e);
+            readRights.seen(e);
+        });
         session = s;
         if (stopping()) { // close() may have looked at the previous session
             return false;
@@ -232,6 +237,7 @@ public final class AmiConnection implements AutoCloseable {
             return failedAfterLogin(s, s.ended().getNow("ended"), false);
         }
         long up = System.nanoTime();
+        readRights.linkUp(channels);
         long n = stats.connected();
         state(State.CONNECTED); // before the sink hears of it: it may originate at once
         intake.put(new EventIntake.Snapshot(s.number, new ChannelsSnapshot(channels,
@@ -315,6 +321,12 @@ public final class AmiConnection implements AutoCloseable {
                 s.end("no answer to a Ping within " + settings.pingInterval().toMillis() + " ms: the link or the "
                         + "PBX is stuck");
                 continue;
+            }
+            if (!intake.backedUp()) {
+                readRights.check(() -> snapshot(s), settings.username(), problem -> {
+                    LOG.severe("pbx " + id() + ": " + problem);
+                    stats.problem(problem);
+                });
             }
             pingSent = System.nanoTime();
             try {

@@ -56,7 +56,8 @@ final class LinkStats {
         return previous;
     }
 
-    AmiConnection.Status status(AmiSettings settings, AmiConnection.State state, Instant since, EventIntake intake) {
+    AmiConnection.Status status(AmiSettings settings, AmiConnection.State state, Instant since, EventIntake intake,
+                                String readProblem) {
         Problem p = lastError;
         long c = connects.get();
         long last = lastEventMillis;
@@ -65,6 +66,6 @@ final class LinkStats {
                 rate.perSecond(System.currentTimeMillis()), c, Math.max(0, c - 1), attempts.get(),
                 loginFailures.get(), p == null ? null : p.message(), p == null ? null : p.at(), intake.depth(),
                 intake.capacity(), intake.backPressureWaits(), intake.backPressureTime(), resyncs.get(),
-                intake.sinkFailures());
+                intake.sinkFailures(), readProblem);
     }
 }

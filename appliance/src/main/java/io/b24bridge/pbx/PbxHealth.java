@@ -41,6 +41,8 @@ final class PbxHealth implements HealthPart {
             if (!s.connected()) {
                 down.add(s.pbxId() + " " + s.state().name().toLowerCase(Locale.ROOT)
                         + (s.lastError() == null ? "" : ": " + s.lastError()));
+            } else if (s.readProblem() != null) {
+                down.add(s.pbxId() + ": " + s.readProblem());
             }
         }
         if (!down.isEmpty()) {

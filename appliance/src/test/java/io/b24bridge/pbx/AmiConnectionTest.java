@@ -15,11 +15,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.b24bridge.config.Secret;
+import io.b24bridge.health.PartHealth;
 import io.b24bridge.testkit.pbx.PbxSimulator;
 import io.b24bridge.testkit.pbx.Replay;
 import io.b24bridge.testkit.pbx.ReplayOptions;
 import io.b24bridge.testkit.pbx.Transcript;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -138,6 +140,40 @@ class AmiConnectionTest {
         assertEquals(sim.activeChannels(), channels.size());
         assertEquals(Set.copyOf(replay.linkedids()),
                 Set.copyOf(channels.stream().map(CoreShowChannelEvent::getLinkedid).toList()));
+    }
+
+    /**
+     * Review probe P15's second half (F6c), on the simulator: a manager.conf user with {@code read=system,cdr} logs
+     * in, lists channels, and never hears of a call; /health said UP "the AMI link is up" while calls were lost.
+     * Now, once calls come and go unannounced, the link says what is missing.
+     */
+    @Test
+    void aUserWhoMayNotReadCallEventsIsNamedInHealth() {
+        PbxSimulator sim = simulator();
+        sim.readClasses(Set.of("system", "cdr"));
+        RecordingSink sink = new RecordingSink();
+        AmiConnection c = connect(settings("pbx1", sim, "test-secret"), sink);
+        sink.await(WAIT, "connected", s -> s.count(RecordingSink.Connected.class) == 1);
+        PbxHealth health = new PbxHealth(List.of(c));
+        assertEquals(PartHealth.State.UP, health.check().state(), "nothing is known yet on an idle PBX");
+
+        waitFor(sim.replay(Transcript.ringGroupCall(), ReplayOptions.of(1, 0).firstEvents(60)));
+        await().atMost(WAIT).until(() -> health.check().state() == PartHealth.State.DOWN);
+        String detail = health.check().detail();
+        assertTrue(detail.contains("read=call,dialplan"), detail);
+        assertTrue(sink.all(RecordingSink.Event.class).stream().noneMatch(e -> e.event() instanceof NewChannelEvent),
+                "indeed no event of the call came");
+    }
+
+    @Test
+    void aUserWhoReadsCallEventsIsNotSuspected() {
+        PbxSimulator sim = simulator();
+        RecordingSink sink = new RecordingSink();
+        AmiConnection c = connect(settings("pbx1", sim, "test-secret"), sink);
+        sink.await(WAIT, "connected", s -> s.count(RecordingSink.Connected.class) == 1);
+        waitFor(sim.replay(Transcript.ringGroupCall(), ReplayOptions.of(1, 0).firstEvents(60)));
+        sink.await(WAIT, "the call's events", s -> s.count(RecordingSink.Event.class) > 10);
+        assertEquals(PartHealth.State.UP, new PbxHealth(List.of(c)).check().state());
     }
 
     @Test

@@ -17,12 +17,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.b24bridge.config.Secret;
+import io.b24bridge.health.PartHealth;
 import io.b24bridge.testkit.asterisk.AmiEndpoint;
 import io.b24bridge.testkit.asterisk.AsteriskPair;
 import io.b24bridge.testkit.asterisk.RealAsterisk;
 import io.b24bridge.testkit.asterisk.WorldCall;
 import io.b24bridge.testkit.asterisk.WorldScript;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,8 +52,12 @@ class AmiRealAsteriskTest {
     }
 
     private AmiConnection connect(AsteriskPair pbx, RecordingSink sink) {
+        return connect(pbx, sink, pbx.pbxAmi().user());
+    }
+
+    private AmiConnection connect(AsteriskPair pbx, RecordingSink sink, String user) {
         AmiEndpoint ami = pbx.pbxAmi();
-        AmiSettings s = new AmiSettings("pbx1", ami.host(), ami.port(), ami.user(), Secret.of(ami.secret()),
+        AmiSettings s = new AmiSettings("pbx1", ami.host(), ami.port(), user, Secret.of(ami.secret()),
                 Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2),
                 Duration.ofSeconds(5), Duration.ofSeconds(10), AmiSettings.DEFAULT_QUEUE_CAPACITY);
         connection = new AmiConnection(s, sink);
@@ -88,6 +94,27 @@ class AmiRealAsteriskTest {
                 && e.getPrivilege().startsWith("reporting")), "no RTCP flood: the login's event mask");
         assertEquals(AmiConnection.State.CONNECTED, c.status().state());
         System.out.printf("real PBX: %d events for one inbound call%n", sink.events().size());
+    }
+
+    /**
+     * Review probe P15's second half (F6c), as a new user would meet it: the AMI user's manager.conf has
+     * {@code read = system,cdr}. The link comes up and a real call is placed; no event of it arrives, and /health used
+     * to say UP "the AMI link is up" while the call never reached the CRM. Now the pbx part is DOWN and says why.
+     */
+    @Test
+    void aUserWithoutReadCallIsAnErrorInHealth(AsteriskPair pbx) throws Exception {
+        RecordingSink sink = new RecordingSink();
+        AmiConnection c = connect(pbx, sink, pbx.pbxAmi().user() + "-noread");
+        sink.await(WAIT, "connected", s -> s.count(RecordingSink.Connected.class) == 1);
+        PbxHealth health = new PbxHealth(List.of(c));
+
+        WorldCall call = pbx.placeInboundCall(DID, CLIENT, WorldScript.talks(Duration.ofSeconds(3)));
+        assertTrue(call.awaitAnswer(WAIT), "phone 101 answered");
+        await().atMost(WAIT).until(() -> health.check().state() == PartHealth.State.DOWN);
+        call.awaitEnd(WAIT);
+        assertTrue(health.check().detail().contains("read=call,dialplan"), health.check().detail());
+        assertTrue(sink.events(NewChannelEvent.class).isEmpty(), "indeed no call event came");
+        assertEquals(AmiConnection.State.CONNECTED, c.status().state(), "the link itself is up");
     }
 
     @Test

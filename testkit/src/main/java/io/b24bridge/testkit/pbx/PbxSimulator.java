@@ -72,6 +72,7 @@ public final class PbxSimulator implements AutoCloseable {
     private final AtomicLong nextChannel = new AtomicLong(0x1000);
     private final Object loginSignal = new Object();
     private volatile boolean silent;
+    private volatile Set<String> readClasses;
     private volatile boolean refuseLogins;
     private volatile boolean acceptConnections = true;
     private volatile int originateReason = 4;
@@ -242,6 +243,18 @@ public final class PbxSimulator implements AutoCloseable {
     /** A hung PBX: sockets stay open, nothing is answered or sent (no banner, no Pong, no events). */
     public void silent(boolean silent) {
         this.silent = silent;
+    }
+
+    /**
+     * The user's manager.conf {@code read=} classes: events of other classes are not sent, whatever the login's
+     * {@code Events:} asks (Asterisk filters by both). Null (the default): every class.
+     */
+    public void readClasses(Set<String> classes) {
+        this.readClasses = classes == null ? null : Set.copyOf(classes);
+    }
+
+    Set<String> readClasses() {
+        return readClasses;
     }
 
     /** Answers {@code action} with {@code Permission denied} (a manager.conf user without the right). */

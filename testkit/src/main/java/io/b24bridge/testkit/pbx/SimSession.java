@@ -44,6 +44,10 @@ final class SimSession implements AutoCloseable {
         if (!authenticated() || !eventsOn) {
             return false;
         }
+        Set<String> read = sim.readClasses();
+        if (read != null && !event.privileges().isEmpty() && event.privileges().stream().noneMatch(read::contains)) {
+            return false; // manager.conf's read= withholds it
+        }
         Set<String> mask = eventMask;
         if (mask == null) {
             return true;
