@@ -4,6 +4,7 @@ import java.util.logging.Logger;
 
 import io.helidon.webserver.WebServer;
 
+import io.b24bridge.access.Access;
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.crm.CallEngine;
 import io.b24bridge.health.Health;
@@ -27,6 +28,7 @@ public final class Appliance {
 
     private final ApplianceConfig config;
     private final Database db;
+    private final Access access;
     private final SettingsStore settings;
     private final Health health;
     private final WebServer server;
@@ -37,10 +39,12 @@ public final class Appliance {
     private final RoutingService routing;
     private final Parts parts;
 
-    Appliance(ApplianceConfig config, Database db, SettingsStore settings, Health health, WebServer server, Box box,
-              Outbox outbox, OutboxSender sender, CallEngine engine, RoutingService routing, Parts parts) {
+    Appliance(ApplianceConfig config, Database db, Access access, SettingsStore settings, Health health,
+              WebServer server, Box box, Outbox outbox, OutboxSender sender, CallEngine engine, RoutingService routing,
+              Parts parts) {
         this.config = config;
         this.db = db;
+        this.access = access;
         this.settings = settings;
         this.health = health;
         this.server = server;
@@ -58,6 +62,11 @@ public final class Appliance {
 
     public Database db() {
         return db;
+    }
+
+    /** Accounts, tokens, sessions, the audit log of the admin listener. */
+    public Access access() {
+        return access;
     }
 
     public SettingsStore settings() {

@@ -21,11 +21,27 @@ import picocli.CommandLine.ParseResult;
  * @param to      {@code --to DIR} (backup)
  * @param from    {@code --from DIR} (restore)
  * @param helpFor {@code help COMMAND}: the command whose help is asked for
+ * @param admin   {@code admin create|password}: what to do to which account
  */
 record Cli(Cli.Name command, Optional<Path> config, Optional<Path> sandbox, Optional<Path> to, Optional<Path> from,
-           Optional<String> helpFor) {
+           Optional<String> helpFor, Optional<AdminArgs> admin) {
 
-    enum Name { RUN, CHECK_CONFIG, BACKUP, RESTORE, DOCTOR, VERSION, HELP }
+    enum Name { RUN, CHECK_CONFIG, BACKUP, RESTORE, DOCTOR, ADMIN, VERSION, HELP }
+
+    Cli(Name command, Optional<Path> config, Optional<Path> sandbox, Optional<Path> to, Optional<Path> from,
+        Optional<String> helpFor) {
+        this(command, config, sandbox, to, from, helpFor, Optional.empty());
+    }
+
+    /**
+     * {@code b24bridge admin create|password --name NAME [--role admin|viewer] [--password-file FILE]}.
+     *
+     * @param create       true: make the account; false: set its password
+     * @param passwordFile where the password is (its first line; {@code -} = standard input); empty: asked twice on
+     *                     the terminal
+     */
+    record AdminArgs(boolean create, String name, String role, Optional<Path> passwordFile) {
+    }
 
     /** Where the configuration comes from: a file, or the sandbox's embedded defaults. */
     static final class Source {
@@ -42,8 +58,8 @@ record Cli(Cli.Name command, Optional<Path> config, Optional<Path> sandbox, Opti
             description = "Joins an Asterisk PBX to an on-premise Bitrix24 box. Without a command: run.",
             footer = {"", "Configuration keys may be overridden by environment variables B24BRIDGE_<KEY> "
                     + "(see docs/configuration.md)."},
-            subcommands = {Run.class, CheckConfig.class, Backup.class, Restore.class, Doctor.class, Version.class,
-                    Help.class})
+            subcommands = {Run.class, CheckConfig.class, Backup.class, Restore.class, Doctor.class, Admin.class,
+                    Version.class, Help.class})
     static final class Top {
         @Mixin
         Source source;
@@ -107,6 +123,53 @@ record Cli(Cli.Name command, Optional<Path> config, Optional<Path> sandbox, Opti
         boolean help;
     }
 
+    @Command(name = "admin", description = "accounts of the admin listener: admin create (the first administrator, "
+            + "or any account), admin password (a new password, e.g. a forgotten one); on the appliance's machine, as "
+            + "root or the service's user", subcommands = {AdminCreate.class, AdminPassword.class})
+    static final class Admin {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+        boolean help;
+    }
+
+    /** What admin's commands share. */
+    static final class Account {
+        @Option(names = "--name", paramLabel = "NAME", required = true, description = "the account")
+        String name;
+
+        @Option(names = "--password-file", paramLabel = "FILE", description = "read the password from the first "
+                + "line of FILE (- = standard input) instead of asking twice on the terminal")
+        Path passwordFile;
+    }
+
+    @Command(name = "create", description = "make an account (asks the running appliance, or opens the database when "
+            + "it is stopped)")
+    static final class AdminCreate {
+        @Mixin
+        Source source;
+
+        @Mixin
+        Account account;
+
+        @Option(names = "--role", paramLabel = "ROLE", defaultValue = "admin", description = "admin (changes) or "
+                + "viewer (reads); default: admin")
+        String role;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+        boolean help;
+    }
+
+    @Command(name = "password", description = "set an account's password (its sessions end)")
+    static final class AdminPassword {
+        @Mixin
+        Source source;
+
+        @Mixin
+        Account account;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+        boolean help;
+    }
+
     @Command(name = "version", description = "print the version")
     static final class Version {
     }
@@ -129,7 +192,8 @@ record Cli(Cli.Name command, Optional<Path> config, Optional<Path> sandbox, Opti
         while (leaf.hasSubcommand()) {
             leaf = leaf.subcommand();
         }
-        String name = leaf == top ? "run" : leaf.commandSpec().name();
+        // "admin create" for a command under another: its help is found by the whole path
+        String name = leaf == top ? "run" : leaf.commandSpec().qualifiedName(" ").substring("b24bridge ".length());
         if (top.isUsageHelpRequested() || leaf.isUsageHelpRequested()) {
             return help(leaf == top ? null : name);
         }
@@ -149,8 +213,22 @@ record Cli(Cli.Name command, Optional<Path> config, Optional<Path> sandbox, Opti
             case Backup b -> withSource(Name.BACKUP, b.source, b.to, null);
             case Restore r -> withSource(Name.RESTORE, r.source, null, r.from);
             case Doctor d -> withSource(Name.DOCTOR, d.source, null, null);
+            case AdminCreate a -> admin(a.source, new AdminArgs(true, a.account.name, a.role,
+                    Optional.ofNullable(a.account.passwordFile)));
+            case AdminPassword a -> admin(a.source, new AdminArgs(false, a.account.name, null,
+                    Optional.ofNullable(a.account.passwordFile)));
+            case Admin a -> throw new IllegalArgumentException("admin needs a command: create or password");
             default -> throw new IllegalStateException("no such command: " + name);
         };
+    }
+
+    private static Cli admin(Source source, AdminArgs args) {
+        if (args.role() != null && !args.role().equals("admin") && !args.role().equals("viewer")) {
+            throw new IllegalArgumentException("--role must be admin or viewer");
+        }
+        Cli c = withSource(Name.ADMIN, source, null, null);
+        return new Cli(Name.ADMIN, c.config(), c.sandbox(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(args));
     }
 
     private static Cli help(String command) {
@@ -172,7 +250,11 @@ record Cli(Cli.Name command, Optional<Path> config, Optional<Path> sandbox, Opti
     /** The help: of the whole tool, or of one command. */
     static String usage(Optional<String> command) {
         CommandLine cl = commandLine();
-        return command.map(c -> cl.getSubcommands().get(c)).orElse(cl).getUsageMessage();
+        CommandLine target = cl;
+        for (String part : command.map(c -> c.split(" ")).orElse(new String[0])) {
+            target = target.getSubcommands().get(part);
+        }
+        return target.getUsageMessage();
     }
 
     private static CommandLine commandLine() {

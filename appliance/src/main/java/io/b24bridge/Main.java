@@ -20,10 +20,16 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
+import io.b24bridge.access.Access;
+import io.b24bridge.admin.AccountsApi;
+import io.b24bridge.admin.AdminGuard;
+import io.b24bridge.admin.AuditApi;
 import io.b24bridge.admin.HealthService;
 import io.b24bridge.admin.OutboxApi;
 import io.b24bridge.admin.RatingsApi;
+import io.b24bridge.admin.SessionApi;
 import io.b24bridge.admin.SettingsApi;
+import io.b24bridge.admin.SetupApi;
 import io.b24bridge.admin.StoreApi;
 import io.b24bridge.bitrix.events.PingService;
 import io.b24bridge.calls.CallTracker;
@@ -123,9 +129,10 @@ public final class Main {
                 }
                 case BACKUP -> StoreCommands.backup(loadConfig(cli), cli.to(), out);
                 case RESTORE -> StoreCommands.restore(loadConfig(cli), cli.from().orElseThrow(), out);
+                case ADMIN -> AdminCommands.run(loadConfig(cli), cli.admin().orElseThrow(), System.in, out);
                 case DOCTOR -> Doctor.run(cli.config().orElseGet(() -> Sandbox.prepare(cli.sandbox().orElseThrow())),
                         System.getenv(), out);
-                case RUN -> runUntilStopped(loadConfig(cli), cli.sandbox().isPresent(), out);
+                case RUN -> runUntilStopped(loadConfig(cli), cli.sandbox(), out);
             };
         } catch (ConfigException e) {
             err.println("b24bridge: cannot start: " + e.getMessage());
@@ -141,11 +148,14 @@ public final class Main {
         return ConfigLoader.load(file, System.getenv());
     }
 
-    private static int runUntilStopped(ApplianceConfig config, boolean sandbox, PrintStream out) {
+    private static int runUntilStopped(ApplianceConfig config, Optional<Path> sandboxDir, PrintStream out) {
         long t0 = System.nanoTime();
         Appliance appliance = start(config);
+        boolean sandbox = sandboxDir.isPresent();
+        List<String> sandboxAdmin = List.of();
         if (sandbox) {
             Sandbox.seedSettings(appliance.settings());
+            sandboxAdmin = Sandbox.seedAdmin(appliance.access(), sandboxDir.get());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -162,6 +172,11 @@ public final class Main {
         out.printf("  box listener (mTLS): %s/ping%n", appliance.boxUrl());
         if (sandbox) {
             out.printf("  sandbox Bitrix24 box (emulator page): https://127.0.0.1:%d/%n", Sandbox.BOX_EMULATOR_PORT);
+            sandboxAdmin.forEach(out::println);
+        } else if (appliance.access().firstRun().needed()) {
+            out.printf("  first run: no administrator yet — on this machine: b24bridge admin create --config %s "
+                    + "--name admin%n  (or in the panel with the one-time token in %s)%n", config.source(),
+                    config.storage().dir().resolve("keys").resolve("setup-token"));
         }
         out.flush();
         try {
@@ -183,6 +198,9 @@ public final class Main {
         Parts parts = new Parts();
         try {
             Database db = parts.push("database", openStore(config));
+            // who may use the admin listener: accounts, tokens, sessions, the audit log, the local tools' credential
+            Access access = Access.open(db, config.storage().dir().resolve("keys"), mapper, Clock.systemUTC());
+            access.firstRun().prepare("b24bridge admin create --config " + config.source() + " --name admin");
             SettingsStore settings = new SettingsStore(db, new SettingsJson(mapper));
             Box box = parts.push("bitrix24 client", Box.of(config, db, mapper));
 
@@ -203,14 +221,15 @@ public final class Main {
             PbxRegistry pbx = PbxRegistry.of(config.pbx(), spine, Metrics.globalRegistry());
             Health health = new Health(List.of(new DatabaseHealth(db), new JournalHealth(engine), pbx.health(),
                     box.health(), sender.health(), routingHealth), version());
-            WebServer server = startWeb(config, mapper, health, settings, db, outbox, sender, box);
+            WebServer server = startWeb(config, mapper, health, access, settings, db, outbox, sender, box);
             parts.push("web listeners", server, server::stop);
             parts.push("bitrix24 keep-alive", box.startKeepAlive());
             pbx.start();
             parts.push("pbx links", pbx);
             LOG.info(() -> "b24bridge " + version() + " started; admin port " + server.port()
                     + ", box port " + server.port(Appliance.BOX_SOCKET));
-            return new Appliance(config, db, settings, health, server, box, outbox, sender, engine, routing, parts);
+            return new Appliance(config, db, access, settings, health, server, box, outbox, sender, engine, routing,
+                    parts);
         } catch (RuntimeException e) {
             parts.close();
             throw e;
@@ -296,14 +315,14 @@ public final class Main {
      * The web server: the admin listener (panel, JSON API, health and metrics; loopback unless configured) and
      * the box listener (mutual TLS, for the Bitrix24 box's calls into the appliance).
      */
-    private static WebServer startWeb(ApplianceConfig config, ObjectMapper mapper, Health health,
+    private static WebServer startWeb(ApplianceConfig config, ObjectMapper mapper, Health health, Access access,
                                       SettingsStore settings, Database db, Outbox outbox, OutboxSender sender,
                                       Box box) {
         return WebServer.builder()
                 .shutdownHook(false) // our own hook stops the parts in order
                 .host(config.adminListener().host())
                 .port(config.adminListener().port())
-                .tls(ServerTls.of(config.adminListener()))
+                .tls(ServerTls.admin(config.adminListener(), access.localTools().certificate()))
                 .maxPayloadSize(ADMIN_MAX_PAYLOAD)
                 .maxTcpConnections(MAX_CONNECTIONS)
                 .shutdownGracePeriod(config.shutdownGrace())
@@ -313,11 +332,16 @@ public final class Main {
                         .addObserver(MetricsObserver.create())
                         .build())
                 .routing(r -> r
+                        .addFilter(new AdminGuard(access, mapper)) // every route: who calls, and may they
                         .register("/health", new HealthService(health, mapper))
-                        .register("/api/settings", new SettingsApi(settings, mapper))
-                        .register("/api/store", new StoreApi(db,
-                                config.storage().dir().resolve("backups").toAbsolutePath(), mapper))
-                        .register("/api/outbox", new OutboxApi(outbox, sender, mapper))
+                        .register("/api/session", new SessionApi(access, mapper))
+                        .register("/api/setup", new SetupApi(access, mapper))
+                        .register("/api/accounts", new AccountsApi(access, mapper))
+                        .register("/api/audit", new AuditApi(access.audit(), mapper))
+                        .register("/api/settings", new SettingsApi(settings, access.audit(), mapper))
+                        .register("/api/store", new StoreApi(db, config.storage().dir().resolve("backups"),
+                                access.audit(), Clock.systemUTC(), mapper))
+                        .register("/api/outbox", new OutboxApi(outbox, sender, access.audit(), mapper))
                         .register("/api/ratings", new RatingsApi(outbox.ratings(), Clock.systemUTC(), mapper)))
                 .putSocket(Appliance.BOX_SOCKET, listener -> listener
                         .host(config.boxListener().host())

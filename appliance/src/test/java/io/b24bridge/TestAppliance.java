@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.b24bridge.access.Accounts;
+import io.b24bridge.access.Role;
 import io.b24bridge.certs.DevPki;
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.config.ConfigLoader;
@@ -19,14 +21,20 @@ import io.b24bridge.testkit.bitrix.EdgeProxy;
 
 /**
  * An appliance started in this JVM for a test: development certificates, a real Derby database and real
- * HTTPS listeners on free ports, all under one temporary folder; plus an HTTPS client for its admin API.
+ * HTTPS listeners on free ports, all under one temporary folder; plus an HTTPS client for its admin API, signed in
+ * with an API token of the administrator {@link #ADMIN} (made at the start, unless it exists from an earlier start
+ * of the same folder); {@link #anonymous} sends without one.
  */
 public final class TestAppliance implements AutoCloseable {
+
+    public static final String ADMIN = "test-admin";
+    public static final String ADMIN_PASSWORD = "test-admin-password";
 
     private final Path dir;
     private final DevPki.Files pki;
     private final Appliance appliance;
     private final HttpClient admin;
+    private final String token;
     private EdgeProxy edge;
 
     private TestAppliance(Path dir, DevPki.Files pki, Appliance appliance) {
@@ -37,6 +45,11 @@ public final class TestAppliance implements AutoCloseable {
                 .sslContext(TestTls.context(pki.trustStore(), null, pki.password()))
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
+        Accounts accounts = appliance.access().accounts();
+        if (accounts.find(ADMIN).isEmpty()) {
+            accounts.create(ADMIN, Role.ADMIN, ADMIN_PASSWORD.toCharArray());
+        }
+        this.token = appliance.access().tokens().issue(ADMIN, "tests").secret();
     }
 
     /** Starts an appliance whose data and certificates live under {@code dir}. */
@@ -46,6 +59,11 @@ public final class TestAppliance implements AutoCloseable {
 
     /** Starts an appliance with extra configuration sections (YAML, appended to the file). */
     public static TestAppliance start(Path dir, String extraYaml) {
+        return start(dir, extraYaml, Map.of());
+    }
+
+    /** As {@link #start(Path, String)}, with configuration overrides as environment variables (B24BRIDGE_…). */
+    public static TestAppliance start(Path dir, String extraYaml, Map<String, String> environment) {
         DevPki.Files pki = DevPki.ensure(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
         Path config = writeConfig(dir, pki);
         try {
@@ -54,7 +72,7 @@ public final class TestAppliance implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new TestAppliance(dir, pki, Main.start(ConfigLoader.load(config, Map.of())));
+        return new TestAppliance(dir, pki, Main.start(ConfigLoader.load(config, environment)));
     }
 
     /**
@@ -123,7 +141,7 @@ public final class TestAppliance implements AutoCloseable {
     }
 
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(adminUri(path)).GET());
+        return send(signedIn(HttpRequest.newBuilder(adminUri(path)).GET()));
     }
 
     public HttpResponse<String> put(String path, String json, String... headers) {
@@ -133,13 +151,32 @@ public final class TestAppliance implements AutoCloseable {
         if (headers.length > 0) {
             b.headers(headers);
         }
-        return send(b);
+        return send(signedIn(b));
     }
 
     public HttpResponse<String> post(String path, String json) {
-        return send(HttpRequest.newBuilder(adminUri(path))
+        return send(signedIn(HttpRequest.newBuilder(adminUri(path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
+                .POST(HttpRequest.BodyPublishers.ofString(json))));
+    }
+
+    /** A request as given (no credential added): for what strangers and other accounts may do. */
+    public HttpResponse<String> anonymous(HttpRequest.Builder request) {
+        return send(request);
+    }
+
+    /** The administrator's API token, for requests a test builds itself. */
+    public String token() {
+        return token;
+    }
+
+    /** {@code Authorization: Bearer …} of the administrator's token. */
+    public String authorization() {
+        return "Authorization: Bearer " + token;
+    }
+
+    private HttpRequest.Builder signedIn(HttpRequest.Builder b) {
+        return b.header("Authorization", "Bearer " + token);
     }
 
     public URI adminUri(String path) {

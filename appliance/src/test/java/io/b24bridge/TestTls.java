@@ -4,10 +4,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.cert.Certificate;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+
+import io.b24bridge.access.LocalTools;
 
 /** SSL contexts for test clients, from the PKCS#12 files of the development PKI. */
 public final class TestTls {
@@ -28,6 +31,29 @@ public final class TestTls {
             }
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A client that trusts {@code trustStore} and presents the local tools' credential the appliance made in
+     * {@code keysDir} (storage.dir/keys): as {@code b24bridge backup} and the installer do on the machine.
+     */
+    public static SSLContext localTools(Path trustStore, char[] password, Path keysDir) {
+        try {
+            LocalTools tools = LocalTools.read(keysDir).orElseThrow(
+                    () -> new IllegalStateException("no local tools' credential in " + keysDir));
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("local-tools", tools.key(), password, new Certificate[] {tools.certificate()});
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, password);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(load(trustStore, password));
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
             return ctx;
         } catch (Exception e) {
             throw new IllegalStateException(e);

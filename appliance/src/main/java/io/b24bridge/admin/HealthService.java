@@ -1,5 +1,7 @@
 package io.b24bridge.admin;
 
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -11,8 +13,8 @@ import io.b24bridge.health.Health;
 import io.b24bridge.health.PartHealth;
 
 /**
- * {@code GET /health}: each part's state as JSON; HTTP 200 unless a configured part is DOWN (then 503), so a
- * load balancer or systemd watchdog can use the status code alone.
+ * {@code GET /health}: each part's state as JSON; HTTP 200 unless a critical part is DOWN (then 503), so a
+ * load balancer or systemd watchdog can use the status code alone. Without signing in: the state only.
  */
 public final class HealthService implements HttpService {
 
@@ -29,9 +31,17 @@ public final class HealthService implements HttpService {
         rules.get("/", this::report);
     }
 
+    /**
+     * The whole report for a signed-in caller; for anyone else only the state (what a load balancer or a watchdog
+     * needs): the parts' facts name the PBX's address, the box's URL and the database's path.
+     */
     private void report(ServerRequest req, ServerResponse res) {
         Health.Report report = health.report();
-        json.send(res, report.status() == PartHealth.State.DOWN ? Status.SERVICE_UNAVAILABLE_503 : Status.OK_200,
-                report);
+        Status status = report.status() == PartHealth.State.DOWN ? Status.SERVICE_UNAVAILABLE_503 : Status.OK_200;
+        if (Caller.of(req).isEmpty()) {
+            json.send(res, status, Map.of("status", report.status()));
+            return;
+        }
+        json.send(res, status, report);
     }
 }

@@ -11,6 +11,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import io.b24bridge.access.AuditLog;
 import io.b24bridge.outbox.Outbox;
 import io.b24bridge.outbox.OutboxReport;
 import io.b24bridge.outbox.OutboxSender;
@@ -24,11 +25,13 @@ public final class OutboxApi implements HttpService {
 
     private final Outbox outbox;
     private final OutboxSender sender;
+    private final AuditLog audit;
     private final JsonResponses json;
 
-    public OutboxApi(Outbox outbox, OutboxSender sender, ObjectMapper mapper) {
+    public OutboxApi(Outbox outbox, OutboxSender sender, AuditLog audit, ObjectMapper mapper) {
         this.outbox = outbox;
         this.sender = sender;
+        this.audit = audit;
         this.json = new JsonResponses(mapper);
     }
 
@@ -75,10 +78,14 @@ public final class OutboxApi implements HttpService {
             json.error(res, Status.BAD_REQUEST_400, "the id must be a number");
             return;
         }
+        Caller c = Caller.required(req);
         if (!outbox.queue().revive(id)) {
+            audit.record(c.identity(), c.address(), "outbox.retry", String.valueOf(id), AuditLog.Outcome.REFUSED,
+                    Map.of("reason", "no such dead letter"));
             json.error(res, Status.NOT_FOUND_404, "no dead letter " + id);
             return;
         }
+        audit.record(c.identity(), c.address(), "outbox.retry", String.valueOf(id), AuditLog.Outcome.OK, Map.of());
         sender.wake();
         json.send(res, Status.OK_200, Map.of("retried", id));
     }

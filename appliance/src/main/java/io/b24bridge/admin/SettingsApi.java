@@ -2,10 +2,12 @@ package io.b24bridge.admin;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -14,6 +16,8 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import io.b24bridge.access.AuditLog;
+import io.b24bridge.settings.FieldError;
 import io.b24bridge.settings.InvalidSettingsException;
 import io.b24bridge.settings.Section;
 import io.b24bridge.settings.Settings;
@@ -33,10 +37,12 @@ import io.b24bridge.settings.VersionConflictException;
 public final class SettingsApi implements HttpService {
 
     private final SettingsStore store;
+    private final AuditLog audit;
     private final JsonResponses json;
 
-    public SettingsApi(SettingsStore store, ObjectMapper mapper) {
+    public SettingsApi(SettingsStore store, AuditLog audit, ObjectMapper mapper) {
         this.store = store;
+        this.audit = audit;
         this.json = new JsonResponses(mapper);
     }
 
@@ -88,11 +94,18 @@ public final class SettingsApi implements HttpService {
         if (body == null) {
             return;
         }
+        Caller c = Caller.required(req);
+        JsonNode before = store.json().tree(store.current().get(section.get()));
         try {
-            Settings s = store.put(section.get(), body, expected, null);
+            Settings s = store.put(section.get(), body, expected, c.identity().name());
             res.header(HeaderNames.ETAG, etag(s.version()));
-            json.send(res, Status.OK_200, store.json().tree(s.get(section.get())));
+            JsonNode after = store.json().tree(s.get(section.get()));
+            Map<String, Object> detail = new LinkedHashMap<>(SettingsDiff.between(before, after, ""));
+            detail.put("version", s.version());
+            audit.record(c.identity(), c.address(), "settings.put", section.get().key(), AuditLog.Outcome.OK, detail);
+            json.send(res, Status.OK_200, after);
         } catch (InvalidSettingsException e) {
+            refused(c, "settings.put", section.get().key(), e);
             json.invalid(res, "invalid settings for section " + section.get().key(), e.errors());
         } catch (VersionConflictException e) {
             res.header(HeaderNames.ETAG, etag(e.actual()));
@@ -111,13 +124,32 @@ public final class SettingsApi implements HttpService {
         if (body == null) {
             return;
         }
+        Caller c = Caller.required(req);
+        Settings old = store.current();
         try {
-            Settings s = store.importDocument(body, null);
+            Settings s = store.importDocument(body, c.identity().name());
             res.header(HeaderNames.ETAG, etag(s.version()));
+            Map<String, Object> detail = new LinkedHashMap<>();
+            for (Section section : Section.values()) {
+                Map<String, Object> d = SettingsDiff.between(store.json().tree(old.get(section)),
+                        store.json().tree(s.get(section)), section.key());
+                if (!((List<?>) d.get("changes")).isEmpty()) {
+                    detail.put(section.key(), d);
+                }
+            }
+            detail.put("version", s.version());
+            audit.record(c.identity(), c.address(), "settings.import", null, AuditLog.Outcome.OK, detail);
             json.send(res, Status.OK_200, Map.of("version", s.version()));
         } catch (InvalidSettingsException e) {
+            refused(c, "settings.import", null, e);
             json.invalid(res, "invalid settings document", e.errors());
         }
+    }
+
+    /** A refused change is in the audit log too: which fields, not their values. */
+    private void refused(Caller c, String action, String target, InvalidSettingsException e) {
+        audit.record(c.identity(), c.address(), action, target, AuditLog.Outcome.REFUSED,
+                Map.of("fields", e.errors().stream().map(FieldError::field).limit(SettingsDiff.MAX_CHANGES).toList()));
     }
 
     private Optional<Section> section(ServerRequest req, ServerResponse res) {

@@ -36,7 +36,7 @@ public final class AdminProbe {
     /** One GET of /health; an {@link IOException} when nothing answers (not running, wrong port, TLS refused). */
     public static Health health(ApplianceConfig config, Duration timeout) throws IOException {
         ApplianceConfig.Listener admin = config.adminListener();
-        WebClient client = LocalAdmin.client(admin, timeout, timeout);
+        WebClient client = LocalAdmin.client(config, timeout, timeout);
         try (HttpClientResponse res = client.get("/health").request()) {
             JsonNode body = Json.newMapper().readTree(res.entity().as(byte[].class));
             return new Health(res.status().code(), body.path("status").asText(""), body.path("version").asText(""), body);

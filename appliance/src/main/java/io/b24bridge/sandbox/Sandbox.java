@@ -6,9 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Logger;
 
+import io.b24bridge.access.Access;
+import io.b24bridge.access.AuditLog;
+import io.b24bridge.access.Identity;
+import io.b24bridge.access.Role;
 import io.b24bridge.certs.DevPki;
 import io.b24bridge.settings.SettingsStore;
 
@@ -117,6 +123,56 @@ public final class Sandbox {
                 }}""";
         settings.importDocument(document.getBytes(StandardCharsets.UTF_8), "sandbox");
         LOG.info("sandbox: first settings imported (DIDs 4951000NNN → the demo users)");
+    }
+
+    /** The sandbox's own administrator, made on its first start; never an account of a real installation. */
+    public static final String ADMIN = "admin";
+
+    /**
+     * The sandbox's administrator, so that one command starts a sandbox one can use at once: made with a random
+     * password on the first start (kept in {@code sandbox-data/admin-password}) with an API token for curl
+     * ({@code sandbox-data/admin-token}), both 0600. A real installation has no such account: its first administrator
+     * is made by {@code b24bridge admin create} or with the setup token. Returns the lines to print.
+     */
+    public static List<String> seedAdmin(Access access, Path dir) {
+        try {
+            Path passwordFile = dir.resolve("admin-password");
+            Path tokenFile = dir.resolve("admin-token");
+            if (access.accounts().find(ADMIN).isEmpty() || !Files.exists(passwordFile)) {
+                String password = "sandbox-" + randomText(18);
+                if (access.accounts().find(ADMIN).isEmpty()) {
+                    access.accounts().create(ADMIN, Role.ADMIN, password.toCharArray());
+                } else {
+                    access.accounts().setPassword(ADMIN, password.toCharArray());
+                }
+                writeSecret(passwordFile, password);
+                Files.deleteIfExists(tokenFile);
+                access.firstRun().forget();
+                access.audit().record("sandbox", Identity.Via.COMMAND_LINE, null, "account.create", ADMIN,
+                        AuditLog.Outcome.OK, Map.of("role", "admin", "sandbox", true));
+            }
+            if (!Files.exists(tokenFile)) {
+                writeSecret(tokenFile, access.tokens().issue(ADMIN, "sandbox curl").secret());
+            }
+            String password = Files.readString(passwordFile, StandardCharsets.US_ASCII).strip();
+            return List.of(
+                    "  SANDBOX ONLY, never on a real installation — admin panel sign-in: " + ADMIN + " / " + password
+                            + " (" + passwordFile + ")",
+                    "  SANDBOX ONLY — API token for scripts: curl --cacert " + dir.resolve("tls/ca.pem")
+                            + " -H \"Authorization: Bearer $(cat " + tokenFile + ")\" https://127.0.0.1:9443/api/settings");
+        } catch (IOException e) {
+            throw new UncheckedIOException("the sandbox's administrator cannot be written to " + dir, e);
+        }
+    }
+
+    private static String randomText(int length) {
+        String alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        SecureRandom r = new SecureRandom();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        return b.toString();
     }
 
     private static void writeSecret(Path file, String value) throws IOException {

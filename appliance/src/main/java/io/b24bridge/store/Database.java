@@ -3,6 +3,7 @@ package io.b24bridge.store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -168,7 +169,28 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("backup to '" + target + "' failed: " + e.getMessage(), e);
         }
+        ownOnly(target); // the folder the backup made; the folder it sits in is the operator's
         return target.resolve(dir.getFileName());
+    }
+
+    /**
+     * A backup holds every call and the encrypted tokens: whatever the umask, its folders become 0700 and its files
+     * 0600 (the service's user and root only).
+     */
+    private static void ownOnly(Path root) {
+        try (var all = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                if (!Files.isSymbolicLink(p)) {
+                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(
+                            Files.isDirectory(p) ? "rwx------" : "rw-------"));
+                }
+            }
+        } catch (UnsupportedOperationException notPosix) {
+            // not a POSIX file system: its own rules apply
+        } catch (IOException e) {
+            throw new StoreException("backup '" + root + "' was written, but its permissions could not be narrowed: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Shuts this database down cleanly (not the whole engine: other databases may live in the JVM). */

@@ -1,12 +1,15 @@
 package io.b24bridge.web;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import io.helidon.common.tls.Tls;
+import io.helidon.common.tls.TlsConfig;
 import io.helidon.webclient.api.WebClient;
 
+import io.b24bridge.access.LocalTools;
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.tls.TlsMaterial;
 
@@ -31,18 +34,33 @@ public final class LocalAdmin {
         return url(admin.host(), admin.port());
     }
 
-    /** A client of the admin listener that trusts exactly the listener's own certificate. */
-    public static WebClient client(ApplianceConfig.Listener admin, Duration connectTimeout, Duration readTimeout) {
+    /**
+     * A client of the admin listener that trusts exactly the listener's own certificate and presents the local tools'
+     * credential (made by the running appliance in {@code storage.dir/keys}) when this user may read it: root and
+     * the service's user may.
+     */
+    public static WebClient client(ApplianceConfig config, Duration connectTimeout, Duration readTimeout) {
+        ApplianceConfig.Listener admin = config.adminListener();
         TlsMaterial own = TlsMaterial.load(admin.tls());
+        TlsConfig.Builder tls = Tls.builder()
+                .trust(List.of(own.certificate()))
+                .endpointIdentificationAlgorithm("NONE");
+        LocalTools.read(keysDir(config)).ifPresent(t -> tls.privateKey(t.key()).privateKeyCertChain(List.of(t.certificate())));
         return WebClient.builder()
                 .baseUri(URI.create(url(admin)))
                 .connectTimeout(connectTimeout)
                 .readTimeout(readTimeout)
                 .shareConnectionCache(false)
-                .tls(Tls.builder()
-                        .trust(List.of(own.certificate()))
-                        .endpointIdentificationAlgorithm("NONE")
-                        .build())
+                .tls(tls.build())
                 .build();
+    }
+
+    /** Whether this user may present the local tools' credential (else the admin API answers it 401). */
+    public static boolean hasCredential(ApplianceConfig config) {
+        return LocalTools.read(keysDir(config)).isPresent();
+    }
+
+    private static Path keysDir(ApplianceConfig config) {
+        return config.storage().dir().resolve("keys");
     }
 }

@@ -54,7 +54,9 @@ class RatingDeliveryTest {
     }
 
     private void startDispatcher() {
-        dispatcher = new Dispatcher(outbox, box.gateway(), Map.of(), 4, Clock.systemUTC(), Duration.ofSeconds(2))
+        // the PBX's recordings folder is read here, in the test's folder
+        dispatcher = new Dispatcher(outbox, box.gateway(), Map.of("pbx1", new RecordingsDir(dir,
+                Path.of("/var/spool/asterisk/monitor"))), 4, Clock.systemUTC(), Duration.ofSeconds(2))
                 .start();
     }
 
@@ -203,7 +205,7 @@ class RatingDeliveryTest {
         Files.writeString(dir.resolve("7.0.wav"), "RIFF");
         CallKey k = new CallKey("pbx1", "7.0");
         record(k, false, List.of(), register(k), finish(k));
-        record(k, true, List.of(), rating(k, 3), new CrmCommand.AttachRecording(k, dir.resolve("7.0.wav").toString()));
+        record(k, true, List.of(), rating(k, 3), new CrmCommand.AttachRecording(k, "/var/spool/asterisk/monitor/7.0.wav"));
         awaitQuiet();
         assertTrue(script.methods().contains("telephony.externalCall.attachRecord"), script.methods().toString());
         assertEquals(0, outbox.report().counts().dead());

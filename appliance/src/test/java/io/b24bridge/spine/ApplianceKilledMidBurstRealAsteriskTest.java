@@ -122,10 +122,11 @@ class ApplianceKilledMidBurstRealAsteriskTest {
         adminPort = freePort();
         Map<String, String> env = Map.of("B24BRIDGE_LISTENERS_BOX_PORT", String.valueOf(freePort()),
                 "B24BRIDGE_LISTENERS_ADMIN_PORT", String.valueOf(adminPort));
-        admin = HttpClient.newBuilder().sslContext(TestTls.context(pki.trustStore(), null, pki.password())).build();
-
         appliance = ApplianceProcess.start(env, "--config", config.toString());
         appliance.awaitLine("is up in", START);
+        // as the operator's own tools on the machine: the local tools' credential the appliance made
+        admin = HttpClient.newBuilder().sslContext(TestTls.localTools(pki.trustStore(), pki.password(),
+                dir.resolve("data/keys"))).build();
         String boxPort = env.get("B24BRIDGE_LISTENERS_BOX_PORT");
         // the cloud queue presents no client certificate: it reaches the box listener through an edge proxy
         edge = EmulatedBox.edgeProxy(pki, URI.create("https://127.0.0.1:" + boxPort));

@@ -38,7 +38,7 @@ class PayloadLimitsTest {
     @Test
     void aChunked64MibSettingsImportIsCutOffWith413() throws Exception {
         ChunkedUpload.Result r = ChunkedUpload.post(TestTls.context(app.pki().trustStore(), null, app.pki().password()),
-                app.adminUri("/api/settings/import"), "application/json", 64 * MIB);
+                app.adminUri("/api/settings/import"), "application/json", 64 * MIB, app.authorization());
         assertEquals(413, r.status(), "sent " + r.sent());
         assertTrue(r.sent() < 16 * MIB, "the server read " + r.sent() + " bytes before refusing (limit 4 MiB)");
     }
@@ -55,7 +55,7 @@ class PayloadLimitsTest {
     @Test
     void aBodyAnnouncedLargerThanTheLimitIsRefusedWith413() throws Exception {
         ChunkedUpload.Result r = ChunkedUpload.post(TestTls.context(app.pki().trustStore(), null, app.pki().password()),
-                app.adminUri("/api/settings/import"), "application/json", 5 * MIB, false);
+                app.adminUri("/api/settings/import"), "application/json", 5 * MIB, false, app.authorization());
         assertEquals(413, r.status(), "sent " + r.sent());
     }
 }
