@@ -110,5 +110,9 @@ class OutboxAndRatingsApiTest {
         assertEquals(200, retried.statusCode(), retried.body());
         assertEquals(OutboxState.PENDING, outbox.queue().head(new CallKey("pbx1", "2.1")).orElseThrow().state());
         assertEquals(0, json(app.get("/api/outbox/dead")).size());
+        JsonNode audit = json(app.get("/api/audit?action=outbox.retry")).path("entries");
+        assertEquals("OK", audit.get(0).path("outcome").asText(), "the retry is in the audit log: " + audit);
+        assertEquals(String.valueOf(head.id()), audit.get(0).path("target").asText());
+        assertEquals("REFUSED", audit.get(1).path("outcome").asText(), "so is the refused one");
     }
 }
