@@ -2,6 +2,8 @@ package io.b24bridge;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.http.HttpRules;
@@ -15,6 +17,7 @@ import io.b24bridge.bitrix.CrmApi;
 import io.b24bridge.bitrix.TelephonyApi;
 import io.b24bridge.bitrix.UserDirectory;
 import io.b24bridge.bitrix.events.BoxEventsService;
+import io.b24bridge.bitrix.events.InstallGate;
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.health.HealthPart;
 import io.b24bridge.outbox.BoxGateway;
@@ -29,10 +32,15 @@ import io.b24bridge.store.Database;
  */
 public sealed interface Box extends AutoCloseable {
 
-    /** The box the configuration names (its client set up, nothing sent yet), or {@link #none()}. */
-    static Box of(ApplianceConfig config, Database db, ObjectMapper mapper) {
+    /**
+     * The box the configuration names (its client set up, nothing sent yet), or {@link #none()}.
+     *
+     * @param installs hears of every install event taken or refused (the audit log)
+     */
+    static Box of(ApplianceConfig config, Database db, ObjectMapper mapper, Consumer<InstallGate.Decision> installs) {
         return config.bitrix24().<Box>map(b -> Connected.create(b, db,
-                config.storage().dir().resolve("keys").resolve("bitrix24-tokens.key"), mapper)).orElseGet(Box::none);
+                config.storage().dir().resolve("keys").resolve("bitrix24-tokens.key"), mapper, installs))
+                .orElseGet(Box::none);
     }
 
     static Box none() {
@@ -63,6 +71,9 @@ public sealed interface Box extends AutoCloseable {
     /** The handler of the box's events (tests). */
     BoxEventsService events();
 
+    /** What lets an install event in (armed by an administrator); empty without a box. */
+    Optional<InstallGate> installGate();
+
     @Override
     void close();
 
@@ -70,15 +81,18 @@ public sealed interface Box extends AutoCloseable {
     record Connected(ApplianceConfig.Bitrix24 config, BoxClient client, BoxEventsService events,
                      BoxGateway gateway, CrmDirectory crmDirectory) implements Box {
 
-        static Connected create(ApplianceConfig.Bitrix24 config, Database db, Path tokenKey, ObjectMapper mapper) {
+        static Connected create(ApplianceConfig.Bitrix24 config, Database db, Path tokenKey, ObjectMapper mapper,
+                                Consumer<InstallGate.Decision> installs) {
             BoxClient client = BoxClient.create(config, db, tokenKey, mapper);
+            InstallGate gate = new InstallGate(client, config.application().map(ApplianceConfig.Application::clientId)
+                    .orElse(""), Clock.systemUTC(), installs);
             CrmApi crm = new CrmApi(client);
             UserDirectory users = new UserDirectory(crm, Clock.systemUTC());
             // routing asks in its own lane: a flood of new caller numbers cannot delay what the CRM must be told
             BoxClient routing = client.routingLane();
             CrmApi routingCrm = new CrmApi(routing);
             return new Connected(config, client,
-                    new BoxEventsService(client, config.webhook().flatMap(ApplianceConfig.Webhook::eventsToken)),
+                    new BoxEventsService(client, config.webhook().flatMap(ApplianceConfig.Webhook::eventsToken), gate),
                     new BitrixBoxGateway(client, users), new BitrixCrmDirectory(new TelephonyApi(routing), routingCrm,
                     new UserDirectory(routingCrm, Clock.systemUTC())));
         }
@@ -106,6 +120,11 @@ public sealed interface Box extends AutoCloseable {
         @Override
         public void onRecovery(Runnable r) {
             client.onRecovery(r);
+        }
+
+        @Override
+        public Optional<InstallGate> installGate() {
+            return Optional.of(events.gate());
         }
 
         @Override
@@ -163,6 +182,11 @@ public sealed interface Box extends AutoCloseable {
         @Override
         public BoxEventsService events() {
             throw new IllegalStateException(WHY);
+        }
+
+        @Override
+        public Optional<InstallGate> installGate() {
+            return Optional.empty();
         }
 
         @Override

@@ -21,10 +21,13 @@ import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 import io.b24bridge.access.Access;
+import io.b24bridge.access.AuditLog;
+import io.b24bridge.access.Identity;
 import io.b24bridge.admin.AccountsApi;
 import io.b24bridge.admin.AdminGuard;
 import io.b24bridge.admin.AuditApi;
 import io.b24bridge.admin.HealthService;
+import io.b24bridge.admin.InstallApi;
 import io.b24bridge.admin.OutboxApi;
 import io.b24bridge.admin.RatingsApi;
 import io.b24bridge.admin.SessionApi;
@@ -156,6 +159,9 @@ public final class Main {
         if (sandbox) {
             Sandbox.seedSettings(appliance.settings());
             sandboxAdmin = Sandbox.seedAdmin(appliance.access(), sandboxDir.get());
+            // the sandbox's emulator installs the application as soon as the appliance is up, and each sandbox
+            // start is a new box: armed here, for the sandbox only (a real installation is armed by its admin)
+            appliance.box().installGate().ifPresent(g -> g.arm(Duration.ofMinutes(10), true, "sandbox"));
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -202,7 +208,9 @@ public final class Main {
             Access access = Access.open(db, config.storage().dir().resolve("keys"), mapper, Clock.systemUTC());
             access.firstRun().prepare("b24bridge admin create --config " + config.source() + " --name admin");
             SettingsStore settings = new SettingsStore(db, new SettingsJson(mapper));
-            Box box = parts.push("bitrix24 client", Box.of(config, db, mapper));
+            Box box = parts.push("bitrix24 client", Box.of(config, db, mapper, d -> access.audit().record("bitrix24",
+                    Identity.Via.NONE, null, "bitrix24.install", d.memberId(), d.taken() ? AuditLog.Outcome.OK
+                            : AuditLog.Outcome.REFUSED, Map.of("reason", d.reason(), "domain", d.domain()))));
 
             // the call spine: PBX facts → call model → CRM lifecycle → outbox (same Derby transaction) →
             // sender → box. Without a box configured the outbox keeps everything for later.
@@ -342,7 +350,8 @@ public final class Main {
                         .register("/api/store", new StoreApi(db, config.storage().dir().resolve("backups"),
                                 access.audit(), Clock.systemUTC(), mapper))
                         .register("/api/outbox", new OutboxApi(outbox, sender, access.audit(), mapper))
-                        .register("/api/ratings", new RatingsApi(outbox.ratings(), Clock.systemUTC(), mapper)))
+                        .register("/api/ratings", new RatingsApi(outbox.ratings(), Clock.systemUTC(), mapper))
+                        .register("/api/bitrix24/install", new InstallApi(box.installGate(), access.audit(), mapper)))
                 .putSocket(Appliance.BOX_SOCKET, listener -> listener
                         .host(config.boxListener().host())
                         .port(config.boxListener().port())

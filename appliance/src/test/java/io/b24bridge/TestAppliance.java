@@ -165,6 +165,14 @@ public final class TestAppliance implements AutoCloseable {
         return send(request);
     }
 
+    /**
+     * Arms installation (as an administrator does before installing the application in Bitrix24): the next install
+     * event that the box vouches for is taken, whatever box it is (each test's emulator is a new box).
+     */
+    public void armInstall() {
+        appliance.box().installGate().orElseThrow().arm(Duration.ofMinutes(5), true, "test");
+    }
+
     /** The administrator's API token, for requests a test builds itself. */
     public String token() {
         return token;

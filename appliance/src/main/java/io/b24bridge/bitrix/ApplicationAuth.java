@@ -86,7 +86,17 @@ final class ApplicationAuth implements BoxAuth {
     void installed(Tokens tokens) {
         store.save(tokens);
         renewalFailure = null;
-        LOG.info(() -> "Bitrix24 application installed for " + tokens.domain() + " (member " + tokens.memberId() + ")");
+        LOG.info(() -> "Bitrix24 application installed for " + printable(tokens.domain()) + " (member "
+                + printable(tokens.memberId()) + ")");
+    }
+
+    /** A sender's value in a log line: control characters masked, cut at 80. */
+    private static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        String cut = s.length() > 80 ? s.substring(0, 80) : s;
+        return cut.replaceAll("\\p{Cc}|\\p{Cf}", "?");
     }
 
     Optional<Tokens> tokens() {

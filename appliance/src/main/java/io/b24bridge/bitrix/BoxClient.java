@@ -20,6 +20,7 @@ import io.b24bridge.bitrix.auth.TokenCipher;
 import io.b24bridge.bitrix.auth.TokenStore;
 import io.b24bridge.bitrix.auth.Tokens;
 import io.b24bridge.config.ApplianceConfig;
+import io.b24bridge.config.Secret;
 import io.b24bridge.store.Database;
 
 /**
@@ -210,6 +211,38 @@ public final class BoxClient implements AutoCloseable {
                 LOG.warning("a recovery listener failed: " + e);
             }
         }
+    }
+
+    /**
+     * {@code app.info} asked with an access token that is not (yet) ours — an install event's — at the configured box,
+     * over its mutual TLS: the application the token belongs to ({@code CODE}, a local application's client_id;
+     * box rest/classes/general/rest_provider.php appInfo). Nothing is stored; the box's refusal is a
+     * {@link BoxException}.
+     */
+    public String applicationOf(Secret accessToken) throws BoxException {
+        limiter.acquire();
+        BoxTransport.RawResponse raw = transport.postForm("app.info", auth.methodUri("app.info"),
+                "auth=" + Params.enc(accessToken.revealString()));
+        JsonNode body;
+        try {
+            body = raw.body().length == 0 ? null : mapper.readTree(raw.body());
+        } catch (IOException e) {
+            body = null;
+        }
+        if (body == null || !body.isObject()) {
+            throw new BoxException.Retryable("app.info", "HTTP_" + raw.status(), "Bitrix24 app.info: HTTP "
+                    + raw.status() + " without a JSON answer", null);
+        }
+        if (body.has("error")) {
+            throw ErrorClassifier.classify("app.info", raw.status(), body.path("error").asText(""),
+                    body.path("error_description").asText(""));
+        }
+        return body.path("result").path("CODE").asText("");
+    }
+
+    /** Whether the appliance authenticates as a local application (tokens from an install), not a webhook. */
+    public boolean applicationMode() {
+        return auth instanceof ApplicationAuth;
     }
 
     /** The install event's tokens (application mode). */

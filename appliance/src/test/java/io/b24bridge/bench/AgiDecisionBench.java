@@ -62,6 +62,7 @@ public final class AgiDecisionBench {
                   port: %d
                 """.formatted(freePort(), agiPort);
         try (TestAppliance app = TestAppliance.start(dir, config)) {
+            app.armInstall();
             emu.install(app.publicUri("/bitrix24/events")).delivery().get(10, TimeUnit.SECONDS);
             app.put("/api/settings/routing", "{\"mobileTrunk\": \"trunk\"}");
             app.put("/api/settings/inbound-routes", """

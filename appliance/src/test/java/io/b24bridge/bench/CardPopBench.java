@@ -63,6 +63,7 @@ public final class CardPopBench {
                     .replace("%", "%%");
             try (TestAppliance app = TestAppliance.start(dir.resolve("appliance"),
                     EmulatedBox.applicationSection(emu) + pbxSection)) {
+                app.armInstall();
                 emu.install(app.publicUri("/bitrix24/events")).delivery().get();
                 app.put("/api/settings/inbound-routes", """
                         {"routes": [{"did": "_4951000XXX", "name": "all", "defaultResponsibleUserId": 4}]}""");

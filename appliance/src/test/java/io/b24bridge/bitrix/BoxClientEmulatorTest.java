@@ -54,6 +54,7 @@ class BoxClientEmulatorTest {
     }
 
     private void install() throws Exception {
+        app.armInstall();
         assertTrue(emu.install(app.publicUri("/bitrix24/events")).delivery().get(10, TimeUnit.SECONDS).delivered(),
                 "the install reached the appliance: " + emu.deliveries());
     }

@@ -65,6 +65,7 @@ class OutboxWaitsForTheInstallTest {
         assertTrue(waiting.lastError().contains("not installed"), waiting.lastError());
         assertTrue(waiting.nextAt().isAfter(Instant.now().plusSeconds(10)), "an auth failure waits out a long pause");
 
+        app.armInstall();
         assertTrue(emu.install(app.publicUri("/bitrix24/events")).delivery().get(10, TimeUnit.SECONDS).delivered());
         await("registered before the auth pause is over").atMost(Duration.between(Instant.now(), waiting.nextAt()))
                 .until(() -> emu.state().calls().stream().anyMatch(c -> "pbx1:1700000000.7".equals(c.externalCallId())));

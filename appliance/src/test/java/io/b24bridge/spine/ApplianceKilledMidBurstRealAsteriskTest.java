@@ -130,6 +130,10 @@ class ApplianceKilledMidBurstRealAsteriskTest {
         String boxPort = env.get("B24BRIDGE_LISTENERS_BOX_PORT");
         // the cloud queue presents no client certificate: it reaches the box listener through an edge proxy
         edge = EmulatedBox.edgeProxy(pki, URI.create("https://127.0.0.1:" + boxPort));
+        HttpResponse<String> arm = admin.send(HttpRequest.newBuilder(adminUri("/api/bitrix24/install"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"minutes\": 5, \"replace\": true}"))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, arm.statusCode(), arm.body());
         assertTrue(emu.install(edge.url("/bitrix24/events")).delivery().get(10, TimeUnit.SECONDS).delivered(),
                 "the install reached the appliance through the edge proxy");
         HttpResponse<String> put = admin.send(HttpRequest.newBuilder(adminUri("/api/settings/inbound-routes"))

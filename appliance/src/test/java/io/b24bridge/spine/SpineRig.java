@@ -67,6 +67,7 @@ final class SpineRig implements AutoCloseable {
         BoxEmulator emu = EmulatedBox.builder(pki).seedDemo(true).build().start();
         TestAppliance app = TestAppliance.start(dir, EmulatedBox.applicationSection(emu) + pbxSection(pair));
         SpineRig rig = new SpineRig(emu, app);
+        app.armInstall();
         if (!rig.emu.install(app.publicUri("/bitrix24/events")).delivery().get(10, TimeUnit.SECONDS).delivered()) {
             throw new IllegalStateException("the install event did not reach the appliance: " + rig.emu.deliveries());
         }

@@ -26,7 +26,8 @@ import io.b24bridge.config.Secret;
 
 /**
  * {@code POST /bitrix24/events} on the box listener: the application's event handler (contract §3).
- * The install event brings the first tokens and the application token; every later event must carry that
+ * The install event brings the first tokens and the application token, once the {@link InstallGate} lets it (armed
+ * by an administrator, vouched for by the box); every later event must carry that
  * application token ({@code auth[application_token]}) or it is refused. Tokens a later event carries are not
  * taken up: they belong to whoever caused it (the user who clicked), and a telephony event has no refresh token
  * anyway (box: rest/lib/event/sender.php) — the application keeps its own identity. An event taken already, or
@@ -46,20 +47,27 @@ public final class BoxEventsService implements HttpService {
     private final Optional<Secret> webhookEventsToken;
     private final Clock clock;
     private final ReplayGuard replays;
+    private final InstallGate gate;
     private final List<BoxEvent.Listener> listeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param webhookEventsToken in webhook mode: the outbound webhook's authentication code that events carry
      */
-    public BoxEventsService(BoxClient client, Optional<Secret> webhookEventsToken) {
-        this(client, webhookEventsToken, Clock.systemUTC());
+    /** @param gate decides whether an install event may replace the tokens */
+    public BoxEventsService(BoxClient client, Optional<Secret> webhookEventsToken, InstallGate gate) {
+        this(client, webhookEventsToken, gate, Clock.systemUTC());
     }
 
-    BoxEventsService(BoxClient client, Optional<Secret> webhookEventsToken, Clock clock) {
+    BoxEventsService(BoxClient client, Optional<Secret> webhookEventsToken, InstallGate gate, Clock clock) {
         this.client = client;
         this.webhookEventsToken = webhookEventsToken;
+        this.gate = gate;
         this.clock = clock;
         this.replays = new ReplayGuard(clock);
+    }
+
+    public InstallGate gate() {
+        return gate;
     }
 
     public void addListener(BoxEvent.Listener listener) {
@@ -140,6 +148,11 @@ public final class BoxEventsService implements HttpService {
             LOG.warning("install event without tokens or application token: refused");
             res.status(Status.BAD_REQUEST_400).send("install event without auth[access_token], "
                     + "auth[refresh_token] and auth[application_token]");
+            return;
+        }
+        InstallGate.Decision d = gate.judge(tokens.get(), InstallGate.Proof.APP_INFO);
+        if (!d.taken()) {
+            res.status(Status.FORBIDDEN_403).send("install refused: " + d.reason());
             return;
         }
         client.installed(tokens.get());
