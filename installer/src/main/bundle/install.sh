@@ -11,7 +11,9 @@
 #   DESTDIR=/some/root        install under a temporary root (tests, packagers): no user is created,
 #                             nothing is chown'ed, systemd is left alone
 #
-# The bundle is verified before anything is written. A key pinned by an earlier installation
+# The bundle is copied into a folder only root can write, that copy is verified, and only that copy is installed:
+# whoever owns the unpacked bundle cannot swap a file between the check and the install. Nothing is written under
+# the installation's folders before the check passed. A key pinned by an earlier installation
 # (/etc/b24bridge/release-key.pem) is used when no key is given. An existing configuration is never
 # overwritten: the new default goes beside it as b24bridge.yaml.new.
 set -euo pipefail
@@ -38,7 +40,13 @@ if [ -z "$DESTDIR" ] && ! is_root; then
 fi
 [ -e "$OPT_DIR/current" ] && die "b24bridge is installed already ($(readlink "$OPT_DIR/current")): upgrade with $OPT_DIR/current/upgrade.sh NEW-BUNDLE.tar"
 
-# 1. verify, before anything is written
+# 1. copy into root's own staging folder, then verify that copy (never the files others may still change)
+STAGING=$(mktemp -d "${TMPDIR:-/tmp}/b24bridge-install.XXXXXX")
+trap 'rm -rf "$STAGING"' EXIT
+stage="$STAGING/bundle"
+cp -R "$bundle" "$stage"
+chmod -R go-w "$stage"
+owning && chown -R root:root "$stage"
 verify_args=()
 if [ -n "$trust_key" ]; then
   verify_args=(--trust-key "$trust_key")
@@ -48,8 +56,8 @@ elif [ -f "$PINNED_KEY" ]; then
   say "using the release key pinned by an earlier installation: $PINNED_KEY"
   verify_args=(--trust-key "$PINNED_KEY")
 fi
-installer_tool "$bundle" verify --bundle "$bundle" "${verify_args[@]}" || die "bundle refused: nothing was installed"
-version=$(release_version "$bundle")
+installer_tool "$stage" verify --bundle "$stage" "${verify_args[@]}" || die "bundle refused: nothing was installed"
+version=$(release_version "$stage")
 [[ "$version" =~ ^[A-Za-z0-9][A-Za-z0-9._+-]*$ ]] || die "the bundle's version '$version' cannot name a folder"
 t0=$(date +%s)
 
@@ -72,9 +80,7 @@ fi
 # 4. the version folder (root-owned, read-only to others) and the current link
 vdir="$OPT_DIR/$version"
 rm -rf "$vdir.partial"
-cp -R "$bundle" "$vdir.partial"
-chmod -R go-w "$vdir.partial"
-owning && chown -R root:root "$vdir.partial"
+cp -R "$stage" "$vdir.partial"
 rm -rf "$vdir"
 mv "$vdir.partial" "$vdir"
 switch_current "$version"
@@ -94,14 +100,14 @@ put_config() {
   fi
   return 0
 }
-put_config "$bundle/share/b24bridge.yaml" "$CONFIG_FILE"
-put_config "$bundle/share/b24bridge.env" "$ETC_DIR/b24bridge.env"
+put_config "$stage/share/b24bridge.yaml" "$CONFIG_FILE"
+put_config "$stage/share/b24bridge.env" "$ETC_DIR/b24bridge.env"
 
 # 6. pin the release key: upgrades must be signed by it (or the operator says otherwise with --trust-key)
 if [ -n "$trust_key" ]; then
   install -m 0644 "$trust_key" "$PINNED_KEY"
 elif [ ! -f "$PINNED_KEY" ]; then
-  install -m 0644 "$bundle/release-key.pem" "$PINNED_KEY"   # its fingerprint was checked above
+  install -m 0644 "$stage/release-key.pem" "$PINNED_KEY"   # its fingerprint was checked above
 fi
 
 # 7. systemd unit and logrotate

@@ -36,10 +36,10 @@ main() {
     systemctl daemon-reload
   fi
   # this script lives in $OPT_DIR: bash has read main() whole already, so removing the file is safe
-  rm -rf "$OPT_DIR"
+  rm -rf "$OPT_DIR" "$RUN_DIR"
 
   if [ "$purge" = 1 ]; then
-    rm -rf "$ETC_DIR" "$STATE_DIR" "$LOG_DIR"
+    rm -rf "$ETC_DIR" "$STATE_DIR" "$LOG_DIR" "$UPGRADE_LOG"
     if owning && id "$SERVICE_USER" >/dev/null 2>&1; then
       userdel "$SERVICE_USER" || warn "could not remove the user $SERVICE_USER"
     fi

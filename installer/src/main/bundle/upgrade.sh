@@ -3,19 +3,21 @@
 # up healthy. Run the INSTALLED copy (/opt/b24bridge/current/upgrade.sh): it checks the new archive with the
 # installed, already trusted runtime against the pinned release key before using anything from it.
 #
-#   upgrade.sh [--trust-key FILE] [--health-timeout SECONDS] [--start] [--no-systemd] NEW-BUNDLE.tar
+#   upgrade.sh [--trust-key FILE] [--health-timeout SECONDS] [--start] [--allow-older] [--no-systemd] NEW-BUNDLE.tar
 #
 #   --trust-key FILE        accept a new release key (key rotation); by default the key pinned at installation
 #                           (/etc/b24bridge/release-key.pem) must have signed the new bundle
 #   --health-timeout S      how long the new version may take to answer /health as healthy (default 120)
 #   --start                 start the new version even if the old one was not running
+#   --allow-older           accept a bundle older than the installed version (a deliberate downgrade: the
+#                           database of the newer version may not suit it; restore a backup of that version)
 #   --no-systemd            manage the process with bin/b24bridge-service instead of systemctl
 #   DESTDIR=/some/root      upgrade the installation under a temporary root (tests)
 #
 # Steps: verify and unpack the archive; stop the service; back the database up (b24bridge backup); switch
 # /opt/b24bridge/current to the new version (the previous version folder stays); start; wait for /health.
 # If it is not healthy in time: stop it, switch back, restore the backup (b24bridge restore), start the
-# previous version. Everything is logged to /var/log/b24bridge/upgrade.log.
+# previous version. Everything is logged to /var/log/b24bridge-upgrade.log (root's, outside the service's folders).
 set -euo pipefail
 umask 022
 self=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -24,15 +26,16 @@ PROG=upgrade.sh
 . "$self/lib/common.sh"
 
 main() {
-  local trust_key="" timeout=120 start_anyway=0 archive=""
+  local trust_key="" timeout=120 start_anyway=0 allow_older=0 archive=""
   NO_SYSTEMD=0
   while [ $# -gt 0 ]; do
     case "$1" in
       --trust-key) trust_key=${2:?--trust-key needs a file}; shift 2 ;;
       --health-timeout) timeout=${2:?--health-timeout needs seconds}; shift 2 ;;
       --start) start_anyway=1; shift ;;
+      --allow-older) allow_older=1; shift ;;
       --no-systemd) NO_SYSTEMD=1; shift ;;
-      -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+      -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
       -*) die "unknown option $1 (see --help)" ;;
       *) archive=$1; shift ;;
     esac
@@ -48,11 +51,12 @@ main() {
   key=${trust_key:-$PINNED_KEY}
   [ -f "$key" ] || die "no pinned release key ($PINNED_KEY): give --trust-key FILE"
 
-  mkdir -p "$LOG_DIR"
-  touch "$LOG_DIR/upgrade.log"
-  # logrotate rotates the folder's logs as the service user (copytruncate needs write access)
-  owning && chown "$SERVICE_USER:$SERVICE_USER" "$LOG_DIR/upgrade.log"
-  exec > >(tee -a "$LOG_DIR/upgrade.log") 2>&1
+  # root's log, in root's folder: nothing the service's user owns is followed (a link planted there could make
+  # root hand /etc/shadow over to it)
+  mkdir -p "$(dirname "$UPGRADE_LOG")"
+  [ -L "$UPGRADE_LOG" ] && die "$UPGRADE_LOG is a link: remove it (root's log is a plain file)"
+  [ -e "$UPGRADE_LOG" ] || install -m 0640 /dev/null "$UPGRADE_LOG"
+  exec > >(tee -a "$UPGRADE_LOG") 2>&1
   say "$(date -Is) upgrading b24bridge $old_version with $archive"
 
   # 1. verify with the installed version's tool, before anything of the new bundle is used or installed
@@ -66,6 +70,10 @@ main() {
   new_version=$(release_version "$new_dir")
   [[ "$new_version" =~ ^[A-Za-z0-9][A-Za-z0-9._+-]*$ ]] || die "the bundle's version '$new_version' cannot name a folder"
   [ "$new_version" != "$old_version" ] || die "b24bridge $new_version is installed already"
+  if version_older "$new_version" "$old_version" && [ "$allow_older" = 0 ]; then
+    die "the bundle is b24bridge $new_version, older than the installed $old_version: refused (a signed old bundle \
+may carry fixed flaws); give --allow-older for a deliberate downgrade. Nothing was changed"
+  fi
   new_vdir="$OPT_DIR/$new_version"
   owning && chown -R root:root "$new_dir"
 

@@ -17,7 +17,11 @@ LOGROTATE_FILE="$DESTDIR/etc/logrotate.d/b24bridge"
 BIN_DIR="$DESTDIR/usr/local/bin"
 CONFIG_FILE="$ETC_DIR/b24bridge.yaml"
 PINNED_KEY="$ETC_DIR/release-key.pem"
-PID_FILE="$STATE_DIR/b24bridge.pid"
+# root's own places: root never writes to, or signals through, a file the service's user could have planted
+# (a link in /var/lib/b24bridge or /var/log/b24bridge, which that user owns)
+RUN_DIR="$DESTDIR/run/b24bridge"
+PID_FILE="$RUN_DIR/b24bridge.pid"
+UPGRADE_LOG="$DESTDIR/var/log/b24bridge-upgrade.log"
 SERVICE_USER=b24bridge
 SERVICE=b24bridge
 
@@ -28,6 +32,20 @@ die() { warn "$*"; exit 1; }
 # The version a bundle folder holds (its RELEASE file).
 release_version() {
   sed -n 's/^version=//p' "$1/RELEASE"
+}
+
+# True when $1 is an older version than $2 (by sort -V): an upgrade to it is a downgrade.
+version_older() {
+  [ "$1" != "$2" ] && [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n 1)" = "$1" ]
+}
+
+# Whether the process $1 is this installation's appliance (its java runs b24bridge-appliance.jar): a pid file is
+# only believed when it names one, so nothing else is ever signalled.
+is_appliance_pid() {
+  local pid=$1
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  [ -r "/proc/$pid/cmdline" ] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'b24bridge-appliance\.jar'
 }
 
 # Runs the installer's Java tool of a version folder with that folder's own runtime.

@@ -4,10 +4,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -21,6 +26,8 @@ import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.junit.jupiter.api.AfterAll;
@@ -39,6 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -81,7 +89,7 @@ class BundleLifecycleIT {
 
         // a second build (another version string, in the jar too) and one whose launcher cannot start
         archiveB = variant("b", versionA + ".next", bundle -> { });
-        archiveBroken = variant("broken", versionA + ".broken", bundle -> Files.writeString(bundle.resolve("bin/b24bridge"),
+        archiveBroken = variant("broken", versionA + ".next.broken", bundle -> Files.writeString(bundle.resolve("bin/b24bridge"),
                 "#!/bin/sh\necho 'b24bridge: this build cannot start (test)' >&2\nexit 1\n"));
 
         int admin = freePort();
@@ -98,7 +106,7 @@ class BundleLifecycleIT {
         if (root == null) {
             return;
         }
-        Path pid = root.resolve("var/lib/b24bridge/b24bridge.pid");
+        Path pid = root.resolve("run/b24bridge/b24bridge.pid");
         if (Files.exists(pid)) {
             ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(ProcessHandle::destroyForcibly);
         }
@@ -186,7 +194,9 @@ class BundleLifecycleIT {
     @Order(3)
     void theInstalledLauncherStartsTheApplianceWithTheBundledRuntime() throws Exception {
         DevPki.Files pki = DevPki.ensure(root.resolve("etc/b24bridge/tls"), List.of("localhost", "127.0.0.1"));
-        // what the operator does after installing: point the configuration at the certificates
+        // what the operator does after installing: point the configuration at the certificates. The admin listener
+        // asks every client for a certificate of the admin CA (here the dev CA): the appliance's own tools (doctor,
+        // backup, the upgrade's wait for /health) must still get in, with the local tools' credential (issue 13)
         config = root.resolve("etc/b24bridge/b24bridge.yaml");
         Files.writeString(config, """
                 storage:
@@ -201,6 +211,8 @@ class BundleLifecycleIT {
                     host: 127.0.0.1
                     keystore: %2$s
                     keystore-password-file: %3$s
+                    client-auth: required
+                    truststore: %4$s
                 shutdown:
                   grace: 2s
                 """.formatted(root.resolve("var/lib/b24bridge"), pki.applianceServer(), pki.passwordFile(), pki.trustStore()));
@@ -225,9 +237,28 @@ class BundleLifecycleIT {
             assertTrue(doctor.output().contains("config") && doctor.output().contains("appliance")
                     && doctor.output().contains("running: b24bridge " + versionA), doctor.output());
             assertFalse(doctor.output().contains("FAIL  certs"), doctor.output());
+            assertThrows(IOException.class, () -> getWithoutCertificate(pki, "/health"),
+                    "client-auth: required turns away a client without a certificate of the admin CA");
         } finally {
             p.destroy(); // SIGTERM, as systemctl stop
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        }
+    }
+
+    /** A TLS client that trusts the appliance's certificate but has none of its own. */
+    private int getWithoutCertificate(DevPki.Files pki, String path) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(pki.trustStore())) {
+            trust.load(in, pki.password());
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+        try (HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build()) {
+            URI uri = URI.create("https://127.0.0.1:" + ports.get("B24BRIDGE_LISTENERS_ADMIN_PORT") + path);
+            return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
         }
     }
 
@@ -250,7 +281,9 @@ class BundleLifecycleIT {
         Path backup = Path.of(release(root.resolve("opt/b24bridge/last-upgrade")).get("backup"));
         assertTrue(Files.isRegularFile(backup.resolve("service.properties")), "backup " + backup);
         assertTrue(backup.startsWith(root.resolve("var/lib/b24bridge/backups")), backup.toString());
-        assertTrue(Files.readString(root.resolve("var/log/b24bridge/upgrade.log")).contains("upgraded b24bridge"));
+        // root's log, outside the service's folders (review F11)
+        assertTrue(Files.readString(root.resolve("var/log/b24bridge-upgrade.log")).contains("upgraded b24bridge"));
+        assertFalse(Files.exists(root.resolve("var/log/b24bridge/upgrade.log")));
     }
 
     @Test
@@ -265,7 +298,7 @@ class BundleLifecycleIT {
         assertEquals(before, Files.readSymbolicLink(root.resolve("opt/b24bridge/current")).toString());
         assertEquals(versionA, Files.readSymbolicLink(root.resolve("opt/b24bridge/previous")).toString(),
                 "a failed upgrade leaves the previous version as it was");
-        assertEquals(versionA + ".broken", release(root.resolve("opt/b24bridge/last-failed-upgrade")).get("to"));
+        assertEquals(versionA + ".next.broken", release(root.resolve("opt/b24bridge/last-failed-upgrade")).get("to"));
         assertEquals(before, AdminProbe.health(loadConfig(), Duration.ofSeconds(5)).version());
     }
 
@@ -293,10 +326,39 @@ class BundleLifecycleIT {
         assertNotEquals(0, r.status());
         assertTrue(r.output().contains("REFUSED") && r.output().contains("nothing was changed"), r.output());
         assertEquals(versionA + ".next", Files.readSymbolicLink(root.resolve("opt/b24bridge/current")).toString());
+
+        // an older signed bundle is refused: it may carry flaws fixed since (review F17)
+        r = run(env, upgrade.toString(), "--no-systemd", archiveA.toString());
+        assertNotEquals(0, r.status());
+        assertTrue(r.output().contains("older than the installed") && r.output().contains("--allow-older"),
+                r.output());
+        assertEquals(versionA + ".next", Files.readSymbolicLink(root.resolve("opt/b24bridge/current")).toString());
+    }
+
+    /**
+     * Review F11: root signalled whatever pid the service's user wrote into its pid file. The pid file now lives in
+     * root's folder, and a pid that is not this appliance's java is never signalled.
+     */
+    @Test
+    @Order(7)
+    void aPidFileNamingAnotherProcessIsNotSignalled() throws Exception {
+        Path pidFile = root.resolve("run/b24bridge/b24bridge.pid");
+        String appliance = Files.readString(pidFile).strip();
+        Process bystander = new ProcessBuilder("sleep", "300").start();
+        try {
+            Files.writeString(pidFile, bystander.pid() + "\n");
+            Result r = run(env, root.resolve("opt/b24bridge/current/bin/b24bridge-service").toString(), "stop");
+            assertEquals(0, r.status(), r.output());
+            assertTrue(r.output().contains("not running"), r.output());
+            assertTrue(bystander.isAlive(), "the process the pid file named was left alone");
+        } finally {
+            bystander.destroyForcibly();
+            Files.writeString(pidFile, appliance + "\n");
+        }
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void uninstallKeepsConfigurationAndDataUnlessPurged() throws Exception {
         Result r = run(env, root.resolve("opt/b24bridge/current/uninstall.sh").toString(), "--no-systemd");
         assertEquals(0, r.status(), r.output());
@@ -304,7 +366,7 @@ class BundleLifecycleIT {
         assertFalse(Files.exists(root.resolve("etc/systemd/system/b24bridge.service")));
         assertTrue(Files.isRegularFile(config));
         assertTrue(Files.isRegularFile(root.resolve("var/lib/b24bridge/db/service.properties")));
-        assertFalse(Files.exists(root.resolve("var/lib/b24bridge/b24bridge.pid")), "the service was stopped");
+        assertFalse(Files.exists(root.resolve("run/b24bridge/b24bridge.pid")), "the service was stopped");
 
         // installing again finds the kept configuration and pinned key: both are left alone
         String kept = Files.readString(config);
@@ -322,7 +384,7 @@ class BundleLifecycleIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void theArchiveChecksOutWithTheOperatingSystemsOwnTools() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "no openssl here");
         Path sums = archiveA.resolveSibling(archiveA.getFileName() + ".sha256");
