@@ -54,10 +54,15 @@ final class Auth {
         return new Caller(Caller.Kind.WEBHOOK, w.userId(), "webhook:" + w.userId(), w.scopes(), null, w.secret());
     }
 
-    /** The application's caller for an access token; the validator's refusal otherwise. */
-    Caller application(String token) {
-        int user = tokens.userOf(token);
-        return new Caller(Caller.Kind.APPLICATION, user, app.principal(), app.scopes, token, null);
+    /**
+     * The application's caller for an access token; the validator's refusal otherwise.
+     *
+     * @param clientDn the subject of the request's verified client certificate, null without one
+     */
+    Caller application(String token, String clientDn) {
+        TokenValidator.Grant grant = tokens.check(token, clientDn);
+        return new Caller(Caller.Kind.APPLICATION, grant.userId(), app.principal(),
+                grant.scopes() == null ? app.scopes : grant.scopes(), token, null);
     }
 
     List<BoxState.WebhookView> views() {

@@ -49,6 +49,9 @@ public final class BoxEmulator implements AutoCloseable {
     private final StatePage page = new StatePage();
     private final ObjectMapper json = Json.mapper();
     private final Listeners listeners;
+    /** The b24bridge module of a {@link Deployment#WITH_MODULE} box; null on the others. */
+    private final ConnectorModule module;
+    private final ModuleTokenEndpoint moduleTokenEndpoint;
 
     BoxEmulator(BoxEmulatorBuilder b) {
         this.config = b;
@@ -56,15 +59,16 @@ public final class BoxEmulator implements AutoCloseable {
         this.settings = new Settings(b.deployment, b.authRules, b.tokenLifetime, b.refreshLifetime,
                 b.blockPrivateRecordUrls, b.duplicateEvents, b.installHandler);
         this.state = new CrmState(clock);
-        this.app = new Application(b.clientId, b.clientSecret, Auth.ALL_SCOPES);
+        boolean withModule = b.deployment == Deployment.WITH_MODULE;
+        this.app = new Application(withModule ? ConnectorModule.CLIENT_ID : b.clientId, b.clientSecret,
+                withModule ? ConnectorModule.APPLICATION_SCOPES : Auth.ALL_SCOPES);
         this.oauth = new OAuthServer(app, clock, settings, this::endpoints, this::oauthReachable);
         this.boxHttp = new BoxHttp(b.tls == null ? EmulatorTls.defaultClient() : b.tls.client());
-        // the deployment's seams: who checks application tokens, who delivers events (a box with the b24bridge
-        // module would put its own here); cloud-connected and air-gapped share them: the OAuth server is
-        // reachable or not
-        this.tokens = new CloudTokenValidator(oauth, clock);
-        this.events = new CloudQueue(b.tls == null ? EmulatorTls.defaultClient() : b.tls.trustOnly(), oauth, settings,
-                new DeliveryLog(clock), clock);
+        Seams seams = Seams.of(b, clock, settings, state, app, oauth, this::outgoingEvents, this::boxHost);
+        this.module = seams.module();
+        this.moduleTokenEndpoint = seams.moduleTokenEndpoint();
+        this.tokens = seams.tokens();
+        this.events = seams.events();
         this.auth = new Auth(app, tokens);
         this.requestLog = new RequestLog(b.requestLogSize);
         this.outgoing = new OutgoingEvents(state, app, events, settings);
@@ -75,14 +79,32 @@ public final class BoxEmulator implements AutoCloseable {
         Methods methods = new Methods(settings, clock, faults, new CallRegistration(state),
                 new Telephony(state, b.appName), recordings, new TelephonyLines(state), new CrmMethods(state, this::baseUrl),
                 new AppMethods(state, app));
+        if (module != null) {
+            new ModuleMethods(module, state, app, clock).addTo(methods);
+        }
         this.router = new RestRouter(methods, auth, oauth, recordings, limiter, faults, requestLog, json, clock);
         this.control = new ControlApi(this, json);
-        this.listeners = new Listeners(b.host, b.tls, b.requireClientCert, b.pageWithoutClientCert, this::route,
-                this::routeOauth);
+        // a box with the module serves the appliance on a mutual-TLS port and people on an ordinary one; here one
+        // port asks for a certificate and the module refuses its own requests that came without the appliance's
+        this.listeners = new Listeners(b.host, b.tls, withModule ? Listeners.ClientCerts.OPTIONAL
+                : b.requireClientCert ? Listeners.ClientCerts.REQUIRED : Listeners.ClientCerts.NONE,
+                b.pageWithoutClientCert && !withModule, this::route, this::routeOauth);
         if (b.rateBurst > 0) {
             limiter.enable(b.rateBurst, b.ratePerSecond);
         }
         seed();
+        if (module != null) {
+            module.installAndArm();
+        }
+    }
+
+    private OutgoingEvents outgoingEvents() {
+        return outgoing;
+    }
+
+    /** {@code host:port} of the box as its requests name it (HTTP_HOST): the module's endpoints and events. */
+    private String boxHost() {
+        return host() + ":" + port();
     }
 
     /** Whether the box reaches the OAuth server now: its deployment, and the OAuth fault. */
@@ -143,12 +165,14 @@ public final class BoxEmulator implements AutoCloseable {
 
     private void route(ServerRequest req, ServerResponse res) {
         String path = req.path().path();
-        if (config.requireClientCert && config.pageWithoutClientCert && (path.startsWith("/rest/")
+        if (module == null && config.requireClientCert && config.pageWithoutClientCert && (path.startsWith("/rest/")
                 || path.startsWith("/oauth/")) && req.remotePeer().tlsCertificates().filter(c -> c.length > 0).isEmpty()) {
             res.status(io.helidon.http.Status.FORBIDDEN_403).send("a client certificate is required");
             return;
         }
-        if (path.startsWith("/rest/")) {
+        if (moduleTokenEndpoint != null && path.equals(ConnectorModule.TOKEN_PATH)) {
+            router.moduleToken(req, res, moduleTokenEndpoint);
+        } else if (path.startsWith("/rest/")) {
             router.rest(req, res);
         } else if (path.startsWith("/_emulator/")) {
             control.handle(req, res);
@@ -242,6 +266,18 @@ public final class BoxEmulator implements AutoCloseable {
                     List.copyOf(s.comments.values()), List.copyOf(s.bindings.values()),
                     List.copyOf(s.lines.values()), issued, webhooks, deliveries);
         });
+    }
+
+    /**
+     * The b24bridge module of a {@code with-module} box: its credential, arming, the appliance's certificate subject.
+     *
+     * @throws IllegalStateException on a box without it
+     */
+    public ConnectorModule module() {
+        if (module == null) {
+            throw new IllegalStateException("this box has no b24bridge module: build it with deployment with-module");
+        }
+        return module;
     }
 
     /** The request log (last N requests, secrets masked). */
@@ -356,6 +392,9 @@ public final class BoxEmulator implements AutoCloseable {
                 .refreshLifetime(config.refreshLifetime).blockPrivateRecordUrls(config.blockPrivateRecordUrls)
                 .duplicateEvents(config.duplicateEvents).installHandler(config.installHandler);
         seed();
+        if (module != null) {
+            module.installAndArm();
+        }
     }
 
     private void seed() {
@@ -406,5 +445,10 @@ public final class BoxEmulator implements AutoCloseable {
 
     public Dispatch callback(String phone, String text, String lineNumber, EntityType entityType, Integer entityId) {
         return outgoing.callback(phone, text, lineNumber, entityType, entityId);
+    }
+
+    /** A callback form whose result named no CRM entity: OnExternalCallBackStart with an empty CRM_ENTITY_TYPE. */
+    public Dispatch callbackWithoutEntity(String phone, String text) {
+        return outgoing.callback(phone, text, null, null, null, false);
     }
 }

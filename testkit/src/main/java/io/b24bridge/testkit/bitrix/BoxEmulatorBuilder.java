@@ -35,10 +35,27 @@ public final class BoxEmulatorBuilder {
     int rateBurst;
     double ratePerSecond;
     boolean demo;
+    String moduleApplianceDn;
+    String moduleApplianceUrl = "https://10.0.0.5:9443";
     String outboundWebhookCode;
     final List<WebhookSeed> webhooks = new ArrayList<>();
 
     BoxEmulatorBuilder() {
+    }
+
+    /**
+     * With {@code deployment(WITH_MODULE)}: the subject (RFC 2253) of the appliance's client certificate, as the box
+     * administrator enters it on the module's options page. Required there.
+     */
+    public BoxEmulatorBuilder moduleApplianceDn(String dn) {
+        this.moduleApplianceDn = dn;
+        return this;
+    }
+
+    /** With {@code deployment(WITH_MODULE)}: the appliance's address on the module's options page. */
+    public BoxEmulatorBuilder moduleApplianceUrl(String url) {
+        this.moduleApplianceUrl = url;
+        return this;
     }
 
     /** The address to listen on (default 127.0.0.1). */

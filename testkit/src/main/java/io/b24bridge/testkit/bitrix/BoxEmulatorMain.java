@@ -39,7 +39,12 @@ public final class BoxEmulatorMain {
               --require-client-cert       mutual TLS: refuse clients without a certificate from the truststore
               --plain-http                no TLS at all (debugging only; ignores the keystore options)
               --deployment D              cloud-connected (default: tokens checked and events sent through the
-                                          OAuth server) or air-gapped (it is out of reach: CONNECTION_ERROR)
+                                          OAuth server), air-gapped (it is out of reach: CONNECTION_ERROR) or
+                                          with-module (air-gapped with the b24bridge box module: its token
+                                          endpoint, its event queue, b24bridge.* methods)
+              --module-appliance-dn DN    with-module: the subject of the appliance's client certificate
+              --module-credential-file F  with-module: write the credential the module issued to F (the
+                                          appliance's bitrix24.module.credential-file)
               --auth-rules R              source (default: webhooks accepted as box 26.250 does) or docs
                                           (register/finish/externalLine refuse webhooks, as the docs say)
               --duplicate-events          the cloud queue POSTs every event twice
@@ -112,6 +117,12 @@ public final class BoxEmulatorMain {
             emu.stop();
             stopped.countDown();
         }, "box-emulator-stop"));
+        int credentialFlag = List.of(args).indexOf("--module-credential-file");
+        if (credentialFlag >= 0) {
+            Path file = Path.of(args[credentialFlag + 1]);
+            Files.writeString(file, emu.module().credential() + "\n");
+            System.out.println("box emulator: the module's credential is in " + file);
+        }
         System.out.println("box emulator: " + emu.baseUrl() + "  (" + emu.settings().deployment().label()
                 + ", auth rules " + emu.settings().authRules().label() + "; control " + emu.baseUrl()
                 + "/_emulator/state, page " + emu.baseUrl() + "/, OAuth server " + emu.oauthTokenUrl() + ")");
@@ -186,6 +197,8 @@ public final class BoxEmulatorMain {
                         case "--truststore" -> truststore = Path.of(v);
                         case "--client-keystore" -> clientKeystore = Path.of(v);
                         case "--deployment" -> b.deployment(Deployment.parse(v));
+                        case "--module-appliance-dn" -> b.moduleApplianceDn(v);
+                        case "--module-credential-file" -> Path.of(v); // written by main once the module is up
                         case "--auth-rules" -> b.authRules(AuthRules.parse(v));
                         case "--edge-proxy" -> edgeProxy(v); // checked here, started after the emulator (main)
                         case "--mode" -> throw new IllegalArgumentException("--mode is gone: --auth-rules source|docs "

@@ -31,7 +31,7 @@ final class CloudTokenValidator implements TokenValidator {
     }
 
     @Override
-    public int userOf(String accessToken) {
+    public Grant check(String accessToken, String clientDn) {
         Instant now = clock.instant();
         Cached c = cache.get(accessToken);
         if (c == null || !now.isBefore(c.storedAt().plus(CACHE_TTL))) {
@@ -49,7 +49,7 @@ final class CloudTokenValidator implements TokenValidator {
         if (!now.isBefore(check.expiresAt())) {
             throw RestError.of("expired_token", OAuthServer.EXPIRED);
         }
-        return check.userId();
+        return new Grant(check.userId(), null);
     }
 
     @Override

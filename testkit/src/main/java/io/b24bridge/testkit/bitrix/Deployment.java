@@ -15,25 +15,33 @@ import java.util.Locale;
  * <li>{@link #AIR_GAPPED}: the OAuth server cannot be reached. Every application call whose token the box has not
  * checked within the hour answers 401 {@code CONNECTION_ERROR} "Error connecting to authorization server"
  * ({@code auth.php:79-83,250-253}), a renewal cannot connect, no event is delivered (install included).</li>
+ * <li>{@link #WITH_MODULE}: an air-gapped box with the b24bridge module ({@code box-module/}): the module issues
+ * and checks the b24bridge application's tokens itself ({@link ConnectorModule}, its token endpoint on the box),
+ * keeps that application's events in a queue the appliance pulls, and adds the {@code b24bridge.*} methods; every
+ * other token and event still meets the unreachable OAuth server, as on an air-gapped box.</li>
  * </ul>
- * Inbound webhooks are checked on the box itself ({@code rest/lib/apauth/auth.php}) and work in both.
+ * Inbound webhooks are checked on the box itself ({@code rest/lib/apauth/auth.php}) and work in all three.
  * A deployment is a pair of seams — a {@link TokenValidator} and an {@link EventSender} — chosen once when the
- * emulator is built; these two share them (the OAuth server is reachable or not) and can be switched while it
- * runs, as a box that loses its internet keeps the tokens it checked in the last hour.
+ * emulator is built; the first two share them (the OAuth server is reachable or not) and can be switched while it
+ * runs, as a box that loses its internet keeps the tokens it checked in the last hour; {@code with-module} is
+ * chosen when the emulator is built and stays.
  */
 public enum Deployment {
     CLOUD_CONNECTED,
-    AIR_GAPPED;
+    AIR_GAPPED,
+    WITH_MODULE;
 
     static Deployment parse(String s) {
         return switch (s.strip().toLowerCase(Locale.ROOT)) {
             case "cloud-connected", "cloud", "connected" -> CLOUD_CONNECTED;
             case "air-gapped", "airgapped", "offline" -> AIR_GAPPED;
-            default -> throw new IllegalArgumentException("deployment must be cloud-connected or air-gapped: " + s);
+            case "with-module", "module" -> WITH_MODULE;
+            default -> throw new IllegalArgumentException("deployment must be cloud-connected, air-gapped or "
+                    + "with-module: " + s);
         };
     }
 
-    /** {@code cloud-connected} / {@code air-gapped}, as flags and the control API spell it. */
+    /** {@code cloud-connected} / {@code air-gapped} / {@code with-module}, as flags and the control API spell it. */
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

@@ -124,6 +124,24 @@ public final class EmulatorTls {
         }
     }
 
+    /**
+     * The subject (RFC 2253) of the certificate of the one key in a PKCS#12 file: what a box administrator enters on
+     * the b24bridge module's options page for the appliance's client certificate.
+     */
+    public static String subjectOf(Path keystore, char[] password) {
+        return material(keystore, password).chain().getFirst().getSubjectX500Principal().getName();
+    }
+
+    /**
+     * A client context from PKCS#12 files: trusting {@code truststore}'s CAs and, when {@code keystore} is given,
+     * presenting its key.
+     */
+    public static SSLContext clientContext(Path truststore, Path keystore, char[] password) {
+        EmulatorTls tls = new EmulatorTls(null, keystore == null ? null : material(keystore, password),
+                certificates(truststore, password));
+        return tls.context(keystore != null);
+    }
+
     /** The default client context for a plain-HTTP emulator (no identity, JDK trust). */
     static SSLContext defaultClient() {
         try {

@@ -3,6 +3,7 @@ package io.b24bridge.testkit.bitrix;
 import java.time.Duration;
 import java.util.logging.Logger;
 
+import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Handler;
 
@@ -14,9 +15,17 @@ final class Listeners {
 
     private static final Logger LOG = Logger.getLogger(Listeners.class.getName());
 
+    /** Whether the box's port asks for client certificates. */
+    enum ClientCerts {
+        NONE,
+        /** asked for; each path decides what a request without one gets */
+        OPTIONAL,
+        REQUIRED
+    }
+
     private final String host;
     private final EmulatorTls tls;
-    private final boolean requireClientCert;
+    private final ClientCerts clientCerts;
     private final boolean pageWithoutClientCert;
     private final Handler box;
     private final Handler oauth;
@@ -27,11 +36,11 @@ final class Listeners {
     private volatile int oauthPort = -1;
     private volatile boolean stopped;
 
-    Listeners(String host, EmulatorTls tls, boolean requireClientCert, boolean pageWithoutClientCert, Handler box,
+    Listeners(String host, EmulatorTls tls, ClientCerts clientCerts, boolean pageWithoutClientCert, Handler box,
               Handler oauth) {
         this.host = host;
         this.tls = tls;
-        this.requireClientCert = requireClientCert;
+        this.clientCerts = clientCerts;
         this.pageWithoutClientCert = pageWithoutClientCert;
         this.box = box;
         this.oauth = oauth;
@@ -134,8 +143,9 @@ final class Listeners {
             if (tls != null) {
                 // the page for people in a browser: the TLS layer only asks for a certificate; the box's REST
                 // and OAuth paths still refuse requests without one (BoxEmulator.route)
-                b.tls(requireClientCert && pageWithoutClientCert
-                        ? tls.server(io.helidon.common.tls.TlsClientAuth.OPTIONAL) : tls.server(requireClientCert));
+                b.tls(clientCerts == ClientCerts.OPTIONAL
+                        || (clientCerts == ClientCerts.REQUIRED && pageWithoutClientCert)
+                        ? tls.server(TlsClientAuth.OPTIONAL) : tls.server(clientCerts == ClientCerts.REQUIRED));
             }
             WebServer ws = b.build().start();
             if (ws.isRunning() && ws.port() > 0) {

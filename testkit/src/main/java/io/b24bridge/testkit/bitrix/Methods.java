@@ -82,6 +82,14 @@ final class Methods {
         plain("batch", null, batch::run);
     }
 
+    /**
+     * A method of the b24bridge module (scope {@code b24bridge}): the module's own checks decide who may call it, so
+     * the description sets no scope the box would check first.
+     */
+    void module(String name, Handler h) {
+        add(name, null, Webhooks.ACCEPTED, h);
+    }
+
     private void plain(String name, String scope, Handler h) {
         add(name, scope, Webhooks.ACCEPTED, h);
     }

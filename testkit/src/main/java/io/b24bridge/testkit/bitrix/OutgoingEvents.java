@@ -110,6 +110,17 @@ final class OutgoingEvents {
      * behind it, so the event carries no tokens (_includes/auth-params-in-events.md).
      */
     Dispatch callback(String phone, String text, String lineNumber, EntityType type, Integer entityId) {
+        return callback(phone, text, lineNumber, type, entityId, true);
+    }
+
+    /**
+     * @param findOrCreate without a named entity: the client found by the number, else a new lead (the emulator's
+     *                     choice for a form that made one); false: the form's result named none, and the event
+     *                     carries an empty CRM_ENTITY_TYPE (customData of OnCrmCallbackFormSubmitted,
+     *                     vi_crm_helper.php:1229-1260)
+     */
+    Dispatch callback(String phone, String text, String lineNumber, EntityType type, Integer entityId,
+                      boolean findOrCreate) {
         String line = lineNumber == null ? "" : lineNumber.strip();
         record Asked(Map<String, Object> data, String owner) {
         }
@@ -118,8 +129,9 @@ final class OutgoingEvents {
             if (code.isEmpty()) {
                 throw new IllegalArgumentException("phone must hold digits: " + phone);
             }
-            CrmEntity entity = (type != null && entityId != null ? s.entity(type, entityId) : s.client(code))
-                    .orElseGet(() -> s.addEntity(EntityType.LEAD, null, Map.of(
+            CrmEntity entity = type != null && entityId != null ? s.entity(type, entityId).orElse(null)
+                    : !findOrCreate ? null
+                    : s.client(code).orElseGet(() -> s.addEntity(EntityType.LEAD, null, Map.of(
                             "TITLE", "CRM form: callback " + phone, "SOURCE_ID", "CALLBACK",
                             "PHONE", List.of(Map.of("VALUE", phone, "VALUE_TYPE", "WORK"))), 1));
             String owner = line.isEmpty() ? app.principal()
@@ -128,8 +140,8 @@ final class OutgoingEvents {
             d.put("PHONE_NUMBER", phone);
             d.put("TEXT", text == null ? "" : text);
             d.put("VOICE", "");
-            d.put("CRM_ENTITY_TYPE", entity.type().name());
-            d.put("CRM_ENTITY_ID", entity.id());
+            d.put("CRM_ENTITY_TYPE", entity == null ? "" : entity.type().name());
+            d.put("CRM_ENTITY_ID", entity == null ? null : entity.id());
             d.put("LINE_NUMBER", line);
             return new Asked(d, owner);
         });

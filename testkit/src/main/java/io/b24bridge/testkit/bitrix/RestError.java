@@ -1,5 +1,9 @@
 package io.b24bridge.testkit.bitrix;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * A REST error as the box answers it: {@code {"error": code, "error_description": text}} with the HTTP status
  * of the contract's table (§1). Thrown by method handlers; no stack trace, it is an answer, not a fault.
@@ -11,12 +15,35 @@ final class RestError extends RuntimeException {
     private final String code;
     private final String description;
     private final int status;
+    /** Keys the answer carries besides error and error_description (a RestException's "additional"). */
+    private final Map<String, Object> additional;
 
     RestError(String code, String description, int status) {
+        this(code, description, status, Map.of());
+    }
+
+    private RestError(String code, String description, int status, Map<String, Object> additional) {
         super(code + ": " + description, null, false, false);
         this.code = code;
         this.description = description;
         this.status = status;
+        this.additional = additional;
+    }
+
+    /** The same error with one more key in the answer ({@code RestException::setAdditional}, restexception.php). */
+    RestError with(String key, Object value) {
+        Map<String, Object> more = new LinkedHashMap<>(additional);
+        more.put(key, value);
+        return new RestError(code, description, status, Collections.unmodifiableMap(more));
+    }
+
+    /** An error with a status of its own, not the table's (the b24bridge module's refusals). */
+    static RestError withStatus(String code, String description, int status) {
+        return new RestError(code, description, status);
+    }
+
+    Map<String, Object> additional() {
+        return additional;
     }
 
     /** The status the contract gives the code (§1 table); 400 for parameter errors and anything else. */

@@ -2,6 +2,7 @@ package io.b24bridge.testkit.bitrix;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -105,7 +106,7 @@ final class RestRouter {
                     throw RestError.of("NO_AUTH_FOUND", "Wrong authorization data");
                 }
                 t.authKind = "application";
-                caller = auth.application(token);
+                caller = auth.application(token, clientDn(req));
             }
             t.userId = caller.userId();
             if (!limiter.tryAcquire(caller.principal())) {
@@ -129,6 +130,17 @@ final class RestRouter {
             LOG.log(Level.WARNING, "method " + t.method + " failed inside the emulator", e);
             error(t, res, RestError.of("INTERNAL_SERVER_ERROR", "Internal server error"));
         }
+    }
+
+    /**
+     * The subject (RFC 2253) of the request's verified client certificate, null without one: what nginx hands a box
+     * module as {@code $ssl_client_s_dn} on the appliance's mutual-TLS server block.
+     */
+    static String clientDn(ServerRequest req) {
+        return req.remotePeer().tlsCertificates()
+                .filter(c -> c.length > 0 && c[0] instanceof X509Certificate)
+                .map(c -> ((X509Certificate) c[0]).getSubjectX500Principal().getName())
+                .orElse(null);
     }
 
     private static String methodName(String last) {
@@ -202,6 +214,7 @@ final class RestRouter {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("error", e.code());
         out.put("error_description", e.description());
+        out.putAll(e.additional());
         record(t, e.status(), e.code(), e.description());
         send(res, e.status(), out);
     }
@@ -283,6 +296,31 @@ final class RestRouter {
         } catch (RestError e) {
             error(t, res, e);
         }
+    }
+
+    // ---- the b24bridge module's token endpoint ----
+
+    /** {@code /bitrix/services/b24bridge.connector/token.php} on a box with the module: served like any box page. */
+    void moduleToken(ServerRequest req, ServerResponse res, ModuleTokenEndpoint endpoint) {
+        Trace t = new Trace(clock.instant(), req.prologue().method().text(), req.path().path());
+        t.method = "b24bridge.token";
+        t.authKind = "module";
+        if (!preFaults(t, res)) {
+            return;
+        }
+        byte[] body;
+        try {
+            body = body(req);
+        } catch (RestError e) {
+            error(t, res, e);
+            return;
+        }
+        t.params = Masking.params(FormParams.parse(new String(body, StandardCharsets.UTF_8)));
+        ModuleTokenEndpoint.Answer answer = endpoint.handle(req.prologue().method().text(), body, clientDn(req));
+        Object error = answer.body().get("error");
+        record(t, answer.status(), error == null ? null : error.toString(),
+                error == null ? null : String.valueOf(answer.body().get("error_description")));
+        send(res, answer.status(), answer.body());
     }
 
     /** A REST-style error for paths that are neither REST nor known (the box's 404 page is HTML; close enough). */

@@ -43,6 +43,10 @@ public final class Settings {
      * checked within the hour; one that gets it back checks new ones again.
      */
     public Settings deployment(Deployment deployment) {
+        if ((this.deployment == Deployment.WITH_MODULE) != (deployment == Deployment.WITH_MODULE)) {
+            throw new IllegalArgumentException("the b24bridge module is there or not from the start: with-module is "
+                    + "chosen when the emulator is built, not switched while it runs");
+        }
         this.deployment = deployment;
         onDeployment.accept(deployment);
         return this;

@@ -1,5 +1,7 @@
 package io.b24bridge.testkit.bitrix;
 
+import java.util.Set;
+
 /**
  * How the box decides whom an application's access token acts for: the seam a deployment fills
  * ({@code rest:onRestCheckAuth}, rest/classes/general/rest_util.php:532-555: the first handler that answers wins).
@@ -8,8 +10,19 @@ package io.b24bridge.testkit.bitrix;
  */
 interface TokenValidator {
 
-    /** The user the token acts for; a {@link RestError} the box answers otherwise (and nothing runs). */
-    int userOf(String accessToken);
+    /**
+     * What a valid token grants: the user it acts for, and its scopes (null: the application's, as the OAuth
+     * server's tokens carry them).
+     */
+    record Grant(int userId, Set<String> scopes) {
+    }
+
+    /**
+     * What the token grants; a {@link RestError} the box answers otherwise (and nothing runs).
+     *
+     * @param clientDn the subject of the request's verified client certificate (RFC 2253), null without one
+     */
+    Grant check(String accessToken, String clientDn);
 
     /** Forgets what was checked (the emulator's reset). */
     void reset();

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * A Bitrix24 box with the b24bridge.connector module, as the contract fixtures in {@code box-module/contract/} see
  * it (format: {@code box-module/contract/README.md}). Implemented by the served PHP module ({@link ServedModuleBox})
- * and, later, by the box emulator's {@code with-module} deployment: both must play every fixture the same way.
+ * and by the box emulator's {@code with-module} deployment ({@link EmulatedModuleBox}): both play every fixture the
+ * same way.
  * <p>
  * A connection is {@code appliance}, {@code other-certificate}, {@code box-port} or {@code box-port-forged}.
  */

@@ -41,7 +41,7 @@ class BoxEmulatorMainTest {
                 .getMessage().contains("--keystore"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BoxEmulatorMain.parse(
                 List.of("--port", "0", "--plain-http", "--deployment", "moon"))).getMessage()
-                .contains("cloud-connected or air-gapped"));
+                .contains("cloud-connected, air-gapped or with-module"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BoxEmulatorMain.parse(
                 List.of("--port", "0", "--plain-http", "--auth-rules", "older"))).getMessage().contains("source or docs"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BoxEmulatorMain.parse(
