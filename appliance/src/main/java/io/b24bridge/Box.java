@@ -15,9 +15,17 @@ import io.b24bridge.bitrix.BoxHealth;
 import io.b24bridge.bitrix.BoxKeepAlive;
 import io.b24bridge.bitrix.CrmApi;
 import io.b24bridge.bitrix.TelephonyApi;
+import io.b24bridge.bitrix.ModuleStatus;
 import io.b24bridge.bitrix.UserDirectory;
+import io.b24bridge.bitrix.auth.TokenCipher;
+import io.b24bridge.bitrix.events.BoxEvent;
 import io.b24bridge.bitrix.events.BoxEventsService;
+import io.b24bridge.bitrix.events.EventInbox;
+import io.b24bridge.bitrix.events.EventsHealth;
+import io.b24bridge.bitrix.events.InboxHandler;
 import io.b24bridge.bitrix.events.InstallGate;
+import io.b24bridge.bitrix.events.Installs;
+import io.b24bridge.bitrix.events.ModuleEventPuller;
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.health.HealthPart;
 import io.b24bridge.outbox.BoxGateway;
@@ -56,8 +64,20 @@ public sealed interface Box extends AutoCloseable {
 
     HealthPart health();
 
-    /** Registers the handler of the box's events on the box listener's routes. */
+    /** The events part of /health: the inbox, and with the module the pulling of its queue. */
+    HealthPart eventsHealth();
+
+    /**
+     * Registers the handler of the box's events on the box listener's routes: where Bitrix's cloud queue POSTs them.
+     * Through the b24bridge module nothing comes in: the appliance pulls.
+     */
     void routeEvents(HttpRules rules);
+
+    /**
+     * Starts handling the box's events from the inbox and, through the module, pulling them from its queue; closed to
+     * stop. Listeners subscribe to {@link #events()} before.
+     */
+    AutoCloseable startEvents();
 
     /** Starts asking the box a cheap question every half minute (warm connection, health); closed to stop. */
     AutoCloseable startKeepAlive();
@@ -68,8 +88,8 @@ public sealed interface Box extends AutoCloseable {
     /** The REST client (tests, commands). */
     BoxClient client();
 
-    /** The handler of the box's events (tests). */
-    BoxEventsService events();
+    /** Where listeners subscribe to the box's events (the inbox's handling). */
+    InboxHandler events();
 
     /** What lets an install event in (armed by an administrator); empty without a box. */
     Optional<InstallGate> installGate();
@@ -78,8 +98,9 @@ public sealed interface Box extends AutoCloseable {
     void close();
 
     /** A configured box. */
-    record Connected(ApplianceConfig.Bitrix24 config, BoxClient client, BoxEventsService events,
-                     BoxGateway gateway, CrmDirectory crmDirectory) implements Box {
+    record Connected(ApplianceConfig.Bitrix24 config, BoxClient client, InboxHandler events, InstallGate gate,
+                     Optional<ModuleEventPuller> puller, ModuleStatus module, BoxGateway gateway,
+                     CrmDirectory crmDirectory) implements Box {
 
         static Connected create(ApplianceConfig.Bitrix24 config, Database db, Path tokenKey, ObjectMapper mapper,
                                 Consumer<InstallGate.Decision> installs) {
@@ -91,8 +112,12 @@ public sealed interface Box extends AutoCloseable {
             // routing asks in its own lane: a flood of new caller numbers cannot delay what the CRM must be told
             BoxClient routing = client.routingLane();
             CrmApi routingCrm = new CrmApi(routing);
-            return new Connected(config, client,
-                    new BoxEventsService(client, config.webhook().flatMap(ApplianceConfig.Webhook::eventsToken), gate),
+            InboxHandler events = new InboxHandler(new EventInbox(db, TokenCipher.fromKeyFile(tokenKey), mapper,
+                    Clock.systemUTC()), Clock.systemUTC());
+            events.subscribe(BoxEvent.APP_INSTALL, new Installs(client, events.inbox(), gate));
+            Optional<ModuleEventPuller> puller = config.module().filter(m -> config.auth() == ApplianceConfig.AuthMode.MODULE)
+                    .map(m -> new ModuleEventPuller(client, events, m.pullWait(), mapper, Clock.systemUTC()));
+            return new Connected(config, client, events, gate, puller, new ModuleStatus(),
                     new BitrixBoxGateway(client, users), new BitrixCrmDirectory(new TelephonyApi(routing), routingCrm,
                     new UserDirectory(routingCrm, Clock.systemUTC())));
         }
@@ -104,17 +129,35 @@ public sealed interface Box extends AutoCloseable {
 
         @Override
         public HealthPart health() {
-            return new BoxHealth(client, config.url().toString());
+            return new BoxHealth(client, config.url().toString(), puller.isPresent() ? module : null);
+        }
+
+        @Override
+        public HealthPart eventsHealth() {
+            return new EventsHealth(events, puller);
         }
 
         @Override
         public void routeEvents(HttpRules rules) {
-            rules.register("/bitrix24/events", events);
+            if (puller.isEmpty()) {
+                rules.register("/bitrix24/events", new BoxEventsService(client,
+                        config.webhook().flatMap(ApplianceConfig.Webhook::eventsToken), events, gate));
+            }
+        }
+
+        @Override
+        public AutoCloseable startEvents() {
+            events.start();
+            puller.ifPresent(ModuleEventPuller::start);
+            return () -> {
+                puller.ifPresent(ModuleEventPuller::close);
+                events.close();
+            };
         }
 
         @Override
         public AutoCloseable startKeepAlive() {
-            return new BoxKeepAlive(client, config.auth());
+            return new BoxKeepAlive(client, config.auth(), module);
         }
 
         @Override
@@ -124,7 +167,7 @@ public sealed interface Box extends AutoCloseable {
 
         @Override
         public Optional<InstallGate> installGate() {
-            return Optional.of(events.gate());
+            return Optional.of(gate);
         }
 
         @Override
@@ -160,8 +203,18 @@ public sealed interface Box extends AutoCloseable {
         }
 
         @Override
+        public HealthPart eventsHealth() {
+            return HealthPart.notConfigured("events", WHY);
+        }
+
+        @Override
         public void routeEvents(HttpRules rules) {
             // nobody sends events: /bitrix24/events answers 404
+        }
+
+        @Override
+        public AutoCloseable startEvents() {
+            return () -> { };
         }
 
         @Override
@@ -180,7 +233,7 @@ public sealed interface Box extends AutoCloseable {
         }
 
         @Override
-        public BoxEventsService events() {
+        public InboxHandler events() {
             throw new IllegalStateException(WHY);
         }
 

@@ -228,7 +228,10 @@ public final class Main {
 
             PbxRegistry pbx = PbxRegistry.of(config.pbx(), spine, Metrics.globalRegistry());
             Health health = new Health(List.of(new DatabaseHealth(db), new JournalHealth(engine), pbx.health(),
-                    box.health(), sender.health(), routingHealth), version());
+                    box.health(), box.eventsHealth(), sender.health(), routingHealth), version());
+            // the box's events: handled from the inbox before anything can POST one (the install must be in place
+            // before the next event is checked); through the module, pulled from its queue
+            parts.push("bitrix24 events", box.startEvents());
             WebServer server = startWeb(config, mapper, health, access, settings, db, outbox, sender, box);
             parts.push("web listeners", server, server::stop);
             parts.push("bitrix24 keep-alive", box.startKeepAlive());

@@ -1,8 +1,14 @@
 package io.b24bridge;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import io.b24bridge.certs.DevPki;
 import io.b24bridge.testkit.bitrix.BoxEmulator;
 import io.b24bridge.testkit.bitrix.BoxEmulatorBuilder;
+import io.b24bridge.testkit.bitrix.Deployment;
 import io.b24bridge.testkit.bitrix.EdgeProxy;
 import io.b24bridge.testkit.bitrix.EmulatorTls;
 
@@ -51,6 +57,41 @@ public final class EmulatedBox {
                   connect-timeout: 1s
                   request-timeout: 5s
                 """.formatted(emu.baseUrl(), emu.clientId(), emu.clientSecret(), emu.tokenUrl());
+    }
+
+    /**
+     * An air-gapped box with the b24bridge module ({@code with-module}): the module's options name the development
+     * PKI's appliance client certificate, as a box administrator enters it.
+     */
+    public static BoxEmulatorBuilder withModule(DevPki.Files pki) {
+        return builder(pki).deployment(Deployment.WITH_MODULE)
+                .moduleApplianceDn(EmulatorTls.subjectOf(pki.applianceClient(), pki.password()));
+    }
+
+    /**
+     * The appliance's bitrix24 section for a box with the module: auth module, the credential the module showed,
+     * written to {@code credentialFile} (as the box administrator copies it there).
+     */
+    public static String moduleSection(BoxEmulator emu, Path credentialFile) {
+        try {
+            Files.createDirectories(credentialFile.getParent());
+            Files.writeString(credentialFile, emu.module().credential() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return """
+                bitrix24:
+                  url: %s
+                  auth: module
+                  module:
+                    credential-file: %s
+                  tls:
+                    keystore: %%1$s
+                    keystore-password-file: %%2$s
+                    truststore: %%3$s
+                  connect-timeout: 1s
+                  request-timeout: 5s
+                """.formatted(emu.baseUrl(), credentialFile);
     }
 
     /** A webhook section: user {@code user}, secret {@code secret}. */

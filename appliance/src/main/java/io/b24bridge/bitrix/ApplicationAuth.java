@@ -5,7 +5,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -114,6 +116,7 @@ final class ApplicationAuth implements BoxAuth {
                 && now.expiresAt().isAfter(clock.instant().plus(RENEW_MARGIN))) {
             return now;
         }
+        URI tokenEndpoint = tokenEndpoint(app, now);
         // in the body, not the query: a query string lands in every access log on the way (the OAuth server's,
         // a proxy's) with the client secret and the refresh token in it
         String form = "grant_type=refresh_token"
@@ -122,22 +125,22 @@ final class ApplicationAuth implements BoxAuth {
                 + "&refresh_token=" + Params.enc(now.refreshToken().revealString());
         BoxTransport.RawResponse res;
         try {
-            res = endpoint.post(app.tokenEndpoint(), form);
+            res = endpoint.post(tokenEndpoint, form);
         } catch (BoxException.Retryable e) {
-            return failed(now, refused, method, "the token endpoint " + app.tokenEndpoint() + " cannot be reached ("
+            return failed(now, refused, method, "the token endpoint " + tokenEndpoint + " cannot be reached ("
                     + e.getMessage().replaceFirst("^Bitrix24 [^:]+: ", "") + ")", e);
         }
         JsonNode body;
         try {
             body = mapper.readTree(res.body());
         } catch (IOException e) {
-            return failed(now, refused, method, "the token endpoint " + app.tokenEndpoint() + " answered HTTP "
+            return failed(now, refused, method, "the token endpoint " + tokenEndpoint + " answered HTTP "
                     + res.status() + " without JSON", e);
         }
         if (body == null || !body.hasNonNull("access_token") || !body.hasNonNull("refresh_token")) {
             String error = body == null ? "" : body.path("error").asText("") + " "
                     + body.path("error_description").asText("");
-            return failed(now, refused, method, "the token endpoint " + app.tokenEndpoint() + " refused the renewal (HTTP "
+            return failed(now, refused, method, "the token endpoint " + tokenEndpoint + " refused the renewal (HTTP "
                     + res.status() + " " + error.strip() + ")", null);
         }
         Tokens renewed = new Tokens(Secret.of(body.get("access_token").asText()),
@@ -156,6 +159,38 @@ final class ApplicationAuth implements BoxAuth {
         }
         renewalFailure = null;
         return renewed;
+    }
+
+    /** The OAuth servers of Bitrix (docs: oauth.bitrix.info; since box 25.550.100 oauth.bitrix24.tech for ru/CIS). */
+    static final Set<String> BITRIX_OAUTH_HOSTS = Set.of("oauth.bitrix.info", "oauth.bitrix24.tech");
+
+    /**
+     * Where tokens are renewed: the configured token endpoint; else the OAuth server the install event named
+     * ({@code auth[server_endpoint]}, e.g. {@code https://oauth.bitrix24.tech/rest/} → {@code
+     * https://oauth.bitrix24.tech/oauth/token/}) when it is one of Bitrix's; else oauth.bitrix.info. A box serves no
+     * {@code /oauth/token/} of its own (bitrix24-box-behaviour.md §0 item 3), and the client secret goes only to a
+     * server Bitrix names or the administrator configured — never to one an event alone named.
+     */
+    static URI tokenEndpoint(ApplianceConfig.Application app, Tokens tokens) {
+        if (app.tokenEndpoint().isPresent()) {
+            return app.tokenEndpoint().get();
+        }
+        String named = tokens.serverEndpoint();
+        if (named != null && !named.isBlank()) {
+            try {
+                URI server = URI.create(named.strip());
+                if ("https".equals(server.getScheme()) && server.getHost() != null
+                        && BITRIX_OAUTH_HOSTS.contains(server.getHost().toLowerCase(Locale.ROOT))) {
+                    return server.resolve("/oauth/token/");
+                }
+            } catch (IllegalArgumentException e) {
+                // not a URL: the default below
+            }
+            LOG.warning(() -> "the install event names the OAuth server " + named + ", which is not Bitrix's: tokens "
+                    + "are renewed at " + ApplianceConfig.Application.DEFAULT_TOKEN_ENDPOINT + " unless "
+                    + "bitrix24.application.token-endpoint says otherwise");
+        }
+        return ApplianceConfig.Application.DEFAULT_TOKEN_ENDPOINT;
     }
 
     /**
@@ -177,8 +212,9 @@ final class ApplicationAuth implements BoxAuth {
     }
 
     private static String advice() {
-        return "Make the OAuth server reachable from this appliance (bitrix24.application.token-endpoint), "
-                + "or switch the box to webhook mode if it accepts telephony methods that way (docs/bitrix24.md)";
+        return "Make Bitrix's OAuth server reachable from this appliance (bitrix24.application.token-endpoint names "
+                + "it when it is not the one the install event named); a box without internet needs the b24bridge "
+                + "module (bitrix24.auth: module, docs/box-module.md)";
     }
 
     @Override

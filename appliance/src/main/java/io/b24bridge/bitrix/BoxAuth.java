@@ -4,7 +4,7 @@ import java.net.URI;
 import java.time.Instant;
 
 /** How a request proves itself to the box: where it goes and what it carries (contract §1). */
-sealed interface BoxAuth permits WebhookAuth, ApplicationAuth {
+sealed interface BoxAuth permits WebhookAuth, ApplicationAuth, ModuleAuth {
 
     /** The URL of a REST method. */
     URI methodUri(String method);
@@ -15,11 +15,16 @@ sealed interface BoxAuth permits WebhookAuth, ApplicationAuth {
     /** Called when the box said {@code expired_token}: renew, so one retry can succeed. False: cannot. */
     boolean renewAfterExpiry(String method) throws BoxException;
 
+    /** Whether an error code means "this token is dead, a new one may work" ({@link #renewAfterExpiry}). */
+    default boolean renewsAfter(String code) {
+        return ErrorClassifier.EXPIRED_TOKEN.equals(code);
+    }
+
     /** For /health and the log: the mode and the state of the credentials (never the credentials). */
     AuthStatus status();
 
     /**
-     * @param mode     {@code application} or {@code webhook}
+     * @param mode     {@code module}, {@code application} or {@code webhook}
      * @param state    {@code VALID}, {@code NOT_INSTALLED}, {@code REFRESH_FAILED}, {@code REFUSED}
      * @param detail   for a person: what is wrong and what to do
      * @param expiresAt when the access token expires (application mode), or null

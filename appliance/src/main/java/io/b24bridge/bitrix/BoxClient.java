@@ -3,7 +3,9 @@ package io.b24bridge.bitrix;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,6 +39,8 @@ public final class BoxClient implements AutoCloseable {
     static final double ROUTING_SHARE = 0.2;
 
     private final BoxTransport transport;
+    /** Other transports the auth uses (application auth: to Bitrix's OAuth server), closed with this client. */
+    private final List<BoxTransport> others;
     private final BoxAuth auth;
     /** The box's whole rate, which every request takes from. */
     private final RateLimiter limiter;
@@ -58,12 +62,13 @@ public final class BoxClient implements AutoCloseable {
     }
 
     BoxClient(BoxTransport transport, BoxAuth auth, RateLimiter limiter, ObjectMapper mapper, Clock clock) {
-        this(transport, auth, limiter, null, mapper, clock, new Shared());
+        this(transport, List.of(), auth, limiter, null, mapper, clock, new Shared());
     }
 
-    private BoxClient(BoxTransport transport, BoxAuth auth, RateLimiter limiter, RateLimiter laneLimiter,
-                      ObjectMapper mapper, Clock clock, Shared shared) {
+    private BoxClient(BoxTransport transport, List<BoxTransport> others, BoxAuth auth, RateLimiter limiter,
+                      RateLimiter laneLimiter, ObjectMapper mapper, Clock clock, Shared shared) {
         this.transport = transport;
+        this.others = others;
         this.auth = auth;
         this.limiter = limiter;
         this.laneLimiter = laneLimiter;
@@ -81,20 +86,29 @@ public final class BoxClient implements AutoCloseable {
     public BoxClient routingLane() {
         RateLimiter share = new RateLimiter(Math.max(1, limiter.maxRate() * ROUTING_SHARE),
                 Math.max(2, (int) Math.round(limiter.burst() * ROUTING_SHARE)));
-        return new BoxClient(transport, auth, limiter, share, mapper, clock, shared);
+        // no transports of its own to close: the box's client closes them
+        return new BoxClient(transport, List.of(), auth, limiter, share, mapper, clock, shared);
     }
 
     /** The client for the configured box; application tokens are kept in {@code db}, encrypted with the key in {@code keyFile}. */
     public static BoxClient create(ApplianceConfig.Bitrix24 config, Database db, Path keyFile, ObjectMapper mapper) {
         BoxTransport transport = BoxTransport.create(config);
+        List<BoxTransport> others = new ArrayList<>();
         BoxAuth auth = switch (config.auth()) {
             case WEBHOOK -> new WebhookAuth(config.url(), config.webhook().orElseThrow());
-            case APPLICATION -> new ApplicationAuth(config.url(), config.application().orElseThrow(),
-                    new TokenStore(db, TokenCipher.fromKeyFile(keyFile)),
-                    (uri, form) -> transport.postForm("oauth.token", uri, form), mapper, Clock.systemUTC());
+            case MODULE -> new ModuleAuth(config.url(), config.module().orElseThrow(),
+                    (uri, form) -> transport.postForm("b24bridge.token", uri, form), mapper, Clock.systemUTC());
+            case APPLICATION -> {
+                BoxTransport oauth = BoxTransport.toOAuthServer(config);
+                others.add(oauth);
+                yield new ApplicationAuth(config.url(), config.application().orElseThrow(),
+                        new TokenStore(db, TokenCipher.fromKeyFile(keyFile)),
+                        (uri, form) -> oauth.postForm("oauth.token", uri, form), mapper, Clock.systemUTC());
+            }
         };
-        return new BoxClient(transport, auth, new RateLimiter(config.ratePerSecond(), config.rateBurst()), mapper,
-                Clock.systemUTC());
+        return new BoxClient(transport, List.copyOf(others), auth,
+                new RateLimiter(config.ratePerSecond(), config.rateBurst()), null, mapper, Clock.systemUTC(),
+                new Shared());
     }
 
     /** One successful answer: {@code result}, and for list methods {@code total} and {@code next}. */
@@ -110,11 +124,23 @@ public final class BoxClient implements AutoCloseable {
         return answer(method, params).result();
     }
 
+    /**
+     * Calls {@code method} allowing its answer {@code timeout} (a long poll of the module's queue waits up to 25 s,
+     * longer than a request is otherwise given).
+     */
+    public JsonNode call(String method, Params params, Duration timeout) throws BoxException {
+        return answer(method, params, timeout).result();
+    }
+
     /** Calls {@code method}; returns the whole answer (lists page with {@code start=}). */
     public Answer answer(String method, Params params) throws BoxException {
+        return answer(method, params, null);
+    }
+
+    private Answer answer(String method, Params params, Duration timeout) throws BoxException {
         shared.requests.incrementAndGet();
         try {
-            Answer a = attempt(method, params, true);
+            Answer a = attempt(method, params, true, timeout);
             if (auth instanceof WebhookAuth w) {
                 w.accepted(); // before the success is recorded: whoever sees the success sees the refusal cleared
             }
@@ -146,7 +172,7 @@ public final class BoxClient implements AutoCloseable {
         return Batch.Result.of(result);
     }
 
-    private Answer attempt(String method, Params params, boolean mayRenew) throws BoxException {
+    private Answer attempt(String method, Params params, boolean mayRenew, Duration timeout) throws BoxException {
         Params p = Params.of();
         params.asMap().forEach(p::put);
         auth.authorize(p, method);
@@ -154,7 +180,7 @@ public final class BoxClient implements AutoCloseable {
             laneLimiter.acquire();
         }
         limiter.acquire();
-        BoxTransport.RawResponse raw = transport.postForm(method, auth.methodUri(method), p.encode());
+        BoxTransport.RawResponse raw = transport.postForm(method, auth.methodUri(method), p.encode(), timeout);
         JsonNode body;
         try {
             body = raw.body().length == 0 ? null : mapper.readTree(raw.body());
@@ -177,8 +203,8 @@ public final class BoxClient implements AutoCloseable {
                     laneLimiter.pushBack();
                 }
             }
-            if (ErrorClassifier.EXPIRED_TOKEN.equals(code) && mayRenew && auth.renewAfterExpiry(method)) {
-                return attempt(method, params, false);
+            if (auth.renewsAfter(code) && mayRenew && auth.renewAfterExpiry(method)) {
+                return attempt(method, params, false, timeout);
             }
             throw ErrorClassifier.classify(method, raw.status(), code, description);
         }
@@ -269,8 +295,14 @@ public final class BoxClient implements AutoCloseable {
                 shared.failures.get(), Math.round(limiter.rate() * 100) / 100.0);
     }
 
+    /** Whether the box is reached through the b24bridge module (its token endpoint, its queue, b24bridge.*). */
+    public boolean throughModule() {
+        return auth instanceof ModuleAuth;
+    }
+
     @Override
     public void close() {
         transport.close();
+        others.forEach(BoxTransport::close);
     }
 }

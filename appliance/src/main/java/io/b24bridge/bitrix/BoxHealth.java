@@ -21,10 +21,13 @@ public final class BoxHealth implements HealthPart {
 
     private final BoxClient client;
     private final String url;
+    private final ModuleStatus module;
 
-    public BoxHealth(BoxClient client, String url) {
+    /** @param module the b24bridge module's state (module mode), or null */
+    public BoxHealth(BoxClient client, String url, ModuleStatus module) {
         this.client = client;
         this.url = url;
+        this.module = module;
     }
 
     @Override
@@ -51,6 +54,9 @@ public final class BoxHealth implements HealthPart {
         facts.put("failures", s.failures());
         facts.put("allowedRatePerSecond", s.allowedRatePerSecond());
         facts.values().removeIf(Objects::isNull);
+        if (module != null) {
+            facts.put("module", module.facts());
+        }
 
         if (!"VALID".equals(s.auth().state())) {
             return PartHealth.down(s.auth().detail(), facts);

@@ -6,10 +6,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.b24bridge.config.ApplianceConfig;
 
 /**
- * Asks the box a cheap question every half minute ({@code app.info}, or {@code profile} for a webhook): the
+ * Asks the box a cheap question every half minute ({@code app.info}, {@code profile} for a webhook,
+ * {@code b24bridge.status} through the module — whose answer /health shows): the
  * mutual-TLS connection stays warm for the first call after a quiet spell, and /health knows whether the box
  * answers without waiting for a call to find out.
  */
@@ -20,11 +23,19 @@ public final class BoxKeepAlive implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("bitrix24-keepalive").daemon().factory());
 
-    public BoxKeepAlive(BoxClient client, ApplianceConfig.AuthMode mode) {
-        String method = mode == ApplianceConfig.AuthMode.APPLICATION ? "app.info" : "profile";
+    /** @param module where the module's state goes (module mode: the keep-alive asks {@code b24bridge.status}) */
+    public BoxKeepAlive(BoxClient client, ApplianceConfig.AuthMode mode, ModuleStatus module) {
+        String method = switch (mode) {
+            case MODULE -> "b24bridge.status";
+            case APPLICATION -> "app.info";
+            case WEBHOOK -> "profile";
+        };
         timer.scheduleWithFixedDelay(() -> {
             try {
-                client.call(method, Params.of());
+                JsonNode answer = client.call(method, Params.of());
+                if (mode == ApplianceConfig.AuthMode.MODULE) {
+                    module.update(answer);
+                }
             } catch (BoxException e) {
                 // recorded by the client for /health; the log line comes from whoever needs the box next
             } catch (RuntimeException e) {

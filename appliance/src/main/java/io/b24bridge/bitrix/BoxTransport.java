@@ -52,10 +52,24 @@ final class BoxTransport implements AutoCloseable {
                 config.requestTimeout());
     }
 
+    /**
+     * To Bitrix's OAuth server (application auth renews there, never on the box): the same client key, and the JDK's
+     * CAs trusted besides the configured ones, since a public CA signs that server's certificate.
+     */
+    static BoxTransport toOAuthServer(ApplianceConfig.Bitrix24 config) {
+        return new BoxTransport(TlsMaterial.load(config.tls()).sslContextWithSystemCas(), config.connectTimeout(),
+                config.requestTimeout());
+    }
+
     /** POSTs a form; transport failures (refused, reset, timeout) are {@link BoxException.Retryable}. */
     RawResponse postForm(String method, URI uri, String form) throws BoxException.Retryable {
+        return postForm(method, uri, form, null);
+    }
+
+    /** The same with a timeout of its own ({@code null}: the configured one): a long poll waits longer. */
+    RawResponse postForm(String method, URI uri, String form, Duration timeout) throws BoxException.Retryable {
         HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(requestTimeout)
+                .timeout(timeout == null ? requestTimeout : timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(form))
@@ -69,7 +83,7 @@ final class BoxTransport implements AutoCloseable {
             return new RawResponse(res.statusCode(), res.body());
         } catch (HttpTimeoutException e) {
             throw new BoxException.Retryable(method, "TIMEOUT", "Bitrix24 " + method + ": no answer within "
-                    + requestTimeout.toMillis() + " ms", e);
+                    + request.timeout().orElse(requestTimeout).toMillis() + " ms", e);
         } catch (IOException e) {
             // never put the URI in the message: in webhook mode its path holds the secret
             throw new BoxException.Retryable(method, "UNREACHABLE", "Bitrix24 " + method + ": "

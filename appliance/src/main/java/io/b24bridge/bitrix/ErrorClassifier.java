@@ -32,7 +32,9 @@ public final class ErrorClassifier {
     private static final Set<String> AUTH = Set.of(EXPIRED_TOKEN, "invalid_token", "NO_AUTH_FOUND",
             "INVALID_CREDENTIALS", "WRONG_AUTH_TYPE", "insufficient_scope", "ACCESS_DENIED", "invalid_grant",
             "invalid_client", "PAYMENT_REQUIRED", "APPLICATION_NOT_FOUND", "ERROR_OAUTH", CONNECTION_ERROR,
-            "authorization_error", "user_access_error");
+            "authorization_error", "user_access_error",
+            // the b24bridge module's refusals (docs/box-module.md): disarmed, or not the appliance's connection
+            "MODULE_NOT_ARMED", "CLIENT_CERTIFICATE_REQUIRED", "CLIENT_CERTIFICATE_REFUSED");
 
     private ErrorClassifier() {
     }

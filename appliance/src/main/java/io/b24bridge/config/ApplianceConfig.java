@@ -103,6 +103,7 @@ public record ApplianceConfig(Path source,
      * @param auth           how requests are authorised
      * @param application    local-application credentials (auth = application)
      * @param webhook        inbound-webhook credentials (auth = webhook)
+     * @param module         the b24bridge module's credential (auth = module)
      * @param tls            the appliance's client key for the box and the CAs trusted for the box's certificate
      * @param connectTimeout TCP + TLS connect limit
      * @param requestTimeout whole-request limit
@@ -110,24 +111,60 @@ public record ApplianceConfig(Path source,
      * @param rateBurst      requests it may send at once after a quiet spell
      */
     public record Bitrix24(URI url, AuthMode auth, Optional<Application> application, Optional<Webhook> webhook,
-                           Tls tls, Duration connectTimeout, Duration requestTimeout,
+                           Optional<Module> module, Tls tls, Duration connectTimeout, Duration requestTimeout,
                            double ratePerSecond, int rateBurst) {
+
+        /** A box reached without the b24bridge module (application or webhook auth). */
+        public Bitrix24(URI url, AuthMode auth, Optional<Application> application, Optional<Webhook> webhook,
+                        Tls tls, Duration connectTimeout, Duration requestTimeout, double ratePerSecond,
+                        int rateBurst) {
+            this(url, auth, application, webhook, Optional.empty(), tls, connectTimeout, requestTimeout,
+                    ratePerSecond, rateBurst);
+        }
     }
 
     /** How the appliance proves itself to the box (contract §1). */
     public enum AuthMode {
-        /** a local application: OAuth tokens from its install, refreshed at the token endpoint (primary) */
+        /**
+         * the b24bridge module on the box issues the tokens (its credential) and queues the events the appliance
+         * pulls: the mode of an air-gapped box (docs/box-module.md)
+         */
+        MODULE,
+        /**
+         * a local application: OAuth tokens from its install, renewed at Bitrix's OAuth server, events from Bitrix's
+         * cloud queue: a box that reaches the internet
+         */
         APPLICATION,
-        /** an inbound webhook: a secret in the URL path (only boxes that accept it for telephony) */
+        /** an inbound webhook: a secret in the URL path; no events, no application context */
         WEBHOOK
     }
 
     /**
      * @param clientId      the local application's client_id ({@code local.…})
      * @param clientSecret  its client_secret
-     * @param tokenEndpoint where tokens are refreshed; default {@code <url>/oauth/token/}
+     * @param tokenEndpoint where tokens are renewed; empty: the OAuth server the install event named
+     *                      ({@code auth[server_endpoint]}), else {@link #DEFAULT_TOKEN_ENDPOINT} — a box serves none
      */
-    public record Application(String clientId, Secret clientSecret, URI tokenEndpoint) {
+    public record Application(String clientId, Secret clientSecret, Optional<URI> tokenEndpoint) {
+
+        /** Bitrix's OAuth server as its docs name it (settings/oauth/index.md: "contact oauth.bitrix.info directly"). */
+        public static final URI DEFAULT_TOKEN_ENDPOINT = URI.create("https://oauth.bitrix.info/oauth/token/");
+    }
+
+    /**
+     * The b24bridge module on the box (docs/box-module.md).
+     *
+     * @param clientId      the local application the module registered ({@code local.b24bridge.connector})
+     * @param credential    the credential the module showed once at its install
+     * @param tokenEndpoint the module's token endpoint; default {@code <url>/bitrix/services/b24bridge.connector/token.php}
+     * @param pullWait      how long one {@code b24bridge.events.pull} waits for an event (0–25 s; 0: short polls
+     *                      every second, for a box whose REST operating-time limit is on)
+     */
+    public record Module(String clientId, Secret credential, URI tokenEndpoint, Duration pullWait) {
+
+        public static final String CLIENT_ID = "local.b24bridge.connector";
+        public static final String TOKEN_PATH = "/bitrix/services/b24bridge.connector/token.php";
+        public static final Duration MAX_PULL_WAIT = Duration.ofSeconds(25);
     }
 
     /**

@@ -203,16 +203,16 @@ public final class ConfigLoader {
 
     private static ApplianceConfig.Bitrix24 bitrix24(ConfigReader r) {
         URI url = httpsUrl(r, "url");
-        ApplianceConfig.AuthMode mode = r.enumValue("auth", ApplianceConfig.AuthMode.class,
-                ApplianceConfig.AuthMode.APPLICATION);
+        ApplianceConfig.AuthMode mode = r.enumValue("auth", ApplianceConfig.AuthMode.class, impliedMode(r));
         Optional<ApplianceConfig.Application> application = Optional.empty();
         if (r.exists("application") || mode == ApplianceConfig.AuthMode.APPLICATION) {
             if (!r.exists("application")) {
                 throw r.fail(r.key("application"), "is required with auth: application (client-id, client-secret-file)");
             }
             ConfigReader a = r.child("application");
-            URI tokenEndpoint = a.exists("token-endpoint") ? httpsUrl(a, "token-endpoint")
-                    : url.resolve("/oauth/token/");
+            // a box serves no /oauth/token/: renewal goes to the OAuth server the install event names
+            Optional<URI> tokenEndpoint = a.exists("token-endpoint") ? Optional.of(httpsUrl(a, "token-endpoint"))
+                    : Optional.empty();
             application = Optional.of(new ApplianceConfig.Application(a.requiredString("client-id"),
                     a.requiredSecret("client-secret"), tokenEndpoint));
         }
@@ -229,6 +229,22 @@ public final class ConfigLoader {
                 throw w.fail(w.key("user-id"), "is required");
             }
         }
+        Optional<ApplianceConfig.Module> module = Optional.empty();
+        if (r.exists("module") || mode == ApplianceConfig.AuthMode.MODULE) {
+            if (!r.exists("module")) {
+                throw r.fail(r.key("module"), "is required with auth: module (credential-file: the credential the "
+                        + "b24bridge module showed at its install)");
+            }
+            ConfigReader m = r.child("module");
+            URI tokenEndpoint = m.exists("token-endpoint") ? httpsUrl(m, "token-endpoint")
+                    : URI.create(url + ApplianceConfig.Module.TOKEN_PATH);
+            Duration pullWait = m.duration("pull-wait", ApplianceConfig.Module.MAX_PULL_WAIT);
+            if (pullWait.isNegative() || pullWait.compareTo(ApplianceConfig.Module.MAX_PULL_WAIT) > 0) {
+                throw m.fail(m.key("pull-wait"), "must be between 0s and 25s (the module waits at most 25 s)");
+            }
+            module = Optional.of(new ApplianceConfig.Module(m.string("client-id", ApplianceConfig.Module.CLIENT_ID),
+                    m.requiredSecret("credential"), tokenEndpoint, pullWait));
+        }
         ConfigReader t = r.child("tls");
         if (!r.exists("tls")) {
             throw r.fail(r.key("tls"), "is required: the client keystore presented to the box and the truststore for its certificate");
@@ -242,7 +258,22 @@ public final class ConfigLoader {
         // a box's limits are its administrator's (often off); the client follows QUERY_LIMIT_EXCEEDED down
         int perSecond = rate.integer("per-second", 50, 1, 10_000);
         int burst = rate.integer("burst", 100, 1, 10_000);
-        return new ApplianceConfig.Bitrix24(url, mode, application, webhook, tls, connect, request, perSecond, burst);
+        return new ApplianceConfig.Bitrix24(url, mode, application, webhook, module, tls, connect, request, perSecond,
+                burst);
+    }
+
+    /**
+     * The auth mode when {@code auth} is not given: the one whose section is there — {@code module} first, the mode
+     * of an air-gapped box; none of them: {@code module}, whose missing section then says what to add.
+     */
+    private static ApplianceConfig.AuthMode impliedMode(ConfigReader r) {
+        if (r.exists("module")) {
+            return ApplianceConfig.AuthMode.MODULE;
+        }
+        if (r.exists("application")) {
+            return ApplianceConfig.AuthMode.APPLICATION;
+        }
+        return r.exists("webhook") ? ApplianceConfig.AuthMode.WEBHOOK : ApplianceConfig.AuthMode.MODULE;
     }
 
     private static URI httpsUrl(ConfigReader r, String key) {

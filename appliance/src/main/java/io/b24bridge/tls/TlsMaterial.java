@@ -17,7 +17,9 @@ import java.util.Optional;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.config.ConfigException;
@@ -64,6 +66,30 @@ public record TlsMaterial(PrivateKey key, List<X509Certificate> chain, List<X509
      * appliance's side of mutual TLS with the box.
      */
     public SSLContext sslContext() {
+        return sslContext(trust);
+    }
+
+    /**
+     * The same key, trusting these CAs and the JDK's own: for a public server reached besides the box (Bitrix's
+     * OAuth server, whose certificate a public CA signs).
+     */
+    public SSLContext sslContextWithSystemCas() {
+        try {
+            TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            system.init((KeyStore) null);
+            List<X509Certificate> all = new ArrayList<>(trust);
+            for (TrustManager tm : system.getTrustManagers()) {
+                if (tm instanceof X509TrustManager x) {
+                    all.addAll(List.of(x.getAcceptedIssuers()));
+                }
+            }
+            return sslContext(all);
+        } catch (GeneralSecurityException e) {
+            throw new ConfigException("the JDK's CA certificates cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private SSLContext sslContext(List<X509Certificate> trustedCas) {
         try {
             char[] none = new char[0];
             KeyStore keys = KeyStore.getInstance("PKCS12");
@@ -74,7 +100,7 @@ public record TlsMaterial(PrivateKey key, List<X509Certificate> chain, List<X509
             KeyStore trusted = KeyStore.getInstance("PKCS12");
             trusted.load(null, null);
             int i = 0;
-            for (X509Certificate cert : trust) {
+            for (X509Certificate cert : trustedCas) {
                 trusted.setCertificateEntry("ca-" + i++, cert);
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());

@@ -35,7 +35,7 @@ record InstalledBox(Path dir, BoxEmulator emu, Database db, BoxClient client) im
         ApplianceConfig.Bitrix24 config = new ApplianceConfig.Bitrix24(URI.create(emu.baseUrl()),
                 ApplianceConfig.AuthMode.APPLICATION,
                 Optional.of(new ApplianceConfig.Application(emu.clientId(), Secret.of(emu.clientSecret()),
-                        URI.create(emu.tokenUrl()))), Optional.empty(),
+                        Optional.of(URI.create(emu.tokenUrl())))), Optional.empty(),
                 new ApplianceConfig.Tls(pki.applianceClient(), password, Optional.empty(), Optional.of(pki.trustStore()),
                         Optional.of(password)),
                 Duration.ofSeconds(2), Duration.ofSeconds(10), ratePerSecond, 2 * ratePerSecond);

@@ -14,11 +14,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.b24bridge.Await;
 import io.b24bridge.TestAppliance;
 import io.b24bridge.TestTls;
 import io.b24bridge.bitrix.events.BoxEvent;
 import io.b24bridge.bitrix.auth.Tokens;
-import io.b24bridge.bitrix.events.BoxEventsService;
+import io.b24bridge.bitrix.events.InboxHandler;
 import io.b24bridge.config.Secret;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -82,7 +83,7 @@ class BoxEventsTest {
 
         HttpResponse<String> res = post(callStart("APP-TOKEN-1", "AT2"));
         assertEquals(200, res.statusCode(), res.body());
-        assertEquals(1, seen.size());
+        Await.until(Duration.ofSeconds(10), "the event handled from the inbox", () -> seen.size() == 1);
         assertEquals(BoxEvent.EXTERNAL_CALL_START, seen.getFirst().name());
         assertEquals("101", seen.getFirst().data().get("EXTENSION"));
         assertEquals("externalCall.x.1", seen.getFirst().data().get("CALL_ID"));
@@ -122,7 +123,7 @@ class BoxEventsTest {
         }
     }
 
-    private BoxEventsService events() {
+    private InboxHandler events() {
         return app.appliance().box().events();
     }
 }

@@ -53,7 +53,7 @@ final class MockBox implements AutoCloseable {
         Secret password = Secret.of(pki.password());
         config = new ApplianceConfig.Bitrix24(url, mode,
                 Optional.of(new ApplianceConfig.Application("local.test.1", Secret.of("client-secret-42"),
-                        url.resolve("/oauth/token/"))),
+                        Optional.of(url.resolve("/oauth/token/")))),
                 Optional.of(new ApplianceConfig.Webhook(1, Secret.of("s3cr3t"), Optional.empty())),
                 new ApplianceConfig.Tls(pki.applianceClient(), password, Optional.empty(),
                         Optional.of(pki.trustStore()), Optional.of(password)),

@@ -105,8 +105,12 @@ public final class InstallGate {
     }
 
     private String refusal(Tokens presented, Proof proof) {
-        if (!client.applicationMode()) {
+        if (!client.applicationMode() && !client.throughModule()) {
             return "this appliance authenticates with a webhook (bitrix24.auth): it takes no install";
+        }
+        if (client.throughModule() && proof != Proof.MODULE) {
+            return "this appliance reaches the box through the b24bridge module (bitrix24.auth: module): an install "
+                    + "counts only when it comes through the module's queue";
         }
         Optional<Armed> a = armed();
         if (a.isEmpty()) {

@@ -151,6 +151,11 @@ public final class ConnectorModule {
         return null;
     }
 
+    /** Events in the module's queue not yet acknowledged (the options page's "waiting for the appliance"). */
+    public int queueDepth() {
+        return queue.status().depth();
+    }
+
     /** What the options page and {@code b24bridge.status} show. */
     Map<String, Object> status() {
         ModuleQueue.Status q = queue.status();

@@ -1,0 +1,56 @@
+package io.b24bridge.bitrix.events;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+import io.b24bridge.bitrix.BoxClient;
+import io.b24bridge.bitrix.auth.Tokens;
+
+/**
+ * The listener of the install event ({@code ONAPPINSTALL}); an install is taken only when the {@link InstallGate}
+ * lets it (an administrator armed installation, and something vouches for the event). From the cloud (application
+ * auth): the application's first tokens and its application token, which every later event must carry; the gate
+ * judged it at the door ({@link BoxEventsService}, proof: the box's {@code app.info} on the event's token), so that a
+ * refused one was never stored, and only what it took reaches this listener. From the b24bridge module: the module
+ * (re)installed its application; the event came through the module's mutual TLS with the appliance's credential,
+ * which only the box holds (proof {@link InstallGate.Proof#MODULE}); the appliance's tokens come from the module's
+ * token endpoint, so no token is taken either way — a refusal is logged and audited, and changes nothing.
+ */
+public final class Installs implements BoxEvent.Listener {
+
+    private static final Logger LOG = Logger.getLogger(Installs.class.getName());
+
+    private final BoxClient client;
+    private final EventInbox inbox;
+    private final InstallGate gate;
+
+    public Installs(BoxClient client, EventInbox inbox, InstallGate gate) {
+        this.client = client;
+        this.inbox = inbox;
+        this.gate = gate;
+    }
+
+    @Override
+    public void onEvent(BoxEvent e) {
+        Map<String, String> auth = new LinkedHashMap<>(inbox.auth(e.id()));
+        inbox.secrets(e.id()).forEach((k, v) -> auth.put(k, v.revealString()));
+        if (e.source().equals("module")) {
+            Tokens presented = BoxEventsService.tokens(auth, e.receivedAt()).orElseGet(() -> new Tokens(null, null,
+                    e.receivedAt(), null, auth.getOrDefault("member_id", ""), auth.getOrDefault("domain", ""),
+                    "", "", "install"));
+            if (gate.judge(presented, InstallGate.Proof.MODULE).taken()) {
+                LOG.info("the b24bridge module installed its application on the box (again): its events come through "
+                        + "the module's queue, the appliance's tokens from its token endpoint");
+            }
+            return;
+        }
+        Optional<Tokens> tokens = BoxEventsService.tokens(auth, e.receivedAt());
+        if (tokens.isEmpty()) {
+            LOG.warning("install event " + e.id() + " has no tokens: nothing to install");
+            return;
+        }
+        client.installed(tokens.get());
+    }
+}
