@@ -12,14 +12,18 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import io.b24bridge.access.AuditLog;
+import io.b24bridge.calls.CallKey;
 import io.b24bridge.outbox.Outbox;
+import io.b24bridge.outbox.RegisterRisks;
 import io.b24bridge.outbox.OutboxReport;
 import io.b24bridge.outbox.OutboxSender;
 
 /**
  * The outbox for operators under {@code /api/outbox}: {@code GET /} counts; {@code GET /dead} the commands
  * that failed for good, with the box's error; {@code POST /dead/{id}/retry} sends one again (after the cause
- * was fixed — e.g. the user was activated in Bitrix24).
+ * was fixed — e.g. the user was activated in Bitrix24); {@code GET /at-risk} the calls that may be in the CRM twice
+ * (a lost register repeated past the box's 30 minutes, without the b24bridge module to ask), and
+ * {@code POST /at-risk/{call}/dismiss} once an operator has checked the CRM.
  */
 public final class OutboxApi implements HttpService {
 
@@ -39,7 +43,9 @@ public final class OutboxApi implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/", this::counts)
                 .get("/dead", this::dead)
-                .post("/dead/{id}/retry", this::retry);
+                .post("/dead/{id}/retry", this::retry)
+                .get("/at-risk", this::atRisk)
+                .post("/at-risk/{call}/dismiss", this::dismiss);
     }
 
     private void counts(ServerRequest req, ServerResponse res) {
@@ -68,6 +74,33 @@ public final class OutboxApi implements HttpService {
             return m;
         }).toList();
         json.send(res, Status.OK_200, out);
+    }
+
+    private void atRisk(ServerRequest req, ServerResponse res) {
+        json.send(res, Status.OK_200, outbox.risks().list(500).stream().map(OutboxApi::risk).toList());
+    }
+
+    static Map<String, Object> risk(RegisterRisks.Risk r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("call", r.call().externalCallId());
+        m.put("clientNumber", r.clientNumber());
+        m.put("startedAt", r.startedAt().toString());
+        m.put("callId", r.callId());
+        m.put("notedAt", r.notedAt().toString());
+        return m;
+    }
+
+    private void dismiss(ServerRequest req, ServerResponse res) {
+        String key = req.path().pathParameters().get("call");
+        if (key == null || key.indexOf(':') <= 0) {
+            json.error(res, Status.BAD_REQUEST_400, "the call is <pbx>:<Linkedid>, as GET /api/outbox/at-risk names it");
+            return;
+        }
+        if (!outbox.risks().dismiss(CallKey.parse(key))) {
+            json.error(res, Status.NOT_FOUND_404, "call " + key + " is not at risk");
+            return;
+        }
+        json.send(res, Status.OK_200, Map.of("dismissed", key));
     }
 
     private void retry(ServerRequest req, ServerResponse res) {

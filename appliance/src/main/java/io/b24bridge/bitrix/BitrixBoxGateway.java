@@ -44,6 +44,30 @@ public final class BitrixBoxGateway implements BoxGateway {
         }
     }
 
+    /**
+     * {@code b24bridge.call.find} of the box module: the application's calls with this EXTERNAL_CALL_ID, open or
+     * finished, oldest first — the first is the one the lost register made. A box without the module cannot tell.
+     */
+    @Override
+    public Lookup lookUpRegistration(CallKey call) throws Failure {
+        if (!client.throughModule()) {
+            return new Lookup.CannotTell();
+        }
+        try {
+            JsonNode calls = client.call("b24bridge.call.find", Params.of().put("EXTERNAL_CALL_ID",
+                    call.externalCallId())).path("calls");
+            if (!calls.isArray() || calls.isEmpty()) {
+                return new Lookup.NotRegistered();
+            }
+            JsonNode first = calls.get(0);
+            CrmEntity entity = first.path("CRM_ENTITY_TYPE").isTextual() && first.path("CRM_ENTITY_ID").asInt(0) > 0
+                    ? new CrmEntity(first.path("CRM_ENTITY_TYPE").asText(), first.path("CRM_ENTITY_ID").asInt()) : null;
+            return new Lookup.Found(new Registration(first.path("CALL_ID").asText(), entity));
+        } catch (BoxException e) {
+            throw failure(e);
+        }
+    }
+
     @Override
     public void show(String callId, List<CrmCommand.UserRef> refs) throws Failure {
         try {

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 
@@ -81,17 +83,33 @@ final class BoxTransport implements AutoCloseable {
         try {
             HttpResponse<byte[]> res = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             return new RawResponse(res.statusCode(), res.body());
+        } catch (HttpConnectTimeoutException e) {
+            throw new BoxException.Retryable(method, "UNREACHABLE", "Bitrix24 " + method + ": no connection within "
+                    + "the connect timeout", e);
         } catch (HttpTimeoutException e) {
+            // the request went, its answer did not come: the box may have done it
             throw new BoxException.Retryable(method, "TIMEOUT", "Bitrix24 " + method + ": no answer within "
                     + request.timeout().orElse(requestTimeout).toMillis() + " ms", e);
         } catch (IOException e) {
-            // never put the URI in the message: in webhook mode its path holds the secret
-            throw new BoxException.Retryable(method, "UNREACHABLE", "Bitrix24 " + method + ": "
-                    + describe(e), e);
+            // never put the URI in the message: in webhook mode its path holds the secret. Refused or not
+            // connected: the request never left; any other break may have come after the box took it
+            throw new BoxException.Retryable(method, neverSent(e) ? "UNREACHABLE" : "NO_ANSWER", "Bitrix24 " + method
+                    + ": " + describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BoxException.Retryable(method, "INTERRUPTED", "Bitrix24 " + method + ": interrupted", e);
         }
+    }
+
+    /** Whether the failure came before the request could leave: no connection (refused, unreachable, TLS refused). */
+    private static boolean neverSent(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof SSLHandshakeException
+                    || t instanceof UnresolvedAddressException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(IOException e) {

@@ -1,6 +1,7 @@
 package io.b24bridge.outbox;
 
 import java.util.List;
+import java.util.Set;
 
 import io.b24bridge.calls.CallKey;
 import io.b24bridge.crm.CrmCommand;
@@ -22,6 +23,24 @@ public interface BoxGateway {
 
     /** telephony.externalcall.register. */
     Registration register(CrmCommand.Register command) throws Failure;
+
+    /** What the box knows of a call whose register's answer was lost ({@link #lookUpRegistration}). */
+    sealed interface Lookup {
+        /** It registered the call (the first of them, if a late repeat made more): its CALL_ID. */
+        record Found(Registration registration) implements Lookup {
+        }
+
+        /** No call with this EXTERNAL_CALL_ID: the register never arrived. */
+        record NotRegistered() implements Lookup {
+        }
+
+        /** The box cannot be asked (no b24bridge module: its b24bridge.call.find). */
+        record CannotTell() implements Lookup {
+        }
+    }
+
+    /** Looks the call up by its EXTERNAL_CALL_ID, open or finished (b24bridge.call.find of the box module). */
+    Lookup lookUpRegistration(CallKey call) throws Failure;
 
     /** telephony.externalcall.show for these users (nothing is sent when none of them is a Bitrix24 user). */
     void show(String callId, List<CrmCommand.UserRef> users) throws Failure;
@@ -106,5 +125,17 @@ public interface BoxGateway {
         public String code() {
             return code;
         }
+
+        /**
+         * Whether the request may have reached the box although no answer came: a timeout or a connection broken
+         * after it was sent, a proxy's 502/504 (the box behind it may have finished). Every other failure is an
+         * answer, or no connection at all: the box did not do it.
+         */
+        public boolean answerLost() {
+            return ANSWER_LOST.contains(code);
+        }
+
+        private static final Set<String> ANSWER_LOST = Set.of("TIMEOUT", "NO_ANSWER",
+                "INTERRUPTED", "HTTP_502", "HTTP_504");
     }
 }

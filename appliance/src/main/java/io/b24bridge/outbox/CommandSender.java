@@ -3,7 +3,9 @@ package io.b24bridge.outbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -24,13 +26,24 @@ final class CommandSender {
     /** How long a recording may stay unreadable before its attach is given up (a dead letter). */
     static final Duration RECORDING_PATIENCE = Duration.ofMinutes(10);
 
+    /**
+     * The box finds a repeated register's first call again only while that call's CALL_START_DATE is less than 30
+     * minutes old (voximplant/lib/rest/helper.php:200-218); a repeat is sent only within this much of it, leaving
+     * room for the two clocks to differ and the request to take its time.
+     */
+    static final Duration SAFE_REPEAT = Duration.ofMinutes(25);
+
     private final BoxGateway box;
     private final Map<String, RecordingsDir> recordingsDirs;
+    private final RegisterRisks risks;
+    private final Clock clock;
 
     /** @param recordingsDirs per PBX id, where this appliance reads that PBX's recordings (absent: none are read) */
-    CommandSender(BoxGateway box, Map<String, RecordingsDir> recordingsDirs) {
+    CommandSender(BoxGateway box, Map<String, RecordingsDir> recordingsDirs, RegisterRisks risks, Clock clock) {
         this.box = box;
         this.recordingsDirs = recordingsDirs;
+        this.risks = risks;
+        this.clock = clock;
     }
 
     BoxGateway gateway() {
@@ -38,11 +51,21 @@ final class CommandSender {
     }
 
     /**
-     * Whether a command is marked as possibly sent before it goes: the box cannot tell its repeat from a new
-     * one by itself (register is recognised by EXTERNAL_CALL_ID, show, hide and attach only set a state).
+     * Whether a command is marked as possibly sent before it goes: its repeat must be recognised (a finish, a
+     * rating's comment), or — a register — resolved, since the box recognises a repeated register only within 30
+     * minutes of the call's start (show, hide and attach only set a state).
      */
     static boolean marksBeforeSending(CrmCommand c) {
-        return c instanceof CrmCommand.Finish || c instanceof CrmCommand.RatingComment;
+        return c instanceof CrmCommand.Finish || c instanceof CrmCommand.RatingComment
+                || c instanceof CrmCommand.Register;
+    }
+
+    /**
+     * Whether the command may travel in a batch: a register that may have reached the box already goes alone, to be
+     * resolved first.
+     */
+    static boolean batchable(OutboxQueue.Entry e) {
+        return BoxGateway.batchable(e.command()) && !(e.command() instanceof CrmCommand.Register && e.maybeSent());
     }
 
     /**
@@ -55,7 +78,7 @@ final class CommandSender {
     BoxGateway.Registration send(OutboxQueue.Entry e, String callId, CrmEntity entity, Duration age) throws Failure {
         switch (e.command()) {
             case CrmCommand.Register r -> {
-                return box.register(r);
+                return e.maybeSent() ? registerAgain(e, r) : box.register(r);
             }
             case CrmCommand.Show s -> box.show(need(callId, s), s.users());
             case CrmCommand.Hide h -> box.hide(need(callId, h), h.users());
@@ -73,6 +96,41 @@ final class CommandSender {
             case CrmCommand.RatingComment c -> comment(e, c, entity);
         }
         return null;
+    }
+
+    /**
+     * A register that may have reached the box before its answer was lost (a timeout, a dropped connection, a crash):
+     * the CALL_ID is learned without registering the call twice. Within the box's window the register is simply sent
+     * again — the box answers the first call's CALL_ID. Past it, the box module's b24bridge.call.find says whether the
+     * first one arrived (and its CALL_ID) or not; without the module nobody can tell: the call is registered so that
+     * it reaches the CRM, and named in /health and the log as one that may be there twice.
+     */
+    private BoxGateway.Registration registerAgain(OutboxQueue.Entry e, CrmCommand.Register r) throws Failure {
+        Instant start = r.startedAt() == null ? e.createdAt() : r.startedAt();
+        Duration sinceStart = Duration.between(start, clock.instant());
+        if (sinceStart.compareTo(SAFE_REPEAT) < 0) {
+            return box.register(r);
+        }
+        switch (box.lookUpRegistration(r.call())) {
+            case BoxGateway.Lookup.Found f -> {
+                LOG.info(() -> "register of " + r.call() + " had reached the box before its answer was lost ("
+                        + sinceStart.toMinutes() + " min after the call's start): " + f.registration().callId());
+                return f.registration();
+            }
+            case BoxGateway.Lookup.NotRegistered n -> {
+                return box.register(r);
+            }
+            case BoxGateway.Lookup.CannotTell t -> {
+                BoxGateway.Registration again = box.register(r);
+                risks.note(new RegisterRisks.Risk(r.call(), r.clientNumber(), start, again.callId(), clock.instant()));
+                LOG.warning("call " + r.call() + " (" + r.clientNumber() + ", started " + start + ") may be in the CRM "
+                        + "twice: its register's answer was lost and it could only be repeated "
+                        + sinceStart.toMinutes() + " min after the call's start, past the box's 30 minutes, on a box "
+                        + "without the b24bridge module to ask. It is now " + again.callId() + "; check the CRM for a "
+                        + "second call of that number at that time (GET /api/outbox/at-risk)");
+                return again;
+            }
+        }
     }
 
     /** A finish repeated after a crash finds the call closed already (contract §5.6): it is done. */

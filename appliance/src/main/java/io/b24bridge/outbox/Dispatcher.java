@@ -53,7 +53,7 @@ public final class Dispatcher implements OutboxSender {
     public Dispatcher(Outbox outbox, BoxGateway box, Map<String, RecordingsDir> recordingsDirs, int parallelism,
                       Clock clock, Duration stopGrace) {
         this.outbox = outbox;
-        this.sender = new CommandSender(box, recordingsDirs);
+        this.sender = new CommandSender(box, recordingsDirs, outbox.risks(), clock);
         this.clock = clock;
         this.stopGrace = stopGrace;
         this.settle = new Settlement(outbox, clock);
@@ -164,7 +164,7 @@ public final class Dispatcher implements OutboxSender {
                     continue;
                 }
                 claimed.add(call);
-                due(call).filter(e -> BoxGateway.batchable(e.command())).ifPresent(heads::add);
+                due(call).filter(CommandSender::batchable).ifPresent(heads::add);
             }
             if (!heads.isEmpty()) {
                 batches.send(heads);
@@ -229,7 +229,7 @@ public final class Dispatcher implements OutboxSender {
 
     @Override
     public HealthPart health() {
-        return new OutboxHealth(outbox.report(), this);
+        return new OutboxHealth(outbox.report(), this, outbox.risks());
     }
 
     /** Stops taking new work and waits (up to {@code grace}) for commands being sent. */

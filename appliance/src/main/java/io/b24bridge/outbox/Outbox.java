@@ -6,7 +6,8 @@ import io.b24bridge.store.Database;
 
 /**
  * The outbox's stores over one Derby database, each the one owner of its table — the call journal
- * ({@code CRM_CALLS}), the queue ({@code OUTBOX}), the callers' ratings ({@code OPERATOR_RATINGS}) — the report
+ * ({@code CRM_CALLS}), the queue ({@code OUTBOX}), the callers' ratings ({@code OPERATOR_RATINGS}), the calls at
+ * risk of a second register ({@code REGISTERS_AT_RISK}) — the report
  * operators read, and the one step that writes two of them in one transaction: a command done with what it
  * taught.
  */
@@ -17,6 +18,7 @@ public final class Outbox {
     private final OutboxQueue queue;
     private final OutboxReport report;
     private final OperatorRatingsStore ratings;
+    private final RegisterRisks risks;
 
     private Outbox(Database db, ObjectMapper mapper) {
         StoredJson json = new StoredJson(mapper);
@@ -25,6 +27,7 @@ public final class Outbox {
         this.ratings = new OperatorRatingsStore(db);
         this.journal = new CallJournalStore(db, json, queue, ratings);
         this.report = new OutboxReport(db, queue);
+        this.risks = new RegisterRisks(db);
     }
 
     /** The outbox of this database (its tables come with the schema's migrations). */
@@ -46,6 +49,11 @@ public final class Outbox {
 
     public OperatorRatingsStore ratings() {
         return ratings;
+    }
+
+    /** Calls whose lost register may have made two in the CRM. */
+    public RegisterRisks risks() {
+        return risks;
     }
 
     /** The command succeeded; what register answered (the call's CALL_ID, its CRM entity) is kept with it. */

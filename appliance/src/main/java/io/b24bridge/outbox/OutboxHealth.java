@@ -3,6 +3,7 @@ package io.b24bridge.outbox;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.b24bridge.health.HealthPart;
@@ -19,10 +20,12 @@ public final class OutboxHealth implements HealthPart {
 
     private final OutboxReport report;
     private final Dispatcher dispatcher;
+    private final RegisterRisks risks;
 
-    public OutboxHealth(OutboxReport report, Dispatcher dispatcher) {
+    public OutboxHealth(OutboxReport report, Dispatcher dispatcher, RegisterRisks risks) {
         this.report = report;
         this.dispatcher = dispatcher;
+        this.risks = risks;
     }
 
     @Override
@@ -43,9 +46,19 @@ public final class OutboxHealth implements HealthPart {
         facts.put("callsSendingNow", s.callsInFlight());
         Duration behind = c.oldestWaiting() == null ? Duration.ZERO : Duration.between(c.oldestWaiting(), Instant.now());
         facts.put("oldestWaitingSeconds", behind.toSeconds());
+        List<RegisterRisks.Risk> atRisk = risks.list(20);
+        if (!atRisk.isEmpty()) {
+            facts.put("callsAtRisk", atRisk.stream().map(r -> r.call().externalCallId() + " (" + r.clientNumber()
+                    + ", started " + r.startedAt() + ", now " + r.callId() + ")").toList());
+        }
         if (c.dead() > 0) {
             return new PartHealth(PartHealth.State.DEGRADED, c.dead() + " command(s) failed for good: see "
                     + "GET /api/outbox/dead, fix the cause, then POST /api/outbox/dead/{id}/retry", facts);
+        }
+        if (!atRisk.isEmpty()) {
+            return new PartHealth(PartHealth.State.DEGRADED, atRisk.size() + " call(s) may be in the CRM twice (a lost "
+                    + "register repeated past the box's 30 minutes): check the CRM, then POST "
+                    + "/api/outbox/at-risk/{call}/dismiss (the b24bridge module's b24bridge.call.find avoids this)", facts);
         }
         if (behind.compareTo(BEHIND) > 0) {
             return new PartHealth(PartHealth.State.DEGRADED, "the CRM is " + behind.toMinutes() + " min behind: "

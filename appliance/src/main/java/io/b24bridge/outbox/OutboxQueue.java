@@ -91,11 +91,14 @@ public final class OutboxQueue {
         });
     }
 
-    /** Marks a command as possibly sent: before a send whose repeat the box would not recognise by itself. */
+    /**
+     * Marks a command as possibly sent: before a send whose repeat the box would not recognise by itself. Attempts are
+     * counted by how the send ends ({@link #retryAt}, {@link #dead}), not here.
+     */
     public void sending(Entry e) {
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE OUTBOX SET STATE = ?, ATTEMPTS = ATTEMPTS + 1 WHERE ID = ?")) {
+                    "UPDATE OUTBOX SET STATE = ? WHERE ID = ?")) {
                 ps.setString(1, OutboxState.SENDING.name());
                 ps.setLong(2, e.id());
                 ps.executeUpdate();
@@ -117,13 +120,24 @@ public final class OutboxQueue {
 
     /** The command failed for now: due again at {@code nextAt}; a command possibly sent stays so. */
     public void retryAt(Entry e, Instant nextAt, String error) {
+        retryAt(e, nextAt, error, true);
+    }
+
+    /**
+     * The command failed for now: due again at {@code nextAt}.
+     *
+     * @param maybeSent false: this attempt's failure proves the box did not take it, so a mark of "possibly sent"
+     *                  made for this attempt goes (PENDING again)
+     */
+    public void retryAt(Entry e, Instant nextAt, String error, boolean maybeSent) {
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE OUTBOX SET STATE = CASE WHEN STATE = '"
-                    + OutboxState.SENDING + "' THEN STATE ELSE '" + OutboxState.PENDING + "' END, "
+                    + OutboxState.SENDING + "' AND ? = 1 THEN STATE ELSE '" + OutboxState.PENDING + "' END, "
                     + "ATTEMPTS = ATTEMPTS + 1, NEXT_AT = ?, LAST_ERROR = ? WHERE ID = ?")) {
-                ps.setTimestamp(1, Timestamp.from(nextAt));
-                ps.setString(2, truncate(error));
-                ps.setLong(3, e.id());
+                ps.setInt(1, maybeSent ? 1 : 0);
+                ps.setTimestamp(2, Timestamp.from(nextAt));
+                ps.setString(3, truncate(error));
+                ps.setLong(4, e.id());
                 ps.executeUpdate();
             }
             return null;

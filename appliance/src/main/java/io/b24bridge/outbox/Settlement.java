@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
+import io.b24bridge.crm.CrmCommand;
 import io.b24bridge.outbox.BoxGateway.Failure;
 import io.b24bridge.retry.Backoff;
 
@@ -55,13 +56,24 @@ final class Settlement {
             }
             case CREDENTIALS -> {
                 failures.incrementAndGet();
-                outbox.queue().retryAt(e, clock.instant().plus(AUTH.delay(e.attempts())), f.getMessage());
+                outbox.queue().retryAt(e, clock.instant().plus(AUTH.delay(e.attempts())), f.getMessage(),
+                        stillUncertain(e, f));
             }
             case RETRY_LATER -> {
                 failures.incrementAndGet();
-                outbox.queue().retryAt(e, clock.instant().plus(RETRY.delay(e.attempts())), f.getMessage());
+                outbox.queue().retryAt(e, clock.instant().plus(RETRY.delay(e.attempts())), f.getMessage(),
+                        stillUncertain(e, f));
             }
         }
+    }
+
+    /**
+     * Whether a command marked as possibly sent stays so after this failure: it was uncertain before this attempt, or
+     * this attempt's answer was lost. A register the box answered with a refusal (or never got) did not happen, and
+     * must not be treated as one that may have (that would cost a lookup, and its place in batches).
+     */
+    static boolean stillUncertain(OutboxQueue.Entry e, Failure f) {
+        return e.maybeSent() || !(e.command() instanceof CrmCommand.Register) || f.answerLost();
     }
 
     /** Something unforeseen went wrong (a bug, the database): tried again after the longest retry pause. */

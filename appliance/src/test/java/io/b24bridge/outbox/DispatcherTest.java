@@ -77,6 +77,11 @@ class DispatcherTest {
         }
 
         @Override
+        public Lookup lookUpRegistration(CallKey call) {
+            return new Lookup.CannotTell();
+        }
+
+        @Override
         public void show(String callId, List<CrmCommand.UserRef> users) throws Failure {
             answer("show", callId);
         }
