@@ -34,6 +34,8 @@ import io.b24bridge.admin.SessionApi;
 import io.b24bridge.admin.SettingsApi;
 import io.b24bridge.admin.SetupApi;
 import io.b24bridge.admin.StoreApi;
+import io.b24bridge.bitrix.CrmApi;
+import io.b24bridge.bitrix.LeadSourceCheck;
 import io.b24bridge.bitrix.events.PingService;
 import io.b24bridge.calls.CallTracker;
 import io.b24bridge.calls.Endpoints;
@@ -226,15 +228,30 @@ public final class Main {
             RoutingService routing = parts.push("routing", new RoutingService(settings::current, box.crmDirectory()));
             HealthPart routingHealth = startAgi(config, routing, settings, parts);
 
+            // the lead sources the routes name must exist on the box (else its leads get CALL): checked at start
+            // and whenever the settings change
+            HealthPart leadSources = HealthPart.notConfigured("leadSources", "no Bitrix24 box is configured");
+            LeadSourceCheck leadSourceCheck = null;
+            if (box.configured()) {
+                leadSourceCheck = parts.push("lead source check", new LeadSourceCheck(new CrmApi(box.client()),
+                        settings::current));
+                leadSources = leadSourceCheck;
+            }
+
             PbxRegistry pbx = PbxRegistry.of(config.pbx(), spine, Metrics.globalRegistry());
             Health health = new Health(List.of(new DatabaseHealth(db), new JournalHealth(engine), pbx.health(),
-                    box.health(), box.eventsHealth(), sender.health(), routingHealth), version());
+                    box.health(), box.eventsHealth(), sender.health(), routingHealth, leadSources), version());
             // the box's events: handled from the inbox before anything can POST one (the install must be in place
             // before the next event is checked); through the module, pulled from its queue
             parts.push("bitrix24 events", box.startEvents());
             WebServer server = startWeb(config, mapper, health, access, settings, db, outbox, sender, box);
             parts.push("web listeners", server, server::stop);
             parts.push("bitrix24 keep-alive", box.startKeepAlive());
+            if (leadSourceCheck != null) {
+                LeadSourceCheck check = leadSourceCheck;
+                settings.onChange(s -> check.checkSoon());
+                check.checkSoon();
+            }
             pbx.start();
             parts.push("pbx links", pbx);
             LOG.info(() -> "b24bridge " + version() + " started; admin port " + server.port()
