@@ -7,8 +7,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
@@ -25,22 +23,17 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
 import io.b24bridge.bitrix.BoxClient;
-import io.b24bridge.bitrix.BoxException;
-import io.b24bridge.bitrix.Params;
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.config.ConfigException;
-import io.b24bridge.json.Json;
-import io.b24bridge.store.Database;
-import io.b24bridge.store.DatabaseLockedException;
 import io.b24bridge.tls.TlsMaterial;
 
 /**
  * The Bitrix24 box, step by step, so the first broken step is the one reported: TCP connection, mutual TLS
  * (is the box's certificate trusted, does the box accept ours), the host name in the box's certificate, and
- * an authenticated call through {@link BoxClient}. When the appliance runs, it holds the database with the
+ * what the box accepts ({@link BoxAuthCheck}: its OAuth server, each method with our auth through {@link BoxClient},
+ * the b24bridge module). When the appliance runs, it holds the database with the
  * application tokens: then the auth state is taken from its /health instead of calling ourselves.
  */
 final class BoxCheck {
@@ -81,7 +74,7 @@ final class BoxCheck {
             return out;
         }
         out.add(hostname(host, peer[0]));
-        out.add(auth(config, box, running));
+        out.addAll(BoxAuthCheck.run(config, box, running));
         return out;
     }
 
@@ -208,82 +201,6 @@ final class BoxCheck {
             return dot > 0 && h.substring(dot).equals(n.substring(1));
         }
         return h.equals(n);
-    }
-
-    private static Finding auth(ApplianceConfig config, ApplianceConfig.Bitrix24 box, Optional<AdminProbe.Health> running) {
-        if (running.isPresent()) {
-            JsonNode part = running.get().body().path("parts").path("bitrix24");
-            String authState = part.path("facts").path("authState").asText("?");
-            String detail = part.path("detail").asText("");
-            if ("VALID".equals(authState)) {
-                return Finding.ok("bitrix24.auth", "the running appliance's credentials are valid (" + box.auth()
-                        .name().toLowerCase(Locale.ROOT) + "): " + detail);
-            }
-            return Finding.fail("bitrix24.auth", "the running appliance reports " + authState + ": " + detail);
-        }
-        boolean application = box.auth() == ApplianceConfig.AuthMode.APPLICATION;
-        String method = application ? "app.info" : "profile";
-        Database db = null;
-        Path scratch = null;
-        try {
-            if (application) {
-                Path dbDir = config.storage().databaseDir();
-                if (!Files.isRegularFile(dbDir.resolve("service.properties"))) {
-                    return Finding.fail("bitrix24.auth", "NOT_INSTALLED: there is no database yet, so no application "
-                            + "tokens: start the appliance, then install the local application on the box");
-                }
-                db = Database.open(dbDir);
-            }
-            Path keyFile = config.storage().dir().resolve("keys").resolve("bitrix24-tokens.key");
-            if (!Files.exists(keyFile)) {
-                // the appliance makes the key on first use; the doctor must not, so it gets a throw-away one
-                scratch = Files.createTempDirectory("b24bridge-doctor");
-                keyFile = scratch.resolve("none.key");
-            }
-            // webhook mode keeps nothing in the database: the client gets none
-            try (BoxClient client = BoxClient.create(box, db, keyFile, Json.newMapper())) {
-                client.call(method, Params.of());
-                return Finding.ok("bitrix24.auth", "authenticated call " + method + " answered ("
-                        + box.auth().name().toLowerCase(Locale.ROOT) + " auth)");
-            }
-        } catch (BoxException e) {
-            return Finding.fail("bitrix24.auth", e.code() + ": " + e.getMessage() + advice(e));
-        } catch (DatabaseLockedException e) {
-            return Finding.fail("bitrix24.auth", "the database is in use (the appliance runs?) but its admin listener "
-                    + "did not answer: check listeners.admin, then run doctor again");
-        } catch (IOException | RuntimeException e) {
-            return Finding.fail("bitrix24.auth", "the call " + method + " could not be made: " + AdminProbe.rootMessage(e));
-        } finally {
-            if (db != null) {
-                db.close();
-            }
-            deleteScratch(scratch);
-        }
-    }
-
-    private static void deleteScratch(Path scratch) {
-        if (scratch == null) {
-            return;
-        }
-        try (var files = Files.list(scratch)) {
-            for (Path f : files.toList()) {
-                Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(scratch);
-        } catch (IOException e) {
-            // a leftover empty key in the temporary folder harms nothing
-        }
-    }
-
-    private static String advice(BoxException e) {
-        return switch (e.code()) {
-            case "NOT_INSTALLED", "REFRESH_FAILED" -> ""; // their messages say what to do
-            case "WRONG_AUTH_TYPE" -> " — the box refuses webhook auth here: set bitrix24.auth to application";
-            case "invalid_token", "NO_AUTH_FOUND", "INVALID_CREDENTIALS", "invalid_client", "invalid_grant" ->
-                    " — the credentials are refused: check client-id/client-secret, or the webhook's user-id and secret";
-            case "insufficient_scope", "ACCESS_DENIED" -> " — give the application (or webhook) the scopes it needs";
-            default -> e instanceof BoxException.Retryable ? " — the box is unreachable or busy: try again" : "";
-        };
     }
 
     private static boolean isIpLiteral(String s) {

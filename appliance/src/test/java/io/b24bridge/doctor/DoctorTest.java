@@ -22,8 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -127,13 +129,14 @@ class DoctorTest {
     void theBoxAnswersOverMutualTlsAndAnAuthenticatedCall() throws Exception {
         DevPki.Files pki = pki(dir.resolve("pki"), "localhost");
         try (MockWebServer box = box(pki, pki.trustStore())) {
-            box.enqueue(json("{\"error\":\"NO_AUTH_FOUND\"}")); // the TLS check's plain GET
-            box.enqueue(json("{\"result\":{\"ID\":\"1\",\"ADMIN\":true}}")); // profile
+            // every request gets an answer of its method: the TLS check's plain GET, the OAuth probe, each method
+            answerEverything(box, "{\"result\":{\"ID\":\"1\",\"ADMIN\":true}}");
             List<Finding> f = doctor.check(config(pki, "https://localhost:" + box.getPort(), "webhook"), Map.of());
             for (String check : List.of("bitrix24.connect", "bitrix24.tls", "bitrix24.hostname", "bitrix24.auth")) {
                 assertEquals(Finding.Level.OK, find(f, check).level(), find(f, check).message());
             }
-            assertTrue(find(f, "bitrix24.auth").message().contains("profile"), find(f, "bitrix24.auth").message());
+            assertTrue(find(f, "bitrix24.auth").message().contains("takes webhook auth for every method"),
+                    find(f, "bitrix24.auth").message());
             assertEquals(Finding.Level.OK, find(f, "certs.bitrix24-client").level());
         }
     }
@@ -192,7 +195,7 @@ class DoctorTest {
     void anApplicationThatIsNotInstalledFailsTheAuthCheck() throws Exception {
         DevPki.Files pki = pki(dir.resolve("pki"), "localhost");
         try (MockWebServer box = box(pki, pki.trustStore())) {
-            box.enqueue(json("{}"));
+            answerEverything(box, "{}");
             Finding f = find(doctor.check(config(pki, "https://localhost:" + box.getPort(), "application"), Map.of()),
                     "bitrix24.auth");
             assertEquals(Finding.Level.FAIL, f.level());
@@ -347,6 +350,16 @@ class DoctorTest {
             ks.store(o, to);
         }
         return out;
+    }
+
+    /** The box answers every request with {@code body}. */
+    private static void answerEverything(MockWebServer box, String body) {
+        box.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                return json(body);
+            }
+        });
     }
 
     private static MockResponse json(String body) {
