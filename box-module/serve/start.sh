@@ -5,6 +5,10 @@
 # SIGTERM, or the end of the process that started it) stops nginx, php-fpm and the MariaDB it started. When ready it
 # writes <workdir>/ready (shell variables: MTLS_PORT, BOX_PORT, HOST, CERTS, CREDENTIAL_FILE).
 # Usage: serve/start.sh <workdir>   (B24TEST_MYSQL_SOCKET=<socket> uses that MariaDB instead of starting one)
+# Optional: B24BRIDGE_APPLIANCE_DN (the appliance certificate's subject for the module's options; default the one
+# certs.sh makes), B24BRIDGE_APPLIANCE_CA (a PEM file of another CA whose client certificates nginx accepts besides
+# certs.sh's, e.g. the appliance's development CA), B24BRIDGE_BEHIND_URL + B24BRIDGE_BEHIND_KEY ("behind the module":
+# the box's own REST methods are answered by the Java box emulator there, stubs/BoxStub/Behind.php).
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,6 +37,8 @@ trap stop EXIT
 trap 'exit 130' INT TERM
 
 "$here/certs.sh" "$work/certs"
+# the CAs whose client certificates nginx lets through to the appliance's server block
+cat "$work/certs/appliance-ca.crt" ${B24BRIDGE_APPLIANCE_CA:+"$B24BRIDGE_APPLIANCE_CA"} >"$work/certs/client-cas.pem"
 
 # shellcheck source=mariadb.sh
 source "$here/mariadb.sh"
@@ -48,9 +54,15 @@ box_port=$(free_port)
 fpm_port=$(free_port)
 rm -rf "$work/docroot"
 cp -r "$here/docroot" "$work/docroot"
+# "behind the module": the box's own REST methods handed on to the Java box emulator at B24BRIDGE_BEHIND_URL
+behind=null
+if [ -n "${B24BRIDGE_BEHIND_URL:-}" ]; then
+	behind="{\"url\": \"$B24BRIDGE_BEHIND_URL\", \"key\": \"${B24BRIDGE_BEHIND_KEY:?B24BRIDGE_BEHIND_KEY goes with B24BRIDGE_BEHIND_URL}\"}"
+fi
 cat >"$work/served.json" <<JSON
 {"socket": "$socket", "database": "b24served_$mtls_port", "moduleDir": "$root/b24bridge.connector",
- "applianceUrl": "https://10.0.0.5:9443", "applianceDn": "CN=b24bridge-appliance,O=b24bridge test"}
+ "applianceUrl": "https://10.0.0.5:9443", "applianceDn": "${B24BRIDGE_APPLIANCE_DN:-CN=b24bridge-appliance,O=b24bridge test}",
+ "behind": $behind}
 JSON
 
 # a fresh box, the module installed and armed by the administrator; the credential goes to a file the appliance reads

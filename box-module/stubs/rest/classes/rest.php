@@ -14,7 +14,8 @@ use Bitrix\Rest\RestException;
  * restores the loop counter; failure → OAuthException), call ($query, $start, $server) (203-253) and shape the answer:
  * {"result": …, "time": …} with next/total lifted (893-923), errors as {"error","error_description"} with the
  * exception's status (660-688); ArgumentException → ERROR_ARGUMENT 400, other exceptions → code or ERROR_CORE 400
- * (860-891). batch and the download/upload helpers are not modelled.
+ * (860-891). batch and the download/upload helpers are not modelled. Served "behind the module" (BoxStub\Behind), every
+ * method but the module's and app.info is handed, after the auth chain, to the Java box emulator.
  */
 class CRestServer
 {
@@ -27,6 +28,11 @@ class CRestServer
 	public const STATUS_NOT_FOUND = '404 Not Found';
 	public const STATUS_TO_MANY_REQUESTS = '429 Too Many Requests';
 	public const STATUS_INTERNAL = '500 Internal Server Error';
+
+	/** The stub's marker for a method handed on to the Java box emulator (served "behind the module" only). */
+	private const BEHIND = 'behind';
+	private const REASONS = [200 => 'OK', 400 => 'Bad Request', 401 => 'Unauthorized', 403 => 'Forbidden',
+		404 => 'Not Found', 429 => 'Too Many Requests', 500 => 'Internal Server Error', 503 => 'Service Unavailable'];
 
 	private static ?CRestServer $instance = null;
 
@@ -67,6 +73,14 @@ class CRestServer
 		{
 			$callback = $this->findMethod();
 			$this->checkAuth();
+			if ($callback === self::BEHIND)
+			{
+				// the box's own method, answered by the Java box emulator behind the module (BoxStub\Behind)
+				[$code, $body] = \BoxStub\Behind::rest($this->method, $this->query, $this->authData);
+				$this->status = $code . ' ' . (self::REASONS[$code] ?? 'Status');
+
+				return $body;
+			}
 			$result = $this->processCall($callback);
 			$output = ['result' => $result];
 			if (is_array($result))
@@ -110,8 +124,15 @@ class CRestServer
 		}
 	}
 
-	private function findMethod(): callable|array
+	private function findMethod(): callable|array|string
 	{
+		$behind = \BoxStub\Behind::enabled() && !\BoxStub\Behind::keeps($this->method);
+		if ($behind)
+		{
+			$this->scope = \BoxStub\Behind::scopeOf($this->method);
+
+			return self::BEHIND;
+		}
 		foreach ((new CRestProvider())->getDescription() as $scope => $methods)
 		{
 			if (isset($methods[$this->method]))

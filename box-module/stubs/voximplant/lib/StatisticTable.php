@@ -17,6 +17,12 @@ class StatisticTable extends DataManager
 		return 'b_voximplant_statistic';
 	}
 
+	public static function getList(array $parameters = []): \Bitrix\Main\DB\Result
+	{
+		// served behind the module, the box's calls live in the Java box emulator
+		return \BoxStub\Behind::enabled() ? \BoxStub\Behind::callRows('finished', $parameters) : parent::getList($parameters);
+	}
+
 	public static function getMap(): array
 	{
 		return ['ID', 'CALL_ID', 'EXTERNAL_CALL_ID', 'PORTAL_USER_ID', 'PHONE_NUMBER', 'PORTAL_NUMBER', 'INCOMING', 'CALL_DURATION',

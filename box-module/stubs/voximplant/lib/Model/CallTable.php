@@ -18,6 +18,12 @@ class CallTable extends DataManager
 		return 'b_voximplant_call';
 	}
 
+	public static function getList(array $parameters = []): \Bitrix\Main\DB\Result
+	{
+		// served behind the module, the box's calls live in the Java box emulator
+		return \BoxStub\Behind::enabled() ? \BoxStub\Behind::callRows('open', $parameters) : parent::getList($parameters);
+	}
+
 	public static function getMap(): array
 	{
 		return ['ID', 'CALL_ID', 'EXTERNAL_CALL_ID', 'USER_ID', 'CALLER_ID', 'INCOMING', 'DATE_CREATE', 'REST_APP_ID', 'PORTAL_NUMBER'];

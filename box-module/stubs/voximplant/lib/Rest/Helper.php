@@ -34,6 +34,10 @@ class Helper
 	/** @return array{0: ?array, 1: ?string} [data, error] */
 	public static function registerExternalCall(array $fields): array
 	{
+		if (\BoxStub\Behind::enabled())
+		{
+			return self::behind('telephony.externalcall.register', $fields);
+		}
 		$phone = preg_replace('/[^\d+#*]/', '', (string)($fields['PHONE_NUMBER'] ?? ''));
 		if ($phone === '')
 		{
@@ -148,6 +152,23 @@ class Helper
 			'CRM_ENTITY_ID' => $parameters['CRM_ENTITY_ID'] ?? null,
 			'LINE_NUMBER' => $parameters['LINE_NUMBER'] ?? '',
 		]))->send();
+	}
+
+	/**
+	 * Served behind the module, the box's calls live in the Java box emulator: the box registers there, as the
+	 * application whose REST_APP_ID the call gets.
+	 *
+	 * @return array{0: ?array, 1: ?string} [data, error]
+	 */
+	private static function behind(string $method, array $fields): array
+	{
+		$app = \Bitrix\Rest\AppTable::getById((int)($fields['REST_APP_ID'] ?? 0))->fetch();
+		unset($fields['REST_APP_ID']);
+		[$status, $body] = \BoxStub\Behind::rest($method, $fields, ['auth_type' => 'oauth',
+			'client_id' => is_array($app) ? $app['CLIENT_ID'] : '', 'user_id' => (int)($fields['USER_ID'] ?? 0),
+			'scope' => 'telephony']);
+
+		return $status === 200 ? [$body['result'], null] : [null, (string)($body['error_description'] ?? 'error')];
 	}
 
 	private static function registerAnswer(string $callId): array

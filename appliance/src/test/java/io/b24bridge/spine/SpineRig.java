@@ -1,8 +1,15 @@
 package io.b24bridge.spine;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -16,7 +23,10 @@ import io.b24bridge.testkit.asterisk.AsteriskPair;
 import io.b24bridge.testkit.asterisk.Scenario;
 import io.b24bridge.testkit.bitrix.BoxEmulator;
 import io.b24bridge.testkit.bitrix.CallView;
+import io.b24bridge.testkit.bitrix.ConnectorModule;
 import io.b24bridge.testkit.bitrix.Deployment;
+import io.b24bridge.testkit.bitrix.EmulatorTls;
+import io.b24bridge.testkit.modulebox.ServedModuleBox;
 
 /**
  * The whole product on real parts: the real Asterisk pair (testkit) with the product's own dialplan from
@@ -54,11 +64,18 @@ final class SpineRig implements AutoCloseable {
             ]}""";
 
     final BoxEmulator emu;
-    final TestAppliance app;
+    TestAppliance app;
+    /** The served PHP box module (nginx + php-fpm) in front of {@link #emu}, when the rig has one. */
+    final ServedModuleBox served;
 
     private SpineRig(BoxEmulator emu, TestAppliance app) {
+        this(emu, app, null);
+    }
+
+    private SpineRig(BoxEmulator emu, TestAppliance app, ServedModuleBox served) {
         this.emu = emu;
         this.app = app;
+        this.served = served;
     }
 
     /** A box with internet, the local application installed through the cloud queue. */
@@ -85,6 +102,65 @@ final class SpineRig implements AutoCloseable {
         TestAppliance app = TestAppliance.start(dir, EmulatedBox.webhookSection(emu, 1, "spinewebhook")
                 + pbxSection(pair));
         return new SpineRig(emu, app).configured();
+    }
+
+    /**
+     * An air-gapped box with the b24bridge module, served for real: the PHP module behind Debian's nginx (mutual TLS)
+     * and php-fpm on the stub box (box-module/serve), handing the box's own REST methods on to the box emulator
+     * ("behind the module"); the appliance in module mode talks only to nginx. Needs php-fpm, nginx and MariaDB: an
+     * {@link IOException} says what is missing, and the caller skips or fails.
+     */
+    static SpineRig startServedModule(Path dir, AsteriskPair pair) throws Exception {
+        DevPki.Files pki = DevPki.ensure(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
+        String key = "behind-" + Long.toHexString(System.nanoTime());
+        BoxEmulator emu = BoxEmulator.builder().port(0).seedDemo(true).deployment(Deployment.AIR_GAPPED)
+                .application(ConnectorModule.CLIENT_ID, "held-by-the-module").behindModule(key).build().start();
+        ServedModuleBox served;
+        try {
+            served = ServedModuleBox.start(BOX_MODULE, dir.resolve("served-box"), Duration.ofSeconds(120), Map.of(
+                    "B24BRIDGE_BEHIND_URL", emu.baseUrl(), "B24BRIDGE_BEHIND_KEY", key,
+                    "B24BRIDGE_APPLIANCE_CA", pki.caPem().toString(),
+                    "B24BRIDGE_APPLIANCE_DN", EmulatorTls.subjectOf(pki.applianceClient(), pki.password())));
+        } catch (IOException | RuntimeException e) {
+            emu.stop();
+            throw e;
+        }
+        SpineRig rig = new SpineRig(emu, null, served);
+        rig.app = TestAppliance.start(dir, rig.servedModuleSection(pki, dir) + pbxSection(pair));
+        return rig.configured();
+    }
+
+    static final Path BOX_MODULE = Path.of("..", "box-module").toAbsolutePath().normalize();
+
+    /** The appliance's bitrix24 section for the served module: its nginx, its credential, its box CA trusted. */
+    String servedModuleSection(DevPki.Files pki, Path dir) throws Exception {
+        Path trust = dir.resolve("tls").resolve("served-box-trust.p12");
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        try (InputStream in = Files.newInputStream(served.certs().resolve("box-ca.crt"))) {
+            ks.setCertificateEntry("box-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        try (OutputStream out = Files.newOutputStream(trust)) {
+            ks.store(out, pki.password());
+        }
+        return """
+                bitrix24:
+                  url: %s
+                  auth: module
+                  module:
+                    credential-file: %s
+                  tls:
+                    keystore: %%1$s
+                    keystore-password-file: %%2$s
+                    truststore: %s
+                  connect-timeout: 2s
+                  request-timeout: 10s
+                """.formatted(served.applianceUrl(), served.credentialFile(), trust);
+    }
+
+    /** Starts the appliance again on the same data (after {@link TestAppliance#close()}), the same configuration. */
+    void restartAppliance(Path dir, String extraYaml) {
+        app = TestAppliance.start(dir, extraYaml);
     }
 
     /** The DIDs' routes set, the AMI link up. */
@@ -183,7 +259,16 @@ final class SpineRig implements AutoCloseable {
 
     @Override
     public void close() {
-        app.close();
+        if (app != null) {
+            app.close();
+        }
+        if (served != null) {
+            try {
+                served.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         emu.stop();
     }
 }

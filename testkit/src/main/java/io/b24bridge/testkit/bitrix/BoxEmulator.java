@@ -52,6 +52,8 @@ public final class BoxEmulator implements AutoCloseable {
     /** The b24bridge module of a {@link Deployment#WITH_MODULE} box; null on the others. */
     private final ConnectorModule module;
     private final ModuleTokenEndpoint moduleTokenEndpoint;
+    /** "Behind the module": the served PHP module hands the box's own methods on here; null when not asked for. */
+    private final BehindModule behind;
 
     BoxEmulator(BoxEmulatorBuilder b) {
         this.config = b;
@@ -84,6 +86,8 @@ public final class BoxEmulator implements AutoCloseable {
         }
         this.router = new RestRouter(methods, auth, oauth, recordings, limiter, faults, requestLog, json, clock);
         this.control = new ControlApi(this, json);
+        this.behind = b.behindModuleKey == null ? null
+                : new BehindModule(b.behindModuleKey, router, state, json, clock.getZone());
         // a box with the module serves the appliance on a mutual-TLS port and people on an ordinary one; here one
         // port asks for a certificate and the module refuses its own requests that came without the appliance's
         this.listeners = new Listeners(b.host, b.tls, withModule ? Listeners.ClientCerts.OPTIONAL
@@ -174,6 +178,8 @@ public final class BoxEmulator implements AutoCloseable {
             router.moduleToken(req, res, moduleTokenEndpoint);
         } else if (path.startsWith("/rest/")) {
             router.rest(req, res);
+        } else if (behind != null && path.startsWith("/_behind/")) {
+            behind.handle(req, res);
         } else if (path.startsWith("/_emulator/")) {
             control.handle(req, res);
         } else if (path.equals("/") || path.equals("/index.html")) {

@@ -37,6 +37,7 @@ public final class BoxEmulatorBuilder {
     boolean demo;
     String moduleApplianceDn;
     String moduleApplianceUrl = "https://10.0.0.5:9443";
+    String behindModuleKey;
     String outboundWebhookCode;
     final List<WebhookSeed> webhooks = new ArrayList<>();
 
@@ -55,6 +56,17 @@ public final class BoxEmulatorBuilder {
     /** With {@code deployment(WITH_MODULE)}: the appliance's address on the module's options page. */
     public BoxEmulatorBuilder moduleApplianceUrl(String url) {
         this.moduleApplianceUrl = url;
+        return this;
+    }
+
+    /**
+     * "Behind the module": the served PHP box module (box-module/serve with B24BRIDGE_BEHIND_URL/KEY) hands the box's
+     * own REST methods on to this emulator under {@code /_behind/}, authenticated by {@code key}; this emulator then
+     * is the box, the PHP side the module. Use with {@code application(ConnectorModule.CLIENT_ID, …)} so that calls
+     * are the module's application's.
+     */
+    public BoxEmulatorBuilder behindModule(String key) {
+        this.behindModuleKey = key;
         return this;
     }
 

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -108,19 +109,8 @@ final class RestRouter {
                 t.authKind = "application";
                 caller = auth.application(token, clientDn(req));
             }
-            t.userId = caller.userId();
-            if (!limiter.tryAcquire(caller.principal())) {
-                throw RestError.of("QUERY_LIMIT_EXCEEDED", "Too many requests");
-            }
-            if (upload) {
-                byte[] file = Multipart.boundary(contentType)
-                        .map(b -> Multipart.parts(body, b).get(Recordings.UPLOAD_FIELD))
-                        .orElse(null);
-                success(t, res, recordings.upload(args.text("token"), file));
-                return;
-            }
-            Reply reply = methods.invoke(new Invocation(t.method, args, caller));
-            success(t, res, reply);
+            run(t, res, args, caller, upload ? () -> Multipart.boundary(contentType)
+                    .map(b -> Multipart.parts(body, b).get(Recordings.UPLOAD_FIELD)).orElse(null) : null);
         } catch (RestError e) {
             error(t, res, e);
         } catch (CloseConnectionException e) {
@@ -130,6 +120,46 @@ final class RestRouter {
             LOG.log(Level.WARNING, "method " + t.method + " failed inside the emulator", e);
             error(t, res, RestError.of("INTERNAL_SERVER_ERROR", "Internal server error"));
         }
+    }
+
+    /**
+     * A method called "behind the module" (the served PHP box module hands the box's own methods on to this emulator,
+     * box-module/stubs/BoxStub/Behind.php): the caller is who the box's auth chain — the module's validator — said.
+     */
+    void behind(ServerRequest req, ServerResponse res, String method, Caller caller) {
+        Trace t = new Trace(clock.instant(), req.prologue().method().text(), req.path().path());
+        if (!preFaults(t, res)) {
+            return;
+        }
+        try {
+            t.method = methodName(method);
+            t.authKind = "behind-module";
+            byte[] body = body(req);
+            Args args = new Args(params(req.query().rawValue(), body,
+                    req.headers().first(HeaderNames.CONTENT_TYPE).orElse("")));
+            t.params = Masking.params(args.raw());
+            run(t, res, args, caller, null);
+        } catch (RestError e) {
+            error(t, res, e);
+        } catch (CloseConnectionException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "method " + t.method + " failed inside the emulator", e);
+            error(t, res, RestError.of("INTERNAL_SERVER_ERROR", "Internal server error"));
+        }
+    }
+
+    /** The method run for the caller, after the rate limit; {@code upload}: the uploadUrl's file (null otherwise). */
+    private void run(Trace t, ServerResponse res, Args args, Caller caller, Supplier<byte[]> upload) {
+        t.userId = caller.userId();
+        if (!limiter.tryAcquire(caller.principal())) {
+            throw RestError.of("QUERY_LIMIT_EXCEEDED", "Too many requests");
+        }
+        if (upload != null) {
+            success(t, res, recordings.upload(args.text("token"), upload.get()));
+            return;
+        }
+        success(t, res, methods.invoke(new Invocation(t.method, args, caller)));
     }
 
     /**

@@ -50,10 +50,22 @@ public final class ServedModuleBox implements ModuleBox, AutoCloseable {
      * it does not come up within the timeout (a machine without php-fpm, nginx or MariaDB, among others).
      */
     public static ServedModuleBox start(Path boxModule, Path work, Duration timeout) throws IOException, InterruptedException {
+        return start(boxModule, work, timeout, Map.of());
+    }
+
+    /**
+     * The same with start.sh's options in {@code environment}: {@code B24BRIDGE_APPLIANCE_DN},
+     * {@code B24BRIDGE_APPLIANCE_CA}, {@code B24BRIDGE_BEHIND_URL} and {@code B24BRIDGE_BEHIND_KEY} ("behind the
+     * module": the box's own REST methods answered by a box emulator there).
+     */
+    public static ServedModuleBox start(Path boxModule, Path work, Duration timeout, Map<String, String> environment)
+            throws IOException, InterruptedException {
         Files.createDirectories(work);
         Path log = work.resolve("start.log");
-        Process server = new ProcessBuilder(boxModule.resolve("serve/start.sh").toString(), work.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(boxModule.resolve("serve/start.sh").toString(), work.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(environment);
+        Process server = pb.start();
         Instant deadline = Instant.now().plus(timeout);
         while (!Files.exists(work.resolve("ready"))) {
             if (!server.isAlive() || Instant.now().isAfter(deadline)) {
@@ -101,6 +113,21 @@ public final class ServedModuleBox implements ModuleBox, AutoCloseable {
         if (answer.status() != 200) {
             throw new IllegalStateException("box action " + action + " answered " + answer.status());
         }
+    }
+
+    /** The appliance's mutual-TLS server block: {@code https://127.0.0.1:<port>} (its certificate names 127.0.0.1). */
+    public String applianceUrl() {
+        return "https://127.0.0.1:" + ready.getProperty("MTLS_PORT");
+    }
+
+    /** The PEM certificates start.sh made ({@code box-ca.crt} signed the box's server certificate). */
+    public Path certs() {
+        return Path.of(ready.getProperty("CERTS"));
+    }
+
+    /** The file holding the credential the module showed at its install (the appliance's module.credential-file). */
+    public Path credentialFile() {
+        return Path.of(ready.getProperty("CREDENTIAL_FILE"));
     }
 
     @Override
