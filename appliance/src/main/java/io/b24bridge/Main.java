@@ -95,7 +95,7 @@ public final class Main {
      */
     static final long ADMIN_MAX_PAYLOAD = 4L * 1024 * 1024;
     /** The largest request body the box listener reads: an event form is a few kB. */
-    static final long BOX_MAX_PAYLOAD = 256L * 1024;
+    static final long BOX_MAX_PAYLOAD = io.b24bridge.bitrix.events.BoxEventsService.MAX_BODY;
     /** Connections a listener holds at once: far above what operators and the box need, below what exhausts it. */
     static final int MAX_CONNECTIONS = 512;
 

@@ -1,5 +1,6 @@
 package io.b24bridge.bitrix;
 
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,6 +24,7 @@ import io.b24bridge.bitrix.events.InboxHandler;
 import io.b24bridge.config.Secret;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -121,6 +123,64 @@ class BoxEventsTest {
             assertTrue(rs.next());
             assertTrue(!rs.getString(1).contains("AT1") && !rs.getString(2).contains("RT1"));
         }
+    }
+
+    /** Rows in the inbox (BOX_EVENTS). */
+    private int stored() throws Exception {
+        try (var c = app.appliance().db().connection();
+             var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM BOX_EVENTS")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** An install as Bitrix's cloud queue would POST it; nobody armed installation in these tests. */
+    private static final String INSTALL = "event=ONAPPINSTALL&data%5BVERSION%5D=1&data%5BLANGUAGE_ID%5D=ru"
+            + "&ts=" + Instant.now().getEpochSecond() + "&auth%5Baccess_token%5D=AT7&auth%5Bexpires_in%5D=3600"
+            + "&auth%5Bdomain%5D=crm.corp.local&auth%5Bmember_id%5D=m1&auth%5Brefresh_token%5D=RT7"
+            + "&auth%5Bapplication_token%5D=APP-TOKEN-7";
+
+    @Test
+    void anEventIsStoredBeforeItIsAnsweredAndARepeatOfItIsRefusedAndStoredOnce() throws Exception {
+        install();
+        assertEquals(0, stored());
+        assertEquals(200, post(callStart("APP-TOKEN-1", "AT2")).statusCode());
+        assertEquals(1, stored(), "stored before the 200 left");
+        assertEquals(409, post(callStart("APP-TOKEN-1", "AT3")).statusCode(),
+                "the same event again (other tokens, same ts and data) is a replay");
+        assertEquals(1, stored(), "the repeat is not stored");
+        try (var c = app.appliance().db().connection();
+             var rs = c.createStatement().executeQuery("SELECT PAYLOAD, SECRETS FROM BOX_EVENTS WHERE EVENT = "
+                     + "'ONEXTERNALCALLSTART'")) {
+            rs.next();
+            assertTrue(!rs.getString(1).contains("AT2") && !rs.getString(1).contains("APP-TOKEN-1"),
+                    "no token of a clicking user, nor the application token, is kept: " + rs.getString(1));
+            assertEquals(null, rs.getString(2));
+        }
+    }
+
+    @Test
+    void refusedEventsChangeNothing() throws Exception {
+        install();
+        assertEquals(401, post(callStart("FORGED", "AT9")).statusCode(), "a forged application token");
+        assertEquals(400, post("event=ON%20EXTERNAL%3Bdrop&auth%5Bapplication_token%5D=APP-TOKEN-1").statusCode(),
+                "not an event's name");
+        assertEquals(413, post(callStart("APP-TOKEN-1", "AT2") + "&data%5BPAD%5D=" + "x".repeat(300 * 1024))
+                .statusCode(), "oversized");
+        assertEquals(403, post(INSTALL).statusCode(), "an install nobody armed");
+        assertEquals(0, stored(), "nothing refused is stored");
+        assertEquals("AT1", app.appliance().box().client().tokens().orElseThrow().accessToken().revealString());
+    }
+
+    @Test
+    void withoutTheClientCertificateNothingGetsIn() throws Exception {
+        install();
+        HttpClient anonymous = HttpClient.newBuilder()
+                .sslContext(TestTls.context(app.pki().trustStore(), null, app.pki().password())).build();
+        assertThrows(IOException.class, () -> anonymous.send(HttpRequest.newBuilder(app.boxUri("/bitrix24/events"))
+                .POST(HttpRequest.BodyPublishers.ofString(callStart("APP-TOKEN-1", "AT2")))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()));
+        assertEquals(0, stored());
     }
 
     private InboxHandler events() {

@@ -42,7 +42,12 @@ public final class BoxEventsService implements HttpService {
     private static final Logger LOG = Logger.getLogger(BoxEventsService.class.getName());
 
     /** An event name as the box writes them ({@code ONEXTERNALCALLSTART}); anything else is not an event. */
-    private static final Pattern EVENT_NAME = Pattern.compile("[A-Z0-9_]{1,64}");
+    static final Pattern EVENT_NAME = Pattern.compile("[A-Z0-9_]{1,64}");
+    /**
+     * The largest event taken, a pulled one too: a box's events are a few hundred bytes. The box listener refuses a
+     * larger POST itself (Main's max-payload-size for it is the same).
+     */
+    public static final int MAX_BODY = 256 * 1024;
     /** The longest an access token is believed to live, whatever the sender says: Bitrix24's live one hour. */
     static final Duration LONGEST_TOKEN_LIFE = Duration.ofDays(1);
 

@@ -105,15 +105,22 @@ public final class ModuleEventPuller implements AutoCloseable {
         long last = -1;
         for (JsonNode item : events) {
             long id = item.path("id").asLong(-1);
+            if (id <= 0 || !item.path("id").isIntegralNumber()) {
+                // without an id it can be neither told apart nor acknowledged: the module's answer is broken
+                throw new IllegalStateException("the module gave an event without an id: " + item.path("id"));
+            }
+            last = Math.max(last, id);
             String name = item.path("event").asText("").toUpperCase(Locale.ROOT);
-            if (id <= 0 || name.isEmpty()) {
-                throw new IllegalStateException("the module gave an event without id or name: " + item.path("id"));
+            String refusal = refusal(name, item);
+            if (refusal != null) {
+                // it will never be right: acknowledged with the rest, so that it does not hold the queue up
+                LOG.warning("event " + id + " from the b24bridge module refused: " + refusal);
+                continue;
             }
             Map<String, Object> form = mapper.convertValue(item, new TypeReference<>() { });
             EventInbox.Stored stored = handler.inbox().store(new EventInbox.Incoming("module:" + id, "module", name,
                     form));
             (stored.fresh() ? pulled : repeats).incrementAndGet();
-            last = id;
         }
         if (last < 0) {
             return 0;
@@ -122,6 +129,17 @@ public final class ModuleEventPuller implements AutoCloseable {
         handler.wake();
         acknowledge(last);
         return events.size();
+    }
+
+    /** Why an event cannot be stored (a name no box event has, a size no box event has), or null. */
+    static String refusal(String name, JsonNode item) {
+        if (!BoxEventsService.EVENT_NAME.matcher(name).matches()) {
+            return "its name is not an event's: " + (name.length() > 80 ? name.substring(0, 80) + "…" : name);
+        }
+        if (item.toString().length() > BoxEventsService.MAX_BODY) {
+            return "larger than " + BoxEventsService.MAX_BODY / 1024 + " KiB";
+        }
+        return null;
     }
 
     /** Every event up to {@code id} is stored: the module may forget them. */
