@@ -7,9 +7,10 @@ declare(strict_types=1);
  * process on the served box's database (as a php-fpm worker would); timed are the click itself (registration, the
  * REST event machinery, up to the response) and, separately, the after-response job in which the box hands the event
  * to a provider – with the module, its INSERT into the queue. Run once with nobody pulling (appliance down) and
- * once with an appliance loop long-polling and acknowledging over HTTPS (appliance up).
+ * once with an appliance loop long-polling and acknowledging over HTTPS (appliance up), or with the real appliance
+ * pulling, started by whoever runs this (external: the appliance's ModuleDeliveryBench).
  * Also timed: the module's validator on a REST request that is not its own (every other application's calls).
- * Usage: php enqueue-cost.php <served dir> <clicks> <up|down>
+ * Usage: php enqueue-cost.php <served dir> <clicks> <up|down|external>
  */
 
 require __DIR__ . '/../stubs/bootstrap.php';

@@ -159,12 +159,16 @@ public final class InboxHandler implements AutoCloseable {
         return new Stats(handled.get(), failures.get());
     }
 
+    /**
+     * Stops after the event being handled. Not by interrupting: an interrupt in the middle of a database call makes
+     * Derby close the connection.
+     */
     @Override
     public void close() {
         running = false;
+        wake();
         Thread t = thread;
         if (t != null) {
-            t.interrupt();
             try {
                 t.join(Duration.ofSeconds(5));
             } catch (InterruptedException e) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -43,6 +44,8 @@ public final class ModuleEventPuller implements AutoCloseable {
     private final AtomicLong repeats = new AtomicLong();
     private volatile boolean running;
     private volatile Thread thread;
+    /** Held while a pull's events are stored and acknowledged: {@link #close} does not interrupt that. */
+    private final ReentrantLock storing = new ReentrantLock();
     private volatile Instant lastPull;
     private volatile Instant lastEvent;
     private volatile String lastError;
@@ -96,9 +99,19 @@ public final class ModuleEventPuller implements AutoCloseable {
     int pullOnce() throws BoxException, InterruptedException {
         JsonNode result = client.call("b24bridge.events.pull", Params.of().put("wait", wait.toSeconds())
                 .put("limit", LIMIT), wait.plus(ANSWER_MARGIN));
-        if (!running) {
-            throw new InterruptedException("stopped");
+        storing.lock();
+        try {
+            if (!running) {
+                throw new InterruptedException("stopped"); // not acknowledged: the module gives them again next time
+            }
+            return store(result);
+        } finally {
+            storing.unlock();
         }
+    }
+
+    /** Stores what a pull brought and acknowledges it; returns how many events came. */
+    private int store(JsonNode result) throws BoxException {
         lastPull = clock.instant();
         lastError = null;
         JsonNode events = result.path("events");
@@ -175,12 +188,21 @@ public final class ModuleEventPuller implements AutoCloseable {
         return new Status(lastPull, lastEvent, pulled.get(), repeats.get(), lastError);
     }
 
+    /**
+     * Stops: a long poll waiting for events is cut off (an interrupt ends the HTTP wait), but never while events are
+     * being stored — an interrupt in the middle of a database call makes Derby close the connection.
+     */
     @Override
     public void close() {
         running = false;
         Thread t = thread;
         if (t != null) {
-            t.interrupt();
+            storing.lock();
+            try {
+                t.interrupt();
+            } finally {
+                storing.unlock();
+            }
             try {
                 t.join(Duration.ofSeconds(5));
             } catch (InterruptedException e) {
