@@ -91,7 +91,7 @@ class ConfigLoaderTest {
                 Map.entry("B24BRIDGE_LISTENERS_BOX_TRUSTSTORE", pki.trustStore().toString()),
                 Map.entry("B24BRIDGE_LISTENERS_ADMIN_KEYSTORE", pki.applianceServer().toString()),
                 Map.entry("B24BRIDGE_LISTENERS_ADMIN_KEYSTORE__PASSWORD__FILE", pki.passwordFile().toString()),
-                Map.entry("B24BRIDGE_BITRIX24_APPLICATION_CLIENT__SECRET__FILE", secret.toString()),
+                Map.entry("B24BRIDGE_BITRIX24_MODULE_CREDENTIAL__FILE", secret.toString()),
                 Map.entry("B24BRIDGE_BITRIX24_TLS_KEYSTORE", pki.applianceClient().toString()),
                 Map.entry("B24BRIDGE_BITRIX24_TLS_KEYSTORE__PASSWORD__FILE", pki.passwordFile().toString()),
                 Map.entry("B24BRIDGE_BITRIX24_TLS_TRUSTSTORE", pki.trustStore().toString()),
@@ -99,8 +99,8 @@ class ConfigLoaderTest {
                 Map.entry("B24BRIDGE_PBX_0_RECORDINGS__DIR", dir.toString()));
         ApplianceConfig config = ConfigLoader.load(example, env);
         ApplianceConfig.Bitrix24 box = config.bitrix24().orElseThrow();
-        assertEquals(ApplianceConfig.AuthMode.APPLICATION, box.auth());
-        assertEquals("s3cret", box.application().orElseThrow().clientSecret().revealString());
+        assertEquals(ApplianceConfig.AuthMode.MODULE, box.auth(), "the example is an air-gapped box's");
+        assertEquals("s3cret", box.module().orElseThrow().credential().revealString());
         assertEquals(1, config.pbx().size());
         assertEquals("pbx1", config.pbx().getFirst().id());
         assertEquals(java.util.Set.of("mts", "beeline"), config.pbx().getFirst().trunks());
@@ -242,6 +242,59 @@ class ConfigLoaderTest {
                 "a box serves no /oauth/token/: renewal goes where the install event says, else oauth.bitrix.info");
         assertEquals(2, box.ratePerSecond());
         assertTrue(ConfigLoader.load(write(valid()), Map.of()).bitrix24().isEmpty(), "no section: not configured");
+    }
+
+    @Test
+    void moduleAuthNeedsOnlyTheCredentialFileAndIsImpliedByItsSection() throws IOException {
+        ApplianceConfig config = ConfigLoader.load(write(withBox("""
+                bitrix24:
+                  url: https://crm.corp.local:8444
+                  module:
+                    credential-file: tls/store.pass
+                  tls:
+                    keystore: tls/appliance-client.p12
+                    keystore-password-file: tls/store.pass
+                    truststore: tls/trust.p12
+                """)), Map.of());
+        ApplianceConfig.Bitrix24 box = config.bitrix24().orElseThrow();
+        assertEquals(ApplianceConfig.AuthMode.MODULE, box.auth(), "the module's section says the mode");
+        ApplianceConfig.Module m = box.module().orElseThrow();
+        assertEquals("local.b24bridge.connector", m.clientId());
+        assertEquals("https://crm.corp.local:8444/bitrix/services/b24bridge.connector/token.php",
+                m.tokenEndpoint().toString());
+        assertEquals(Duration.ofSeconds(25), m.pullWait());
+    }
+
+    @Test
+    void withoutAnyAuthSectionTheModulesIsAskedFor() throws IOException {
+        Path file = write(withBox("""
+                bitrix24:
+                  url: https://crm.corp.local:8444
+                  tls:
+                    keystore: tls/appliance-client.p12
+                    keystore-password-file: tls/store.pass
+                    truststore: tls/trust.p12
+                """));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertTrue(e.getMessage().contains("'bitrix24.module'") && e.getMessage().contains("credential-file"),
+                e.getMessage());
+    }
+
+    @Test
+    void aPullWaitBeyondTheModulesIsRefused() throws IOException {
+        Path file = write(withBox("""
+                bitrix24:
+                  url: https://crm.corp.local:8444
+                  module:
+                    credential-file: tls/store.pass
+                    pull-wait: 60s
+                  tls:
+                    keystore: tls/appliance-client.p12
+                    keystore-password-file: tls/store.pass
+                    truststore: tls/trust.p12
+                """));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertTrue(e.getMessage().contains("pull-wait"), e.getMessage());
     }
 
     @Test

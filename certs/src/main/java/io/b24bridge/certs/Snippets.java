@@ -43,9 +43,10 @@ final class Snippets {
     }
 
     /**
-     * The box side's nginx: the port the appliance calls (checks the appliance's client certificate), and the
-     * local forwarder of events to the appliance (presents the box-side client certificate, checks the
-     * appliance's server certificate and host name).
+     * The box side's nginx: the port the appliance calls (checks the appliance's client certificate), and — for a box
+     * that reaches the internet — the edge proxy where Bitrix's cloud queue delivers events (presents the box-side
+     * client certificate to the appliance, checks the appliance's server certificate and host name). An air-gapped box
+     * has no such proxy: its events go through the b24bridge module, which the appliance pulls.
      */
     static String nginx(Optional<X509Certificate> server, Optional<X509Certificate> client) {
         String applianceHost = server.map(SubjectAltNames::of).filter(n -> !n.isEmpty())
@@ -54,7 +55,9 @@ final class Snippets {
         return """
                 # nginx on the Bitrix24 box. Copy the files of nginx/ to /etc/nginx/tls/ on the box.
 
-                # 1. appliance -> box (REST): a port of its own that admits only the appliance's client certificate
+                # 1. appliance -> box (REST): a port of its own that admits only the appliance's client certificate.
+                #    With the b24bridge box module, use the server block of docs/box-module.md instead (it also passes
+                #    the module's token endpoint and the verified certificate on to PHP).
                 server {
                     listen 8444 ssl;                       # bitrix24.url: https://crm.corp.example:8444
                     server_name crm.corp.example;
@@ -64,18 +67,26 @@ final class Snippets {
                     ssl_verify_client      on;
                     ssl_verify_depth       2;
                     ssl_protocols          TLSv1.2 TLSv1.3;
+                    client_max_body_size   64m;            # recordings travel base64-encoded
                     # the CA may sign other clients too: only the appliance's certificate gets through
                     if ($ssl_client_s_dn != "%2$s") { return 403; }
                     location /rest/        { proxy_pass http://127.0.0.1:8080; proxy_set_header Host crm.corp.example; }
-                    location /oauth/token/ { proxy_pass http://127.0.0.1:8080; proxy_set_header Host crm.corp.example; }
                     location /             { return 403; }
                 }
 
-                # 2. box -> appliance (events): the box posts to this local address; nginx adds the box's client certificate
+                # 2. events, only for a box that reaches the internet: Bitrix's cloud queue (not the box) POSTs them
+                #    from the internet, without a client certificate. An edge proxy at your perimeter takes them and
+                #    adds the box-side client certificate towards the appliance. (An air-gapped box: the b24bridge
+                #    module keeps its events, the appliance pulls them; no proxy.)
                 server {
-                    listen 127.0.0.1:8090;
-                    location /b24bridge/ {
-                        proxy_pass                    https://%1$s:8443/bitrix24/;
+                    listen 443 ssl;                        # the application's handler URL
+                    server_name b24events.example.com;
+                    ssl_certificate     /etc/nginx/tls/b24events.example.com.chain.pem;  # a public CA's
+                    ssl_certificate_key /etc/nginx/tls/b24events.example.com.key;
+                    location = /bitrix24/events {
+                        limit_except POST { deny all; }
+                        client_max_body_size          256k;
+                        proxy_pass                    https://%1$s:8443/bitrix24/events;
                         proxy_ssl_certificate         /etc/nginx/tls/box-client.chain.pem;  # clientAuth, from a CA in trust.p12
                         proxy_ssl_certificate_key     /etc/nginx/tls/box-client.key;
                         # proxy_ssl_password_file     /etc/nginx/tls/box-client.pass;      # if that key is encrypted
@@ -86,6 +97,7 @@ final class Snippets {
                         proxy_ssl_server_name         on;
                         proxy_ssl_protocols           TLSv1.2 TLSv1.3;
                     }
+                    location / { return 404; }
                 }
                 """.formatted(applianceHost, clientDn);
     }
