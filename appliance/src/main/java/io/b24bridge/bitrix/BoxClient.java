@@ -142,7 +142,7 @@ public final class BoxClient implements AutoCloseable {
         try {
             Answer a = attempt(method, params, true, timeout);
             if (auth instanceof WebhookAuth w) {
-                w.accepted(); // before the success is recorded: whoever sees the success sees the refusal cleared
+                w.accepted(method); // before the success is recorded: whoever sees it sees the refusal cleared
             }
             Instant previous = shared.lastSuccess.getAndSet(clock.instant());
             CallFailure failure = shared.lastFailure.get();
@@ -155,7 +155,7 @@ public final class BoxClient implements AutoCloseable {
             shared.failures.incrementAndGet();
             shared.lastFailure.set(new CallFailure(clock.instant(), method, e.code(), e.getMessage()));
             if (e.code().equals("WRONG_AUTH_TYPE") && auth instanceof WebhookAuth w) {
-                w.refused("the box refused webhook auth for " + method + " (WRONG_AUTH_TYPE)");
+                w.refused(method, "the box refused webhook auth for " + method + " (WRONG_AUTH_TYPE)");
             }
             if (e instanceof BoxException.Auth && shared.authAlarm.compareAndSet(false, true)) {
                 LOG.warning(e.getMessage() + "; what waits is sent once the box accepts the appliance again");

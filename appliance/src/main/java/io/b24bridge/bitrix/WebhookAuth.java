@@ -1,19 +1,23 @@
 package io.b24bridge.bitrix;
 
 import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.b24bridge.config.ApplianceConfig;
 
 /**
  * Inbound-webhook auth: the secret travels in the URL path, {@code /rest/USER_ID/SECRET/method.json}. Needs
- * no OAuth server, but current boxes refuse it for telephony methods ({@code WRONG_AUTH_TYPE}, contract §1).
+ * no OAuth server; box 26.250 takes it for the telephony methods by its source, the docs say a box may refuse it
+ * ({@code WRONG_AUTH_TYPE}): such refusals are shown per method.
  * The URL is never logged.
  */
 final class WebhookAuth implements BoxAuth {
 
     private final URI base;
     private final ApplianceConfig.Webhook webhook;
-    private volatile String refusal;
+    /** The methods the box refused webhook auth for, and why: until each succeeds again. */
+    private final Map<String, String> refusals = new ConcurrentHashMap<>();
 
     WebhookAuth(URI base, ApplianceConfig.Webhook webhook) {
         this.base = base;
@@ -36,22 +40,25 @@ final class WebhookAuth implements BoxAuth {
         return false;
     }
 
-    /** The box refused the webhook (e.g. WRONG_AUTH_TYPE): shown by /health until a call succeeds again. */
-    void refused(String why) {
-        refusal = why;
+    /**
+     * The box refused the webhook for {@code method} (WRONG_AUTH_TYPE): shown by /health until that method succeeds
+     * again — another method's success says nothing about it (a box takes webhooks for some methods, not others).
+     */
+    void refused(String method, String why) {
+        refusals.put(method, why);
     }
 
-    void accepted() {
-        refusal = null;
+    void accepted(String method) {
+        refusals.remove(method);
     }
 
     @Override
     public AuthStatus status() {
-        String r = refusal;
+        String r = refusals.values().stream().findFirst().orElse(null);
         return r == null
                 ? new AuthStatus("webhook", "VALID", "inbound webhook of user " + webhook.userId(), null)
-                : new AuthStatus("webhook", "REFUSED", r + ". Boxes of current versions accept telephony "
-                        + "methods only from an application: switch bitrix24.auth to application "
+                : new AuthStatus("webhook", "REFUSED", r + ". This box takes those methods only from an "
+                        + "application: switch bitrix24.auth to application, or on a box without internet to module "
                         + "(docs/bitrix24.md)", null);
     }
 }

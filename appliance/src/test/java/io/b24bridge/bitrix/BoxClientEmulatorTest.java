@@ -13,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.b24bridge.Await;
 import io.b24bridge.EmulatedBox;
 import io.b24bridge.TestAppliance;
 import io.b24bridge.bitrix.events.BoxEvent;
@@ -146,7 +145,7 @@ class BoxClientEmulatorTest {
         assertEquals("WRONG_AUTH_TYPE", ex.code());
         JsonNode h = health();
         assertEquals("REFUSED", h.at("/parts/bitrix24/facts/authState").asText());
-        assertTrue(h.at("/parts/bitrix24/detail").asText().contains("auth to application"), h.toString());
+        assertTrue(h.at("/parts/bitrix24/detail").asText().contains("bitrix24.auth to application"), h.toString());
     }
 
     @Test
@@ -192,7 +191,7 @@ class BoxClientEmulatorTest {
         List<BoxEvent> seen = new CopyOnWriteArrayList<>();
         app.appliance().box().events().addListener(seen::add);
         emu.clickToCall(2, "+79162000001").await(Duration.ofSeconds(10));
-        Await.until(Duration.ofSeconds(10), "the click handled from the inbox", () -> seen.size() == 1);
+        await("the click handled from the inbox").atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
         assertEquals(BoxEvent.EXTERNAL_CALL_START, seen.getFirst().name());
         assertEquals("", seen.getFirst().data().get("EXTENSION"), "the dialled number's extension: it has none");
         assertEquals("2", seen.getFirst().data().get("USER_ID"), "who clicked");

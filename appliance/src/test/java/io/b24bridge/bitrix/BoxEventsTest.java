@@ -15,7 +15,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.b24bridge.Await;
 import io.b24bridge.TestAppliance;
 import io.b24bridge.TestTls;
 import io.b24bridge.bitrix.events.BoxEvent;
@@ -23,6 +22,7 @@ import io.b24bridge.bitrix.auth.Tokens;
 import io.b24bridge.bitrix.events.InboxHandler;
 import io.b24bridge.config.Secret;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,7 +85,7 @@ class BoxEventsTest {
 
         HttpResponse<String> res = post(callStart("APP-TOKEN-1", "AT2"));
         assertEquals(200, res.statusCode(), res.body());
-        Await.until(Duration.ofSeconds(10), "the event handled from the inbox", () -> seen.size() == 1);
+        await("the event handled from the inbox").atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
         assertEquals(BoxEvent.EXTERNAL_CALL_START, seen.getFirst().name());
         assertEquals("101", seen.getFirst().data().get("EXTENSION"));
         assertEquals("externalCall.x.1", seen.getFirst().data().get("CALL_ID"));

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.b24bridge.Await;
 import io.b24bridge.EmulatedBox;
 import io.b24bridge.TestAppliance;
 import io.b24bridge.bitrix.events.BoxEvent;
@@ -23,6 +22,7 @@ import io.b24bridge.certs.DevPki;
 import io.b24bridge.json.Json;
 import io.b24bridge.testkit.bitrix.BoxEmulator;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,12 +97,12 @@ class ModuleLinkTest {
     void theInstallComesThroughTheModulesQueueAndRestGoesWithTheModulesTokens() throws Exception {
         startAppliance();
 
-        Await.until(WAIT, "the install event handled", () -> allHandled(1));
+        await("the install event handled").atMost(WAIT).until(() -> allHandled(1));
         assertEquals(new Row(BoxEvent.APP_INSTALL, null, "HANDLED", "module"), inbox().getFirst());
         JsonNode answer = app.appliance().box().client().call("telephony.externalcall.register", Params.of()
                 .put("USER_ID", 2).put("PHONE_NUMBER", "+79035550001").put("TYPE", 2));
         assertTrue(answer.path("CALL_ID").asText().startsWith("externalCall."), answer.toString());
-        Await.until(WAIT, "the module's state read by the keep-alive", () -> "armed".equals(health()
+        await("the module's state read by the keep-alive").atMost(WAIT).until(() -> "armed".equals(health()
                 .at("/parts/bitrix24/facts/module/state").asText()));
         JsonNode h = health();
         assertEquals("module", h.at("/parts/bitrix24/facts/authMode").asText());
@@ -119,8 +119,8 @@ class ModuleLinkTest {
 
         startAppliance();
 
-        Await.until(WAIT, "install and three events handled", () -> allHandled(4));
-        Await.until(WAIT, "the queue acknowledged", () -> emu.module().queueDepth() == 0);
+        await("install and three events handled").atMost(WAIT).until(() -> allHandled(4));
+        await("the queue acknowledged").atMost(WAIT).until(() -> emu.module().queueDepth() == 0);
         assertEquals(List.of(new Row(BoxEvent.APP_INSTALL, null, "HANDLED", "module"),
                 new Row(BoxEvent.EXTERNAL_CALL_START, "+79035550001", "HANDLED", "module"),
                 new Row(BoxEvent.EXTERNAL_CALL_START, "+79035550002", "HANDLED", "module"),
@@ -132,26 +132,26 @@ class ModuleLinkTest {
         emu.faults().operationTimeLimit(Set.of("b24bridge.events.ack"));
         startAppliance();
         emu.clickToCall(2, "+79035550001");
-        Await.until(WAIT, "the click pulled again after its acknowledgement failed",
+        await("the click pulled again after its acknowledgement failed").atMost(WAIT).until(
                 () -> health().at("/parts/events/facts/repeatsRecognisedSinceStart").asInt() >= 2);
         emu.faults().clear();
-        Await.until(WAIT, "the queue acknowledged", () -> emu.module().queueDepth() == 0);
+        await("the queue acknowledged").atMost(WAIT).until(() -> emu.module().queueDepth() == 0);
 
         assertEquals(2, inbox().size(), "the install and the click, once each: " + inbox());
-        Await.until(WAIT, "both handled", () -> allHandled(2));
+        await("both handled").atMost(WAIT).until(() -> allHandled(2));
     }
 
     @Test
     void aWrongCredentialIsRefusedWithWhatToDoAndNothingIsTaken() throws Exception {
         startAppliance();
-        Await.until(WAIT, "the install handled", () -> allHandled(1));
+        await("the install handled").atMost(WAIT).until(() -> allHandled(1));
         app.close();
         String section = EmulatedBox.moduleSection(emu, dir.resolve("secrets/wrong"));
         Files.writeString(dir.resolve("secrets/wrong"), "b24bc.not-the-credential\n");
         app = TestAppliance.start(dir, section);
         emu.clickToCall(2, "+79035550001");
 
-        Await.until(WAIT, "the refusal in /health", () -> "REFUSED".equals(health()
+        await("the refusal in /health").atMost(WAIT).until(() -> "REFUSED".equals(health()
                 .at("/parts/bitrix24/facts/authState").asText()));
         String detail = health().at("/parts/bitrix24/detail").asText();
         assertTrue(detail.contains("invalid_client") && detail.contains("credential-file"), detail);
@@ -162,7 +162,7 @@ class ModuleLinkTest {
     @Test
     void tokensRevokedByReArmingTheModuleAreRenewedWithoutAnyoneNoticing() throws Exception {
         startAppliance();
-        Await.until(WAIT, "the install handled", () -> allHandled(1));
+        await("the install handled").atMost(WAIT).until(() -> allHandled(1));
         emu.module().disarm();
         emu.module().arm(); // revokes every token; queues the install again
 
@@ -170,6 +170,6 @@ class ModuleLinkTest {
                 .put("USER_ID", 2).put("PHONE_NUMBER", "+79035550001").put("TYPE", 2));
 
         assertTrue(answer.path("CALL_ID").asText().startsWith("externalCall."), answer.toString());
-        Await.until(WAIT, "the second install pulled and handled", () -> allHandled(2));
+        await("the second install pulled and handled").atMost(WAIT).until(() -> allHandled(2));
     }
 }
