@@ -172,4 +172,34 @@ class ModuleLinkTest {
         assertTrue(answer.path("CALL_ID").asText().startsWith("externalCall."), answer.toString());
         await("the second install pulled and handled").atMost(WAIT).until(() -> allHandled(2));
     }
+
+    /** The install decisions in the audit log, newest first: outcome and reason. */
+    private List<String> installAudit() throws Exception {
+        List<String> out = new ArrayList<>();
+        Json.newMapper().readTree(app.get("/api/audit?action=bitrix24.install").body()).path("entries")
+                .forEach(e -> {
+                    if (e.path("action").asText().equals("bitrix24.install")) {
+                        out.add(e.path("outcome").asText() + ": " + e.path("detail").path("reason").asText());
+                    }
+                });
+        return out;
+    }
+
+    @Test
+    void anInstallThroughTheModuleIsTakenOnlyWhileAnAdministratorArmedIt() throws Exception {
+        startAppliance();
+        await("the module's install pulled and judged").atMost(WAIT).until(() -> allHandled(1)
+                && installAudit().size() == 1);
+        assertTrue(installAudit().getFirst().startsWith("REFUSED: installation is not armed"), installAudit().toString());
+
+        app.armInstall();
+        emu.module().disarm();
+        emu.module().arm(); // the box administrator installs the module's application again: the install is queued
+
+        await("the second install taken, the module's channel its proof").atMost(WAIT).until(() -> allHandled(2)
+                && installAudit().size() == 2);
+        assertEquals("OK: taken", installAudit().getFirst(), installAudit().toString());
+        assertTrue(app.appliance().box().installGate().orElseThrow().armed().isEmpty(), "the arming is spent");
+        assertEquals(200, app.get("/health").statusCode(), "the tokens are the module's either way");
+    }
 }
