@@ -25,10 +25,12 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 /**
  * Builds the offline bundle (run by the build in the {@code package} phase): a jlinked runtime, the appliance
  * thin jar with exactly the libraries its manifest names, the certs tool, launchers, scripts, the systemd unit,
- * logrotate, the example configuration and the guides; then seals (manifest + signature) and packs it.
+ * logrotate, the example configuration and the guides, and the Bitrix24 box module's archive for the box's
+ * administrator ({@code box-module/}, packed by box-module/package.sh); then seals (manifest + signature) and packs it,
+ * so the module is signed like the rest.
  *
  * <p>Options: {@code --version V --target DIR --libs DIR --appliance-jar F --certs-jar F --installer-jar F
- * --resources DIR --config-example F --docs DIR --modules LIST [--signing-key F]}. Without a signing key a
+ * --resources DIR --config-example F --docs DIR --box-module DIR --modules LIST [--signing-key F]}. Without a signing key a
  * throw-away development key is made in {@code target/dev-signing} and the bundle says so.
  */
 public final class BundleBuilder {
@@ -120,6 +122,21 @@ public final class BundleBuilder {
         try (Stream<Path> docs = Files.list(Path.of(opt("docs")))) {
             for (Path d : docs.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
                 Files.copy(d, bundle.resolve("share/doc").resolve(d.getFileName()));
+            }
+        }
+
+        // the box module travels in the bundle, under the same signature: the archive and its checksum line
+        Path moduleArchives = Path.of(opt("box-module"));
+        Files.createDirectories(bundle.resolve("box-module"));
+        try (Stream<Path> files = Files.list(moduleArchives)) {
+            List<Path> module = files.filter(f -> f.getFileName().toString().matches(
+                    "b24bridge\\.connector-[0-9.]+\\.tar\\.gz(\\.sha256)?")).sorted().toList();
+            if (module.size() != 2) {
+                throw new IllegalArgumentException("--box-module " + moduleArchives + " must hold one "
+                        + "b24bridge.connector-<version>.tar.gz and its .sha256 (box-module/package.sh), not " + module);
+            }
+            for (Path f : module) {
+                Files.copy(f, bundle.resolve("box-module").resolve(f.getFileName()));
             }
         }
 

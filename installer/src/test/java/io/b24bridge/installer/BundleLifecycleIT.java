@@ -184,6 +184,15 @@ class BundleLifecycleIT {
         assertEquals(0, certsRun.status(), certsRun.output());
         assertTrue(certsRun.output().contains("Usage: b24bridge-certs"), certsRun.output());
 
+        // the box module's archive travels in the bundle (signed with the rest) for the box's administrator, and its
+        // checksum line holds for it
+        Path modules = root.resolve("opt/b24bridge/current/box-module");
+        try (var files = Files.list(modules)) {
+            assertEquals(2, files.filter(f -> f.getFileName().toString().startsWith("b24bridge.connector-")).count());
+        }
+        r = run(Map.of(), "bash", "-c", "cd '" + modules + "' && sha256sum -c b24bridge.connector-*.tar.gz.sha256");
+        assertEquals(0, r.status(), r.output());
+
         // installing twice is refused: upgrades go through upgrade.sh
         r = run(env, bundle.resolve("install.sh").toString(), "--no-systemd");
         assertNotEquals(0, r.status());
