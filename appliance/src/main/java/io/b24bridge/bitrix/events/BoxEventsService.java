@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
@@ -213,9 +214,14 @@ public final class BoxEventsService implements HttpService {
      * The cloud queue gives an event no id of its own: the same event is the same name, handler, {@code ts} and data
      * (tokens left out: each delivery mints its own). Two events alike in all of these within the same second are
      * taken for one. (An event with a {@code ts} seen already is refused before this, by the {@link ReplayGuard}; the
-     * key also holds across a restart, which the guard's memory does not.)
+     * key also holds across a restart, which the guard's memory does not.) An install is always new: the gate took it
+     * and spent its arming, so a repeat of it cannot get here, while two installs in the same second (a reinstall
+     * with {@code replace}) are alike in all of these but their tokens.
      */
     static String dedupeKey(String event, Map<String, Object> form) {
+        if (event.equals(BoxEvent.APP_INSTALL)) {
+            return "cloud:install:" + UUID.randomUUID();
+        }
         String canonical = event + "|" + FormData.text(form, "event_handler_id") + "|" + FormData.text(form, "ts")
                 + "|" + new TreeMap<>(FormData.section(form, "data"));
         try {
