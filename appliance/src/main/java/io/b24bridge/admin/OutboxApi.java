@@ -96,10 +96,13 @@ public final class OutboxApi implements HttpService {
             json.error(res, Status.BAD_REQUEST_400, "the call is <pbx>:<Linkedid>, as GET /api/outbox/at-risk names it");
             return;
         }
+        Caller c = Caller.required(req);
         if (!outbox.risks().dismiss(CallKey.parse(key))) {
             json.error(res, Status.NOT_FOUND_404, "call " + key + " is not at risk");
             return;
         }
+        // who said the CRM was checked: the call is no longer named anywhere else
+        audit.record(c.identity(), c.address(), "outbox.at-risk.dismiss", key, AuditLog.Outcome.OK, Map.of());
         json.send(res, Status.OK_200, Map.of("dismissed", key));
     }
 

@@ -115,4 +115,27 @@ class OutboxAndRatingsApiTest {
         assertEquals(String.valueOf(head.id()), audit.get(0).path("target").asText());
         assertEquals("REFUSED", audit.get(1).path("outcome").asText(), "so is the refused one");
     }
+
+    @Test
+    void aCallAtRiskIsListedUntilAnOperatorSaysTheCrmWasChecked() throws Exception {
+        try (var c = app.appliance().db().connection();
+             var ps = c.prepareStatement("INSERT INTO REGISTERS_AT_RISK (CALL_KEY, CLIENT_NUMBER, STARTED_AT, CALL_ID, "
+                     + "NOTED_AT) VALUES ('pbx1:3.1', '+79162000001', CURRENT_TIMESTAMP, 'externalCall.2', "
+                     + "CURRENT_TIMESTAMP)")) {
+            ps.executeUpdate();
+        }
+        JsonNode atRisk = json(app.get("/api/outbox/at-risk"));
+        assertEquals(1, atRisk.size(), atRisk.toString());
+        assertEquals("pbx1:3.1", atRisk.get(0).get("call").asText());
+        assertEquals("externalCall.2", atRisk.get(0).get("callId").asText());
+
+        assertEquals(400, app.post("/api/outbox/at-risk/nocolon/dismiss", "").statusCode());
+        assertEquals(404, app.post("/api/outbox/at-risk/pbx1:9.9/dismiss", "").statusCode());
+        HttpResponse<String> dismissed = app.post("/api/outbox/at-risk/pbx1:3.1/dismiss", "");
+        assertEquals(200, dismissed.statusCode(), dismissed.body());
+        assertEquals(0, json(app.get("/api/outbox/at-risk")).size());
+        JsonNode audit = json(app.get("/api/audit?action=outbox.at-risk")).path("entries");
+        assertEquals("pbx1:3.1", audit.get(0).path("target").asText(), "who checked the CRM is in the audit log: "
+                + audit);
+    }
 }
