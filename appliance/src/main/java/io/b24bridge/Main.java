@@ -37,6 +37,10 @@ import io.b24bridge.admin.StoreApi;
 import io.b24bridge.bitrix.CrmApi;
 import io.b24bridge.bitrix.LeadSourceCheck;
 import io.b24bridge.bitrix.events.PingService;
+import io.b24bridge.click.ClickCalls;
+import io.b24bridge.click.ClickDialer;
+import io.b24bridge.click.ClickHealth;
+import io.b24bridge.bitrix.events.BoxEvent;
 import io.b24bridge.calls.CallTracker;
 import io.b24bridge.calls.Endpoints;
 import io.b24bridge.config.ApplianceConfig;
@@ -239,8 +243,9 @@ public final class Main {
             }
 
             PbxRegistry pbx = PbxRegistry.of(config.pbx(), spine, Metrics.globalRegistry());
+            HealthPart clicks = startClicks(config, box, db, settings, pbx);
             Health health = new Health(List.of(new DatabaseHealth(db), new JournalHealth(engine), pbx.health(),
-                    box.health(), box.eventsHealth(), sender.health(), routingHealth, leadSources), version());
+                    box.health(), box.eventsHealth(), sender.health(), routingHealth, leadSources, clicks), version());
             // the box's events: handled from the inbox before anything can POST one (the install must be in place
             // before the next event is checked); through the module, pulled from its queue
             parts.push("bitrix24 events", box.startEvents());
@@ -262,6 +267,21 @@ public final class Main {
             parts.close();
             throw e;
         }
+    }
+
+    /**
+     * Click-to-call: the box's OnExternalCallStart rings the user's phone on the first PBX, then the client
+     * ({@link ClickDialer}); subscribed before the events start. Returns its part of /health.
+     */
+    private static HealthPart startClicks(ApplianceConfig config, Box box, Database db, SettingsStore settings,
+                                          PbxRegistry pbx) {
+        if (!box.configured() || config.pbx().isEmpty()) {
+            return HealthPart.notConfigured("clickToCall", "click-to-call needs a Bitrix24 box and a PBX");
+        }
+        ClickHealth health = new ClickHealth(Clock.systemUTC());
+        box.events().subscribe(BoxEvent.EXTERNAL_CALL_START, new ClickDialer(settings::current, box.crmDirectory(),
+                pbx::originate, config.pbx().getFirst().id(), new ClickCalls(db), health, Clock.systemUTC()));
+        return health;
     }
 
     /** The database, its schema brought up to date. */

@@ -95,6 +95,8 @@ final class Call {
     CallEvent.Ended outcome(Instant endedAt) {
         boolean answered = firstAnswerAt != null;
         Outcome outcome = answered ? Outcome.ANSWERED
+                : parties.givenCallId != null && legs.values().stream().noneMatch(Leg::isTrunk)
+                ? Outcome.CANCELLED // a click the operator never took (no answer, busy): the client was never called
                 : CallEnding.unanswered(parties.direction, clientDialStatus, busySeen, originatorCause);
         Instant waitEnd = answered ? firstAnswerAt : endedAt;
         int talk = CallEnding.talkSeconds(legs.values(), parties.direction, endedAt);
@@ -126,6 +128,7 @@ final class Call {
             }
             case "B24_DID" -> parties.did = value;
             case "B24_NUMBER" -> parties.clientNumber = value;
+            case "B24_CALL_ID" -> parties.givenCallId = value;
             case "B24_RESPONSIBLE" -> routedTo(value, at, out);
             case "B24_RATING" -> startRating(at, out);
             default -> { }
@@ -214,10 +217,13 @@ final class Call {
     void end(Instant at, List<CallEvent> out) {
         if (!announced) {
             Leg origin = originator();
-            if (origin == null || origin.isPhone()) {
+            if (origin != null && origin.isPhone() && parties.givenCallId != null) {
+                parties.clicked(origin, null); // a click whose operator never answered: Bitrix24 has it, it ends
+            } else if (origin == null || origin.isPhone()) {
                 return; // a phone that dialled nobody (feature code, voicemail check): not a call for the CRM
+            } else {
+                parties.inbound(origin);
             }
-            parties.inbound(origin);
             announce(at, out);
         }
         out.add(outcome(at));
@@ -317,7 +323,7 @@ final class Call {
     private void announce(Instant at, List<CallEvent> out) {
         announced = true;
         out.add(new CallEvent.Started(key, startedAt, parties.direction, parties.clientNumber, parties.did,
-                parties.extension, parties.trunk));
+                parties.extension, parties.trunk, parties.givenCallId));
         if (responsible != null && parties.direction == Direction.INBOUND) {
             out.add(new CallEvent.Routed(key, at, responsible));
         }

@@ -22,9 +22,16 @@ public sealed interface CallEvent {
      * @param did          the number the client dialled (inbound)
      * @param extension    the calling extension (outbound, internal)
      * @param trunk        the trunk endpoint the call came in or went out by
+     * @param givenCallId  the CALL_ID Bitrix24 registered the call under itself (a click-to-call the appliance
+     *                     originated for OnExternalCallStart, its B24_CALL_ID): never registered again; else null
      */
     record Started(CallKey call, Instant at, Direction direction, String clientNumber, String did, String extension,
-                   String trunk) implements CallEvent {
+                   String trunk, String givenCallId) implements CallEvent {
+
+        public Started(CallKey call, Instant at, Direction direction, String clientNumber, String did,
+                       String extension, String trunk) {
+            this(call, at, direction, clientNumber, did, extension, trunk, null);
+        }
     }
 
     /** An extension's phone began to ring for this call. */

@@ -14,12 +14,20 @@ final class Parties {
     String clientNumber;
     String extension;
     String trunk;
+    /** The CALL_ID Bitrix24 gave a click-to-call the appliance originated (B24_CALL_ID), else null. */
+    String givenCallId;
 
     /**
      * Decides the direction at the first dial of {@code origin} (the call's first leg, or null) to {@code dest}:
      * false when the dial says nothing yet (plumbing, an originate's first leg), the next one will.
      */
     boolean decide(Leg origin, Leg dest, CallFact.DialBegin f) {
+        if (givenCallId != null && origin != null && origin.isPhone() && (dest == origin || dest.isTrunk())) {
+            // click-to-call: the originate rings the operator's phone first (a dial with no caller, of the first
+            // leg itself); the client, dialled once they answer, is the number the click named (B24_NUMBER)
+            clicked(origin, dest.isTrunk() ? dest.trunk : null);
+            return true;
+        }
         if (origin != null && origin.isPhone()) {
             if (dest.isTrunk()) {
                 outbound(origin.extension, dest.trunk,
@@ -59,6 +67,11 @@ final class Parties {
             }
             trunk = origin.trunk;
         }
+    }
+
+    /** A click-to-call: the operator's extension calls the clicked number, through the trunk once it is dialled. */
+    void clicked(Leg operatorLeg, String viaTrunk) {
+        outbound(operatorLeg.extension, viaTrunk, clientNumber != null ? clientNumber : operatorLeg.exten);
     }
 
     /** The extension calls the client through this trunk. */

@@ -65,6 +65,10 @@ final class CallCommands {
                 c.crmCreate = route.map(OutboundRoutes.Route::crmCreate).orElse(true);
                 c.lineNumber = route.map(OutboundRoutes.Route::lineNumber).orElse(null);
                 c.registered = true;
+                if (s.givenCallId() != null) {
+                    c.givenCallId = s.givenCallId(); // a click-to-call: Bitrix24 registered it before it asked
+                    return;
+                }
                 out.add(new CrmCommand.Register(c.call, CrmCommand.UserRef.extension(s.extension()), c.clientNumber,
                         true, s.at(), c.crmCreate, null, c.lineNumber, data.showCard()));
                 if (data.showCard()) {

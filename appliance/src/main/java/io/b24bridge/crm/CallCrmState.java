@@ -87,6 +87,11 @@ public record CallCrmState(CallKey call, CallEvent.Direction direction, Instant 
         String lineNumber;
         ShowCardTo showCardTo = ShowCardTo.RINGING;
         boolean registered;
+        /**
+         * The CALL_ID Bitrix24 registered a click-to-call under itself: stored with the call when it is first
+         * recorded (the journal's BITRIX_CALL_ID), so finish and the recording go to it; not part of the state.
+         */
+        String givenCallId;
         final List<String> shownTo = new ArrayList<>();
         String operator;
         Instant answeredAt;

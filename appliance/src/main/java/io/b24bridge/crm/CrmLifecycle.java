@@ -44,10 +44,15 @@ public final class CrmLifecycle {
 
     /** One call's change: its new state, the commands it needs (in order) and the ratings it received. */
     public record Change(CallKey call, CallCrmState state, List<CrmCommand> commands, boolean ended,
-                         List<Rating> ratings) {
+                         List<Rating> ratings, String givenCallId) {
 
         public Change {
             ratings = ratings == null ? List.of() : List.copyOf(ratings);
+        }
+
+        public Change(CallKey call, CallCrmState state, List<CrmCommand> commands, boolean ended,
+                      List<Rating> ratings) {
+            this(call, state, commands, ended, ratings, null);
         }
 
         public Change(CallKey call, CallCrmState state, List<CrmCommand> commands, boolean ended) {
@@ -139,7 +144,7 @@ public final class CrmLifecycle {
             }
             boolean done = ended.contains(key);
             changes.add(new Change(key, c.build(), List.copyOf(commands.getOrDefault(key, List.of())), done,
-                    ratings.getOrDefault(key, List.of())));
+                    ratings.getOrDefault(key, List.of()), c.givenCallId));
             if (done) {
                 calls.remove(key);
             }

@@ -60,6 +60,14 @@ public final class CallJournalStore implements CallJournal {
             Instant now = Instant.now();
             for (CrmLifecycle.Change ch : changes) {
                 int seq = upsertCall(c, ch, now);
+                if (ch.givenCallId() != null) { // a click-to-call: its CALL_ID is known before any command goes
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "UPDATE CRM_CALLS SET BITRIX_CALL_ID = ? WHERE CALL_KEY = ?")) {
+                        ps.setString(1, ch.givenCallId());
+                        ps.setString(2, ch.call().externalCallId());
+                        ps.executeUpdate();
+                    }
+                }
                 for (CrmCommand cmd : ch.commands()) {
                     queue.append(c, cmd, seq++, now);
                 }

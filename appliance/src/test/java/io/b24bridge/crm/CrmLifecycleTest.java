@@ -26,6 +26,7 @@ import io.b24bridge.settings.SettingsJson;
 
 import static io.b24bridge.calls.CallEvent.Outcome.ANSWERED;
 import static io.b24bridge.calls.CallEvent.Outcome.BUSY;
+import static io.b24bridge.calls.CallEvent.Outcome.CANCELLED;
 import static io.b24bridge.calls.CallEvent.Outcome.NO_ANSWER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -119,6 +120,18 @@ class CrmLifecycleTest {
                 "74950000000", true)), feed(out));
         assertEquals(List.of(new CrmCommand.Finish(CALL, ext("101"), 0, "486", null, false)),
                 feed(new CallEvent.Ended(CALL, T0.plusSeconds(5), BUSY, 0, null, null, null, 5)));
+    }
+
+    @Test
+    void aClickToCallIsNeverRegisteredAgainAndIsFinishedUnderTheBoxsCallId() {
+        CallEvent.Started click = new CallEvent.Started(CALL, T0, CallEvent.Direction.OUTBOUND, "79161112233", null,
+                "101", null, "externalCall.abc.1");
+        List<CrmLifecycle.Change> changes = lifecycle.apply(List.of(click), settings);
+        assertEquals(List.of(), changes.getFirst().commands(), "the box registered it before it asked");
+        assertEquals("externalCall.abc.1", changes.getFirst().givenCallId(), "stored with the call for finish");
+        assertEquals(List.of(new CrmCommand.Finish(CALL, ext("101"), 0, "603-S", null, false)),
+                feed(new CallEvent.Ended(CALL, T0.plusSeconds(6), CANCELLED, 0, null, null, null, 6)),
+                "the operator never took it");
     }
 
     @Test

@@ -92,6 +92,18 @@ final class SpineRig implements AutoCloseable {
     }
 
     /**
+     * An air-gapped box with the b24bridge module as the emulator models it ({@code with-module}): the appliance on
+     * module auth pulls the box's events from the module's queue.
+     */
+    static SpineRig startWithModule(Path dir, AsteriskPair pair) throws Exception {
+        DevPki.Files pki = DevPki.ensure(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
+        BoxEmulator emu = EmulatedBox.withModule(pki).seedDemo(true).build().start();
+        TestAppliance app = TestAppliance.start(dir, EmulatedBox.moduleSection(emu,
+                dir.resolve("secrets").resolve("module-credential")) + pbxSection(pair));
+        return new SpineRig(emu, app).configured();
+    }
+
+    /**
      * An air-gapped box (its OAuth server out of reach: application calls would answer CONNECTION_ERROR, no event
      * ever comes) and the appliance on an inbound webhook, which the box checks itself.
      */
