@@ -35,7 +35,9 @@ import io.b24bridge.admin.SettingsApi;
 import io.b24bridge.admin.SetupApi;
 import io.b24bridge.admin.StoreApi;
 import io.b24bridge.bitrix.CrmApi;
+import io.b24bridge.bitrix.ExternalLines;
 import io.b24bridge.bitrix.LeadSourceCheck;
+import io.b24bridge.bitrix.TelephonyApi;
 import io.b24bridge.bitrix.events.PingService;
 import io.b24bridge.click.ClickCalls;
 import io.b24bridge.click.ClickDialer;
@@ -235,17 +237,24 @@ public final class Main {
             // the lead sources the routes name must exist on the box (else its leads get CALL): checked at start
             // and whenever the settings change
             HealthPart leadSources = HealthPart.notConfigured("leadSources", "no Bitrix24 box is configured");
+            HealthPart lines = HealthPart.notConfigured("externalLines", "no Bitrix24 box is configured");
             LeadSourceCheck leadSourceCheck = null;
+            ExternalLines externalLines = null;
             if (box.configured()) {
                 leadSourceCheck = parts.push("lead source check", new LeadSourceCheck(new CrmApi(box.client()),
                         settings::current));
                 leadSources = leadSourceCheck;
+                // one Bitrix24 external line per routed DID, kept in step with the routes
+                externalLines = parts.push("external lines", new ExternalLines(new TelephonyApi(box.client()),
+                        settings::current));
+                lines = externalLines;
             }
 
             PbxRegistry pbx = PbxRegistry.of(config.pbx(), spine, Metrics.globalRegistry());
             HealthPart clicks = startClicks(config, box, db, settings, pbx);
             Health health = new Health(List.of(new DatabaseHealth(db), new JournalHealth(engine), pbx.health(),
-                    box.health(), box.eventsHealth(), sender.health(), routingHealth, leadSources, clicks), version());
+                    box.health(), box.eventsHealth(), sender.health(), routingHealth, leadSources, lines, clicks),
+                    version());
             // the box's events: handled from the inbox before anything can POST one (the install must be in place
             // before the next event is checked); through the module, pulled from its queue
             parts.push("bitrix24 events", box.startEvents());
@@ -254,6 +263,11 @@ public final class Main {
             parts.push("bitrix24 keep-alive", box.startKeepAlive());
             if (leadSourceCheck != null) {
                 LeadSourceCheck check = leadSourceCheck;
+                settings.onChange(s -> check.checkSoon());
+                check.checkSoon();
+            }
+            if (externalLines != null) {
+                ExternalLines check = externalLines;
                 settings.onChange(s -> check.checkSoon());
                 check.checkSoon();
             }
