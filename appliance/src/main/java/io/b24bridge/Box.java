@@ -114,7 +114,8 @@ public sealed interface Box extends AutoCloseable {
             CrmApi routingCrm = new CrmApi(routing);
             InboxHandler events = new InboxHandler(new EventInbox(db, TokenCipher.fromKeyFile(tokenKey), mapper,
                     Clock.systemUTC()), Clock.systemUTC());
-            events.subscribe(BoxEvent.APP_INSTALL, new Installs(client, events.inbox(), gate));
+            events.subscribe(BoxEvent.APP_INSTALL, new Installs(client, events.inbox(), gate,
+                    config.application().flatMap(ApplianceConfig.Application::eventsUrl)));
             Optional<ModuleEventPuller> puller = config.module().filter(m -> config.auth() == ApplianceConfig.AuthMode.MODULE)
                     .map(m -> new ModuleEventPuller(client, events, m.pullWait(), mapper, Clock.systemUTC()));
             return new Connected(config, client, events, gate, puller, new ModuleStatus(),

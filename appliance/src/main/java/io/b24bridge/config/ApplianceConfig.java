@@ -145,7 +145,12 @@ public record ApplianceConfig(Path source,
      * @param tokenEndpoint where tokens are renewed; empty: the OAuth server the install event named
      *                      ({@code auth[server_endpoint]}), else {@link #DEFAULT_TOKEN_ENDPOINT} — a box serves none
      */
-    public record Application(String clientId, Secret clientSecret, Optional<URI> tokenEndpoint) {
+    public record Application(String clientId, Secret clientSecret, Optional<URI> tokenEndpoint,
+                              Optional<URI> eventsUrl) {
+
+        public Application(String clientId, Secret clientSecret, Optional<URI> tokenEndpoint) {
+            this(clientId, clientSecret, tokenEndpoint, Optional.empty());
+        }
 
         /** Bitrix's OAuth server as its docs name it (settings/oauth/index.md: "contact oauth.bitrix.info directly"). */
         public static final URI DEFAULT_TOKEN_ENDPOINT = URI.create("https://oauth.bitrix.info/oauth/token/");

@@ -213,8 +213,11 @@ public final class ConfigLoader {
             // a box serves no /oauth/token/: renewal goes to the OAuth server the install event names
             Optional<URI> tokenEndpoint = a.exists("token-endpoint") ? Optional.of(httpsUrl(a, "token-endpoint"))
                     : Optional.empty();
+            // where Bitrix's cloud queue reaches /bitrix24/events (the edge proxy): OnExternalCallStart is bound there
+            Optional<URI> eventsUrl = a.exists("events-url") ? Optional.of(httpsUrl(a, "events-url"))
+                    : Optional.empty();
             application = Optional.of(new ApplianceConfig.Application(a.requiredString("client-id"),
-                    a.requiredSecret("client-secret"), tokenEndpoint));
+                    a.requiredSecret("client-secret"), tokenEndpoint, eventsUrl));
         }
         Optional<ApplianceConfig.Webhook> webhook = Optional.empty();
         if (r.exists("webhook") || mode == ApplianceConfig.AuthMode.WEBHOOK) {

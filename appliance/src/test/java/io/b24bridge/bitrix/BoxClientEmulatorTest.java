@@ -182,6 +182,21 @@ class BoxClientEmulatorTest {
     }
 
     @Test
+    void theInstallBindsClicksToTheConfiguredPublicEventsUrlOnce() throws Exception {
+        BoxEmulator e = emulator(b -> b);
+        String section = EmulatedBox.applicationSection(e).replace("    token-endpoint:",
+                "    events-url: https://edge.corp.example/bitrix24/events\n    token-endpoint:");
+        start(e, section);
+        install();
+        install(); // installed again: bound already, not twice
+
+        assertEquals(List.of("https://edge.corp.example/bitrix24/events"),
+                new CrmApi(client()).boundEvents().get("ONEXTERNALCALLSTART"), "clicks come to the edge proxy");
+        assertTrue(!new CrmApi(client()).boundEvents().containsKey("ONEXTERNALCALLBACKSTART"),
+                "callback forms are not taken before something acts on them");
+    }
+
+    @Test
     void aClickInTheCrmReachesTheApplianceAsAnEvent() throws Exception {
         BoxEmulator e = emulator(b -> b);
         start(e, EmulatedBox.applicationSection(e));

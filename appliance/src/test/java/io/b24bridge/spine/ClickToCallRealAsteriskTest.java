@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,32 +28,39 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Click-to-call on real parts, the air-gapped way: a user clicks a number in the emulated box with the b24bridge
- * module; the box registers the call and queues OnExternalCallStart; the appliance pulls it, rings the user's phone
- * on the real Asterisk over AMI and, once they answer, the product's dialplan dials the client through the test PBX's
- * outbound route. The CRM keeps the one call the box registered, finished by the appliance with its outcome.
+ * Click-to-call on real parts: a user clicks a number in the emulated box; the box registers the call and sends
+ * OnExternalCallStart by one of its two paths ({@link ClickToCallOverTheModuleRealAsteriskTest}: the b24bridge module's
+ * queue, pulled; {@link ClickToCallOverTheCloudRealAsteriskTest}: Bitrix's cloud queue POSTing through the site's edge
+ * proxy); the appliance rings the user's phone on the real Asterisk over AMI and, once they answer, the product's
+ * dialplan dials the client through the test PBX's outbound route. The CRM keeps the one call the box registered,
+ * finished by the appliance with its outcome.
  */
-class ClickToCallRealAsteriskTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ClickToCallRealAsteriskTest {
 
     @RegisterExtension
     static final RealAsterisk ASTERISK = RealAsterisk.withScenario(SpineRig.SCENARIO);
 
-    private static final Duration CALL = Duration.ofSeconds(40);
+    static final Duration CALL = Duration.ofSeconds(40);
 
-    @TempDir
-    static Path dir;
-    static SpineRig rig;
+    /** The appliance's directory (its TLS material, its store). */
+    Path dir;
+    SpineRig rig;
+
+    /** The box, its event path and the appliance, started. */
+    abstract SpineRig startRig(Path dir, AsteriskPair pair) throws Exception;
 
     @BeforeAll
-    static void start() throws Exception {
-        rig = SpineRig.startWithModule(dir, ASTERISK.pair());
+    void start(@TempDir Path tmp) throws Exception {
+        dir = tmp;
+        rig = startRig(dir, ASTERISK.pair());
         rig.settings("click-to-call", """
                 {"enabled": true, "originateContext": "from-phones", "operatorRingTimeoutSeconds": 6,
                  "clientRingTimeoutSeconds": 6}""");
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (rig != null) {
             rig.close();
         }
@@ -125,15 +133,33 @@ class ClickToCallRealAsteriskTest {
         assertFalse(c.finished(), "the box's call is left as the box made it");
     }
 
+    @Test
+    void theOperatorIsBusy(AsteriskPair pbx) throws Exception {
+        pbx.phone("101", PhoneBehaviour.busy());
+        pbx.outside("79162000066", answers(Duration.ofSeconds(1), Duration.ofSeconds(3)));
+        CallView c = finished(rig.emu.clickToCall(2, "+79162000066"));
+        assertEquals("603-S", c.statusCode());
+        assertFalse(Files.readString(pbx.worldLog()).contains("[79162000066@outside"), "the client's phone never rang");
+    }
+
+    @Test
+    void theOperatorHangsUpWhileTheClientRings(AsteriskPair pbx) throws Exception {
+        pbx.phone("101", answers(Duration.ofSeconds(1), Duration.ofSeconds(3)));
+        pbx.outside("79162000077", PhoneBehaviour.neverAnswers());
+        CallView c = finished(rig.emu.clickToCall(2, "+79162000077"));
+        assertEquals("603-S", c.statusCode(), "cancelled by the operator");
+        assertEquals(0, c.duration());
+    }
+
     /** The click's call, once the appliance finished it in the box. */
-    private static CallView finished(Dispatch click) throws InterruptedException {
+    CallView finished(Dispatch click) throws InterruptedException {
         SpineRig.await(CALL, () -> rig.emu.state().calls().stream()
                 .anyMatch(v -> v.callId().equals(click.callId()) && v.finished()), "the click's call to be finished");
         return rig.emu.state().calls().stream().filter(v -> v.callId().equals(click.callId())).findFirst()
                 .orElseThrow();
     }
 
-    private static JsonNode health() {
+    JsonNode health() {
         try {
             return Json.newMapper().readTree(rig.app.get("/health").body());
         } catch (Exception e) {

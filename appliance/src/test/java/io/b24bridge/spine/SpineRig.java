@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 
 import io.b24bridge.EmulatedBox;
 import io.b24bridge.TestAppliance;
+import io.b24bridge.bitrix.CrmApi;
 import io.b24bridge.certs.DevPki;
 import io.b24bridge.outbox.OutboxReport;
 import io.b24bridge.testkit.asterisk.AmiEndpoint;
@@ -88,6 +89,9 @@ final class SpineRig implements AutoCloseable {
         if (!rig.emu.install(app.publicUri("/bitrix24/events")).delivery().get(10, TimeUnit.SECONDS).delivered()) {
             throw new IllegalStateException("the install event did not reach the appliance: " + rig.emu.deliveries());
         }
+        // what bitrix24.application.events-url makes the appliance do after the install (the edge proxy's URL is
+        // known only once the appliance runs): clicks are bound to the public events URL
+        new CrmApi(app.appliance().box().client()).bindEvent("OnExternalCallStart", app.publicUri("/bitrix24/events"));
         return rig.configured();
     }
 

@@ -1,11 +1,15 @@
 package io.b24bridge.bitrix.events;
 
+import java.net.URI;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 
 import io.b24bridge.bitrix.BoxClient;
+import io.b24bridge.bitrix.BoxException;
+import io.b24bridge.bitrix.CrmApi;
 import io.b24bridge.bitrix.auth.Tokens;
 
 /**
@@ -22,14 +26,27 @@ public final class Installs implements BoxEvent.Listener {
 
     private static final Logger LOG = Logger.getLogger(Installs.class.getName());
 
+    /** The event the appliance acts on that the application binds itself ({@code event.bind}) after its install. */
+    static final String CLICK_EVENT = "OnExternalCallStart";
+
     private final BoxClient client;
     private final EventInbox inbox;
     private final InstallGate gate;
+    private final Optional<URI> eventsUrl;
 
     public Installs(BoxClient client, EventInbox inbox, InstallGate gate) {
+        this(client, inbox, gate, Optional.empty());
+    }
+
+    /**
+     * @param eventsUrl where Bitrix's cloud queue reaches the appliance's {@code /bitrix24/events} (the site's edge
+     *                  proxy; {@code bitrix24.application.events-url}): click-to-call is bound there after the install
+     */
+    public Installs(BoxClient client, EventInbox inbox, InstallGate gate, Optional<URI> eventsUrl) {
         this.client = client;
         this.inbox = inbox;
         this.gate = gate;
+        this.eventsUrl = eventsUrl;
     }
 
     @Override
@@ -52,5 +69,26 @@ public final class Installs implements BoxEvent.Listener {
             return;
         }
         client.installed(tokens.get());
+        eventsUrl.ifPresent(this::bindClicks);
+    }
+
+    /**
+     * Binds OnExternalCallStart to the appliance's public events URL, unless it is bound there: the box sends clicks
+     * only to an application that bound it (and then offers the application as an outgoing line). A failure is logged:
+     * calls go on, clicks do not come until the application is installed again.
+     */
+    private void bindClicks(URI url) {
+        CrmApi crm = new CrmApi(client);
+        try {
+            if (crm.boundEvents().getOrDefault(CLICK_EVENT.toUpperCase(java.util.Locale.ROOT), List.of())
+                    .contains(url.toString())) {
+                return;
+            }
+            crm.bindEvent(CLICK_EVENT, url.toString());
+            LOG.info("click-to-call: " + CLICK_EVENT + " bound to " + url);
+        } catch (BoxException e) {
+            LOG.warning("click-to-call: " + CLICK_EVENT + " could not be bound to " + url + " (" + e.getMessage()
+                    + "): clicks in Bitrix24 will not reach this appliance; install the application again");
+        }
     }
 }
