@@ -109,13 +109,19 @@ public final class ClickDialer implements BoxEvent.Listener {
             refuse(event, click, "extension " + extension + " is in the exceptions");
             return;
         }
+        OriginateRequest request;
+        try {
+            request = request(click, extension, s);
+        } catch (IllegalArgumentException e) { // the Originate's own check of what reaches the PBX
+            refuse(event, click, "the PBX would not be given this: " + e.getMessage());
+            return;
+        }
         if (!calls.claim(click, extension, now)) {
             health.repeat();
             LOG.info(() -> "click-to-call " + click.callId() + " came again (inbox " + event.id() + "): already acted "
                     + "on, not rung twice");
             return;
         }
-        OriginateRequest request = request(click, extension, s);
         LOG.info(() -> "click-to-call " + click.callId() + ": user " + click.userId() + " (" + extension + ") calls "
                 + click.number() + "; ringing " + request.channel());
         health.originated(event.receivedAt());

@@ -106,6 +106,43 @@ class CallTrackerScenarioTest {
     }
 
     @Test
+    void aClickToCallIsTheOperatorsOutboundCallUnderTheBoxsCallId() {
+        // the Originate: the operator's phone is rung by a dial with no caller, carrying the click's variables
+        s.channel("5.0", "5.0", "PJSIP/101-00000007", "79161112233", "b24bridge-click", "79161112233")
+                .variable("5.0", "5.0", "B24_CALL_ID", "externalCall.abc.1")
+                .variable("5.0", "5.0", "B24_NUMBER", "79161112233")
+                .apply(new CallFact.DialBegin("pbx1", s.now(), null, null, null, null, "5.0", "5.0",
+                        "PJSIP/101-00000007", "101"));
+        CallEvent.Started st = s.events(CallEvent.Started.class).getFirst();
+        assertEquals(CallEvent.Direction.OUTBOUND, st.direction());
+        assertEquals("101", st.extension());
+        assertEquals("79161112233", st.clientNumber());
+        assertEquals("externalCall.abc.1", st.givenCallId());
+        assertTrue(s.events(CallEvent.RingStarted.class).isEmpty(), "the operator's own click rings no card");
+        // answered: [b24bridge-click] dials the client through the trunk
+        s.after(2).up("5.0", "5.0").dialEnd(null, "5.0", "PJSIP/101-00000007", "ANSWER")
+                .channel("5.1", "5.0", "PJSIP/trunk-00000008", null, "from-trunk", "s")
+                .dial("5.0", "5.0", "79161112233", "5.1", "PJSIP/trunk-00000008", "79161112233@trunk")
+                .after(5).dialEnd("5.0", "5.1", "PJSIP/trunk-00000008", "ANSWER")
+                .after(20).hangup("5.1", "5.0", 16).hangup("5.0", "5.0", 16);
+        assertEquals(Outcome.ANSWERED, s.ended().outcome());
+        assertEquals(20, s.ended().talkSeconds(), "the client's leg: not the operator's ring or wait");
+        assertEquals(1, s.events(CallEvent.Started.class).size());
+    }
+
+    @Test
+    void aClickTheOperatorNeverTookEndsCancelledWithoutTheClient() {
+        s.channel("6.0", "6.0", "PJSIP/101-00000009", "79161112233", "b24bridge-click", "79161112233")
+                .variable("6.0", "6.0", "B24_CALL_ID", "externalCall.abc.2")
+                .variable("6.0", "6.0", "B24_NUMBER", "79161112233")
+                .after(30).hangup("6.0", "6.0", 19);
+        assertEquals("externalCall.abc.2", s.events(CallEvent.Started.class).getFirst().givenCallId(),
+                "announced at its end even without the originate's dial");
+        assertEquals(Outcome.CANCELLED, s.ended().outcome());
+        assertEquals(0, s.ended().talkSeconds());
+    }
+
+    @Test
     void outboundFailuresTellWhyTheClientWasNotReached() {
         for (String[] c : new String[][] {{"BUSY", "BUSY"}, {"NOANSWER", "NO_ANSWER"}, {"CONGESTION", "CONGESTION"},
                 {"CHANUNAVAIL", "UNAVAILABLE"}, {"CANCEL", "CANCELLED"}}) {
