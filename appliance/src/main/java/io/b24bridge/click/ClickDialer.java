@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 
 import io.b24bridge.bitrix.events.BoxEvent;
+import io.b24bridge.calls.DialValues;
 import io.b24bridge.pbx.OriginateRequest;
 import io.b24bridge.pbx.OriginateResult;
 import io.b24bridge.routing.CrmDirectory;
@@ -36,7 +36,6 @@ public final class ClickDialer implements BoxEvent.Listener {
     public static final String CLICK_CONTEXT = "b24bridge-click";
     /** A click older than this is not rung for: the user gave up on it long ago (e.g. it waited for a restart). */
     static final Duration MAX_AGE = Duration.ofSeconds(60);
-    static final Pattern INNER_NUMBER = Pattern.compile("[0-9]{2,10}");
 
     /** Sends an Originate to a PBX ({@code PbxRegistry::originate}). */
     public interface Originator {
@@ -95,16 +94,18 @@ public final class ClickDialer implements BoxEvent.Listener {
             throw new IllegalStateException("the box did not say who user " + click.userId() + " is: "
                     + e.getMessage(), e);
         }
-        String extension = who.map(CrmDirectory.Person::extension).orElse(null);
-        if (extension == null || extension.isBlank()) { // the directory holds the active users with an inner number
+        String inner = who.map(CrmDirectory.Person::extension).orElse(null);
+        if (inner == null || inner.isBlank()) { // the directory holds the active users with an inner number
             refuse(event, click, "user " + click.userId() + " has no inner number (UF_PHONE_INNER) in Bitrix24 "
                     + "(or is not active): there is no phone to ring");
             return;
         }
-        if (!INNER_NUMBER.matcher(extension).matches()) {
-            refuse(event, click, "user " + click.userId() + "'s inner number '" + extension + "' is not an extension");
+        if (DialValues.extension(inner).isEmpty()) { // the one check of what meets a dial string
+            refuse(event, click, "user " + click.userId() + "'s inner number '" + DialValues.printable(inner)
+                    + "' is not an extension (2 to 8 digits)");
             return;
         }
+        String extension = inner.strip();
         if (s.exceptions().ignoresExtension(extension)) {
             refuse(event, click, "extension " + extension + " is in the exceptions");
             return;
@@ -164,7 +165,8 @@ public final class ClickDialer implements BoxEvent.Listener {
     }
 
     private void refuse(BoxEvent event, ClickRequest click, String why) {
-        String callId = click == null ? event.data().getOrDefault("CALL_ID", "?") : click.callId();
+        String callId = click == null ? DialValues.printable(event.data().getOrDefault("CALL_ID", "?"))
+                : click.callId();
         int user = click == null ? 0 : click.userId();
         LOG.warning("click-to-call " + callId + " (inbox " + event.id() + ", user " + user + ") refused, no call "
                 + "made: " + why);

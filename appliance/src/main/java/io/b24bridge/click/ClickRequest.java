@@ -3,6 +3,8 @@ package io.b24bridge.click;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import io.b24bridge.calls.DialValues;
+
 /**
  * What an {@code OnExternalCallStart} asks, every value that reaches the PBX checked first: the CALL_ID becomes a
  * channel variable (a comma or a pipe there would set other variables), the number an extension in the dialplan, the
@@ -21,7 +23,6 @@ public record ClickRequest(String callId, int userId, String number, String line
                            boolean mobile) {
 
     static final Pattern CALL_ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
-    static final Pattern DIGITS = Pattern.compile("[0-9]{3,20}");
     static final Pattern LINE = Pattern.compile("[A-Za-z0-9+._:-]{0,64}");
 
     /** An event this appliance will not act on, and why (a sentence for the log and /health). */
@@ -72,14 +73,11 @@ public record ClickRequest(String callId, int userId, String number, String line
 
     /**
      * The digits of a phone number written the usual ways ({@code +7 (916) 111-22-33}), or null when anything else
-     * is in it (letters, commas, {@code &}, {@code /}: what would change a dial string) or it is too short or long.
+     * is in it (letters, commas, {@code &}, {@code /}: what would change a dial string) or it has not 5 to 15 digits.
      */
     static String digits(String number) {
-        String stripped = number.strip().replaceAll("[\\s()\\-.]", "");
-        if (stripped.startsWith("+")) {
-            stripped = stripped.substring(1);
-        }
-        return DIGITS.matcher(stripped).matches() ? stripped : null;
+        // the one check of what may meet a dial string (calls.DialValues, also routing's), then digits only
+        return DialValues.phone(number).map(n -> n.replaceAll("[^0-9]", "")).orElse(null);
     }
 
     private static String text(Map<String, String> data, String key) {
@@ -88,6 +86,6 @@ public record ClickRequest(String callId, int userId, String number, String line
     }
 
     private static String shorten(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+        return DialValues.printable(s);
     }
 }
