@@ -60,6 +60,19 @@ class BoxEventsTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * The listener stops reading an oversized body at its limit, answers 413 and closes the connection; while the
+     * client is still writing, the close can reach it before the answer does (HTTP/1.1 gives no way to wait for
+     * it), so a cut-off connection is the same refusal. Either way nothing may be stored.
+     */
+    private void assertOversizedIsCutOff(String form) throws Exception {
+        try {
+            assertEquals(413, post(form).statusCode(), "oversized");
+        } catch (IOException cutOff) {
+            // refused before the answer could be read: the store is checked by the caller
+        }
+    }
+
     /** The application as its install left it (the install event itself: InstallEventTest). */
     private void install() {
         app.appliance().box().client().installed(new Tokens(Secret.of("AT1"), Secret.of("RT1"),
@@ -67,12 +80,16 @@ class BoxEventsTest {
                 "https://oauth.bitrix.info/rest/", "https://crm.corp.local/rest/", "install"));
     }
 
-    private static String callStart(String applicationToken, String accessToken) {
+    /** The box's send time of this test's click: a repeat of the event carries the same ts (read once, so a
+     *  second boundary between two posts cannot make the repeat a different event). */
+    private final long sentAt = Instant.now().getEpochSecond();
+
+    private String callStart(String applicationToken, String accessToken) {
         return "event=ONEXTERNALCALLSTART&event_handler_id=7&data%5BPHONE_NUMBER%5D=%2B79161112233"
                 + "&data%5BPHONE_NUMBER_INTERNATIONAL%5D=%2B79161112233&data%5BEXTENSION%5D=101&data%5BUSER_ID%5D=5"
                 + "&data%5BCALL_LIST_ID%5D=0&data%5BLINE_NUMBER%5D=74951234567&data%5BIS_MOBILE%5D=0"
                 + "&data%5BCALL_ID%5D=externalCall.x.1&data%5BCRM_ENTITY_TYPE%5D=CONTACT&data%5BCRM_ENTITY_ID%5D=3"
-                + "&ts=" + java.time.Instant.now().getEpochSecond() + "&auth%5Baccess_token%5D=" + accessToken + "&auth%5Bexpires_in%5D=7200"
+                + "&ts=" + sentAt + "&auth%5Baccess_token%5D=" + accessToken + "&auth%5Bexpires_in%5D=7200"
                 + "&auth%5Bdomain%5D=crm.corp.local&auth%5Bmember_id%5D=m1&auth%5Brefresh_token%5D=RT2"
                 + "&auth%5Bapplication_token%5D=" + applicationToken;
     }
@@ -165,8 +182,7 @@ class BoxEventsTest {
         assertEquals(401, post(callStart("FORGED", "AT9")).statusCode(), "a forged application token");
         assertEquals(400, post("event=ON%20EXTERNAL%3Bdrop&auth%5Bapplication_token%5D=APP-TOKEN-1").statusCode(),
                 "not an event's name");
-        assertEquals(413, post(callStart("APP-TOKEN-1", "AT2") + "&data%5BPAD%5D=" + "x".repeat(300 * 1024))
-                .statusCode(), "oversized");
+        assertOversizedIsCutOff(callStart("APP-TOKEN-1", "AT2") + "&data%5BPAD%5D=" + "x".repeat(300 * 1024));
         assertEquals(403, post(INSTALL).statusCode(), "an install nobody armed");
         assertEquals(0, stored(), "nothing refused is stored");
         assertEquals("AT1", app.appliance().box().client().tokens().orElseThrow().accessToken().revealString());
