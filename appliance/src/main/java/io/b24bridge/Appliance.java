@@ -8,6 +8,7 @@ import io.b24bridge.access.Access;
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.crm.CallEngine;
 import io.b24bridge.health.Health;
+import io.b24bridge.jobs.Jobs;
 import io.b24bridge.outbox.Outbox;
 import io.b24bridge.outbox.OutboxSender;
 import io.b24bridge.routing.RoutingService;
@@ -37,11 +38,12 @@ public final class Appliance {
     private final OutboxSender sender;
     private final CallEngine engine;
     private final RoutingService routing;
+    private final Jobs jobs;
     private final Parts parts;
 
     Appliance(ApplianceConfig config, Database db, Access access, SettingsStore settings, Health health,
               WebServer server, Box box, Outbox outbox, OutboxSender sender, CallEngine engine, RoutingService routing,
-              Parts parts) {
+              Jobs jobs, Parts parts) {
         this.config = config;
         this.db = db;
         this.access = access;
@@ -53,6 +55,7 @@ public final class Appliance {
         this.sender = sender;
         this.engine = engine;
         this.routing = routing;
+        this.jobs = jobs;
         this.parts = parts;
     }
 
@@ -96,6 +99,10 @@ public final class Appliance {
 
     public RoutingService routing() {
         return routing;
+    }
+
+    public Jobs jobs() {
+        return jobs;
     }
 
     public int adminPort() {

@@ -28,6 +28,7 @@ import io.b24bridge.admin.AdminGuard;
 import io.b24bridge.admin.AuditApi;
 import io.b24bridge.admin.HealthService;
 import io.b24bridge.admin.InstallApi;
+import io.b24bridge.admin.JobsApi;
 import io.b24bridge.admin.OutboxApi;
 import io.b24bridge.admin.RatingsApi;
 import io.b24bridge.admin.SessionApi;
@@ -54,6 +55,8 @@ import io.b24bridge.crm.JournalHealth;
 import io.b24bridge.doctor.Doctor;
 import io.b24bridge.health.Health;
 import io.b24bridge.health.HealthPart;
+import io.b24bridge.jobs.Jobs;
+import io.b24bridge.jobs.ScheduledJob;
 import io.b24bridge.json.Json;
 import io.b24bridge.logging.StopSafeLogManager;
 import io.b24bridge.outbox.Dispatcher;
@@ -251,14 +254,18 @@ public final class Main {
             }
 
             PbxRegistry pbx = PbxRegistry.of(config.pbx(), spine, Metrics.globalRegistry());
+            // scheduled work (Quartz, its store in the same Derby): started before the PBX links, whose every
+            // (re)connect asks for a reconciliation
+            Jobs jobs = parts.push("jobs", Jobs.start(db, scheduledJobs(), Clock.systemUTC(), config.shutdownGrace()));
             HealthPart clicks = startClicks(config, box, db, settings, pbx);
             Health health = new Health(List.of(new DatabaseHealth(db), new JournalHealth(engine), pbx.health(),
-                    box.health(), box.eventsHealth(), sender.health(), routingHealth, leadSources, lines, clicks),
+                    box.health(), box.eventsHealth(), sender.health(), routingHealth, leadSources, lines, clicks,
+                    jobs.health()),
                     version());
             // the box's events: handled from the inbox before anything can POST one (the install must be in place
             // before the next event is checked); through the module, pulled from its queue
             parts.push("bitrix24 events", box.startEvents());
-            WebServer server = startWeb(config, mapper, health, access, settings, db, outbox, sender, box);
+            WebServer server = startWeb(config, mapper, health, access, settings, db, outbox, sender, box, jobs);
             parts.push("web listeners", server, server::stop);
             parts.push("bitrix24 keep-alive", box.startKeepAlive());
             if (leadSourceCheck != null) {
@@ -276,7 +283,7 @@ public final class Main {
             LOG.info(() -> "b24bridge " + version() + " started; admin port " + server.port()
                     + ", box port " + server.port(Appliance.BOX_SOCKET));
             return new Appliance(config, db, access, settings, health, server, box, outbox, sender, engine, routing,
-                    parts);
+                    jobs, parts);
         } catch (RuntimeException e) {
             parts.close();
             throw e;
@@ -325,6 +332,11 @@ public final class Main {
                 config.shutdownGrace()).start();
         box.onRecovery(dispatcher::boxRecovered);
         return dispatcher;
+    }
+
+    /** The appliance's scheduled jobs. */
+    private static List<ScheduledJob> scheduledJobs() {
+        return List.of();
     }
 
     /** Per PBX id, how its channel names tell phones from trunks. */
@@ -379,7 +391,7 @@ public final class Main {
      */
     private static WebServer startWeb(ApplianceConfig config, ObjectMapper mapper, Health health, Access access,
                                       SettingsStore settings, Database db, Outbox outbox, OutboxSender sender,
-                                      Box box) {
+                                      Box box, Jobs jobs) {
         return WebServer.builder()
                 .shutdownHook(false) // our own hook stops the parts in order
                 .host(config.adminListener().host())
@@ -405,7 +417,8 @@ public final class Main {
                                 access.audit(), Clock.systemUTC(), mapper))
                         .register("/api/outbox", new OutboxApi(outbox, sender, access.audit(), mapper))
                         .register("/api/ratings", new RatingsApi(outbox.ratings(), Clock.systemUTC(), mapper))
-                        .register("/api/bitrix24/install", new InstallApi(box.installGate(), access.audit(), mapper)))
+                        .register("/api/bitrix24/install", new InstallApi(box.installGate(), access.audit(), mapper))
+                        .register("/api/jobs", new JobsApi(jobs, mapper)))
                 .putSocket(Appliance.BOX_SOCKET, listener -> listener
                         .host(config.boxListener().host())
                         .port(config.boxListener().port())
