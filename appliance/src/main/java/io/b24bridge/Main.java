@@ -5,8 +5,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -67,6 +69,7 @@ import io.b24bridge.pbx.CallSpineSink;
 import io.b24bridge.pbx.FastAgiServer;
 import io.b24bridge.pbx.LinkSeenStore;
 import io.b24bridge.pbx.PbxRegistry;
+import io.b24bridge.pbx.Reconciliation;
 import io.b24bridge.pbx.RouteScript;
 import io.b24bridge.pbx.RoutingHealth;
 import io.b24bridge.routing.RoutingService;
@@ -230,7 +233,8 @@ public final class Main {
             CallEngine engine = new CallEngine(new CallTracker(endpoints(config)), new CrmLifecycle(recordWait(config)),
                     outbox.journal(), settings::current);
             CallSpineSink spine = parts.push("call spine", new CallSpineSink(engine, new LinkSeenStore(db)));
-            config.pbx().forEach(p -> p.cdrCsv().ifPresent(csv -> spine.readRecords(p.id(), csv)));
+            List<Reconciliation> reconciliations = config.pbx().stream().filter(ApplianceConfig.Pbx::readsRecords)
+                    .map(spine::readRecords).toList();
 
             // routing: the PBXs' dialplan asks over FastAGI where an inbound call goes; the answer never waits
             // for the box longer than the settings' deadline (then the cache or the route's defaults)
@@ -256,7 +260,13 @@ public final class Main {
             PbxRegistry pbx = PbxRegistry.of(config.pbx(), spine, Metrics.globalRegistry());
             // scheduled work (Quartz, its store in the same Derby): started before the PBX links, whose every
             // (re)connect asks for a reconciliation
-            Jobs jobs = parts.push("jobs", Jobs.start(db, scheduledJobs(), Clock.systemUTC(), config.shutdownGrace()));
+            Jobs jobs = parts.push("jobs", Jobs.start(db, scheduledJobs(config, reconciliations), Clock.systemUTC(),
+                    config.shutdownGrace()));
+            spine.onConnected(id -> {
+                if (jobs.has(reconcileJob(id))) {
+                    jobs.runSoon(reconcileJob(id), Reconciliation.SETTLE); // calls that ended while it was away
+                }
+            });
             HealthPart clicks = startClicks(config, box, db, settings, pbx);
             Health health = new Health(List.of(new DatabaseHealth(db), new JournalHealth(engine), pbx.health(),
                     box.health(), box.eventsHealth(), sender.health(), routingHealth, leadSources, lines, clicks,
@@ -335,8 +345,20 @@ public final class Main {
     }
 
     /** The appliance's scheduled jobs. */
-    private static List<ScheduledJob> scheduledJobs() {
-        return List.of();
+    private static List<ScheduledJob> scheduledJobs(ApplianceConfig config, List<Reconciliation> reconciliations) {
+        List<ScheduledJob> jobs = new ArrayList<>();
+        for (Reconciliation r : reconciliations) {
+            Duration every = config.pbx().stream().filter(p -> p.id().equals(r.pbx())).findFirst().orElseThrow()
+                    .reconcileEvery();
+            jobs.add(new ScheduledJob(reconcileJob(r.pbx()), "compares PBX " + r.pbx() + "'s own call records with "
+                    + "what reached Bitrix24 and repairs: registers calls never seen, finishes calls left open", every,
+                    every, r::run));
+        }
+        return jobs;
+    }
+
+    private static String reconcileJob(String pbx) {
+        return "reconcile-" + pbx.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Per PBX id, how its channel names tell phones from trunks. */
@@ -349,13 +371,15 @@ public final class Main {
     }
 
     /**
-     * Per PBX whose own call records are read (pbx[].cdr-csv), how long a call that ended partly unseen waits for
+     * Per PBX whose own call records are read (pbx[].cdr-csv or cdr-sql), how long a call that ended partly unseen waits for
      * its record before it is finished with what was seen.
      */
     private static Map<String, Duration> recordWait(ApplianceConfig config) {
         Map<String, Duration> wait = new HashMap<>();
         for (ApplianceConfig.Pbx p : config.pbx()) {
-            p.cdrCsv().ifPresent(csv -> wait.put(p.id(), p.recordWait()));
+            if (p.readsRecords()) {
+                wait.put(p.id(), p.recordWait());
+            }
         }
         return wait;
     }

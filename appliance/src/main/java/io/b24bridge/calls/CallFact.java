@@ -130,10 +130,21 @@ public sealed interface CallFact {
      * One CDR row: party A's channel dialled party B's ({@code dstChannel}, may be blank); {@code answer} is null
      * when B never answered.
      *
-     * @param disposition ANSWERED, NO ANSWER, BUSY, FAILED, CONGESTION
+     * @param disposition   ANSWERED, NO ANSWER, BUSY, FAILED, CONGESTION
+     * @param src           party A's caller number (the client, on an inbound call)
+     * @param dst           the extension party A's dialplan ran at (the number dialled, on an outbound call)
+     * @param did           the DID the client dialled, when the PBX's record tells it (the product's dialplan writes
+     *                      it into the CDR's userfield; FreePBX keeps it in its own column), else null
+     * @param recordingFile the call's recording as the PBX names it, when the record tells it, else null
      */
     record RecordedLeg(String channel, String dstChannel, Instant start, Instant answer, Instant end,
-                       String disposition) {
+                       String disposition, String src, String dst, String did, String recordingFile) {
+
+        /** A row read only for the talk it tells (who answered, when). */
+        public RecordedLeg(String channel, String dstChannel, Instant start, Instant answer, Instant end,
+                           String disposition) {
+            this(channel, dstChannel, start, answer, end, disposition, null, null, null, null);
+        }
     }
 
     /** Time passes: lets held decisions (register after a wait) happen when no event comes. */

@@ -248,6 +248,18 @@ public final class CallTracker {
         return List.of(new CallEvent.Recorded(key, f.at(), outcome));
     }
 
+    /**
+     * The PBX's record of a call the model never saw (it started and ended while nobody followed the PBX): its
+     * start and end ({@link RecordedCall}); empty when the record says too little to tell it, or the model follows
+     * the call after all.
+     */
+    public List<CallEvent> unseen(CallFact.PbxRecord f, CallKey key) {
+        if (calls.containsKey(key)) {
+            return List.of();
+        }
+        return RecordedCall.events(f, key, endpoints.apply(f.pbx()));
+    }
+
     private void tick(CallFact.Tick f, List<CallEvent> out) {
         for (Call call : List.copyOf(calls.values())) {
             if (call.key().pbx().equals(f.pbx())) {

@@ -3,6 +3,7 @@ package io.b24bridge.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -201,10 +202,33 @@ public record ApplianceConfig(Path source,
      * @param cdrCsv           the PBX's own call records as cdr_csv writes them (Master.csv, as this appliance reads
      *                         it: a mount), with {@code newcdrcolumns} on; empty = not read
      * @param recordWait       how long a call that ended partly unseen (the link or the appliance was down during it)
-     *                         waits for its row in {@code cdrCsv} before it is finished with what was seen
+     *                         waits for its row in the PBX's records before it is finished with what was seen
+     * @param cdrSql           the PBX's own call records in SQL (FreePBX: {@code asteriskcdrdb.cdr}); empty = not read
+     * @param reconcileEvery   how often the PBX's records are compared with what reached the CRM (besides once after
+     *                         every start and AMI reconnect)
+     * @param reconcileLookback how far back each comparison looks
      */
     public record Pbx(String id, String host, int port, String username, Secret secret, Pattern extensionPattern,
                       Set<String> trunks, Optional<Path> recordingsDir, Duration reconnectMin, Duration reconnectMax,
-                      Duration pingInterval, Path recordingsPbxDir, Optional<Path> cdrCsv, Duration recordWait) {
+                      Duration pingInterval, Path recordingsPbxDir, Optional<Path> cdrCsv, Duration recordWait,
+                      Optional<CdrSql> cdrSql, Duration reconcileEvery, Duration reconcileLookback) {
+
+        /** Whether the PBX's own call records are read (Master.csv or the SQL table). */
+        public boolean readsRecords() {
+            return cdrCsv.isPresent() || cdrSql.isPresent();
+        }
+    }
+
+    /**
+     * A PBX's call records in an SQL database, as FreePBX keeps them (the {@code cdr} table of
+     * {@code asteriskcdrdb}, MariaDB), read with a read-only user.
+     *
+     * @param url      the JDBC URL ({@code jdbc:mariadb://pbx.corp.local:3306/asteriskcdrdb})
+     * @param username the database user (SELECT on the table is enough)
+     * @param password its password
+     * @param table    the table ({@code cdr})
+     * @param timeZone the zone the PBX writes {@code calldate} in (its own local time)
+     */
+    public record CdrSql(String url, String username, Secret password, String table, ZoneId timeZone) {
     }
 }

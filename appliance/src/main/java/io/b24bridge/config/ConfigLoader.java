@@ -3,7 +3,9 @@ package io.b24bridge.config;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -159,8 +161,43 @@ public final class ConfigLoader {
         if (recordWait.compareTo(Duration.ofSeconds(1)) < 0 || recordWait.compareTo(Duration.ofHours(1)) > 0) {
             throw r.fail(r.key("record-wait"), "must be between 1s and 1h");
         }
+        Optional<ApplianceConfig.CdrSql> cdrSql = r.exists("cdr-sql") ? Optional.of(cdrSql(r.child("cdr-sql")))
+                : Optional.empty();
+        if (cdrCsv.isPresent() && cdrSql.isPresent()) {
+            throw r.fail(r.key("cdr-sql"), "and cdr-csv name two sources of the same records: keep one");
+        }
+        Duration every = r.duration("reconcile-every", Duration.ofMinutes(10));
+        if (every.compareTo(Duration.ofSeconds(5)) < 0 || every.compareTo(Duration.ofDays(1)) > 0) {
+            throw r.fail(r.key("reconcile-every"), "must be between 5s and 1d");
+        }
+        Duration lookback = r.duration("reconcile-lookback", Duration.ofDays(1));
+        if (lookback.compareTo(Duration.ofMinutes(10)) < 0 || lookback.compareTo(Duration.ofDays(7)) > 0) {
+            throw r.fail(r.key("reconcile-lookback"), "must be between 10m and 7d");
+        }
         return new ApplianceConfig.Pbx(id, host, port, username, secret, extensions, Set.copyOf(trunks), recordings,
-                min, max, ping, Path.of(pbxDir), cdrCsv, recordWait);
+                min, max, ping, Path.of(pbxDir), cdrCsv, recordWait, cdrSql, every, lookback);
+    }
+
+    /** A table name goes into the SQL text: letters, digits and _, optionally after a schema and a dot. */
+    private static final Pattern SQL_TABLE = Pattern.compile("([A-Za-z_][A-Za-z0-9_]{0,63}\\.)?[A-Za-z_][A-Za-z0-9_]{0,63}");
+
+    private static ApplianceConfig.CdrSql cdrSql(ConfigReader r) {
+        String url = r.requiredString("url");
+        if (!url.startsWith("jdbc:mariadb://") && !url.startsWith("jdbc:mysql://")) {
+            throw r.fail(r.key("url"), "'" + url + "' must be a MariaDB JDBC URL: jdbc:mariadb://host:3306/asteriskcdrdb");
+        }
+        String table = r.string("table", "cdr");
+        if (!SQL_TABLE.matcher(table).matches()) {
+            throw r.fail(r.key("table"), "'" + table + "' must be a table name (letters, digits, _)");
+        }
+        String zone = r.string("time-zone", ZoneId.systemDefault().getId());
+        ZoneId tz;
+        try {
+            tz = ZoneId.of(zone);
+        } catch (DateTimeException e) {
+            throw r.fail(r.key("time-zone"), "'" + zone + "' is not a time zone (e.g. Europe/Moscow)");
+        }
+        return new ApplianceConfig.CdrSql(url, r.requiredString("username"), r.requiredSecret("password"), table, tz);
     }
 
     /** A YAML list, or one comma-separated value (handier in an environment variable). */

@@ -88,6 +88,52 @@ public final class CallEngine {
                 .map(s -> tracker.recorded(record, key, s.direction())).orElse(List.of());
     }
 
+    /** What the reconciliation did with one call of the PBX's records ({@link #reconcile}). */
+    public enum Reconciled {
+        /** the call is in progress: the model follows it */
+        LIVE,
+        /** the CRM has it already (or it was left alone on purpose): nothing to do */
+        KNOWN,
+        /** it ended partly unseen and waited for its record: finished from it */
+        FINISHED,
+        /** it was never seen: registered and finished from the record */
+        REGISTERED,
+        /** it was never seen and is none of the CRM's business (internal, an exception), or the record tells too little */
+        LEFT_ALONE
+    }
+
+    /**
+     * One call of the PBX's own records, compared with what reached the CRM: a call in progress or one the journal
+     * has is left as it is; one whose finish waits for its record is finished from it; one never seen is registered
+     * and finished with its real times, status, operator and recording. Under the engine's one lock, so it cannot
+     * cross the call's own events: nothing is sent twice.
+     */
+    public synchronized Reconciled reconcile(CallFact.PbxRecord record) {
+        CallKey key = new CallKey(record.pbx(), record.linkedid());
+        if (tracker.follows(key)) {
+            return Reconciled.LIVE;
+        }
+        Optional<CallCrmState> open = lifecycle.state(key);
+        if (open.isPresent()) {
+            if (!open.get().awaitingRecord()) {
+                return Reconciled.KNOWN;
+            }
+            onFact(record);
+            return Reconciled.FINISHED;
+        }
+        if (journal.knows(key)) {
+            return Reconciled.KNOWN;
+        }
+        List<CallEvent> events = tracker.unseen(record, key);
+        if (events.isEmpty()) {
+            return Reconciled.LEFT_ALONE;
+        }
+        List<CrmLifecycle.Change> changes = lifecycle.apply(events, settings.get());
+        store(changes);
+        boolean sent = changes.stream().anyMatch(c -> !c.commands().isEmpty());
+        return sent ? Reconciled.REGISTERED : Reconciled.LEFT_ALONE;
+    }
+
     /** The calls of this PBX whose finish waits for the PBX's own record of them. */
     public synchronized List<CallKey> awaitingRecords(String pbx) {
         return lifecycle.awaitingRecords(pbx);

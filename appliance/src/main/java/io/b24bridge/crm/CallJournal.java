@@ -2,6 +2,8 @@ package io.b24bridge.crm;
 
 import java.util.List;
 
+import io.b24bridge.calls.CallKey;
+
 /**
  * Where the call spine keeps its changes durably: each call's new state and the commands it caused, in one
  * transaction, before anything is sent (implemented by the outbox over Derby).
@@ -13,4 +15,10 @@ public interface CallJournal {
 
     /** The calls a previous run left open (not ended). */
     List<CallCrmState> openCalls();
+
+    /**
+     * Whether the journal has this call at all — open, ended, or left alone (ignored): a call the PBX's records
+     * show is registered by the reconciliation only when this says no.
+     */
+    boolean knows(CallKey call);
 }

@@ -154,6 +154,18 @@ public final class CallJournalStore implements CallJournal {
         });
     }
 
+    @Override
+    public boolean knows(CallKey call) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM CRM_CALLS WHERE CALL_KEY = ?")) {
+                ps.setString(1, call.externalCallId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
     /** The box's CALL_ID of a call, once register returned it. */
     public Optional<String> bitrixCallId(CallKey call) {
         return db.inTransaction(c -> {

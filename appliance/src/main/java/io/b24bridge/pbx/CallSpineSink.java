@@ -1,6 +1,6 @@
 package io.b24bridge.pbx;
 
-import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -11,12 +11,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.asteriskjava.manager.event.ManagerEvent;
 
 import io.b24bridge.calls.CallFact;
+import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.crm.CallEngine;
 
 /**
@@ -31,10 +33,18 @@ public final class CallSpineSink implements PbxEventSink, AutoCloseable {
     static final Duration TICK = Duration.ofMillis(250);
     /** How often the last-followed moment is written: the bound on what a crash loses of it. */
     static final Duration SEEN_EVERY = Duration.ofSeconds(1);
+    /** Master.csv is read back this much further than the reconciliation looks: calls that began before it. */
+    static final Duration KEEP_MORE = Duration.ofHours(1);
 
     /** Where the last-followed moments are kept across restarts. */
     public interface LinkSeen {
         Map<String, Instant> load();
+
+        /**
+         * When each PBX was first followed ({@link Instant#MIN}: before this was kept); a PBX never followed is
+         * absent.
+         */
+        Map<String, Instant> firstSeen();
 
         void seen(String pbx, Instant at);
 
@@ -43,6 +53,11 @@ public final class CallSpineSink implements PbxEventSink, AutoCloseable {
             return new LinkSeen() {
                 @Override
                 public Map<String, Instant> load() {
+                    return Map.of();
+                }
+
+                @Override
+                public Map<String, Instant> firstSeen() {
                     return Map.of();
                 }
 
@@ -58,7 +73,9 @@ public final class CallSpineSink implements PbxEventSink, AutoCloseable {
     private final Set<String> connected = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastWritten = new ConcurrentHashMap<>();
+    private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
     private final List<PbxRecordsPoller> records = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> connectListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("calls-tick").daemon().factory());
 
@@ -66,24 +83,44 @@ public final class CallSpineSink implements PbxEventSink, AutoCloseable {
         this.engine = engine;
         this.store = store;
         lastSeen.putAll(store.load());
+        firstSeen.putAll(store.firstSeen());
         ticker.scheduleAtFixedRate(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Reads this PBX's own call records (Master.csv) from now on: calls of it that end partly unseen are finished
-     * from their record (the lifecycle waits for it).
+     * Reads this PBX's own call records (Master.csv, or FreePBX's cdr table) from now on: calls of it that end partly
+     * unseen are finished from their record (the lifecycle waits for it). Returns the PBX's reconciliation, which
+     * compares the records with what reached the CRM.
      */
-    public void readRecords(String pbxId, Path masterCsv) {
-        records.add(new PbxRecordsPoller(pbxId, masterCsv, engine));
+    public Reconciliation readRecords(ApplianceConfig.Pbx pbx) {
+        PbxRecords source = pbx.cdrSql().<PbxRecords>map(sql -> new CdrSqlTable(sql, pbx.recordingsPbxDir()))
+                .orElseGet(() -> new CdrCsvFile(pbx.cdrCsv().orElseThrow(), pbx.reconcileLookback().plus(KEEP_MORE),
+                        Clock.systemUTC()));
+        records.add(new PbxRecordsPoller(pbx.id(), source, engine));
+        return new Reconciliation(pbx.id(), source, engine, () -> connected.contains(pbx.id()),
+                () -> firstSeen.getOrDefault(pbx.id(), Instant.MAX), pbx.reconcileLookback(), Clock.systemUTC());
+    }
+
+    /** Told the PBX's id after each (re)connect, once the model knows the PBX's channels again. */
+    public void onConnected(Consumer<String> listener) {
+        connectListeners.add(listener);
     }
 
     @Override
     public void onConnected(String pbxId, ChannelsSnapshot channelsNow) {
         Instant now = Instant.now();
         Instant before = lastSeen.get(pbxId);
-        connected.add(pbxId);
         engine.onFact(AmiEventDecoder.channelsNow(pbxId, channelsNow, before, now));
+        firstSeen.putIfAbsent(pbxId, now);
+        connected.add(pbxId);
         lastSeen.put(pbxId, now);
+        for (Consumer<String> l : connectListeners) {
+            try {
+                l.accept(pbxId);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a listener of PBX " + pbxId + "'s connect failed", e);
+            }
+        }
     }
 
     @Override

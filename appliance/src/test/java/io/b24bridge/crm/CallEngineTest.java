@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.b24bridge.calls.CallFact;
+import io.b24bridge.calls.CallKey;
 import io.b24bridge.calls.CallTracker;
 import io.b24bridge.calls.Endpoints;
 import io.b24bridge.health.PartHealth;
@@ -43,6 +44,11 @@ class CallEngineTest {
         @Override
         public List<CallCrmState> openCalls() {
             return List.of();
+        }
+
+        @Override
+        public boolean knows(CallKey call) {
+            return stored.stream().anyMatch(c -> c.call().equals(call));
         }
     }
 

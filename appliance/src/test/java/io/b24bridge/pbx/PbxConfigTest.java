@@ -209,4 +209,58 @@ class PbxConfigTest {
                 """, Map.of("B24BRIDGE_PBX_0_HOST", "10.9.9.9")).pbx().getFirst();
         assertEquals("10.9.9.9", p.host());
     }
+
+    @Test
+    void freePbxsRecordsInSqlAreReadWithTheirZoneAndReconciledOnASchedule() throws IOException {
+        Files.writeString(dir.resolve("cdr.pass"), "cdr-secret\n");
+        ApplianceConfig.Pbx p = load("""
+                pbx:
+                  - id: freepbx
+                    host: a
+                    username: u
+                    secret: s
+                    cdr-sql:
+                      url: jdbc:mariadb://10.0.0.5:3306/asteriskcdrdb
+                      username: cdr
+                      password-file: cdr.pass
+                      time-zone: Europe/Moscow
+                    reconcile-every: 5m
+                    reconcile-lookback: 2d
+                """).pbx().getFirst();
+        ApplianceConfig.CdrSql sql = p.cdrSql().orElseThrow();
+        assertEquals("jdbc:mariadb://10.0.0.5:3306/asteriskcdrdb", sql.url());
+        assertEquals("cdr-secret", sql.password().revealString());
+        assertEquals("cdr", sql.table(), "FreePBX's table by default");
+        assertEquals(java.time.ZoneId.of("Europe/Moscow"), sql.timeZone());
+        assertEquals(Duration.ofMinutes(5), p.reconcileEvery());
+        assertEquals(Duration.ofDays(2), p.reconcileLookback());
+        assertTrue(p.readsRecords());
+    }
+
+    @Test
+    void theRecordsSourcesAndScheduleAreChecked() {
+        assertTrue(assertThrows(ConfigException.class, () -> load("""
+                pbx:
+                  - {id: p, host: a, username: u, secret: s, cdr-csv: /x/Master.csv,
+                     cdr-sql: {url: "jdbc:mariadb://h/asteriskcdrdb", username: c, password: p}}
+                """)).getMessage().contains("two sources"));
+        assertTrue(assertThrows(ConfigException.class, () -> load("""
+                pbx:
+                  - {id: p, host: a, username: u, secret: s, cdr-sql: {url: "jdbc:postgresql://h/x", username: c, password: p}}
+                """)).getMessage().contains("MariaDB JDBC URL"));
+        assertTrue(assertThrows(ConfigException.class, () -> load("""
+                pbx:
+                  - {id: p, host: a, username: u, secret: s,
+                     cdr-sql: {url: "jdbc:mariadb://h/x", username: c, password: p, table: "cdr; DROP TABLE cdr"}}
+                """)).getMessage().contains("must be a table name"));
+        assertTrue(assertThrows(ConfigException.class, () -> load("""
+                pbx:
+                  - {id: p, host: a, username: u, secret: s,
+                     cdr-sql: {url: "jdbc:mariadb://h/x", username: c, password: p, time-zone: Mars/Olympus}}
+                """)).getMessage().contains("not a time zone"));
+        assertTrue(assertThrows(ConfigException.class, () -> load("""
+                pbx:
+                  - {id: p, host: a, username: u, secret: s, reconcile-every: 1s}
+                """)).getMessage().contains("between 5s and 1d"));
+    }
 }

@@ -40,8 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The appliance killed with SIGKILL while calls talk and ring, and started again: every call reaches the CRM once,
- * with its real talk time — whether it was answered before the kill or during the downtime, and whether it ended
- * during the downtime or after the restart. The order of what happens is set by the test (the kill while two calls
+ * with its real talk time — whether it was answered before the kill or during the downtime, whether it ended
+ * during the downtime or after the restart, and a call that began and ended entirely during the downtime (the
+ * reconciliation registers it from Master.csv). The order of what happens is set by the test (the kill while two calls
  * ring, the answers and hang-ups while the appliance is down, the restart after), not by timing luck. The appliance
  * runs as an operator runs it, in its own JVM, reading the PBX's Master.csv; the PBX is the real Asterisk.
  */
@@ -161,9 +162,12 @@ class ApplianceKilledMidBurstRealAsteriskTest {
 
         answeredAndEndedInDowntime.awaitAnswer();
         answeredInDowntime.awaitAnswer();
+        Timed wholeInDowntime = place(pbx, "4951000101", "79993000005"); // begins and ends while nobody watches
+        wholeInDowntime.awaitAnswer();
         Thread.sleep(2000);                                      // talk while nobody watches
         endsInDowntime.hangUp();
         answeredAndEndedInDowntime.hangUp();
+        wholeInDowntime.hangUp();
 
         appliance = ApplianceProcess.start(env, "--config", config.toString());
         appliance.awaitLine("is up in", START);
@@ -172,7 +176,8 @@ class ApplianceKilledMidBurstRealAsteriskTest {
         outlivesIt.hangUp();
         answeredInDowntime.hangUp();
 
-        List<Timed> all = List.of(endsInDowntime, outlivesIt, answeredAndEndedInDowntime, answeredInDowntime);
+        List<Timed> all = List.of(endsInDowntime, outlivesIt, answeredAndEndedInDowntime, answeredInDowntime,
+                wholeInDowntime);
         SpineRig.await(Duration.ofSeconds(90), () -> all.stream().allMatch(t -> finished("+" + t.number)),
                 "every call finished in the CRM: " + summary(all));
         for (Timed t : all) {
@@ -189,6 +194,7 @@ class ApplianceKilledMidBurstRealAsteriskTest {
         assertEquals(2, callOf("+79993000001").finishUserId(), "101 talked");
         assertEquals(3, callOf("+79993000003").finishUserId(), "102 answered while the appliance was down");
         assertEquals(3, callOf("+79993000004").finishUserId());
+        assertEquals(2, callOf("+79993000005").finishUserId(), "registered from Master.csv: 101 talked");
     }
 
     private Timed place(AsteriskPair pbx, String did, String number) throws IOException {

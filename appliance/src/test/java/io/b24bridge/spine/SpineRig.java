@@ -68,23 +68,38 @@ final class SpineRig implements AutoCloseable {
     TestAppliance app;
     /** The served PHP box module (nginx + php-fpm) in front of {@link #emu}, when the rig has one. */
     final ServedModuleBox served;
-
-    private SpineRig(BoxEmulator emu, TestAppliance app) {
-        this(emu, app, null);
-    }
+    /** Where the appliance keeps its data and the configuration it starts with, for {@link #startAgain}. */
+    private final Path dir;
+    private final String yaml;
 
     private SpineRig(BoxEmulator emu, TestAppliance app, ServedModuleBox served) {
+        this(emu, app, served, null, null);
+    }
+
+    private SpineRig(BoxEmulator emu, TestAppliance app, Path dir, String yaml) {
+        this(emu, app, null, dir, yaml);
+    }
+
+    private SpineRig(BoxEmulator emu, TestAppliance app, ServedModuleBox served, Path dir, String yaml) {
         this.emu = emu;
         this.app = app;
         this.served = served;
+        this.dir = dir;
+        this.yaml = yaml;
     }
 
     /** A box with internet, the local application installed through the cloud queue. */
     static SpineRig start(Path dir, AsteriskPair pair) throws Exception {
+        return start(dir, pbxSection(pair));
+    }
+
+    /** The same, with this pbx (and agi) section. */
+    static SpineRig start(Path dir, String pbxYaml) throws Exception {
         DevPki.Files pki = DevPki.ensure(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
         BoxEmulator emu = EmulatedBox.builder(pki).seedDemo(true).build().start();
-        TestAppliance app = TestAppliance.start(dir, EmulatedBox.applicationSection(emu) + pbxSection(pair));
-        SpineRig rig = new SpineRig(emu, app);
+        String yaml = EmulatedBox.applicationSection(emu) + pbxYaml;
+        TestAppliance app = TestAppliance.start(dir, yaml);
+        SpineRig rig = new SpineRig(emu, app, dir, yaml);
         app.armInstall();
         if (!rig.emu.install(app.publicUri("/bitrix24/events")).delivery().get(10, TimeUnit.SECONDS).delivered()) {
             throw new IllegalStateException("the install event did not reach the appliance: " + rig.emu.deliveries());
@@ -115,9 +130,9 @@ final class SpineRig implements AutoCloseable {
         DevPki.Files pki = DevPki.ensure(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
         BoxEmulator emu = EmulatedBox.builder(pki).seedDemo(true).deployment(Deployment.AIR_GAPPED)
                 .webhook(1, "spinewebhook", java.util.Set.of()).build().start();
-        TestAppliance app = TestAppliance.start(dir, EmulatedBox.webhookSection(emu, 1, "spinewebhook")
-                + pbxSection(pair));
-        return new SpineRig(emu, app).configured();
+        String yaml = EmulatedBox.webhookSection(emu, 1, "spinewebhook") + pbxSection(pair);
+        TestAppliance app = TestAppliance.start(dir, yaml);
+        return new SpineRig(emu, app, dir, yaml).configured();
     }
 
     /**
@@ -187,6 +202,27 @@ final class SpineRig implements AutoCloseable {
         }
         awaitPbxConnected();
         return this;
+    }
+
+    /** The appliance stopped; {@link #startAgain} starts it on the same data (tokens, settings, calls kept). */
+    void stopAppliance() {
+        app.close();
+        app = null;
+    }
+
+    void startAgain() throws InterruptedException {
+        app = TestAppliance.start(dir, yaml);
+        awaitPbxConnected();
+    }
+
+    /**
+     * The pbx section, the PBX's own records read from its Master.csv, reconciled once after each (re)connect (and
+     * every hour besides, which the tests never wait for).
+     */
+    static String pbxSectionWithRecords(AsteriskPair pair, int amiPort) {
+        return pbxSection(pair).replace("port: " + pair.pbxAmi().port() + "\n", "port: " + amiPort + "\n")
+                .replace("    ping-interval: 1s\n", "    ping-interval: 1s\n    cdr-csv: "
+                        + pair.pbxPathOnHost("/var/log/asterisk-pbx/cdr-csv/Master.csv") + "\n    reconcile-every: 1h\n");
     }
 
     static String pbxSection(AsteriskPair pair) {
