@@ -1,5 +1,6 @@
 package io.b24bridge.bitrix;
 
+import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -102,9 +103,9 @@ public final class BitrixBoxGateway implements BoxGateway {
     }
 
     @Override
-    public void attachRecording(String callId, String fileName, byte[] content) throws Failure {
+    public void attachRecording(String callId, String fileName, Path file) throws Failure {
         try {
-            telephony.attachRecord(callId, fileName, content);
+            telephony.attachRecord(callId, fileName, file);
         } catch (BoxException e) {
             throw failure(e);
         }
@@ -262,6 +263,7 @@ public final class BitrixBoxGateway implements BoxGateway {
         Failure.Kind kind = switch (e) {
             case BoxException.Retryable r -> Failure.Kind.RETRY_LATER;
             case BoxException.Auth a -> Failure.Kind.CREDENTIALS;
+            case BoxException.Refused r -> Failure.Kind.RETRY_SLOWLY;
             case BoxException.Fatal f -> ErrorClassifier.callAlreadyFinished(f)
                     ? Failure.Kind.CALL_ALREADY_FINISHED : Failure.Kind.REJECTED;
         };

@@ -1,6 +1,7 @@
 package io.b24bridge.bitrix;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,7 +38,11 @@ public final class BoxClient implements AutoCloseable {
 
     /** Routing's lookups may use this share of the box's rate: a flood of new numbers cannot starve delivery. */
     static final double ROUTING_SHARE = 0.2;
+    /** A proxy's refusals repeat with every retry: the log says so at most this often. */
+    static final Duration REFUSAL_LOG_EVERY = Duration.ofMinutes(10);
 
+    /** The box's configured address: uploads go there, whatever address the box names itself by. */
+    private final URI base;
     private final BoxTransport transport;
     /** Other transports the auth uses (application auth: to Bitrix's OAuth server), closed with this client. */
     private final List<BoxTransport> others;
@@ -54,6 +59,10 @@ public final class BoxClient implements AutoCloseable {
     private static final class Shared {
         final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
         final AtomicReference<CallFailure> lastFailure = new AtomicReference<>();
+        /** The last failure that meant the box was away or refused the credentials: its next success is a recovery. */
+        final AtomicReference<Instant> lastAway = new AtomicReference<>();
+        /** The last request the box's web server turned away (F8), for the operator's alarm in /health. */
+        final AtomicReference<CallFailure> lastRefusal = new AtomicReference<>();
         final AtomicLong requests = new AtomicLong();
         final AtomicLong failures = new AtomicLong();
         /** An auth failure was logged and nothing succeeded since: the next one is not logged again. */
@@ -61,12 +70,13 @@ public final class BoxClient implements AutoCloseable {
         final List<Runnable> onRecovery = new CopyOnWriteArrayList<>();
     }
 
-    BoxClient(BoxTransport transport, BoxAuth auth, RateLimiter limiter, ObjectMapper mapper, Clock clock) {
-        this(transport, List.of(), auth, limiter, null, mapper, clock, new Shared());
+    BoxClient(URI base, BoxTransport transport, BoxAuth auth, RateLimiter limiter, ObjectMapper mapper, Clock clock) {
+        this(base, transport, List.of(), auth, limiter, null, mapper, clock, new Shared());
     }
 
-    private BoxClient(BoxTransport transport, List<BoxTransport> others, BoxAuth auth, RateLimiter limiter,
+    private BoxClient(URI base, BoxTransport transport, List<BoxTransport> others, BoxAuth auth, RateLimiter limiter,
                       RateLimiter laneLimiter, ObjectMapper mapper, Clock clock, Shared shared) {
+        this.base = base;
         this.transport = transport;
         this.others = others;
         this.auth = auth;
@@ -87,7 +97,7 @@ public final class BoxClient implements AutoCloseable {
         RateLimiter share = new RateLimiter(Math.max(1, limiter.maxRate() * ROUTING_SHARE),
                 Math.max(2, (int) Math.round(limiter.burst() * ROUTING_SHARE)));
         // no transports of its own to close: the box's client closes them
-        return new BoxClient(transport, List.of(), auth, limiter, share, mapper, clock, shared);
+        return new BoxClient(base, transport, List.of(), auth, limiter, share, mapper, clock, shared);
     }
 
     /** The client for the configured box; application tokens are kept in {@code db}, encrypted with the key in {@code keyFile}. */
@@ -106,7 +116,7 @@ public final class BoxClient implements AutoCloseable {
                         (uri, form) -> oauth.postForm("oauth.token", uri, form), mapper, Clock.systemUTC());
             }
         };
-        return new BoxClient(transport, List.copyOf(others), auth,
+        return new BoxClient(config.url(), transport, List.copyOf(others), auth,
                 new RateLimiter(config.ratePerSecond(), config.rateBurst()), null, mapper, Clock.systemUTC(),
                 new Shared());
     }
@@ -138,22 +148,82 @@ public final class BoxClient implements AutoCloseable {
     }
 
     private Answer answer(String method, Params params, Duration timeout) throws BoxException {
+        return tracked(method, () -> attempt(method, params, true, timeout));
+    }
+
+    /**
+     * Sends a file to an upload URL the box handed out (attachRecord's {@code uploadUrl}): one multipart field, the
+     * file streamed from disk. The URL is taken onto the configured box address (the box names itself by its portal
+     * name, which the appliance may reach under another); it carries its own authorisation.
+     *
+     * @return the upload's {@code result}
+     */
+    public JsonNode upload(URI uploadUrl, String field, String fileName, Path file) throws BoxException {
+        URI target = URI.create(base.getScheme() + "://" + base.getRawAuthority() + uploadUrl.getRawPath()
+                + (uploadUrl.getRawQuery() == null ? "" : "?" + uploadUrl.getRawQuery()));
+        return tracked("upload", () -> {
+            FileBody body = FileBody.multipart(field, fileName, file);
+            acquire();
+            return read("upload", transport.postStreamed("upload", target, body.contentType(), body.publisher(),
+                    body.sendTime()), false, () -> {
+                throw new IllegalStateException("an upload URL is not renewed");
+            });
+        }).result();
+    }
+
+    /**
+     * Calls {@code method} with one more parameter, {@code field}, that is the file's content in base64, streamed
+     * from disk into the form (attachRecord's {@code FILE_CONTENT}, where the box hands out no upload URL).
+     */
+    public JsonNode callWithFile(String method, Params params, String field, Path file) throws BoxException {
+        return tracked(method, () -> withFile(method, params, field, file, true)).result();
+    }
+
+    private Answer withFile(String method, Params params, String field, Path file, boolean mayRenew)
+            throws BoxException {
+        Params p = Params.of();
+        params.asMap().forEach(p::put);
+        auth.authorize(p, method);
+        FileBody body = FileBody.base64Field(p.encode(), field, file);
+        acquire();
+        return read(method, transport.postStreamed(method, auth.methodUri(method), body.contentType(),
+                body.publisher(), body.sendTime()), mayRenew, () -> withFile(method, params, field, file, false));
+    }
+
+    /** A request, again with a renewed token (after {@code expired_token}). */
+    @FunctionalInterface
+    private interface Attempt {
+        Answer run() throws BoxException;
+    }
+
+    /** Runs one request with the client's bookkeeping: counts, the last success and failure, recovery, alarms. */
+    private Answer tracked(String method, Attempt attempt) throws BoxException {
         shared.requests.incrementAndGet();
         try {
-            Answer a = attempt(method, params, true, timeout);
+            Answer a = attempt.run();
             if (auth instanceof WebhookAuth w) {
                 w.accepted(method); // before the success is recorded: whoever sees it sees the refusal cleared
             }
             Instant previous = shared.lastSuccess.getAndSet(clock.instant());
-            CallFailure failure = shared.lastFailure.get();
-            if (failure != null && (previous == null || failure.at().isAfter(previous))) {
+            Instant away = shared.lastAway.get();
+            if (away != null && (previous == null || away.isAfter(previous))) {
                 recovered(); // the first answer after failures: the box is back
             }
             shared.authAlarm.set(false);
             return a;
         } catch (BoxException e) {
             shared.failures.incrementAndGet();
-            shared.lastFailure.set(new CallFailure(clock.instant(), method, e.code(), e.getMessage()));
+            CallFailure failure = new CallFailure(clock.instant(), method, e.code(), e.getMessage());
+            shared.lastFailure.set(failure);
+            if (e instanceof BoxException.Refused) {
+                // the box answered (its web server did): nothing to recover from, an operator's alarm
+                CallFailure before = shared.lastRefusal.getAndSet(failure);
+                if (before == null || before.at().isBefore(failure.at().minus(REFUSAL_LOG_EVERY))) {
+                    LOG.warning(e.getMessage());
+                }
+            } else if (!(e instanceof BoxException.Fatal)) {
+                shared.lastAway.set(failure.at());
+            }
             if (e.code().equals("WRONG_AUTH_TYPE") && auth instanceof WebhookAuth w) {
                 w.refused(method, "the box refused webhook auth for " + method + " (WRONG_AUTH_TYPE)");
             }
@@ -176,11 +246,22 @@ public final class BoxClient implements AutoCloseable {
         Params p = Params.of();
         params.asMap().forEach(p::put);
         auth.authorize(p, method);
+        acquire();
+        BoxTransport.RawResponse raw = transport.postForm(method, auth.methodUri(method), p.encode(), timeout);
+        return read(method, raw, mayRenew, () -> attempt(method, params, false, timeout));
+    }
+
+    /** This lane's share of the rate, then the box's. */
+    private void acquire() {
         if (laneLimiter != null) {
             laneLimiter.acquire();
         }
         limiter.acquire();
-        BoxTransport.RawResponse raw = transport.postForm(method, auth.methodUri(method), p.encode(), timeout);
+    }
+
+    /** Reads an answer: its result, or the failure it tells; an expired token is renewed and {@code again} run. */
+    private Answer read(String method, BoxTransport.RawResponse raw, boolean mayRenew, Attempt again)
+            throws BoxException {
         JsonNode body;
         try {
             body = raw.body().length == 0 ? null : mapper.readTree(raw.body());
@@ -192,7 +273,12 @@ public final class BoxClient implements AutoCloseable {
             if (raw.status() >= 500 || raw.status() == 429) {
                 throw new BoxException.Retryable(method, "HTTP_" + raw.status(), text, null);
             }
-            throw new BoxException.Fatal(method, "HTTP_" + raw.status(), text, null);
+            // the box's web server turned it away before Bitrix24 saw it: the proxy needs fixing (F8)
+            throw new BoxException.Refused(method, raw.status(), text + (raw.status() == 413
+                    ? ": the box's web server refused the request as too large; raise client_max_body_size in its "
+                    + "nginx (docs/bitrix24.md, Large recordings); retried meanwhile"
+                    : ": the box's web server refused it (a client certificate rule? docs/bitrix24.md); retried "
+                    + "meanwhile"));
         }
         if (body.has("error")) {
             String code = body.path("error").asText("");
@@ -204,7 +290,7 @@ public final class BoxClient implements AutoCloseable {
                 }
             }
             if (auth.renewsAfter(code) && mayRenew && auth.renewAfterExpiry(method)) {
-                return attempt(method, params, false, timeout);
+                return again.run();
             }
             throw ErrorClassifier.classify(method, raw.status(), code, description);
         }
@@ -287,12 +373,12 @@ public final class BoxClient implements AutoCloseable {
 
     /** What /health shows about the box. */
     public record Status(BoxAuth.AuthStatus auth, Instant lastSuccess, CallFailure lastFailure, long requests,
-                         long failures, double allowedRatePerSecond) {
+                         long failures, double allowedRatePerSecond, CallFailure lastRefusal) {
     }
 
     public Status status() {
         return new Status(auth.status(), shared.lastSuccess.get(), shared.lastFailure.get(), shared.requests.get(),
-                shared.failures.get(), Math.round(limiter.rate() * 100) / 100.0);
+                shared.failures.get(), Math.round(limiter.rate() * 100) / 100.0, shared.lastRefusal.get());
     }
 
     /** Whether the box is reached through the b24bridge module (its token endpoint, its queue, b24bridge.*). */

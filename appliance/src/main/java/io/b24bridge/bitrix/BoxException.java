@@ -5,7 +5,9 @@ package io.b24bridge.bitrix;
  * {@link Retryable} — try again later (the box is away, busy or rate-limiting);
  * {@link Auth} — the appliance's credentials do not work (refresh failed, token invalid, webhook refused):
  * keep the work, raise the alarm, try again once an operator fixed it;
- * {@link Fatal} — this request is wrong and will never succeed (bad parameters, unknown call): never retried.
+ * {@link Fatal} — this request is wrong and will never succeed (bad parameters, unknown call): never retried;
+ * {@link Refused} — the box's web server (its nginx) turned the request away before Bitrix24 saw it: nothing is wrong
+ * with the work, an operator must fix the proxy; retried after long pauses meanwhile.
  */
 public abstract sealed class BoxException extends Exception {
 
@@ -54,6 +56,25 @@ public abstract sealed class BoxException extends Exception {
 
         public Auth(String method, String code, String description, String message, Throwable cause) {
             super(method, code, description, message, cause);
+        }
+    }
+
+    /**
+     * The box's web server answered a 4xx without Bitrix24's JSON: 413 (the body is larger than its
+     * {@code client_max_body_size}), 403 (a rule on the client certificate's subject), 400 (no client certificate):
+     * the request never reached Bitrix24, and will not until the proxy is fixed.
+     */
+    public static final class Refused extends BoxException {
+        private final int status;
+
+        public Refused(String method, int status, String message) {
+            super(method, "HTTP_" + status, "", message, null);
+            this.status = status;
+        }
+
+        /** The proxy's HTTP status. */
+        public int status() {
+            return status;
         }
     }
 

@@ -18,6 +18,8 @@ public final class BoxHealth implements HealthPart {
 
     /** A success this recent counts as "reachable" even when no request went out since. */
     private static final Duration FRESH = Duration.ofMinutes(2);
+    /** A request the box's web server turned away keeps the part DEGRADED this long (it is retried meanwhile). */
+    private static final Duration REFUSAL_ALARM = Duration.ofHours(1);
 
     private final BoxClient client;
     private final String url;
@@ -50,6 +52,10 @@ public final class BoxHealth implements HealthPart {
             facts.put("lastError", Map.of("at", s.lastFailure().at().toString(), "method", s.lastFailure().method(),
                     "code", s.lastFailure().code(), "message", s.lastFailure().message()));
         }
+        if (s.lastRefusal() != null) {
+            facts.put("lastRefusedByWebServer", Map.of("at", s.lastRefusal().at().toString(), "method",
+                    s.lastRefusal().method(), "code", s.lastRefusal().code()));
+        }
         facts.put("requests", s.requests());
         facts.put("failures", s.failures());
         facts.put("allowedRatePerSecond", s.allowedRatePerSecond());
@@ -68,6 +74,10 @@ public final class BoxHealth implements HealthPart {
         }
         if (s.lastSuccess() == null) {
             return new PartHealth(PartHealth.State.DEGRADED, "no request has reached the box yet", facts);
+        }
+        if (s.lastRefusal() != null && Duration.between(s.lastRefusal().at(), Instant.now()).compareTo(REFUSAL_ALARM) < 0) {
+            // the box answers, but its web server turned a request away (F8): it waits for an operator's fix
+            return new PartHealth(PartHealth.State.DEGRADED, s.lastRefusal().message(), facts);
         }
         boolean fresh = Duration.between(s.lastSuccess(), Instant.now()).compareTo(FRESH) < 0;
         return PartHealth.up(fresh ? "reachable, credentials valid" : "credentials valid; last answer "

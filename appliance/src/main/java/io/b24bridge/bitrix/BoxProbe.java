@@ -90,6 +90,8 @@ public final class BoxProbe {
             case "ERROR_METHOD_NOT_FOUND" -> Verdict.NOT_THERE;
             default -> switch (e) {
                 case BoxException.Retryable r -> Verdict.UNANSWERED;
+                // the box's web server answered, not Bitrix24: the method was not reached
+                case BoxException.Refused r -> Verdict.UNANSWERED;
                 case BoxException.Auth a -> Verdict.CREDENTIALS;
                 case BoxException.Fatal f -> Verdict.ACCEPTED; // the method itself refused the empty parameters
             };

@@ -70,11 +70,26 @@ final class BoxTransport implements AutoCloseable {
 
     /** The same with a timeout of its own ({@code null}: the configured one): a long poll waits longer. */
     RawResponse postForm(String method, URI uri, String form, Duration timeout) throws BoxException.Retryable {
+        return post(method, uri, "application/x-www-form-urlencoded; charset=utf-8",
+                HttpRequest.BodyPublishers.ofString(form), timeout == null ? requestTimeout : timeout);
+    }
+
+    /**
+     * POSTs a body the publisher streams (a file: never whole in memory), with {@code extra} more than the request
+     * timeout to send it.
+     */
+    RawResponse postStreamed(String method, URI uri, String contentType, HttpRequest.BodyPublisher body,
+                             Duration extra) throws BoxException.Retryable {
+        return post(method, uri, contentType, body, requestTimeout.plus(extra));
+    }
+
+    private RawResponse post(String method, URI uri, String contentType, HttpRequest.BodyPublisher body,
+                             Duration timeout) throws BoxException.Retryable {
         HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(timeout == null ? requestTimeout : timeout)
-                .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+                .timeout(timeout)
+                .header("Content-Type", contentType)
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .POST(body)
                 .build();
         return send(method, request);
     }

@@ -1,9 +1,10 @@
 package io.b24bridge.bitrix;
 
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -136,23 +137,40 @@ public final class TelephonyApi {
         client.call(HIDE, cardParams(callId, userIds));
     }
 
+    public static final String ATTACH_RECORD = "telephony.externalCall.attachRecord";
+
     /**
-     * telephony.externalCall.attachRecord with the file itself (base64): after finish; a repeat replaces the
-     * earlier record, so a retry is harmless. Only wav and mp3 are accepted.
+     * telephony.externalCall.attachRecord with the file itself, streamed from disk (never whole in memory), after
+     * finish; a repeat replaces the earlier record, so a retry is harmless. The two-step flow first: for FILENAME
+     * alone the box hands out an upload URL (voximplant lib/rest/helper.php, attachRecord: before any check of the
+     * name), to which the file goes as it is, multipart; a box that hands out none gets FILE_CONTENT, the file in
+     * base64 streamed into the form. Only wav and mp3 are accepted.
      *
      * @return the box's FILE_ID
      */
-    public Integer attachRecord(String callId, String filename, byte[] content) throws BoxException {
-        JsonNode res = client.call("telephony.externalCall.attachRecord", Params.of()
-                .put("CALL_ID", callId)
-                .put("FILENAME", filename)
-                .put("FILE_CONTENT", Base64.getEncoder().encodeToString(content)));
-        return integer(res, "FILE_ID");
+    public Integer attachRecord(String callId, String filename, Path file) throws BoxException {
+        Params named = Params.of().put("CALL_ID", callId).put("FILENAME", filename);
+        JsonNode first = client.call(ATTACH_RECORD, named);
+        String uploadUrl = text(first, "uploadUrl");
+        if (uploadUrl == null) {
+            return integer(client.callWithFile(ATTACH_RECORD, named, "FILE_CONTENT", file), "FILE_ID");
+        }
+        String field = text(first, "fieldName") == null ? "file" : text(first, "fieldName");
+        try {
+            return integer(client.upload(URI.create(uploadUrl), field, filename, file), "FILE_ID");
+        } catch (BoxException.Auth e) {
+            if (!ErrorClassifier.EXPIRED_TOKEN.equals(e.code())) {
+                throw e;
+            }
+            // the URL carries the access token of the first step, which expired in between: once more, anew
+            JsonNode again = client.call(ATTACH_RECORD, named);
+            return integer(client.upload(URI.create(text(again, "uploadUrl")), field, filename, file), "FILE_ID");
+        }
     }
 
     /** telephony.externalCall.attachRecord with a URL the box downloads the file from. */
     public void attachRecordUrl(String callId, String filename, String url) throws BoxException {
-        client.call("telephony.externalCall.attachRecord", Params.of()
+        client.call(ATTACH_RECORD, Params.of()
                 .put("CALL_ID", callId).put("FILENAME", filename).put("RECORD_URL", url));
     }
 

@@ -1,5 +1,6 @@
 package io.b24bridge.outbox;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
@@ -54,8 +55,11 @@ public interface BoxGateway {
      */
     void finish(String callId, CrmCommand.Finish command) throws Failure;
 
-    /** telephony.externalCall.attachRecord with the file's content; a repeat replaces the earlier one. */
-    void attachRecording(String callId, String fileName, byte[] content) throws Failure;
+    /**
+     * telephony.externalCall.attachRecord with the file, streamed from disk as the box takes it; a repeat replaces
+     * the earlier one.
+     */
+    void attachRecording(String callId, String fileName, Path file) throws Failure;
 
     /**
      * crm.timeline.comment.add: the caller's rating on the entity's timeline, marked with the call it is for so
@@ -100,6 +104,11 @@ public interface BoxGateway {
         public enum Kind {
             /** the box is away, busy or rate-limiting: try again after a pause */
             RETRY_LATER,
+            /**
+             * the box's web server turns it away (a body over its size limit, a certificate rule) or a file is not
+             * ready: an operator may have to act; tried again after long pauses, not set aside
+             */
+            RETRY_SLOWLY,
             /** the appliance's credentials do not work: keep the work, try again after a long pause */
             CREDENTIALS,
             /** the box will never take this command: a dead letter */

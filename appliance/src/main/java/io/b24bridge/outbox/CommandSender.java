@@ -1,7 +1,6 @@
 package io.b24bridge.outbox;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,8 +22,16 @@ import io.b24bridge.outbox.BoxGateway.Failure;
 final class CommandSender {
 
     private static final Logger LOG = Logger.getLogger(CommandSender.class.getName());
-    /** How long a recording may stay unreadable before its attach is given up (a dead letter). */
-    static final Duration RECORDING_PATIENCE = Duration.ofMinutes(10);
+    /**
+     * How long a recording may stay missing, empty or still written before its attach is given up: a dead letter,
+     * reported in /health and the API, which an operator may retry once the file is there.
+     */
+    static final Duration RECORDING_PATIENCE = Duration.ofHours(1);
+    /**
+     * How long the box may refuse a recording (away, its web server's size limit) before the attach is given up:
+     * retried with growing pauses for hours, not forever.
+     */
+    static final Duration RECORDING_RETRY_FOR = Duration.ofHours(24);
 
     /**
      * The box finds a repeated register's first call again only while that call's CALL_START_DATE is less than 30
@@ -148,27 +155,56 @@ final class CommandSender {
                     : dir.onPbx() + " (read at " + dir.local() + ")"));
             return;
         }
-        Path file = named.get();
-        byte[] content;
-        try {
-            if (!dir.inside(file)) {
-                LOG.warning(() -> "the recording of call " + a.call() + " is not attached: " + file + " is a link "
-                        + "out of the recordings folder " + dir.local() + ", or not a regular file");
-                return;
+        upload(a, dir, named.get(), callId, age);
+    }
+
+    /**
+     * Sends a recording once its file is complete, streamed from disk: a file still missing, empty or written is
+     * waited for (short pauses) up to {@link #RECORDING_PATIENCE}, then reported; a box that refuses it is tried
+     * again with growing pauses up to {@link #RECORDING_RETRY_FOR}, then reported. A file that is a link out of the
+     * recordings folder is never sent.
+     */
+    private void upload(CrmCommand.AttachRecording a, RecordingsDir dir, Path file, String callId, Duration age)
+            throws Failure {
+        RecordingFile.State state = RecordingFile.of(file, Instant.now());
+        if (state == RecordingFile.State.COMPLETE) {
+            try {
+                if (!dir.inside(file)) {
+                    LOG.warning(() -> "the recording of call " + a.call() + " is not attached: " + file + " is a "
+                            + "link out of the recordings folder " + dir.local() + ", or not a regular file");
+                    return;
+                }
+            } catch (IOException e) {
+                state = RecordingFile.State.UNREADABLE;
             }
-            content = Files.readAllBytes(file);
-        } catch (IOException e) {
-            // MixMonitor closes the file at hangup: give it a little while, then stop asking
-            if (age.compareTo(RECORDING_PATIENCE) > 0) {
-                throw new Failure(Failure.Kind.REJECTED, "RECORDING_NOT_FOUND", "the recording " + file
-                        + " could not be read for " + RECORDING_PATIENCE.toMinutes() + " min ("
-                        + e.getClass().getSimpleName() + "): check pbx[].recordings-dir and recordings-pbx-dir, and "
-                        + "that the appliance may read the folder", e);
-            }
-            throw new Failure(Failure.Kind.RETRY_LATER, "RECORDING_UNREADABLE", "the recording " + file
-                    + " cannot be read yet (" + e.getClass().getSimpleName() + ")", e);
         }
-        box.attachRecording(callId, file.getFileName().toString(), content);
+        if (state != RecordingFile.State.COMPLETE) {
+            String why = switch (state) {
+                case MISSING -> "is not there";
+                case EMPTY -> "is empty";
+                case GROWING -> "is still being written";
+                default -> "cannot be read";
+            };
+            if (age.compareTo(RECORDING_PATIENCE) > 0) {
+                throw new Failure(Failure.Kind.REJECTED, "RECORDING_NOT_READY", "the recording " + file + " " + why
+                        + " " + RECORDING_PATIENCE.toMinutes() + " min after the call: check pbx[].recordings-dir and "
+                        + "recordings-pbx-dir, and that the appliance may read the folder; retry it once the file is "
+                        + "there", null);
+            }
+            throw new Failure(Failure.Kind.RETRY_LATER, "RECORDING_NOT_READY", "the recording " + file + " " + why,
+                    null);
+        }
+        try {
+            box.attachRecording(callId, file.getFileName().toString(), file);
+        } catch (Failure f) {
+            boolean waits = f.kind() == Failure.Kind.RETRY_LATER || f.kind() == Failure.Kind.RETRY_SLOWLY
+                    || f.kind() == Failure.Kind.CREDENTIALS;
+            if (waits && age.compareTo(RECORDING_RETRY_FOR) > 0) {
+                throw new Failure(Failure.Kind.REJECTED, f.code(), "the recording of call " + a.call() + " was refused "
+                        + "for " + RECORDING_RETRY_FOR.toHours() + " h; the last answer: " + f.getMessage(), f);
+            }
+            throw f;
+        }
     }
 
     /** A rating that came after the finish: a comment on the call's CRM entity, once. */

@@ -26,6 +26,12 @@ final class Settlement {
     static final Backoff RETRY = Backoff.doubling(Duration.ofSeconds(1), MAX_RETRY_PAUSE).jitter(0.5, 1);
     /** Longer pauses when the credentials do not work: an operator has to act, or the install event comes. */
     static final Backoff AUTH = Backoff.doubling(Duration.ofSeconds(30), MAX_AUTH_PAUSE).jitter(0.5, 1);
+    static final Duration MAX_SLOW_PAUSE = Duration.ofMinutes(30);
+    /**
+     * Long pauses when the box's web server turns a command away (a recording over its client_max_body_size): the
+     * same large request again every few seconds would only load the network, and the fix takes an operator.
+     */
+    static final Backoff SLOW = Backoff.doubling(Duration.ofMinutes(1), MAX_SLOW_PAUSE).jitter(0.8, 1);
 
     private final Outbox outbox;
     private final Clock clock;
@@ -63,6 +69,10 @@ final class Settlement {
                 failures.incrementAndGet();
                 outbox.queue().retryAt(e, clock.instant().plus(RETRY.delay(e.attempts())), f.getMessage(),
                         stillUncertain(e, f));
+            }
+            case RETRY_SLOWLY -> {
+                failures.incrementAndGet();
+                outbox.queue().retryAt(e, clock.instant().plus(SLOW.delay(e.attempts())), f.getMessage());
             }
         }
     }

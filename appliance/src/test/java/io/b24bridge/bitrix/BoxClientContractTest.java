@@ -1,5 +1,6 @@
 package io.b24bridge.bitrix;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -111,13 +112,59 @@ class BoxClientContractTest {
     }
 
     @Test
-    void attachRecordSendsTheFileAsBase64() throws Exception {
+    void attachRecordAsksForAnUploadUrlThenSendsTheFileThereAsItIs() throws Exception {
+        Path wav = dir.resolve("call.wav");
+        Files.write(wav, new byte[] {'R', 'I', 'F', 'F', 0, 1, 2});
+        // the box names itself by its portal name; the upload goes to the address the appliance knows it by
+        box.answer("{\"result\": {\"uploadUrl\": \"https://crm.corp.local/rest/upload.json?auth=ACCESS1&token=telephony%7Cabc\","
+                + " \"fieldName\": \"file\"}}");
         box.answer("{\"result\": {\"FILE_ID\": 901}}");
-        Integer id = telephony.attachRecord("c1", "call.wav", new byte[] {'R', 'I', 'F', 'F'});
-        RecordedRequest req = box.request();
-        assertEquals("/rest/telephony.externalCall.attachRecord.json", req.getTarget());
-        assertEquals("CALL_ID=c1&FILENAME=call.wav&FILE_CONTENT=UklGRg%3D%3D&auth=ACCESS1", MockBox.body(req));
+        Integer id = telephony.attachRecord("c1", "call.wav", wav);
+
+        RecordedRequest ask = box.request();
+        assertEquals("/rest/telephony.externalCall.attachRecord.json", ask.getTarget());
+        assertEquals("CALL_ID=c1&FILENAME=call.wav&auth=ACCESS1", MockBox.body(ask));
+        RecordedRequest upload = box.request();
+        assertEquals("/rest/upload.json?auth=ACCESS1&token=telephony%7Cabc", upload.getTarget());
+        String type = upload.getHeaders().get("Content-Type");
+        assertTrue(type.startsWith("multipart/form-data; boundary="), type);
+        String boundary = type.substring(type.indexOf('=') + 1);
+        assertEquals("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"call.wav\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\nRIFF\u0000\u0001\u0002\r\n--" + boundary + "--\r\n",
+                upload.getBody().string(java.nio.charset.StandardCharsets.ISO_8859_1));
         assertEquals(901, id);
+    }
+
+    @Test
+    void aBoxWithoutUploadUrlsGetsTheFileAsBase64StreamedIntoTheForm() throws Exception {
+        Path wav = dir.resolve("call.wav");
+        byte[] content = new byte[100_003]; // not a multiple of 3: the padding, URL-encoded
+        new java.util.Random(7).nextBytes(content);
+        Files.write(wav, content);
+        box.answer("{\"result\": {}}");
+        box.answer("{\"result\": {\"FILE_ID\": 902}}");
+        assertEquals(902, telephony.attachRecord("c1", "call.wav", wav));
+
+        box.request();
+        String form = MockBox.body(box.request());
+        assertTrue(form.startsWith("CALL_ID=c1&FILENAME=call.wav&auth=ACCESS1&FILE_CONTENT="), form.substring(0, 80));
+        String encoded = java.net.URLDecoder.decode(form.substring(form.indexOf("FILE_CONTENT=") + 13),
+                java.nio.charset.StandardCharsets.US_ASCII);
+        assertEquals(java.util.Base64.getEncoder().encodeToString(content), encoded);
+    }
+
+    @Test
+    void aRequestTheBoxsWebServerRefusesIsRefusedNotFatal() throws Exception {
+        Path wav = dir.resolve("big.wav");
+        Files.write(wav, new byte[] {'R', 'I', 'F', 'F'});
+        box.answer("{\"result\": {\"uploadUrl\": \"https://crm.corp.local/rest/upload.json?auth=ACCESS1&token=t\"}}");
+        box.server.enqueue(new MockResponse.Builder().code(413)
+                .body("<html><head><title>413 Request Entity Too Large</title></head></html>").build());
+        BoxException e = assertThrows(BoxException.class, () -> telephony.attachRecord("c1", "big.wav", wav));
+        assertTrue(e instanceof BoxException.Refused r && r.status() == 413, e.toString());
+        assertTrue(e.getMessage().contains("client_max_body_size"), e.getMessage());
+        assertEquals("HTTP_413", box.client.status().lastRefusal().code(), "an alarm for /health");
+        assertFalse(e.getMessage().contains("ACCESS1"), "the upload URL's token is never told");
     }
 
     @Test
@@ -219,6 +266,7 @@ class BoxClientContractTest {
         box.answer(401, "{\"error\": \"WRONG_AUTH_TYPE\", \"error_description\": \"Current authorization type is denied for this method\"}");
         box.answer(502, "<html>Bad Gateway</html>");
         box.answer(400, "{\"error\": \"\", \"error_description\": \"Wrong file extension. Only wav and mp3 are allowed\"}");
+        box.server.enqueue(new MockResponse.Builder().code(403).body("<html>403 Forbidden</html>").build());
         double rateBefore = box.client.status().allowedRatePerSecond();
 
         BoxException limit = assertThrows(BoxException.class, () -> telephony.show("c1", List.of(5)));
@@ -233,9 +281,11 @@ class BoxClientContractTest {
 
         assertTrue(assertThrows(BoxException.class, () -> telephony.show("c1", List.of(5))) instanceof BoxException.Auth);
         assertTrue(assertThrows(BoxException.class, () -> telephony.show("c1", List.of(5))) instanceof BoxException.Retryable);
-        BoxException emptyCode = assertThrows(BoxException.class, () -> telephony.attachRecord("c1", "a.ogg", new byte[1]));
+        BoxException emptyCode = assertThrows(BoxException.class, () -> telephony.show("c1", List.of(5)));
         assertTrue(emptyCode instanceof BoxException.Fatal && emptyCode.getMessage().contains("Only wav and mp3"),
                 emptyCode.getMessage());
+        BoxException proxy = assertThrows(BoxException.class, () -> telephony.show("c1", List.of(5)));
+        assertTrue(proxy instanceof BoxException.Refused, "a 4xx without JSON is the box's web server's: " + proxy);
     }
 
     @Test

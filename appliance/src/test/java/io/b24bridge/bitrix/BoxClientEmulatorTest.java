@@ -88,7 +88,8 @@ class BoxClientEmulatorTest {
                 TelephonyApi.CallType.INCOMING, OffsetDateTime.now(), true, "DID_74951234567", "74951234567",
                 "pbx1:1.0", true, null, null));
         telephony.finish(new TelephonyApi.Finish(r.callId(), null, "101", 42, "200", null, 4, false));
-        telephony.attachRecord(r.callId(), "call.wav", "RIFF....WAVE".getBytes());
+        Path wav = java.nio.file.Files.write(dir.resolve("call.wav"), "RIFF....WAVE".getBytes());
+        telephony.attachRecord(r.callId(), "call.wav", wav);
 
         CallView call = emu.state().call(r.callId()).orElseThrow();
         assertEquals("FINISHED", call.status());

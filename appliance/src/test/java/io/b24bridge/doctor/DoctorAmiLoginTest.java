@@ -79,7 +79,8 @@ class DoctorAmiLoginTest {
             ApplianceConfig.Pbx pbx = new ApplianceConfig.Pbx("pbx1", "127.0.0.1", ami.server.getLocalPort(),
                     "b24bridge", Secret.of("test-secret"), Pattern.compile("[0-9]{2,6}"), Set.of(), Optional.empty(),
                     Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10),
-                    Path.of("/var/spool/asterisk/monitor"), Optional.empty(), Duration.ofSeconds(30));
+                    Path.of("/var/spool/asterisk/monitor"), Optional.empty(), Duration.ofSeconds(30), Optional.empty(),
+                    Duration.ofMinutes(10), Duration.ofDays(1));
             Finding f = PbxCheck.ami(pbx, 3000);
             assertEquals(Finding.Level.OK, f.level(), f.line());
             ami.close();

@@ -97,7 +97,7 @@ class DispatcherTest {
         }
 
         @Override
-        public void attachRecording(String callId, String fileName, byte[] content) throws Failure {
+        public void attachRecording(String callId, String fileName, Path file) throws Failure {
             answer("attach", callId);
         }
 

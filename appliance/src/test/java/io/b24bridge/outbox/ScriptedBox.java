@@ -48,8 +48,9 @@ final class ScriptedBox extends Dispatcher {
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
-        String method = request.getTarget().replaceFirst("^/rest/", "").replaceFirst("\\.json$", "");
-        String body = request.getBody() == null ? "" : request.getBody().utf8();
+        String method = request.getTarget().replaceFirst("^/rest/", "").replaceFirst("\\?.*$", "")
+                .replaceFirst("\\.json$", "");
+        String body = request.getBody() == null ? "" : request.getBody().string(java.nio.charset.StandardCharsets.ISO_8859_1);
         if (away) {
             refusedWhileAway.incrementAndGet();
             return new MockResponse.Builder().code(503).body("<html>maintenance</html>").build();
