@@ -9,8 +9,9 @@ public interface HealthPart {
     PartHealth check();
 
     /**
-     * Whether the appliance is broken when this part is DOWN (then /health answers 503). The box or the PBX
-     * being away is a problem to report, not a reason to restart the appliance: their parts are not critical.
+     * Whether the appliance fails its job when this part is DOWN (then /health answers 503, which monitoring reads):
+     * the database (nothing is recorded) and the PBX link (no call is followed). The box being away is a problem to
+     * report, not a failure: every call waits in the outbox and reaches the CRM once it is back.
      */
     default boolean critical() {
         return false;

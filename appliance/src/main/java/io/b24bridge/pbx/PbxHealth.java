@@ -12,8 +12,10 @@ import io.b24bridge.health.PartHealth;
 
 /**
  * The pbx part of {@code /health}: per PBX, is the AMI link up and since when, when the last event came, the
- * event rate, reconnects and the last error. A PBX that is away is DOWN for this part, yet the appliance goes
- * on (the link comes back by itself and the snapshot catches up), so the part is not critical.
+ * event rate, reconnects and the last error. A PBX whose AMI link is down is DOWN for this part, and the part is
+ * critical: /health then answers 503, because no call of that PBX reaches the CRM meanwhile and monitoring must
+ * say so (the appliance goes on: the link comes back by itself and the calls of the gap are reconciled from the
+ * PBX's records).
  */
 final class PbxHealth implements HealthPart {
 
@@ -26,6 +28,11 @@ final class PbxHealth implements HealthPart {
     @Override
     public String name() {
         return "pbx";
+    }
+
+    @Override
+    public boolean critical() {
+        return true;
     }
 
     @Override

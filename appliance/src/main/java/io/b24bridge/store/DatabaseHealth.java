@@ -2,22 +2,34 @@ package io.b24bridge.store;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import io.b24bridge.health.HealthPart;
 import io.b24bridge.health.PartHealth;
 
-/** The database part of {@code /health}: answering or not, schema version, free disk under the storage folder. */
+/**
+ * The database part of {@code /health}: answering or not, whether the storage folder takes writes (F16: a disk
+ * remounted read-only or full stops the outbox while reads still work), schema version, free disk there.
+ */
 public final class DatabaseHealth implements HealthPart {
 
     /** Below this much free space the database is reported DEGRADED: Derby stops writing on a full disk. */
     private static final long LOW_DISK_BYTES = 512L * 1024 * 1024;
 
     private final Database db;
+    /** Where writes are tried: the storage folder, which holds the database. */
+    private final Path writeDir;
 
     public DatabaseHealth(Database db) {
+        this(db, db.dir().toAbsolutePath().getParent());
+    }
+
+    DatabaseHealth(Database db, Path writeDir) {
         this.db = db;
+        this.writeDir = writeDir;
     }
 
     @Override
@@ -43,6 +55,12 @@ public final class DatabaseHealth implements HealthPart {
         }
         if (!db.ping()) {
             return PartHealth.down("the database does not answer; see derby.log in the storage folder", facts);
+        }
+        Optional<String> writeFails = WriteProbe.check(writeDir);
+        if (writeFails.isPresent()) {
+            facts.put("writeError", writeFails.get());
+            return PartHealth.down("the storage folder " + writeDir + " does not take writes (" + writeFails.get()
+                    + "): calls are not recorded; free space, or check the mount (read-only?)", facts);
         }
         facts.put("schemaVersion", Migrations.currentVersion(db));
         if (free >= 0 && free < LOW_DISK_BYTES) {

@@ -46,6 +46,29 @@ class HealthAndMetricsTest {
     }
 
     @Test
+    void anApplianceWhosePbxLinkIsDownAnswers503SoMonitoringSeesIt(@TempDir Path other) throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();             // nothing listens there once the socket is closed
+        }
+        try (TestAppliance noPbx = TestAppliance.start(other, """
+                pbx:
+                  - id: pbx1
+                    host: 127.0.0.1
+                    port: %d
+                    username: b24bridge
+                    secret: test-secret
+                    reconnect-min: 200ms
+                """.replace("%d", String.valueOf(closed)))) {
+            HttpResponse<String> res = noPbx.get("/health");
+            JsonNode body = Json.newMapper().readTree(res.body());
+            assertEquals("DOWN", body.at("/parts/pbx/state").asText(), res.body());
+            assertEquals(503, res.statusCode(), "the status code alone tells monitoring");
+            assertEquals("DOWN", body.path("status").asText());
+        }
+    }
+
+    @Test
     void metricsArePrometheusText() {
         HttpResponse<String> res = app.get("/metrics");
         assertEquals(200, res.statusCode());
