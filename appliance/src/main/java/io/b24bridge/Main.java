@@ -59,6 +59,7 @@ import io.b24bridge.health.Health;
 import io.b24bridge.health.HealthPart;
 import io.b24bridge.jobs.Jobs;
 import io.b24bridge.jobs.ScheduledJob;
+import io.b24bridge.tls.CertificateExpiry;
 import io.b24bridge.json.Json;
 import io.b24bridge.logging.StopSafeLogManager;
 import io.b24bridge.outbox.Dispatcher;
@@ -260,8 +261,10 @@ public final class Main {
             PbxRegistry pbx = PbxRegistry.of(config.pbx(), spine, Metrics.globalRegistry());
             // scheduled work (Quartz, its store in the same Derby): started before the PBX links, whose every
             // (re)connect asks for a reconciliation
-            Jobs jobs = parts.push("jobs", Jobs.start(db, scheduledJobs(config, reconciliations), Clock.systemUTC(),
-                    config.shutdownGrace()));
+            CertificateExpiry certificates = new CertificateExpiry(CertificateExpiry.of(config), Clock.systemUTC());
+            LOG.info(() -> "certificates: " + certificates.refresh());
+            Jobs jobs = parts.push("jobs", Jobs.start(db, scheduledJobs(config, reconciliations, certificates),
+                    Clock.systemUTC(), config.shutdownGrace()));
             spine.onConnected(id -> {
                 if (jobs.has(reconcileJob(id))) {
                     jobs.runSoon(reconcileJob(id), Reconciliation.SETTLE); // calls that ended while it was away
@@ -270,8 +273,7 @@ public final class Main {
             HealthPart clicks = startClicks(config, box, db, settings, pbx);
             Health health = new Health(List.of(new DatabaseHealth(db), new JournalHealth(engine), pbx.health(),
                     box.health(), box.eventsHealth(), sender.health(), routingHealth, leadSources, lines, clicks,
-                    jobs.health()),
-                    version());
+                    jobs.health(), certificates), version());
             // the box's events: handled from the inbox before anything can POST one (the install must be in place
             // before the next event is checked); through the module, pulled from its queue
             parts.push("bitrix24 events", box.startEvents());
@@ -345,8 +347,11 @@ public final class Main {
     }
 
     /** The appliance's scheduled jobs. */
-    private static List<ScheduledJob> scheduledJobs(ApplianceConfig config, List<Reconciliation> reconciliations) {
+    private static List<ScheduledJob> scheduledJobs(ApplianceConfig config, List<Reconciliation> reconciliations,
+                                                    CertificateExpiry certificates) {
         List<ScheduledJob> jobs = new ArrayList<>();
+        jobs.add(new ScheduledJob("certificates", "reads the appliance's certificates; warns 30, 7 and 1 days before "
+                + "one expires", Duration.ofHours(6), Duration.ofHours(6), certificates::refresh));
         for (Reconciliation r : reconciliations) {
             Duration every = config.pbx().stream().filter(p -> p.id().equals(r.pbx())).findFirst().orElseThrow()
                     .reconcileEvery();
