@@ -57,6 +57,7 @@ import io.b24bridge.crm.JournalHealth;
 import io.b24bridge.doctor.Doctor;
 import io.b24bridge.health.Health;
 import io.b24bridge.health.HealthPart;
+import io.b24bridge.jobs.Housekeeping;
 import io.b24bridge.jobs.Jobs;
 import io.b24bridge.jobs.ScheduledJob;
 import io.b24bridge.tls.CertificateExpiry;
@@ -263,7 +264,7 @@ public final class Main {
             // (re)connect asks for a reconciliation
             CertificateExpiry certificates = new CertificateExpiry(CertificateExpiry.of(config), Clock.systemUTC());
             LOG.info(() -> "certificates: " + certificates.refresh());
-            Jobs jobs = parts.push("jobs", Jobs.start(db, scheduledJobs(config, reconciliations, certificates),
+            Jobs jobs = parts.push("jobs", Jobs.start(db, scheduledJobs(config, db, reconciliations, certificates),
                     Clock.systemUTC(), config.shutdownGrace()));
             spine.onConnected(id -> {
                 if (jobs.has(reconcileJob(id))) {
@@ -347,9 +348,13 @@ public final class Main {
     }
 
     /** The appliance's scheduled jobs. */
-    private static List<ScheduledJob> scheduledJobs(ApplianceConfig config, List<Reconciliation> reconciliations,
+    private static List<ScheduledJob> scheduledJobs(ApplianceConfig config, Database db,
+                                                    List<Reconciliation> reconciliations,
                                                     CertificateExpiry certificates) {
         List<ScheduledJob> jobs = new ArrayList<>();
+        jobs.add(new ScheduledJob("housekeeping", "removes what storage.retention says is old: done commands, "
+                + "finished calls, earlier settings versions, backups", Duration.ofDays(1), Duration.ofMinutes(10),
+                new Housekeeping(db, config.storage(), Clock.systemUTC())));
         jobs.add(new ScheduledJob("certificates", "reads the appliance's certificates; warns 30, 7 and 1 days before "
                 + "one expires", Duration.ofHours(6), Duration.ofHours(6), certificates::refresh));
         for (Reconciliation r : reconciliations) {

@@ -64,10 +64,35 @@ public record ApplianceConfig(Path source,
     }
 
     /** @param dir the folder of the Derby database, backups by default and working files */
-    public record Storage(Path dir) {
+    public record Storage(Path dir, Retention retention) {
+        public Storage(Path dir) {
+            this(dir, Retention.DEFAULTS);
+        }
+
         public Path databaseDir() {
             return dir.resolve("db");
         }
+
+        /** Where backups go unless told otherwise; the only folder whose old backups are removed. */
+        public Path backupsDir() {
+            return dir.resolve("backups");
+        }
+    }
+
+    /**
+     * How long finished things are kept (the daily {@code housekeeping} job removes older ones).
+     *
+     * @param doneCommands    commands the box took (the outbox's DONE rows)
+     * @param finishedCalls   calls that ended and have nothing left to send; never less than a day beyond the longest
+     *                        {@code pbx[].reconcile-lookback}, so reconciliation still knows every call it compares
+     * @param settingsHistory earlier settings versions (the current ones always stay)
+     * @param backups         backups in {@link Storage#backupsDir()}; the newest {@link #KEEP_BACKUPS} always stay
+     */
+    public record Retention(Duration doneCommands, Duration finishedCalls, Duration settingsHistory,
+                            Duration backups) {
+        public static final int KEEP_BACKUPS = 3;
+        public static final Retention DEFAULTS = new Retention(Duration.ofDays(30), Duration.ofDays(90),
+                Duration.ofDays(365), Duration.ofDays(30));
     }
 
     /**

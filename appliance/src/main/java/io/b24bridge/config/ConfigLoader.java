@@ -82,8 +82,23 @@ public final class ConfigLoader {
                 .replace('_', '.');
     }
 
+    /** {@code storage.retention}: how long finished things are kept; each at least a day. */
+    private static ApplianceConfig.Retention retention(ConfigReader r) {
+        ApplianceConfig.Retention d = ApplianceConfig.Retention.DEFAULTS;
+        ApplianceConfig.Retention retention = new ApplianceConfig.Retention(
+                r.duration("done-commands", d.doneCommands()), r.duration("finished-calls", d.finishedCalls()),
+                r.duration("settings-history", d.settingsHistory()), r.duration("backups", d.backups()));
+        for (String key : List.of("done-commands", "finished-calls", "settings-history", "backups")) {
+            if (r.duration(key, Duration.ofDays(1)).compareTo(Duration.ofDays(1)) < 0) {
+                throw r.fail("storage.retention." + key, "must be at least 1d");
+            }
+        }
+        return retention;
+    }
+
     private static ApplianceConfig read(ConfigReader r, Path source) {
-        ApplianceConfig.Storage storage = new ApplianceConfig.Storage(r.child("storage").path("dir", "data"));
+        ApplianceConfig.Storage storage = new ApplianceConfig.Storage(r.child("storage").path("dir", "data"),
+                retention(r.child("storage").child("retention")));
         ConfigReader listeners = r.child("listeners");
         if (!r.exists("listeners")) {
             throw r.fail("listeners", "is required (listeners.box and listeners.admin)");
@@ -102,6 +117,13 @@ public final class ConfigLoader {
         ConfigReader agi = r.child("agi");
         ApplianceConfig.Agi agiListener = new ApplianceConfig.Agi(agi.string("host", ApplianceConfig.Agi.DEFAULT.host()),
                 agi.integer("port", ApplianceConfig.Agi.DEFAULT.port(), 0, 65535), List.copyOf(names(agi, "allow")));
+        Duration lookback = pbx.stream().map(ApplianceConfig.Pbx::reconcileLookback).max(Duration::compareTo)
+                .orElse(Duration.ZERO);
+        if (storage.retention().finishedCalls().compareTo(lookback.plusDays(1)) < 0) {
+            throw r.fail("storage.retention.finished-calls", "must be at least a day longer than "
+                    + "the longest pbx[].reconcile-lookback (" + lookback.toDays() + "d): reconciliation must still "
+                    + "know every call it compares, or it would send one again");
+        }
         return new ApplianceConfig(source, storage, box, admin, grace, bitrix24, pbx, agiListener);
     }
 

@@ -142,6 +142,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void retentionHasSaneDefaultsAndNeverForgetsCallsReconciliationStillCompares() throws IOException {
+        ApplianceConfig defaults = ConfigLoader.load(write(valid()), Map.of());
+        assertEquals(ApplianceConfig.Retention.DEFAULTS, defaults.storage().retention());
+
+        ApplianceConfig set = ConfigLoader.load(write(valid().replace("  dir: data\n", """
+                  dir: data
+                  retention:
+                    done-commands: 7d
+                    finished-calls: 14d
+                    settings-history: 90d
+                    backups: 10d
+                """)), Map.of());
+        assertEquals(new ApplianceConfig.Retention(Duration.ofDays(7), Duration.ofDays(14), Duration.ofDays(90),
+                Duration.ofDays(10)), set.storage().retention());
+
+        Path tooShort = write(valid().replace("  dir: data\n", "  dir: data\n  retention:\n    finished-calls: 1d\n")
+                + "pbx:\n  - id: pbx1\n    host: 127.0.0.1\n    username: u\n    secret: s\n    reconcile-lookback: 1d\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(tooShort, Map.of()));
+        assertTrue(e.getMessage().startsWith("configuration key 'storage.retention.finished-calls'"), e.getMessage());
+    }
+
+    @Test
     void aBadValueIsNamedWithTheKey() throws IOException {
         Path file = write(valid().replace("port: 8443", "port: eighty"));
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
