@@ -452,7 +452,7 @@ public final class Main {
                         .register("/api/outbox", new OutboxApi(outbox, sender, access.audit(), mapper))
                         .register("/api/ratings", new RatingsApi(outbox.ratings(), Clock.systemUTC(), mapper))
                         .register("/api/bitrix24/install", new InstallApi(box.installGate(), access.audit(), mapper))
-                        .register("/api/jobs", new JobsApi(jobs, mapper)))
+                        .register("/api/jobs", new JobsApi(jobs, access.audit(), mapper)))
                 .putSocket(Appliance.BOX_SOCKET, listener -> listener
                         .host(config.boxListener().host())
                         .port(config.boxListener().port())

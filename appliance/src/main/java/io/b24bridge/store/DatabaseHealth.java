@@ -3,6 +3,8 @@ package io.b24bridge.store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +24,16 @@ public final class DatabaseHealth implements HealthPart {
     private final Database db;
     /** Where writes are tried: the storage folder, which holds the database. */
     private final Path writeDir;
+    /**
+     * The last write probe, reused for {@link #PROBE_EVERY}: /health answers anyone (the state only), and each probe
+     * forces a write to disk — a flood of requests must not become a flood of fsyncs.
+     */
+    private volatile Probe lastProbe;
+
+    static final Duration PROBE_EVERY = Duration.ofSeconds(5);
+
+    private record Probe(Instant at, Optional<String> failure) {
+    }
 
     public DatabaseHealth(Database db) {
         this(db, db.dir().toAbsolutePath().getParent());
@@ -56,7 +68,7 @@ public final class DatabaseHealth implements HealthPart {
         if (!db.ping()) {
             return PartHealth.down("the database does not answer; see derby.log in the storage folder", facts);
         }
-        Optional<String> writeFails = WriteProbe.check(writeDir);
+        Optional<String> writeFails = probe();
         if (writeFails.isPresent()) {
             facts.put("writeError", writeFails.get());
             return PartHealth.down("the storage folder " + writeDir + " does not take writes (" + writeFails.get()
@@ -68,5 +80,15 @@ public final class DatabaseHealth implements HealthPart {
                     + "free space or calls will stop being recorded", facts);
         }
         return PartHealth.up("answering", facts);
+    }
+
+    private Optional<String> probe() {
+        Probe p = lastProbe;
+        Instant now = Instant.now();
+        if (p == null || p.at().isBefore(now.minus(PROBE_EVERY))) {
+            p = new Probe(now, WriteProbe.check(writeDir));
+            lastProbe = p;
+        }
+        return p.failure();
     }
 }
