@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
@@ -55,6 +56,8 @@ public final class Jobs implements AutoCloseable {
     /** How long the scheduler's own threads take to leave the database once paused. */
     static final Duration STANDBY_SETTLE = Duration.ofMillis(300);
 
+    /** Makes each {@link #runSoon} trigger's key unique within this process (with the time: across restarts). */
+    private final AtomicLong soonAsks = new AtomicLong();
     private final Scheduler scheduler;
     private final Map<String, ScheduledJob> jobs;
     private final JobRuns runs;
@@ -186,17 +189,21 @@ public final class Jobs implements AutoCloseable {
         if (!jobs.containsKey(name)) {
             throw new IllegalArgumentException("no job named " + name);
         }
-        TriggerKey tk = TriggerKey.triggerKey(name + "-soon", GROUP);
+        // each ask its own trigger: one reused key raced with its own completion — an ask that replaced a trigger
+        // just as it fired was deleted with it when that run completed, and the run it asked for never came
+        String prefix = name + "-soon-";
+        TriggerKey tk = TriggerKey.triggerKey(prefix + soonAsks.incrementAndGet() + "-" + clock.millis(), GROUP);
         Trigger once = TriggerBuilder.newTrigger().withIdentity(tk).forJob(JobKey.jobKey(name, GROUP))
                 .startAt(Date.from(clock.instant().plus(delay)))
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
                 .build();
         try {
-            if (scheduler.checkExists(tk)) {
-                scheduler.rescheduleJob(tk, once);
-            } else {
-                scheduler.scheduleJob(once);
+            for (Trigger earlier : scheduler.getTriggersOfJob(JobKey.jobKey(name, GROUP))) {
+                if (earlier.getKey().getName().startsWith(prefix)) {
+                    scheduler.unscheduleJob(earlier.getKey()); // an ask not yet run is this one now
+                }
             }
+            scheduler.scheduleJob(once);
         } catch (SchedulerException e) {
             throw new StoreException("job " + name + " cannot be scheduled: " + e.getMessage(), e);
         }
