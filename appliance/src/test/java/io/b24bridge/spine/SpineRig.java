@@ -72,6 +72,10 @@ final class SpineRig implements AutoCloseable {
     private final Path dir;
     private final String yaml;
 
+    private SpineRig(BoxEmulator emu, TestAppliance app) {
+        this(emu, app, null, null, null);
+    }
+
     private SpineRig(BoxEmulator emu, TestAppliance app, ServedModuleBox served) {
         this(emu, app, served, null, null);
     }
