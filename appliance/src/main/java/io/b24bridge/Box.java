@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.http.HttpRules;
 
 import io.b24bridge.bitrix.BitrixBoxGateway;
+import io.b24bridge.bitrix.BitrixTaskBox;
 import io.b24bridge.bitrix.BitrixCrmDirectory;
 import io.b24bridge.bitrix.BoxClient;
 import io.b24bridge.bitrix.BoxHealth;
@@ -32,6 +33,7 @@ import io.b24bridge.outbox.BoxGateway;
 import io.b24bridge.routing.CrmDirectory;
 import io.b24bridge.routing.CrmUnavailable;
 import io.b24bridge.store.Database;
+import io.b24bridge.tasks.TaskBox;
 
 /**
  * The Bitrix24 box as the appliance's parts meet it: the outbox's gateway, routing's CRM directory, the
@@ -61,6 +63,9 @@ public sealed interface Box extends AutoCloseable {
     BoxGateway gateway();
 
     CrmDirectory crmDirectory();
+
+    /** Missed-call tasks on the box (tasks.task.*). */
+    TaskBox taskBox();
 
     HealthPart health();
 
@@ -126,6 +131,11 @@ public sealed interface Box extends AutoCloseable {
         @Override
         public boolean configured() {
             return true;
+        }
+
+        @Override
+        public TaskBox taskBox() {
+            return new BitrixTaskBox(client, new UserDirectory(new CrmApi(client), Clock.systemUTC()), config.url());
         }
 
         @Override
@@ -196,6 +206,11 @@ public sealed interface Box extends AutoCloseable {
         @Override
         public CrmDirectory crmDirectory() {
             return new CrmUnavailable();
+        }
+
+        @Override
+        public TaskBox taskBox() {
+            throw new IllegalStateException(WHY);
         }
 
         @Override

@@ -78,6 +78,7 @@ import io.b24bridge.routing.RoutingService;
 import io.b24bridge.sandbox.Sandbox;
 import io.b24bridge.settings.SettingsJson;
 import io.b24bridge.settings.SettingsStore;
+import io.b24bridge.tasks.MissedCallTasks;
 import io.b24bridge.store.Database;
 import io.b24bridge.store.DatabaseHealth;
 import io.b24bridge.store.Migrations;
@@ -231,7 +232,7 @@ public final class Main {
             // the call spine: PBX facts → call model → CRM lifecycle → outbox (same Derby transaction) →
             // sender → box. Without a box configured the outbox keeps everything for later.
             Outbox outbox = Outbox.open(db, mapper);
-            OutboxSender sender = parts.push("outbox sender", startSender(config, box, outbox));
+            OutboxSender sender = parts.push("outbox sender", startSender(config, box, outbox, db, settings));
             CallEngine engine = new CallEngine(new CallTracker(endpoints(config)), new CrmLifecycle(recordWait(config)),
                     outbox.journal(), settings::current);
             CallSpineSink spine = parts.push("call spine", new CallSpineSink(engine, new LinkSeenStore(db)));
@@ -331,7 +332,8 @@ public final class Main {
     }
 
     /** The outbox's sender: with a box, the dispatcher, woken by every recorded change; without, nothing goes. */
-    private static OutboxSender startSender(ApplianceConfig config, Box box, Outbox outbox) {
+    private static OutboxSender startSender(ApplianceConfig config, Box box, Outbox outbox, Database db,
+                                            SettingsStore settings) {
         if (!box.configured()) {
             return OutboxSender.keeping();
         }
@@ -341,7 +343,9 @@ public final class Main {
             recordings.put(p.id(), new RecordingsDir(p.recordingsDir().orElse(p.recordingsPbxDir()),
                     p.recordingsPbxDir()));
         }
-        Dispatcher dispatcher = new Dispatcher(outbox, box.gateway(), recordings, 8, Clock.systemUTC(),
+        // missed calls of known clients become tasks (settings, task-templates), through the same outbox
+        MissedCallTasks tasks = new MissedCallTasks(db, box.taskBox(), settings::current);
+        Dispatcher dispatcher = new Dispatcher(outbox, box.gateway(), recordings, tasks, 8, Clock.systemUTC(),
                 config.shutdownGrace()).start();
         box.onRecovery(dispatcher::boxRecovered);
         return dispatcher;

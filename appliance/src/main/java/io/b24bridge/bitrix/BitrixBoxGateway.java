@@ -214,6 +214,8 @@ public final class BitrixBoxGateway implements BoxGateway {
                     TelephonyApi.params(request(item.callId(), f))));
             case CrmCommand.AttachRecording a -> throw new IllegalArgumentException("recordings travel alone");
             case CrmCommand.RatingComment c -> throw new IllegalArgumentException("comments travel alone");
+            case CrmCommand.MissedCallTask m -> throw new IllegalArgumentException("tasks travel alone");
+            case CrmCommand.CallerReached r -> throw new IllegalArgumentException("tasks travel alone");
         };
     }
 
@@ -236,8 +238,11 @@ public final class BitrixBoxGateway implements BoxGateway {
 
     /** What register's answer teaches: the CALL_ID and the CRM entity it bound the call to. */
     private static Registration registration(TelephonyApi.Registered r) {
+        // a lead register created for an unknown number is CRM_CREATED_LEAD too (contract §5.2)
+        boolean created = r.createdLeadId() != null && "LEAD".equalsIgnoreCase(r.crmEntityType())
+                && r.createdLeadId().equals(r.crmEntityId());
         CrmEntity entity = r.crmEntityType() != null && r.crmEntityId() != null
-                ? new CrmEntity(r.crmEntityType(), r.crmEntityId()) : null;
+                ? new CrmEntity(r.crmEntityType(), r.crmEntityId(), created) : null;
         return new Registration(r.callId(), entity);
     }
 

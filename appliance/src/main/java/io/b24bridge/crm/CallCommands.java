@@ -143,8 +143,27 @@ final class CallCommands {
         }
         out.add(new CrmCommand.Finish(c.call, user, x.talkSeconds(), StatusCodes.of(x.outcome()), c.vote,
                 settings.callData().addToChat()));
+        tasks(c, x, settings, out);
         c.finished = true;
         c.shownTo.clear(); // finish closes every card
         return true;
+    }
+
+    /**
+     * After the finish (register has told the caller's entity by then): a missed inbound call asks for the
+     * caller's task, an answered call tells that the caller was reached. Nothing when no template makes tasks.
+     */
+    private static void tasks(Builder c, CallEvent.Ended x, Settings settings, List<CrmCommand> out) {
+        if (!settings.taskTemplates().anyEnabled() || c.clientNumber == null || c.clientNumber.isBlank()) {
+            return;
+        }
+        boolean talked = x.outcome() == CallEvent.Outcome.ANSWERED;
+        if (c.direction == CallEvent.Direction.INBOUND && x.outcome() != CallEvent.Outcome.ANSWERED) {
+            out.add(new CrmCommand.MissedCallTask(c.call, c.clientNumber, c.did, c.startedAt, x.waitSeconds(),
+                    c.responsible, c.defaultResponsible, c.lastRinging != null ? c.lastRinging : x.lastRinging()));
+        } else if (talked) {
+            out.add(new CrmCommand.CallerReached(c.call, c.clientNumber, x.at(),
+                    c.direction == CallEvent.Direction.OUTBOUND));
+        }
     }
 }

@@ -59,4 +59,24 @@ public sealed interface CrmCommand {
      */
     record RatingComment(CallKey call, int vote, UserRef operator, Instant ratedAt) implements CrmCommand {
     }
+
+    /**
+     * A missed inbound call of a client the CRM knows: their task (settings, task-templates) is made, or the open
+     * one of this caller counts one more try. Queued after the call's finish, when register has told which entity
+     * the caller is.
+     *
+     * @param clientResponsible the client's responsible as routing found them, or null
+     * @param routeDefault      the route's default responsible, or null
+     * @param lastRinging       the last extension that rang, or null
+     */
+    record MissedCallTask(CallKey call, String clientNumber, String did, Instant missedAt, int waitSeconds,
+                          Integer clientResponsible, Integer routeDefault, String lastRinging) implements CrmCommand {
+    }
+
+    /**
+     * The client was reached: an inbound call of theirs was answered, or a call to them was. Their open
+     * missed-call task is completed or annotated (settings, task-templates' onReturnedCall).
+     */
+    record CallerReached(CallKey call, String clientNumber, Instant at, boolean outgoing) implements CrmCommand {
+    }
 }

@@ -92,9 +92,13 @@ public interface BoxGateway {
      */
     List<BatchAnswer> batch(List<BatchItem> items) throws Failure;
 
-    /** Whether a batch can carry the command: recordings travel alone; a rating's comment needs its entity. */
+    /**
+     * Whether a batch can carry the command: recordings travel alone; a rating's comment and the missed-call task
+     * commands need the call's entity and decide on what the box answers.
+     */
     static boolean batchable(CrmCommand command) {
-        return !(command instanceof CrmCommand.AttachRecording) && !(command instanceof CrmCommand.RatingComment);
+        return !(command instanceof CrmCommand.AttachRecording) && !(command instanceof CrmCommand.RatingComment)
+                && !(command instanceof CrmCommand.MissedCallTask) && !(command instanceof CrmCommand.CallerReached);
     }
 
     /** A command the box did not take, and what to do about it. */

@@ -182,11 +182,15 @@ public final class CallJournalStore implements CallJournal {
     public Optional<CrmEntity> crmEntity(CallKey call) {
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT CRM_ENTITY_TYPE, CRM_ENTITY_ID FROM CRM_CALLS WHERE CALL_KEY = ?")) {
+                    // created: by this call's register or by an earlier call's (a lead the spine made for an
+                    // unknown number stays the spine's answer to that number, not a client who gets tasks)
+                    "SELECT c.CRM_ENTITY_TYPE, c.CRM_ENTITY_ID, (SELECT COUNT(*) FROM CRM_CALLS o "
+                            + "WHERE o.CRM_ENTITY_TYPE = c.CRM_ENTITY_TYPE AND o.CRM_ENTITY_ID = c.CRM_ENTITY_ID "
+                            + "AND o.CRM_ENTITY_CREATED = 1) FROM CRM_CALLS c WHERE c.CALL_KEY = ?")) {
                 ps.setString(1, call.externalCallId());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next() && rs.getString(1) != null) {
-                        return Optional.of(new CrmEntity(rs.getString(1), rs.getInt(2)));
+                        return Optional.of(new CrmEntity(rs.getString(1), rs.getInt(2), rs.getInt(3) != 0));
                     }
                     return Optional.<CrmEntity>empty();
                 }
@@ -207,10 +211,12 @@ public final class CallJournalStore implements CallJournal {
         CrmEntity entity = registration.entity();
         if (entity != null) {
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE CRM_CALLS SET CRM_ENTITY_TYPE = ?, CRM_ENTITY_ID = ? WHERE CALL_KEY = ?")) {
+                    "UPDATE CRM_CALLS SET CRM_ENTITY_TYPE = ?, CRM_ENTITY_ID = ?, CRM_ENTITY_CREATED = ? "
+                            + "WHERE CALL_KEY = ?")) {
                 ps.setString(1, entity.type());
                 ps.setInt(2, entity.id());
-                ps.setString(3, call.externalCallId());
+                ps.setInt(3, entity.createdByCall() ? 1 : 0);
+                ps.setString(4, call.externalCallId());
                 ps.executeUpdate();
             }
         }

@@ -44,13 +44,16 @@ final class CommandSender {
     private final Map<String, RecordingsDir> recordingsDirs;
     private final RegisterRisks risks;
     private final Clock clock;
+    private final TaskCommands tasks;
 
     /** @param recordingsDirs per PBX id, where this appliance reads that PBX's recordings (absent: none are read) */
-    CommandSender(BoxGateway box, Map<String, RecordingsDir> recordingsDirs, RegisterRisks risks, Clock clock) {
+    CommandSender(BoxGateway box, Map<String, RecordingsDir> recordingsDirs, RegisterRisks risks, Clock clock,
+                  TaskCommands tasks) {
         this.box = box;
         this.recordingsDirs = recordingsDirs;
         this.risks = risks;
         this.clock = clock;
+        this.tasks = tasks;
     }
 
     BoxGateway gateway() {
@@ -64,7 +67,8 @@ final class CommandSender {
      */
     static boolean marksBeforeSending(CrmCommand c) {
         return c instanceof CrmCommand.Finish || c instanceof CrmCommand.RatingComment
-                || c instanceof CrmCommand.Register;
+                || c instanceof CrmCommand.Register
+                || c instanceof CrmCommand.MissedCallTask || c instanceof CrmCommand.CallerReached;
     }
 
     /**
@@ -79,7 +83,7 @@ final class CommandSender {
      * Sends the entry's command.
      *
      * @param callId the box's CALL_ID of the call (null before register)
-     * @param entity the CRM entity register bound the call to (for a rating's comment), or null
+     * @param entity the CRM entity register bound the call to (for a rating's comment, a task), or null
      * @return what register taught, or null
      */
     BoxGateway.Registration send(OutboxQueue.Entry e, String callId, CrmEntity entity, Duration age) throws Failure {
@@ -101,6 +105,8 @@ final class CommandSender {
             }
             case CrmCommand.AttachRecording a -> attach(a, need(callId, a), age);
             case CrmCommand.RatingComment c -> comment(e, c, entity);
+            case CrmCommand.MissedCallTask m -> tasks.send(e, entity);
+            case CrmCommand.CallerReached r -> tasks.send(e, entity);
         }
         return null;
     }

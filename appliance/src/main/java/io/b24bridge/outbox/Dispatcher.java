@@ -52,8 +52,14 @@ public final class Dispatcher implements OutboxSender {
      */
     public Dispatcher(Outbox outbox, BoxGateway box, Map<String, RecordingsDir> recordingsDirs, int parallelism,
                       Clock clock, Duration stopGrace) {
+        this(outbox, box, recordingsDirs, TaskCommands.NONE, parallelism, clock, stopGrace);
+    }
+
+    /** @param tasks where the missed-call task commands go */
+    public Dispatcher(Outbox outbox, BoxGateway box, Map<String, RecordingsDir> recordingsDirs, TaskCommands tasks,
+                      int parallelism, Clock clock, Duration stopGrace) {
         this.outbox = outbox;
-        this.sender = new CommandSender(box, recordingsDirs, outbox.risks(), clock);
+        this.sender = new CommandSender(box, recordingsDirs, outbox.risks(), clock, tasks);
         this.clock = clock;
         this.stopGrace = stopGrace;
         this.settle = new Settlement(outbox, clock);
@@ -201,6 +207,7 @@ public final class Dispatcher implements OutboxSender {
                 String callId = e.command() instanceof CrmCommand.Register ? null
                         : outbox.journal().bitrixCallId(call).orElse(null);
                 CrmEntity entity = e.command() instanceof CrmCommand.RatingComment
+                        || e.command() instanceof CrmCommand.MissedCallTask
                         ? outbox.journal().crmEntity(call).orElse(null) : null;
                 settle.done(e, sender.send(e, callId, entity, Duration.between(e.createdAt(), clock.instant())));
             } catch (Failure f) {

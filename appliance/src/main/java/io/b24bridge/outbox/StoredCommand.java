@@ -80,6 +80,23 @@ sealed interface StoredCommand {
         }
     }
 
+    record MissedCallTask(Integer v, Key call, String clientNumber, String did, Instant missedAt, int waitSeconds,
+                          Integer clientResponsible, Integer routeDefault, String lastRinging) implements StoredCommand {
+        @Override
+        public CrmCommand toDomain() {
+            return new CrmCommand.MissedCallTask(call.toDomain(), clientNumber, did, missedAt, waitSeconds,
+                    clientResponsible, routeDefault, lastRinging);
+        }
+    }
+
+    record CallerReached(Integer v, Key call, String clientNumber, Instant at, boolean outgoing)
+            implements StoredCommand {
+        @Override
+        public CrmCommand toDomain() {
+            return new CrmCommand.CallerReached(call.toDomain(), clientNumber, at, outgoing);
+        }
+    }
+
     static StoredCommand of(CrmCommand c) {
         Key k = Key.of(c.call());
         return switch (c) {
@@ -92,6 +109,9 @@ sealed interface StoredCommand {
             case CrmCommand.AttachRecording a -> new AttachRecording(VERSION, k, a.recordingFile());
             case CrmCommand.RatingComment r -> new RatingComment(VERSION, k, r.vote(), User.of(r.operator()),
                     r.ratedAt());
+            case CrmCommand.MissedCallTask m -> new MissedCallTask(VERSION, k, m.clientNumber(), m.did(), m.missedAt(),
+                    m.waitSeconds(), m.clientResponsible(), m.routeDefault(), m.lastRinging());
+            case CrmCommand.CallerReached r -> new CallerReached(VERSION, k, r.clientNumber(), r.at(), r.outgoing());
         };
     }
 
@@ -104,6 +124,8 @@ sealed interface StoredCommand {
             case CrmCommand.Finish f -> "FINISH";
             case CrmCommand.AttachRecording a -> "ATTACH_RECORD";
             case CrmCommand.RatingComment r -> "RATING_COMMENT";
+            case CrmCommand.MissedCallTask m -> "MISSED_CALL_TASK";
+            case CrmCommand.CallerReached r -> "CALLER_REACHED";
         };
     }
 
@@ -116,6 +138,8 @@ sealed interface StoredCommand {
             case "FINISH" -> Finish.class;
             case "ATTACH_RECORD" -> AttachRecording.class;
             case "RATING_COMMENT" -> RatingComment.class;
+            case "MISSED_CALL_TASK" -> MissedCallTask.class;
+            case "CALLER_REACHED" -> CallerReached.class;
             default -> throw new IllegalArgumentException("unknown command kind " + kind);
         };
     }

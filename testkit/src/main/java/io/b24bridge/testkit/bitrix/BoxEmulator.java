@@ -296,6 +296,14 @@ public final class BoxEmulator implements AutoCloseable {
         return events.deliveries();
     }
 
+    /**
+     * The tasks bound to a CRM entity ({@code UF_CRM_TASK} value such as {@code C_12}), in the order they were
+     * made: what tests count ("one task that says five").
+     */
+    public List<Task> tasksBoundTo(String binding) {
+        return state.tx(s -> s.tasks.values().stream().filter(t -> t.crmBindings().contains(binding)).toList());
+    }
+
     /** The bytes of an attached record, by FILE_ID (while it is the call's current record). */
     public Optional<byte[]> recordBytes(int fileId) {
         return state.tx(s -> Optional.ofNullable(s.fileBytes.get(fileId)).map(byte[]::clone));

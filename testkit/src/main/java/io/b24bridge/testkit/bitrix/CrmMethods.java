@@ -285,6 +285,63 @@ final class CrmMethods {
     }
 
     Reply taskGet(Invocation inv) {
+        int taskId = taskId(inv);
+        return state.tx(s -> Reply.of(Map.of("task", task(s, taskId).rest())));
+    }
+
+    /**
+     * tasks.task.update (taskId, fields): the given fields change, the answer is the task as tasks.task.get gives
+     * it ({@code updateAction} returns {@code getAction($task)}, tasks/lib/rest/controllers/task.php).
+     */
+    Reply taskUpdate(Invocation inv) {
+        int taskId = taskId(inv);
+        Map<String, Object> f = Args.caseless(inv.args().map("fields"));
+        String deadline = Args.str(f.get("DEADLINE"));
+        if (deadline != null && !deadline.isBlank() && Dates.parse(deadline) == null) {
+            throw RestError.core("The field 'DEADLINE' is not a date: " + deadline);
+        }
+        List<String> bindings = null;
+        if (f.containsKey("UF_CRM_TASK")) {
+            bindings = new ArrayList<>();
+            for (Object o : Args.asList(f.get("UF_CRM_TASK"))) {
+                bindings.add(Args.str(o));
+            }
+        }
+        Object resp = f.get("RESPONSIBLE_ID");
+        Integer responsible = resp == null ? null : Args.intval(resp);
+        List<String> newBindings = bindings;
+        return state.tx(s -> {
+            Task t = task(s, taskId);
+            if (responsible != null && s.user(responsible).isEmpty()) {
+                throw RestError.core("The responsible person (RESPONSIBLE_ID " + responsible + ") is not found.");
+            }
+            Task u = t.updated(Args.str(f.get("TITLE")), Args.str(f.get("DESCRIPTION")), responsible, deadline,
+                    newBindings);
+            s.tasks.put(taskId, u);
+            return Reply.of(Map.of("task", u.rest()));
+        });
+    }
+
+    /**
+     * tasks.task.complete (taskId): the task's status becomes 5 (COMPLETED); the answer is the task
+     * ({@code completeAction} → {@code $task->complete()} → {@code getAction}, tasks/lib/rest/controllers/task.php).
+     * A task completed already cannot be completed again: the box's {@code CTaskItem::complete} refuses the action
+     * (its access check, ACTION_COMPLETE), answered as an error with an empty code.
+     */
+    Reply taskComplete(Invocation inv) {
+        int taskId = taskId(inv);
+        return state.tx(s -> {
+            Task t = task(s, taskId);
+            if (t.completed()) {
+                throw RestError.core("Action not allowed: the task is completed already");
+            }
+            Task done = t.completedAt(s.now());
+            s.tasks.put(taskId, done);
+            return Reply.of(Map.of("task", done.rest()));
+        });
+    }
+
+    private static int taskId(Invocation inv) {
         Integer id = inv.args().integer("taskId");
         if (id == null) {
             id = inv.args().integer("id");
@@ -292,14 +349,15 @@ final class CrmMethods {
         if (id == null || id <= 0) {
             throw RestError.core("The parameter 'taskId' is required.");
         }
-        int taskId = id;
-        return state.tx(s -> {
-            Task t = s.tasks.get(taskId);
-            if (t == null) {
-                throw RestError.core("Task not found or not accessible");
-            }
-            return Reply.of(Map.of("task", t.rest()));
-        });
+        return id;
+    }
+
+    private static Task task(CrmState s, int taskId) {
+        Task t = s.tasks.get(taskId);
+        if (t == null) {
+            throw RestError.core("Task not found or not accessible");
+        }
+        return t;
     }
 
     /**
@@ -309,9 +367,18 @@ final class CrmMethods {
     Reply taskList(Invocation inv) {
         Map<String, Object> filter = new LinkedHashMap<>();
         inv.args().map("filter").forEach((k, v) -> filter.put(taskKey(k), v));
+        // UF_CRM_TASK is a multiple field: a task matches when any of its bindings is one of the wanted
+        List<String> bindings = new ArrayList<>();
+        Object wanted = filter.remove("UFCRMTASK");
+        if (wanted != null) {
+            Args.asList(wanted).forEach(o -> bindings.add(Args.str(o)));
+        }
         return state.tx(s -> {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (Task t : s.tasks.values()) {
+                if (wanted != null && t.crmBindings().stream().noneMatch(bindings::contains)) {
+                    continue;
+                }
                 Map<String, Object> row = t.rest();
                 Map<String, Object> keyed = new LinkedHashMap<>();
                 row.forEach((k, v) -> keyed.put(taskKey(k), v));

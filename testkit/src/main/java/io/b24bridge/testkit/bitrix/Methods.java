@@ -71,6 +71,8 @@ final class Methods {
         plain("crm.timeline.comment.list", "crm", crm::commentList);
         plain("tasks.task.add", "task", crm::taskAdd);
         plain("tasks.task.get", "task", crm::taskGet);
+        plain("tasks.task.update", "task", crm::taskUpdate);
+        plain("tasks.task.complete", "task", crm::taskComplete);
         plain("tasks.task.list", "task", crm::taskList);
         // event handlers belong to an application: OAuth only on every box (rest/lib/api/event.php:156-159)
         add("event.bind", null, Webhooks.REFUSED, app::bind);
