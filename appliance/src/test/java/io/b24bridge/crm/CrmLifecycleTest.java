@@ -225,6 +225,34 @@ class CrmLifecycleTest {
     }
 
     @Test
+    void withATaskTemplateAMissedCallAsksForTheCallersTaskAfterItsFinishAndAnAnsweredOneSaysTheyWereReached() {
+        settings = settings(Map.of(Section.INBOUND_ROUTES, """
+                {"routes": [{"did": "74951234567", "name": "Website", "defaultResponsibleUserId": 7}]}""",
+                Section.TASK_TEMPLATES, """
+                {"templates": [{"id": "missed-call", "title": "Call back {phone}"}]}"""));
+        feed(inbound("84957654321", "74951234567"), new CallEvent.RingStarted(CALL, T0, "101"),
+                new CallEvent.Routed(CALL, T0, 5));
+        List<CrmCommand> end = feed(ended(NO_ANSWER, 0, null, null));
+        assertEquals(new CrmCommand.Finish(CALL, CrmCommand.UserRef.user(5), 0, "304", null, true), end.get(end.size() - 2));
+        assertEquals(new CrmCommand.MissedCallTask(CALL, "+74957654321", "74951234567", T0, 3, 5, 7, "101"),
+                end.getLast(), "after the finish: register has told the entity by then");
+
+        CallKey answered = new CallKey("pbx1", "2.0");
+        lifecycle.apply(List.of(new CallEvent.Started(answered, T0, CallEvent.Direction.INBOUND, "84957654321",
+                "74951234567", null, "trunk"), new CallEvent.Answered(answered, T0, "101", "answer")), settings);
+        List<CrmCommand> talked = lifecycle.apply(List.of(new CallEvent.Ended(answered, T0.plusSeconds(30), ANSWERED,
+                25, "101", "101", null, 2)), settings).getFirst().commands();
+        assertEquals(new CrmCommand.CallerReached(answered, "+74957654321", T0.plusSeconds(30), false), talked.getLast());
+    }
+
+    @Test
+    void withoutATaskTemplateMissedCallsAreOnlyRecorded() {
+        feed(inbound("84957654321", "74951234567"));
+        assertTrue(feed(ended(NO_ANSWER, 0, null, null)).stream()
+                .noneMatch(c -> c instanceof CrmCommand.MissedCallTask || c instanceof CrmCommand.CallerReached));
+    }
+
+    @Test
     void numbersAreWrittenInTheConfiguredFormat() {
         var e164 = settings.callData();
         assertEquals("+74951234567", PhoneNumbers.format("84951234567", e164));

@@ -45,9 +45,11 @@ public final class SettingsSamples {
                "description": "Missed call on {did} ({route}) at {time}, waited {waitSeconds} s",
                "deadlineOffsetMinutes": 30, "responsibleRule": "CRM_RESPONSIBLE",
                "entityTypes": ["LEAD", "CONTACT", "COMPANY"]},
-              {"id": "vip", "title": "VIP missed call {entityName}", "deadlineOffsetMinutes": 10,
+              {"id": "vip", "title": "VIP missed call {entityName}: {tries} tries", "deadlineOffsetMinutes": 10,
                "responsibleRule": "FIXED_USER", "fixedUserId": 7, "entityTypes": ["COMPANY"]}
-            ]}""";
+            ],
+             "windowMinutes": 240, "onReturnedCall": "ANNOTATE",
+             "workingHours": {"start": "09:00", "end": "18:00", "days": ["MONDAY", "FRIDAY"], "timeZone": "Europe/Moscow"}}""";
 
     public static final String EXCEPTIONS = """
             {"ignoreNumbers": ["74950000000", "_8800XXXXXXX"], "ignoreExtensions": ["199", "_9XX"]}""";

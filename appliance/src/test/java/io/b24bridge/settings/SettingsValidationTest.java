@@ -99,6 +99,20 @@ class SettingsValidationTest {
     }
 
     @Test
+    void theTaskWindowAndWorkingHoursAreChecked() {
+        List<FieldError> errors = refuse(Section.TASK_TEMPLATES, """
+                {"templates": [], "windowMinutes": 0, "onReturnedCall": "COMPLETE",
+                 "workingHours": {"start": "18:00", "end": "9am", "days": [], "timeZone": "Mars/Olympus"}}""");
+        assertTrue(has(errors, "windowMinutes", "between 1 and"), errors.toString());
+        assertTrue(has(errors, "workingHours.end", "HH:mm"), errors.toString());
+        assertTrue(has(errors, "workingHours.days", "at least one day"), errors.toString());
+        assertTrue(has(errors, "workingHours.timeZone", "not a time zone"), errors.toString());
+        errors = refuse(Section.TASK_TEMPLATES, """
+                {"workingHours": {"start": "18:00", "end": "09:00"}}""");
+        assertTrue(has(errors, "workingHours.end", "after start"), errors.toString());
+    }
+
+    @Test
     void urlRecordingModeNeedsAnHttpsBase() {
         List<FieldError> errors = refuse(Section.CALL_DATA, "{\"recordingMode\": \"URL\"}");
         assertTrue(has(errors, "recordingBaseUrl", "is required"), errors.toString());

@@ -333,7 +333,8 @@ final class CrmMethods {
         return state.tx(s -> {
             Task t = task(s, taskId);
             if (t.completed()) {
-                throw RestError.core("Action not allowed: the task is completed already");
+                // completeAction wraps the exception as new Error($e->getMessage()): no code
+                throw RestError.of("", "Action not allowed: the task is completed already");
             }
             Task done = t.completedAt(s.now());
             s.tasks.put(taskId, done);

@@ -178,6 +178,32 @@ class CrmMethodsTest {
     }
 
     @Test
+    void aTaskIsUpdatedThenCompletedOnceAndFoundByItsBinding() {
+        int contact = box.emu.addContact("Ivan", "Client", 2, null, "+79990002222");
+        int id = box.call("tasks.task.add", params("fields", Map.of("TITLE", "1 missed", "RESPONSIBLE_ID", 2,
+                "UF_CRM_TASK", List.of("C_" + contact)))).result().path("task").path("id").asInt();
+        box.call("tasks.task.add", params("fields", Map.of("TITLE", "elsewhere", "RESPONSIBLE_ID", 2)));
+
+        JsonNode updated = box.call("tasks.task.update", params("taskId", id, "fields",
+                Map.of("TITLE", "2 missed", "DESCRIPTION", "tried twice"))).result().path("task");
+        assertEquals("2 missed", updated.path("title").asText(), "update answers the task as get does");
+        assertEquals("C_" + contact, updated.path("ufCrmTask").get(0).asText(), "fields not given stay");
+        assertEquals("2", updated.path("status").asText(), "pending");
+        assertEquals(1, box.emu.tasksBoundTo("C_" + contact).getFirst().updates());
+
+        TestBox.Answer bound = box.call("tasks.task.list", params("filter", Map.of("UF_CRM_TASK", "C_" + contact)));
+        assertEquals(1, bound.result().path("tasks").size(), "only the task bound to the contact");
+
+        JsonNode done = box.call("tasks.task.complete", params("taskId", id)).result().path("task");
+        assertEquals("5", done.path("status").asText(), "completed");
+        assertTrue(box.emu.tasksBoundTo("C_" + contact).getFirst().completed());
+        assertError(box.call("tasks.task.complete", params("taskId", id)), "",
+                "Action not allowed: the task is completed already");
+        assertError(box.call("tasks.task.update", params("taskId", 9999, "fields", Map.of("TITLE", "x"))), "ERROR_CORE",
+                "Task not found or not accessible");
+    }
+
+    @Test
     void helper_php_1398_externalLinesAreAddedOnceListedUpdatedAndDeleted() {
         int id = box.call("telephony.externalLine.add", params("NUMBER", "74951234567", "NAME", "Ads",
                 "CRM_AUTO_CREATE", "N")).result().path("ID").asInt();
