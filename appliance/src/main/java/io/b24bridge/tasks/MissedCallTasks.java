@@ -116,24 +116,40 @@ public final class MissedCallTasks implements TaskCommands {
         String caller = digits(r.clientNumber());
         store.reached(caller, r.at());
         for (Row row : store.open(caller)) {
-            if (tt.onReturnedCall() == TaskTemplates.ReturnedCall.COMPLETE) {
-                if (row.taskId() == null) {
-                    store.state(row.key(), State.CANCELLED, null); // never made (the box was away): none is now
-                    LOG.info(() -> "the missed-call task of " + r.clientNumber() + " is not made: reached first");
-                } else {
-                    if (!box.completed(row.taskId())) {
-                        box.complete(row.taskId());
-                    }
-                    store.state(row.key(), State.CLOSED, null);
-                    LOG.info(() -> "task " + row.taskId() + " completed: " + r.clientNumber() + " reached");
+            try {
+                reached(r, row, tt.onReturnedCall());
+            } catch (Failure f) {
+                if (f.kind() != Failure.Kind.REJECTED) {
+                    throw f; // the box away: the command waits in the outbox
                 }
-            } else {
-                String note = "Reached " + DATE.format(r.at().atZone(zone())) + " " + TIME.format(r.at().atZone(zone()))
-                        + (r.outgoing() ? ": called back, the client answered." : ": the client called again and was answered.");
-                store.state(row.key(), State.ANNOTATED, note);
-                deliver(store.get(row.key()).orElseThrow());
+                // the task was deleted or closed by hand: nothing left to do with it, and an answered call's
+                // later commands (its recording) must not wait behind a dead letter for it
+                store.state(row.key(), State.CLOSED, null);
+                LOG.warning(() -> "task " + row.taskId() + " of " + r.clientNumber() + " could not be completed or "
+                        + "annotated (" + f.getMessage() + "): left as it is on the box");
             }
         }
+    }
+
+    private void reached(CrmCommand.CallerReached r, Row row, TaskTemplates.ReturnedCall mode) throws Failure {
+        if (mode == TaskTemplates.ReturnedCall.COMPLETE) {
+            if (row.taskId() == null) {
+                store.state(row.key(), State.CANCELLED, null); // never made (the box was away): none is now
+                LOG.info(() -> "the missed-call task of " + r.clientNumber() + " is not made: reached first");
+                return;
+            }
+            if (!box.completed(row.taskId())) { // a repeat after a crash finds it completed
+                box.complete(row.taskId());
+            }
+            store.state(row.key(), State.CLOSED, null);
+            LOG.info(() -> "task " + row.taskId() + " completed: " + r.clientNumber() + " reached");
+            return;
+        }
+        ZoneId zone = zone();
+        String note = "Reached " + DATE.format(r.at().atZone(zone)) + " " + TIME.format(r.at().atZone(zone))
+                + (r.outgoing() ? ": called back, the client answered." : ": the client called again and was answered.");
+        store.state(row.key(), State.ANNOTATED, note);
+        deliver(store.get(row.key()).orElseThrow());
     }
 
     /** Makes the box show the task as stored: adds it once, or updates its title and description. */

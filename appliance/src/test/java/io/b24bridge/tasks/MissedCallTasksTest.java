@@ -144,6 +144,18 @@ class MissedCallTasksTest {
     }
 
     @Test
+    void aTaskDeletedByHandDoesNotHoldTheAnsweredCallsCommandsButTheBoxAwayDoes() throws Failure {
+        tasks.handle(missed("1.1", T0), CONTACT);
+        box.refuse = new Failure(Failure.Kind.RETRY_LATER, "UNREACHABLE", "the box is away", null);
+        assertThrows(Failure.class, () -> reached("2.1", T0.plusSeconds(300)), "waits in the outbox");
+        box.refuse = new Failure(Failure.Kind.REJECTED, "", "Task not found or not accessible", null);
+        reached("2.1", T0.plusSeconds(300)); // done: no dead letter in front of the call's recording
+        box.refuse = null;
+        tasks.handle(missed("3.1", T0.plusSeconds(400)), CONTACT);
+        assertEquals(2, box.tasks.size(), "the next miss makes a new task");
+    }
+
+    @Test
     void withAnnotateTheTaskSaysWhenTheCallerWasReachedAndStaysOpen() throws Failure {
         settings(TaskTemplates.ReturnedCall.ANNOTATE);
         tasks.handle(missed("1.1", T0), CONTACT);
@@ -169,6 +181,7 @@ class MissedCallTasksTest {
         final Map<Integer, Task> tasks = new LinkedHashMap<>();
         final List<String> calls = new ArrayList<>();
         boolean loseNextAnswer;
+        Failure refuse;
 
         @Override
         public Card card(CrmEntity entity) {
@@ -223,7 +236,10 @@ class MissedCallTasksTest {
         }
 
         @Override
-        public boolean completed(int taskId) {
+        public boolean completed(int taskId) throws Failure {
+            if (refuse != null) {
+                throw refuse;
+            }
             calls.add("get");
             return tasks.get(taskId).completed;
         }
