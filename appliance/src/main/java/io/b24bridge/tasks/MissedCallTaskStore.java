@@ -120,12 +120,17 @@ final class MissedCallTaskStore {
     /** One more missed call of the caller counted in their open task. */
     void count(String key, String callKey, Instant at, int waitSeconds) {
         db.inTransaction(c -> {
+            // misses queued while the box was away go in any order (parallel per call): keep the earliest first
+            // and the latest last
             try (PreparedStatement ps = c.prepareStatement("UPDATE MISSED_CALL_TASKS SET TRIES = TRIES + 1, "
-                    + "LAST_AT = CASE WHEN LAST_AT < ? THEN ? ELSE LAST_AT END, LAST_WAIT = ? WHERE TASK_KEY = ?")) {
+                    + "LAST_AT = CASE WHEN LAST_AT < ? THEN ? ELSE LAST_AT END, "
+                    + "FIRST_AT = CASE WHEN FIRST_AT > ? THEN ? ELSE FIRST_AT END, LAST_WAIT = ? WHERE TASK_KEY = ?")) {
                 ps.setTimestamp(1, Timestamp.from(at));
                 ps.setTimestamp(2, Timestamp.from(at));
-                ps.setInt(3, waitSeconds);
-                ps.setString(4, key);
+                ps.setTimestamp(3, Timestamp.from(at));
+                ps.setTimestamp(4, Timestamp.from(at));
+                ps.setInt(5, waitSeconds);
+                ps.setString(6, key);
                 ps.executeUpdate();
             }
             tried(c, callKey, key);

@@ -90,6 +90,15 @@ class MissedCallTasksTest {
     }
 
     @Test
+    void missesSentOutOfOrderAfterAnOutageKeepTheFirstMissAsTheTasksStart() throws Failure {
+        tasks.handle(missed("2.1", T0.plusSeconds(600)), CONTACT);
+        tasks.handle(missed("1.1", T0), CONTACT);
+        FakeBox.Task t = box.tasks.get(1);
+        assertEquals(1, box.tasks.size());
+        assertTrue(t.description.contains("tried 2 times, first 02.12.2026 10:00"), t.description);
+    }
+
+    @Test
     void aMissAfterTheWindowStartsANewTask() throws Failure {
         tasks.handle(missed("1.1", T0), CONTACT);
         tasks.handle(missed("2.1", T0.plusSeconds(31 * 60)), CONTACT);
