@@ -265,8 +265,9 @@ public final class Main {
             // (re)connect asks for a reconciliation
             CertificateExpiry certificates = new CertificateExpiry(CertificateExpiry.of(config), Clock.systemUTC());
             LOG.info(() -> "certificates: " + certificates.refresh());
-            Jobs jobs = parts.push("jobs", Jobs.start(db, scheduledJobs(config, db, reconciliations, certificates),
-                    Clock.systemUTC(), config.shutdownGrace()));
+            Jobs jobs = parts.push("jobs", Jobs.start(db,
+                    scheduledJobs(config, db, box, reconciliations, certificates), Clock.systemUTC(),
+                    config.shutdownGrace()));
             spine.onConnected(id -> {
                 if (jobs.has(reconcileJob(id))) {
                     jobs.runSoon(reconcileJob(id), Reconciliation.SETTLE); // calls that ended while it was away
@@ -351,8 +352,11 @@ public final class Main {
         return dispatcher;
     }
 
+    /** How often the token-renewal job looks at the access token (Bitrix24's live an hour). */
+    private static final Duration TOKEN_RENEWAL_EVERY = Duration.ofMinutes(20);
+
     /** The appliance's scheduled jobs. */
-    private static List<ScheduledJob> scheduledJobs(ApplianceConfig config, Database db,
+    private static List<ScheduledJob> scheduledJobs(ApplianceConfig config, Database db, Box box,
                                                     List<Reconciliation> reconciliations,
                                                     CertificateExpiry certificates) {
         List<ScheduledJob> jobs = new ArrayList<>();
@@ -361,6 +365,13 @@ public final class Main {
                 new Housekeeping(db, config.storage(), Clock.systemUTC())));
         jobs.add(new ScheduledJob("certificates", "reads the appliance's certificates; warns 30, 7 and 1 days before "
                 + "one expires", Duration.ofHours(6), Duration.ofHours(6), certificates::refresh));
+        if (config.bitrix24().map(b -> b.auth() == ApplianceConfig.AuthMode.APPLICATION).orElse(false)) {
+            // Bitrix24's refresh token lapses after 28 days unused: renewed ahead, a quiet month loses nothing, and a
+            // renewal that fails shows in /health before a call needs the token
+            jobs.add(new ScheduledJob("token-renewal", "renews the Bitrix24 application's access token before it "
+                    + "expires", TOKEN_RENEWAL_EVERY, Duration.ofMinutes(1),
+                    () -> box.client().renewTokensAhead(TOKEN_RENEWAL_EVERY.plusMinutes(10))));
+        }
         for (Reconciliation r : reconciliations) {
             Duration every = config.pbx().stream().filter(p -> p.id().equals(r.pbx())).findFirst().orElseThrow()
                     .reconcileEvery();

@@ -84,6 +84,24 @@ final class ApplicationAuth implements BoxAuth {
         return true;
     }
 
+    @Override
+    public String renewAhead(Duration within) throws BoxException {
+        Optional<Tokens> t = store.current();
+        if (t.isEmpty()) {
+            return "nothing to renew: the application is not installed";
+        }
+        if (t.get().expiresAt().isAfter(clock.instant().plus(within))) {
+            return "the access token is good until " + t.get().expiresAt();
+        }
+        Tokens renewed = renew(t.get(), "token-renewal", false);
+        if (renewed.accessToken().equals(t.get().accessToken())) {
+            // failed() kept the old token, which still works a while: the job's run is a failure all the same
+            throw new BoxException.Auth("token-renewal", "REFRESH_FAILED", "the access token cannot be renewed: "
+                    + renewalFailure, null);
+        }
+        return "access token renewed, good until " + renewed.expiresAt();
+    }
+
     /** Tokens from the install event: everything is replaced, the application token too. */
     void installed(Tokens tokens) {
         store.save(tokens);

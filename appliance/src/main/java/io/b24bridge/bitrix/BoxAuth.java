@@ -1,6 +1,7 @@
 package io.b24bridge.bitrix;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 
 /** How a request proves itself to the box: where it goes and what it carries (contract §1). */
@@ -14,6 +15,16 @@ sealed interface BoxAuth permits WebhookAuth, ApplicationAuth, ModuleAuth {
 
     /** Called when the box said {@code expired_token}: renew, so one retry can succeed. False: cannot. */
     boolean renewAfterExpiry(String method) throws BoxException;
+
+    /**
+     * Renews the access token when it expires within {@code within} (the token-renewal job): Bitrix24's refresh token
+     * lapses after 28 days unused, so an appliance with no call for a month would otherwise lose its application.
+     *
+     * @return one line saying what was done
+     */
+    default String renewAhead(Duration within) throws BoxException {
+        return "nothing to renew (" + status().mode() + " auth)";
+    }
 
     /** Whether an error code means "this token is dead, a new one may work" ({@link #renewAfterExpiry}). */
     default boolean renewsAfter(String code) {

@@ -100,6 +100,16 @@ public final class BoxClient implements AutoCloseable {
         return new BoxClient(base, transport, List.of(), auth, limiter, share, mapper, clock, shared);
     }
 
+    /**
+     * Renews the access token ahead of its expiry (the token-renewal job): application auth only, others have nothing
+     * that lapses.
+     *
+     * @return one line saying what was done
+     */
+    public String renewTokensAhead(Duration within) throws BoxException {
+        return auth.renewAhead(within);
+    }
+
     /** The client for the configured box; application tokens are kept in {@code db}, encrypted with the key in {@code keyFile}. */
     public static BoxClient create(ApplianceConfig.Bitrix24 config, Database db, Path keyFile, ObjectMapper mapper) {
         BoxTransport transport = BoxTransport.create(config);

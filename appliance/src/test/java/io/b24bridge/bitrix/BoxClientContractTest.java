@@ -248,6 +248,35 @@ class BoxClientContractTest {
     }
 
     @Test
+    void theRenewalJobRenewsOnlyATokenCloseToItsExpiryAndSaysWhenItCannot() throws Exception {
+        // ACCESS1 lives an hour: a job looking 30 minutes ahead leaves it alone and sends nothing
+        assertTrue(box.client.renewTokensAhead(Duration.ofMinutes(30)).startsWith("the access token is good until"));
+
+        box.answer("{\"access_token\": \"ACCESS2\", \"refresh_token\": \"REFRESH2\", \"expires_in\": 3600, "
+                + "\"member_id\": \"member1\", \"domain\": \"crm.corp.local\"}");
+        String done = box.client.renewTokensAhead(Duration.ofMinutes(70));
+        assertTrue(done.startsWith("access token renewed"), done);
+        RecordedRequest renew = box.request();
+        assertEquals("/oauth/token/", renew.getTarget(), "the first request of the test is the renewal");
+        assertEquals("grant_type=refresh_token&client_id=local.test.1&client_secret=client-secret-42"
+                + "&refresh_token=REFRESH1", MockBox.body(renew));
+        box.answer("{\"result\": true}");
+        telephony.show("c1", List.of(5));
+        assertEquals("CALL_ID=c1&USER_ID%5B%5D=5&auth=ACCESS2", MockBox.body(box.request()), "the renewed token used");
+
+        // the OAuth server away: the job's run fails (its error in /health's jobs), the token still in use is kept
+        box.answer(503, "<html>OAuth server unavailable</html>");
+        BoxException e = assertThrows(BoxException.class, () -> box.client.renewTokensAhead(Duration.ofMinutes(70)));
+        assertTrue(e.getMessage().contains("cannot be renewed"), e.getMessage());
+        assertFalse(e.getMessage().contains("REFRESH2") || e.getMessage().contains("client-secret-42"), e.getMessage());
+        assertEquals("REFRESH_FAILED", box.client.status().auth().state());
+        box.request();
+        box.answer("{\"result\": true}");
+        telephony.show("c2", List.of(5));
+        assertEquals("CALL_ID=c2&USER_ID%5B%5D=5&auth=ACCESS2", MockBox.body(box.request()));
+    }
+
+    @Test
     void aTokenThatCannotBeRenewedSaysSoAndWhatToDo() {
         box.answer(401, "{\"error\": \"expired_token\"}");
         box.answer(503, "<html>OAuth server unavailable</html>");
