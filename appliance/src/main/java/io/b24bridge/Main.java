@@ -338,18 +338,24 @@ public final class Main {
         if (!box.configured()) {
             return OutboxSender.keeping();
         }
-        Map<String, RecordingsDir> recordings = new HashMap<>();
-        for (ApplianceConfig.Pbx p : config.pbx()) {
-            // without recordings-dir the appliance reads the PBX's own folder (it runs on the PBX)
-            recordings.put(p.id(), new RecordingsDir(p.recordingsDir().orElse(p.recordingsPbxDir()),
-                    p.recordingsPbxDir()));
-        }
+        Map<String, RecordingsDir> recordings = recordingsDirs(config);
         // missed calls of known clients become tasks (settings, task-templates), through the same outbox
         MissedCallTasks tasks = new MissedCallTasks(db, box.taskBox(), settings::current);
         Dispatcher dispatcher = new Dispatcher(outbox, box.gateway(), recordings, tasks, 8, Clock.systemUTC(),
                 config.shutdownGrace()).start();
         box.onRecovery(dispatcher::boxRecovered);
         return dispatcher;
+    }
+
+    /** Per PBX id, where this appliance reads its recordings. */
+    private static Map<String, RecordingsDir> recordingsDirs(ApplianceConfig config) {
+        Map<String, RecordingsDir> recordings = new HashMap<>();
+        for (ApplianceConfig.Pbx p : config.pbx()) {
+            // without recordings-dir the appliance reads the PBX's own folder (it runs on the PBX)
+            recordings.put(p.id(), new RecordingsDir(p.recordingsDir().orElse(p.recordingsPbxDir()),
+                    p.recordingsPbxDir()));
+        }
+        return recordings;
     }
 
     /** How often the token-renewal job looks at the access token (Bitrix24's live an hour). */
@@ -362,7 +368,7 @@ public final class Main {
         List<ScheduledJob> jobs = new ArrayList<>();
         jobs.add(new ScheduledJob("housekeeping", "removes what storage.retention says is old: done commands, "
                 + "finished calls, earlier settings versions, backups", Duration.ofDays(1), Duration.ofMinutes(10),
-                new Housekeeping(db, config.storage(), Clock.systemUTC())));
+                new Housekeeping(db, config.storage(), recordingsDirs(config), Clock.systemUTC())));
         jobs.add(new ScheduledJob("certificates", "reads the appliance's certificates; warns 30, 7 and 1 days before "
                 + "one expires", Duration.ofHours(6), Duration.ofHours(6), certificates::refresh));
         if (config.bitrix24().map(b -> b.auth() == ApplianceConfig.AuthMode.APPLICATION).orElse(false)) {

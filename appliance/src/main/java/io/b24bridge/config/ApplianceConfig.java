@@ -87,12 +87,15 @@ public record ApplianceConfig(Path source,
      *                        {@code pbx[].reconcile-lookback}, so reconciliation still knows every call it compares
      * @param settingsHistory earlier settings versions (the current ones always stay)
      * @param backups         backups in {@link Storage#backupsDir()}; the newest {@link #KEEP_BACKUPS} always stay
+     * @param recordings      the PBX's recording files, once Bitrix24 took them (empty: never removed — the PBX's
+     *                        own files, which its administrators may keep by other rules); shorter than
+     *                        {@code doneCommands}, whose rows name them
      */
     public record Retention(Duration doneCommands, Duration finishedCalls, Duration settingsHistory,
-                            Duration backups) {
+                            Duration backups, Optional<Duration> recordings) {
         public static final int KEEP_BACKUPS = 3;
         public static final Retention DEFAULTS = new Retention(Duration.ofDays(30), Duration.ofDays(90),
-                Duration.ofDays(365), Duration.ofDays(30));
+                Duration.ofDays(365), Duration.ofDays(30), Optional.empty());
     }
 
     /**

@@ -87,11 +87,17 @@ public final class ConfigLoader {
         ApplianceConfig.Retention d = ApplianceConfig.Retention.DEFAULTS;
         ApplianceConfig.Retention retention = new ApplianceConfig.Retention(
                 r.duration("done-commands", d.doneCommands()), r.duration("finished-calls", d.finishedCalls()),
-                r.duration("settings-history", d.settingsHistory()), r.duration("backups", d.backups()));
-        for (String key : List.of("done-commands", "finished-calls", "settings-history", "backups")) {
+                r.duration("settings-history", d.settingsHistory()), r.duration("backups", d.backups()),
+                r.exists("recordings") ? Optional.of(r.duration("recordings", Duration.ZERO)) : Optional.empty());
+        for (String key : List.of("done-commands", "finished-calls", "settings-history", "backups", "recordings")) {
             if (r.duration(key, Duration.ofDays(1)).compareTo(Duration.ofDays(1)) < 0) {
                 throw r.fail("storage.retention." + key, "must be at least 1d");
             }
+        }
+        if (retention.recordings().filter(k -> k.compareTo(retention.doneCommands()) >= 0).isPresent()) {
+            throw r.fail("storage.retention.recordings", "must be shorter than storage.retention.done-commands ("
+                    + retention.doneCommands().toDays() + "d): a recording is known to be in Bitrix24 by its done "
+                    + "command, removed after that long");
         }
         return retention;
     }

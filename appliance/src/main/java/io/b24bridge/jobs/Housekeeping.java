@@ -4,17 +4,21 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Logger;
 
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.outbox.OutboxRetention;
+import io.b24bridge.outbox.RecordingRetention;
+import io.b24bridge.outbox.RecordingsDir;
 import io.b24bridge.settings.SettingsRetention;
 import io.b24bridge.store.Backups;
 import io.b24bridge.store.Database;
 
 /**
  * The daily {@code housekeeping} job: what {@code storage.retention} says is old goes — commands the box took, calls
- * that ended with nothing left to send, earlier settings versions, old backups. Each part on its own: one that fails
+ * that ended with nothing left to send, earlier settings versions, old backups, and (when set) the PBX's recordings
+ * Bitrix24 took long ago. Each part on its own: one that fails
  * does not stop the others, and the job's error names it.
  */
 public final class Housekeeping implements ScheduledJob.Work {
@@ -23,11 +27,15 @@ public final class Housekeeping implements ScheduledJob.Work {
 
     private final Database db;
     private final ApplianceConfig.Storage storage;
+    private final Map<String, RecordingsDir> recordings;
     private final Clock clock;
 
-    public Housekeeping(Database db, ApplianceConfig.Storage storage, Clock clock) {
+    /** @param recordings per PBX id, where this appliance reads its recordings */
+    public Housekeeping(Database db, ApplianceConfig.Storage storage, Map<String, RecordingsDir> recordings,
+                        Clock clock) {
         this.db = db;
         this.storage = storage;
+        this.recordings = recordings;
         this.clock = clock;
     }
 
@@ -42,6 +50,11 @@ public final class Housekeeping implements ScheduledJob.Work {
         ApplianceConfig.Retention r = storage.retention();
         List<String> done = new ArrayList<>();
         List<String> failed = new ArrayList<>();
+        // recordings before the done commands that say they reached Bitrix24
+        if (r.recordings().isPresent()) {
+            part("recordings", () -> RecordingRetention.removeAttached(db, recordings,
+                    now.minus(r.recordings().get())), done, failed);
+        }
         // done commands first: a call is removed only once it has none left
         part("done commands", () -> OutboxRetention.pruneDone(db, now.minus(r.doneCommands())), done, failed);
         part("finished calls", () -> OutboxRetention.pruneFinishedCalls(db, now.minus(r.finishedCalls())), done,

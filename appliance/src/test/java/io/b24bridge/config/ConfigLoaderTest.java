@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -153,9 +154,15 @@ class ConfigLoaderTest {
                     finished-calls: 14d
                     settings-history: 90d
                     backups: 10d
+                    recordings: 5d
                 """)), Map.of());
         assertEquals(new ApplianceConfig.Retention(Duration.ofDays(7), Duration.ofDays(14), Duration.ofDays(90),
-                Duration.ofDays(10)), set.storage().retention());
+                Duration.ofDays(10), Optional.of(Duration.ofDays(5))), set.storage().retention());
+
+        Path pastItsCommands = write(valid().replace("  dir: data\n",
+                "  dir: data\n  retention:\n    done-commands: 7d\n    recordings: 7d\n"));
+        ConfigException late = assertThrows(ConfigException.class, () -> ConfigLoader.load(pastItsCommands, Map.of()));
+        assertTrue(late.getMessage().startsWith("configuration key 'storage.retention.recordings'"), late.getMessage());
 
         Path tooShort = write(valid().replace("  dir: data\n", "  dir: data\n  retention:\n    finished-calls: 1d\n")
                 + "pbx:\n  - id: pbx1\n    host: 127.0.0.1\n    username: u\n    secret: s\n    reconcile-lookback: 1d\n");

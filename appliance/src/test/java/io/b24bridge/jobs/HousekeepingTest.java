@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.b24bridge.config.ApplianceConfig;
+import io.b24bridge.outbox.RecordingsDir;
 import io.b24bridge.store.Database;
 import io.b24bridge.store.Migrations;
 
@@ -127,6 +130,67 @@ class HousekeepingTest {
         return top;
     }
 
+    /** A call whose recording's attach command is in {@code state} since {@code at}. */
+    private void attach(String linkedid, String pbxPath, String state, Instant at) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO CRM_CALLS (CALL_KEY, BITRIX_CALL_ID, STATE, "
+                    + "NEXT_SEQ, ENDED, CREATED_AT, UPDATED_AT) VALUES (?, 'x', '{}', 1, 1, ?, ?)")) {
+                ps.setString(1, "pbx1:" + linkedid);
+                ps.setTimestamp(2, Timestamp.from(at));
+                ps.setTimestamp(3, Timestamp.from(at));
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO OUTBOX (CALL_KEY, SEQ, KIND, PAYLOAD, STATE, "
+                    + "ATTEMPTS, NEXT_AT, CREATED_AT, DONE_AT) VALUES (?, 0, 'ATTACH_RECORD', ?, ?, 1, ?, ?, ?)")) {
+                ps.setString(1, "pbx1:" + linkedid);
+                ps.setString(2, "{\"v\":1,\"call\":{\"pbx\":\"pbx1\",\"linkedid\":\"" + linkedid
+                        + "\"},\"recordingFile\":\"" + pbxPath + "\"}");
+                ps.setString(3, state);
+                ps.setTimestamp(4, Timestamp.from(at));
+                ps.setTimestamp(5, Timestamp.from(at));
+                ps.setTimestamp(6, state.equals("DONE") ? Timestamp.from(at) : null);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void recordingsBitrixTookLongAgoGoAndNoOtherFile() throws Exception {
+        ApplianceConfig.Storage keepAWeek = new ApplianceConfig.Storage(dir, new ApplianceConfig.Retention(
+                Duration.ofDays(30), Duration.ofDays(90), Duration.ofDays(365), Duration.ofDays(30),
+                Optional.of(Duration.ofDays(7))));
+        Path local = Files.createDirectories(dir.resolve("monitor/2026/11/20"));
+        Path secret = Files.writeString(dir.resolve("client-secret"), "s3cr3t");
+        Path sent = Files.writeString(local.resolve("sent-long-ago.wav"), "RIFF");
+        Path recent = Files.writeString(local.resolve("sent-yesterday.wav"), "RIFF");
+        Path waiting = Files.writeString(local.resolve("still-waiting.wav"), "RIFF");
+        Path dead = Files.writeString(local.resolve("refused.wav"), "RIFF");
+        Path link = Files.createSymbolicLink(local.resolve("link-out.wav"), secret);
+        Path unnamed = Files.writeString(local.resolve("no-command.wav"), "RIFF");
+        String onPbx = "/var/spool/asterisk/monitor/2026/11/20/";
+        Instant tenDaysAgo = NOW.minus(Duration.ofDays(10));
+        attach("1.1", onPbx + "sent-long-ago.wav", "DONE", tenDaysAgo);
+        attach("1.2", onPbx + "sent-yesterday.wav", "DONE", NOW.minus(Duration.ofDays(1)));
+        attach("1.3", onPbx + "still-waiting.wav", "PENDING", tenDaysAgo);
+        attach("1.4", onPbx + "refused.wav", "DEAD", tenDaysAgo);
+        attach("1.5", onPbx + "link-out.wav", "DONE", tenDaysAgo);
+        attach("1.6", "/etc/b24bridge/../../" + secret, "DONE", tenDaysAgo);
+        Map<String, RecordingsDir> dirs = Map.of("pbx1", new RecordingsDir(dir.resolve("monitor"),
+                Path.of("/var/spool/asterisk/monitor")));
+
+        String line = new Housekeeping(db, keepAWeek, dirs, Clock.fixed(NOW, ZoneOffset.UTC)).run();
+
+        assertTrue(line.startsWith("removed 1 recordings, "), line);
+        assertFalse(Files.exists(sent), "in Bitrix24 for ten days: removed");
+        for (Path stays : List.of(recent, waiting, dead, unnamed, secret)) {
+            assertTrue(Files.exists(stays), stays + " stays");
+        }
+        assertTrue(Files.isSymbolicLink(link), "a link out of the folder is never followed to delete");
+        assertTrue(new Housekeeping(db, keepAWeek, dirs, Clock.fixed(NOW, ZoneOffset.UTC)).run()
+                .startsWith("removed 0 recordings, "), "a second run finds nothing");
+    }
+
     @Test
     void whatIsOldGoesAndWhatStillMattersStays() throws Exception {
         Instant longAgo = NOW.minus(Duration.ofDays(200));
@@ -144,7 +208,7 @@ class HousekeepingTest {
                 backup("20261130-030000", NOW.minus(Duration.ofDays(2)))};
         Path elsewhere = Files.createDirectories(storage.backupsDir().resolve("operator-copy"));
 
-        String line = new Housekeeping(db, storage, Clock.fixed(NOW, ZoneOffset.UTC)).run();
+        String line = new Housekeeping(db, storage, Map.of(), Clock.fixed(NOW, ZoneOffset.UTC)).run();
 
         assertEquals("removed 5 done commands, 1 finished calls, 2 settings versions, 2 backups", line);
         assertEquals(List.of("pbx1:old-dead", "pbx1:recent", "pbx1:talking"),
@@ -162,6 +226,6 @@ class HousekeepingTest {
         assertTrue(Files.exists(elsewhere), "a folder not made by the backup is the operator's");
 
         assertEquals("removed 0 done commands, 0 finished calls, 0 settings versions, 0 backups",
-                new Housekeeping(db, storage, Clock.fixed(NOW, ZoneOffset.UTC)).run(), "a second run finds nothing");
+                new Housekeeping(db, storage, Map.of(), Clock.fixed(NOW, ZoneOffset.UTC)).run(), "a second run finds nothing");
     }
 }
