@@ -44,14 +44,26 @@ final class Behind
 	 *
 	 * @return array{0: int, 1: array} the HTTP status and the JSON answer
 	 */
-	public static function rest(string $method, array $query, array $authData): array
+	public static function rest(string $method, array $query, array $authData, string $token = ''): array
 	{
 		$headers = [
 			'X-Behind-Auth-Type: ' . ($authData['auth_type'] ?? ''),
 			'X-Behind-Client: ' . ($authData['client_id'] ?? ''),
 			'X-Behind-User: ' . (int)($authData['user_id'] ?? 0),
 			'X-Behind-Scope: ' . ($authData['scope'] ?? ''),
+			// the request's own token: what CRestUtil::getSpecialUrl (rest_util.php:989-1035) puts into an uploadUrl
+			'X-Behind-Token: ' . $token,
 		];
+		if ($method === 'upload')
+		{
+			// the uploadUrl's second step: its parameters in the query, the file as PHP received it
+			$file = $_FILES['file'] ?? null;
+			$fields = is_array($file) && is_uploaded_file((string)$file['tmp_name'])
+				? ['file' => new \CURLFile((string)$file['tmp_name'], 'application/octet-stream', (string)$file['name'])]
+				: [];
+
+			return self::send('POST', '/_behind/rest/upload?' . http_build_query($query), $fields, $headers);
+		}
 
 		return self::send('POST', '/_behind/rest/' . rawurlencode($method), http_build_query($query), $headers);
 	}
@@ -95,15 +107,16 @@ final class Behind
 	}
 
 	/** @return array{0: int, 1: array} */
-	private static function send(string $httpMethod, string $path, ?string $body, array $headers): array
+	/** @param string|array|null $body a form (string), or multipart fields (array: curl sets the content type) */
+	private static function send(string $httpMethod, string $path, string|array|null $body, array $headers): array
 	{
 		$config = self::config();
 		$curl = curl_init(rtrim((string)$config['url'], '/') . $path);
 		curl_setopt_array($curl, [
 			CURLOPT_CUSTOMREQUEST => $httpMethod,
 			CURLOPT_RETURNTRANSFER => true,
-			CURLOPT_HTTPHEADER => array_merge($headers, ['X-Behind-Key: ' . $config['key'],
-				'Content-Type: application/x-www-form-urlencoded']),
+			CURLOPT_HTTPHEADER => array_merge($headers, ['X-Behind-Key: ' . $config['key']],
+				is_array($body) ? [] : ['Content-Type: application/x-www-form-urlencoded']),
 			CURLOPT_CONNECTTIMEOUT => 5,
 			CURLOPT_TIMEOUT => 60,
 		]);

@@ -14,7 +14,8 @@ use Bitrix\Rest\RestException;
  * restores the loop counter; failure → OAuthException), call ($query, $start, $server) (203-253) and shape the answer:
  * {"result": …, "time": …} with next/total lifted (893-923), errors as {"error","error_description"} with the
  * exception's status (660-688); ArgumentException → ERROR_ARGUMENT 400, other exceptions → code or ERROR_CORE 400
- * (860-891). batch and the download/upload helpers are not modelled. Served "behind the module" (BoxStub\Behind), every
+ * (860-891). batch and the download helper are not modelled; the uploadUrl's second step (/rest/upload.json, the file in
+ * a multipart body, rest.php:813-858) is handed on like a method, with its file. Served "behind the module" (BoxStub\Behind), every
  * method but the module's and app.info is handed, after the auth chain, to the Java box emulator.
  */
 class CRestServer
@@ -76,7 +77,8 @@ class CRestServer
 			if ($callback === self::BEHIND)
 			{
 				// the box's own method, answered by the Java box emulator behind the module (BoxStub\Behind)
-				[$code, $body] = \BoxStub\Behind::rest($this->method, $this->query, $this->authData);
+				[$code, $body] = \BoxStub\Behind::rest($this->method, $this->query, $this->authData,
+					(string)($this->auth['auth'] ?? ''));
 				$this->status = $code . ' ' . (self::REASONS[$code] ?? 'Status');
 
 				return $body;

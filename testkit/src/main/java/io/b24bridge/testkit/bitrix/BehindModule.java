@@ -77,7 +77,9 @@ final class BehindModule {
         if (!type.equals("oauth") || client.isEmpty()) {
             throw new IllegalArgumentException("behind the module only application auth comes: " + type);
         }
-        return new Caller(Caller.Kind.APPLICATION, user, "app:" + client, scopes, null, null);
+        // the request's token: an uploadUrl carries it (CRestUtil::getSpecialUrl, rest_util.php:989-1035)
+        String token = header(req, "X-Behind-Token");
+        return new Caller(Caller.Kind.APPLICATION, user, "app:" + client, scopes, token.isEmpty() ? null : token, null);
     }
 
     private void calls(ServerRequest req, ServerResponse res) {

@@ -135,10 +135,14 @@ final class RestRouter {
             t.method = methodName(method);
             t.authKind = "behind-module";
             byte[] body = body(req);
-            Args args = new Args(params(req.query().rawValue(), body,
-                    req.headers().first(HeaderNames.CONTENT_TYPE).orElse("")));
+            String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
+            // the uploadUrl's second step, handed on by the module's box as it came: the query, the file
+            boolean upload = t.method.equals("upload");
+            Args args = new Args(upload ? FormParams.parse(req.query().rawValue())
+                    : params(req.query().rawValue(), body, contentType));
             t.params = Masking.params(args.raw());
-            run(t, res, args, caller, null);
+            run(t, res, args, caller, upload ? () -> Multipart.boundary(contentType)
+                    .map(b -> Multipart.parts(body, b).get(Recordings.UPLOAD_FIELD)).orElse(null) : null);
         } catch (RestError e) {
             error(t, res, e);
         } catch (CloseConnectionException e) {
