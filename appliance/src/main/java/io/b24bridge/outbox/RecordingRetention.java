@@ -30,6 +30,10 @@ public final class RecordingRetention {
     private RecordingRetention() {
     }
 
+    /** A file named by a done attach, with the recordings folder it must stay inside. */
+    private record Due(Path file, RecordingsDir dir) {
+    }
+
     /**
      * Deletes the recordings attached before {@code cutoff}; returns how many files went. Runs before the done
      * commands that name them are pruned (the configuration keeps them longer).
@@ -38,8 +42,8 @@ public final class RecordingRetention {
      */
     public static int removeAttached(Database db, Map<String, RecordingsDir> dirs, Instant cutoff) throws IOException {
         StoredJson json = new StoredJson(Json.newMapper());
-        List<Path> due = db.inTransaction(c -> {
-            List<Path> files = new ArrayList<>();
+        List<Due> due = db.inTransaction(c -> {
+            List<Due> files = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT CALL_KEY, PAYLOAD FROM OUTBOX "
                     + "WHERE KIND = 'ATTACH_RECORD' AND STATE = 'DONE' AND DONE_AT < ?")) {
                 ps.setTimestamp(1, Timestamp.from(cutoff));
@@ -49,16 +53,16 @@ public final class RecordingRetention {
                         RecordingsDir dir = dirs.get(call.pbx());
                         String named = json.read(rs.getString(2), StoredCommand.AttachRecording.class).recordingFile();
                         Optional<Path> file = dir == null ? Optional.empty() : dir.localPath(named);
-                        file.ifPresent(files::add);
+                        file.ifPresent(f -> files.add(new Due(f, dir)));
                     }
                 }
             }
             return files;
         });
         int removed = 0;
-        for (Path file : due) {
-            RecordingsDir dir = dirs.values().stream().filter(d -> file.startsWith(d.local())).findFirst().orElseThrow();
-            if (!Files.exists(file) || !dir.inside(file)) {
+        for (Due d : due) {
+            Path file = d.file();
+            if (!Files.exists(file) || !d.dir().inside(file)) {
                 continue; // removed before, or a link out of the folder: never ours to delete
             }
             Files.delete(file);
