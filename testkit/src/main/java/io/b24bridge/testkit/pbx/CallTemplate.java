@@ -61,6 +61,9 @@ final class CallTemplate {
     private final Map<String, Integer> uuids = new LinkedHashMap<>();
     private final List<IntFunction<String>> numberMakers = new ArrayList<>();
     private final boolean stamp;
+    private final String name;
+    /** Each event's recorded time after the first event's, in nanoseconds; null when the recording has none. */
+    private final long[] recordedOffsets;
 
     /**
      * @param numbers originals (a caller's number, a DID) and what replaces them in call n
@@ -68,6 +71,8 @@ final class CallTemplate {
      */
     CallTemplate(Transcript transcript, Map<String, IntFunction<String>> numbers, boolean stamp) {
         this.stamp = stamp;
+        this.name = transcript.name();
+        this.recordedOffsets = offsets(transcript);
         List<String> originals = new ArrayList<>(numbers.keySet());
         originals.forEach(o -> numberMakers.add(numbers.get(o)));
         Pattern numberPattern = originals.isEmpty() ? null : Pattern.compile("(?<!\\d)("
@@ -89,6 +94,32 @@ final class CallTemplate {
             }
             events.add(headers);
         }
+    }
+
+    private static long[] offsets(Transcript transcript) {
+        long[] o = new long[transcript.size()];
+        double first = Double.NaN;
+        for (int i = 0; i < o.length; i++) {
+            String ts = transcript.events().get(i).get("Timestamp");
+            if (ts == null) {
+                return null;
+            }
+            double t = Double.parseDouble(ts);
+            if (Double.isNaN(first)) {
+                first = t;
+            }
+            o[i] = Math.max(0, Math.round((t - first) * 1e9));
+        }
+        return o;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** When event {@code i} came after the call's first event in the recording (ns); -1 when unknown. */
+    long recordedOffset(int i) {
+        return recordedOffsets == null ? -1 : recordedOffsets[i];
     }
 
     private List<Part> parts(String value, Pattern numberPattern, List<String> originals) {
@@ -143,6 +174,7 @@ final class CallTemplate {
         private final String[] suffix;
         private final String[] uuid;
         private final String[] number;
+        private final CallTemplate template = CallTemplate.this;
 
         /**
          * @param nextEpoch  hands out the seconds parts of Uniqueids, simulator-wide: never twice
@@ -166,6 +198,10 @@ final class CallTemplate {
             for (int i = 0; i < number.length; i++) {
                 number[i] = numberMakers.get(i).apply(n);
             }
+        }
+
+        CallTemplate template() {
+            return template;
         }
 
         /** Event {@code i} of this call; {@code Timestamp}s say {@code nowMicros}. */

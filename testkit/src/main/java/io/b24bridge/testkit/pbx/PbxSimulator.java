@@ -22,7 +22,11 @@ import java.util.concurrent.atomic.LongAdder;
  * created), {@code Originate} (queued, then an {@code OriginateResponse}), {@code Logoff}; anything else is
  * {@code Response: Error} — and replays real Asterisk event streams from transcripts at any rate (see
  * {@link #replay}). For failure tests it can drop every connection, refuse logins, refuse connections, deny an
- * action (a missing manager.conf permission), or go silent (a hung PBX that keeps its sockets open).
+ * action (a missing manager.conf permission), go silent (a hung PBX that keeps its sockets open), answer actions
+ * slowly, put garbage on the wire, or drop every client now and then ({@link #faults()}). Like Asterisk it never
+ * waits for a client: each session writes its own backlog, and a client whose write stays stuck longer than the
+ * write timeout is disconnected ({@link PbxFaults#writeTimeout}). It also writes the files a PBX writes beside its
+ * events ({@link #recordings}, {@link #masterCsv}).
  */
 public final class PbxSimulator implements AutoCloseable {
 
@@ -68,6 +72,8 @@ public final class PbxSimulator implements AutoCloseable {
     private final AtomicLong logins = new AtomicLong();
     private final AtomicLong failedLogins = new AtomicLong();
     private final AtomicLong eventsSent = new AtomicLong();
+    private final PbxFiles files = new PbxFiles();
+    private final PbxFaults faults = new PbxFaults(this);
     private final AtomicLong nextEpoch;
     private final AtomicLong nextChannel = new AtomicLong(0x1000);
     private final Object loginSignal = new Object();
@@ -97,6 +103,7 @@ public final class PbxSimulator implements AutoCloseable {
         try {
             PbxSimulator sim = new PbxSimulator(options);
             sim.acceptor.start();
+            sim.faults.start(sim.port());
             return sim;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot listen on " + options.host() + ":" + options.port(), e);
@@ -155,7 +162,12 @@ public final class PbxSimulator implements AutoCloseable {
     }
 
     public Replay replay(Transcript transcript, ReplayOptions options) {
-        Replay r = new Replay(this, transcript, options);
+        return replay(Mix.of(transcript), options);
+    }
+
+    /** Replays the calls of {@code mix} (call n the transcript the mix gives it), as {@code options} say. */
+    public Replay replay(Mix mix, ReplayOptions options) {
+        Replay r = new Replay(this, mix, options);
         r.start();
         return r;
     }
@@ -164,9 +176,10 @@ public final class PbxSimulator implements AutoCloseable {
         return template.new Call(nextEpoch::getAndIncrement, nextChannel::getAndIncrement, n);
     }
 
-    /** Sends one event to every client that wants it (and keeps the channel table up to date). */
+    /** Sends one event to every client that wants it (and keeps the channel table and the PBX's files up to date). */
     public void broadcast(AmiMessage event) {
         channels.apply(event);
+        files.observe(event);
         if (silent) {
             return;
         }
@@ -221,6 +234,31 @@ public final class PbxSimulator implements AutoCloseable {
         return s == null ? "" : s;
     }
 
+    // ---- the PBX's files ----
+
+    /**
+     * From now on, every recording the dialplan names ({@code MIXMONITOR_FILENAME} under {@code pbxDir}) is
+     * written under {@code hostDir}, {@code bytes} long, when the name is announced.
+     */
+    public PbxSimulator recordings(java.nio.file.Path hostDir, String pbxDir, int bytes) {
+        files.recordings(hostDir, pbxDir, bytes);
+        return this;
+    }
+
+    /** From now on, every Cdr event is also a row of this Master.csv (cdr_csv with the new columns). */
+    public PbxSimulator masterCsv(java.nio.file.Path file) {
+        files.masterCsv(file);
+        return this;
+    }
+
+    public long recordingsWritten() {
+        return files.recordingsWritten();
+    }
+
+    public long cdrRowsWritten() {
+        return files.cdrRowsWritten();
+    }
+
     // ---- failure controls ----
 
     /** Closes every client connection (the network broke, or Asterisk died). */
@@ -269,6 +307,19 @@ public final class PbxSimulator implements AutoCloseable {
 
     boolean isSilent() {
         return silent;
+    }
+
+    /** Faults at load: a slow PBX, garbage on the wire, drops now and then, the write timeout. */
+    public PbxFaults faults() {
+        return faults;
+    }
+
+    java.util.List<SimSession> sessionList() {
+        return sessions;
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 
     boolean isRefusingLogins() {
@@ -347,6 +398,11 @@ public final class PbxSimulator implements AutoCloseable {
         return eventsSent.get();
     }
 
+    /** Events and answers waiting to be written, over all clients (what Asterisk's event list holds for them). */
+    public long backlog() {
+        return sessions.stream().mapToLong(SimSession::backlog).sum();
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -356,6 +412,7 @@ public final class PbxSimulator implements AutoCloseable {
             // closing anyway
         }
         dropConnections();
+        faults.close();
         try {
             acceptor.join(1000);
         } catch (InterruptedException e) {

@@ -7,23 +7,38 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One client of the simulated AMI: reads its actions, answers them as Asterisk 22 does, and receives the
  * events it asked for ({@code Events:} at login, or the {@code Events} action).
+ *
+ * <p>Writing is Asterisk's too (main/manager.c): an event is appended to a list the PBX never waits on, and the
+ * session's own thread writes that list out; a write that cannot finish within the user's {@code writetimeout}
+ * sets {@code write_error} ({@code send_string}) and {@code session_do} ends the session. So a client that reads
+ * too slowly loses its connection — the PBX itself never slows down for it. Here the list is {@link #outbound},
+ * the thread {@link #writeLoop}, and the simulator's watchdog closes a session whose write is stuck longer than
+ * the write timeout ({@link #writeStuckNanos}).
  */
 final class SimSession implements AutoCloseable {
+
+    /** Most bytes written in one go when a backlog is drained. */
+    private static final int WRITE_CHUNK = 64 * 1024;
 
     private final PbxSimulator sim;
     private final Socket socket;
     private final OutputStream out;
+    private final LinkedBlockingQueue<byte[]> outbound = new LinkedBlockingQueue<>();
+    private volatile long writingSince; // System.nanoTime() while a write is in progress, else 0
+    private final java.util.concurrent.atomic.AtomicInteger unwritten = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean authenticated;
     private volatile boolean eventsOn = true;
     private volatile Set<String> eventMask; // null: every class
@@ -65,7 +80,8 @@ final class SimSession implements AutoCloseable {
     }
 
     void run() {
-        try (socket) {
+        Thread writer = Thread.ofVirtual().name("pbx-sim-writer").start(this::writeLoop);
+        try {
             send("Asterisk Call Manager/" + sim.options().amiVersion() + "\r\n");
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             List<AmiMessage.Header> block = new ArrayList<>();
@@ -89,6 +105,7 @@ final class SimSession implements AutoCloseable {
         } catch (IOException e) {
             // the client went away, or dropConnections() closed the socket
         } finally {
+            flushThenClose(writer);
             sim.ended(this);
         }
     }
@@ -100,6 +117,15 @@ final class SimSession implements AutoCloseable {
         sim.countAction(name == null ? "" : name);
         if (sim.isSilent()) {
             return true; // a hung PBX: reads, never answers
+        }
+        Duration delay = sim.faults().actionDelay();
+        if (!delay.isZero()) {
+            try {
+                Thread.sleep(delay.toMillis()); // a PBX slow to read its clients: the next action waits too
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
         if (name == null) {
             send(response("Error", id, "Message", "Missing action in request"));
@@ -233,19 +259,73 @@ final class SimSession implements AutoCloseable {
         }
     }
 
-    /** Writes unless the simulator is silent; a failed write closes the connection. */
+    /** Queues {@code wire} for the session's writer, unless the simulator is silent (then it is gone). */
     void send(String wire) {
-        if (sim.isSilent()) {
+        if (sim.isSilent() || socket.isClosed()) {
             return;
         }
-        byte[] bytes = wire.getBytes(StandardCharsets.UTF_8);
-        synchronized (out) {
-            try {
-                out.write(bytes);
-                out.flush();
-            } catch (IOException e) {
-                close();
+        unwritten.incrementAndGet();
+        outbound.add(wire.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Queues raw bytes (for garbage on the wire: not necessarily UTF-8). */
+    void sendRaw(byte[] bytes) {
+        if (!sim.isSilent() && !socket.isClosed()) {
+            unwritten.incrementAndGet();
+            outbound.add(bytes);
+        }
+    }
+
+    /** After a Logoff or a refused login: what was queued (the Goodbye) goes out before the socket closes. */
+    private void flushThenClose(Thread writer) {
+        long end = System.nanoTime() + 1_000_000_000L;
+        while (!socket.isClosed() && unwritten.get() > 0 && System.nanoTime() < end) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        close();
+        writer.interrupt();
+    }
+
+    /** How long the write in progress has been stuck (0: none in progress). */
+    long writeStuckNanos(long now) {
+        long since = writingSince;
+        return since == 0 ? 0 : now - since;
+    }
+
+    /** Events and answers waiting to be written to this client. */
+    int backlog() {
+        return unwritten.get();
+    }
+
+    private void writeLoop() {
+        java.io.ByteArrayOutputStream chunk = new java.io.ByteArrayOutputStream(WRITE_CHUNK);
+        try {
+            while (!socket.isClosed()) {
+                byte[] first = outbound.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                chunk.reset();
+                chunk.write(first);
+                int n = 1;
+                byte[] next;
+                while (chunk.size() < WRITE_CHUNK && (next = outbound.poll()) != null) {
+                    chunk.write(next);
+                    n++;
+                }
+                writingSince = System.nanoTime();
+                try {
+                    chunk.writeTo(out);
+                    out.flush();
+                } finally {
+                    writingSince = 0;
+                    unwritten.addAndGet(-n);
+                }
             }
+        } catch (IOException e) {
+            close(); // the client went away, or the watchdog closed a stuck write
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -238,6 +238,16 @@ class PbxSimulatorTest {
         assertEquals(50.0, a.rate);
         assertEquals(10, a.times);
         assertEquals(Duration.ofSeconds(2), a.spread);
+        PbxSimulatorMain.Args load = PbxSimulatorMain.Args.parse(new String[] {"--replay", "call-centre",
+                "--recorded-pace", "--unique-callers", "--max-in-progress", "300", "--garbage-every", "1000",
+                "--drop-every", "5s", "--slow-actions", "200ms", "--write-timeout", "100ms", "--master-csv", "M.csv"});
+        assertTrue(load.recordedPace && load.uniqueCallers);
+        assertEquals(300, load.maxInProgress);
+        assertEquals(1000, load.garbageEvery);
+        assertEquals(Duration.ofSeconds(5), load.dropEvery);
+        assertEquals(Duration.ofMillis(200), load.slowActions);
+        assertEquals(Duration.ofMillis(100), load.writeTimeout);
+        assertEquals("M.csv", load.masterCsv);
         assertInstanceOf(IllegalArgumentException.class,
                 assertThrows(IllegalArgumentException.class, () -> PbxSimulatorMain.Args.parse(new String[] {"--bogus", "1"})));
     }

@@ -1,0 +1,178 @@
+package io.b24bridge.testkit.pbx;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The files a PBX writes beside its AMI stream, made from the events the simulator sends so that they agree
+ * with them: a recording for every {@code MIXMONITOR_FILENAME} the dialplan sets (a small WAV, complete when
+ * the variable is announced), and a Master.csv row for every {@code Cdr} event, in the columns cdr_csv writes
+ * with {@code loguniqueid}, {@code loguserfield} and {@code newcdrcolumns} (the test PBX's cdr.conf).
+ *
+ * <p>A replayed Cdr event carries the recording's dates; its row keeps the recorded durations (wait, talk)
+ * and ends at the moment it is sent, in UTC ({@code usegmtime = yes}). The AMI Cdr event has no Linkedid: it is
+ * taken from the Newchannel of the row's Uniqueid.
+ */
+final class PbxFiles {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    /** Uniqueids remembered for their Linkedid (a Cdr row follows its channel's end within the call). */
+    private static final int KEEP = 200_000;
+
+    private volatile Path recordingsDir;
+    private volatile String recordingsPbxDir;
+    private volatile byte[] recording;
+    private volatile Path masterCsv;
+    private final AtomicLong recordings = new AtomicLong();
+    private final AtomicLong rows = new AtomicLong();
+    private final Map<String, String> linkedids = new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > KEEP;
+        }
+    };
+
+    /**
+     * Writes recordings under {@code hostDir}: a file the dialplan names {@code <pbxDir>/a/b.wav} is written at
+     * {@code <hostDir>/a/b.wav}, {@code bytes} long.
+     */
+    void recordings(Path hostDir, String pbxDir, int bytes) {
+        this.recording = wav(bytes);
+        this.recordingsPbxDir = pbxDir.endsWith("/") ? pbxDir : pbxDir + "/";
+        this.recordingsDir = hostDir;
+    }
+
+    void masterCsv(Path file) {
+        this.masterCsv = file;
+    }
+
+    long recordingsWritten() {
+        return recordings.get();
+    }
+
+    long cdrRowsWritten() {
+        return rows.get();
+    }
+
+    /** Called for every event before it is sent. */
+    void observe(AmiMessage event) {
+        String name = event.event();
+        if (name == null) {
+            return;
+        }
+        switch (name) {
+            case "Newchannel" -> {
+                if (masterCsv != null && event.get("Uniqueid") != null && event.get("Linkedid") != null) {
+                    synchronized (linkedids) {
+                        linkedids.put(event.get("Uniqueid"), event.get("Linkedid"));
+                    }
+                }
+            }
+            case "VarSet" -> {
+                if (recordingsDir != null && "MIXMONITOR_FILENAME".equals(event.get("Variable"))) {
+                    writeRecording(event.get("Value"));
+                }
+            }
+            case "Cdr" -> {
+                if (masterCsv != null) {
+                    writeRow(event);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void writeRecording(String pbxPath) {
+        if (pbxPath == null || !pbxPath.startsWith(recordingsPbxDir) || pbxPath.contains("..")) {
+            return;
+        }
+        Path file = recordingsDir.resolve(pbxPath.substring(recordingsPbxDir.length()));
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, recording);
+            recordings.incrementAndGet();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the recording " + file, e);
+        }
+    }
+
+    private void writeRow(AmiMessage cdr) {
+        String uniqueid = nz(cdr.get("UniqueID"));
+        String linkedid;
+        synchronized (linkedids) {
+            linkedid = linkedids.getOrDefault(uniqueid, uniqueid);
+        }
+        Instant recordedStart = time(cdr.get("StartTime"));
+        Instant recordedAnswer = time(cdr.get("AnswerTime"));
+        Instant recordedEnd = time(cdr.get("EndTime"));
+        Instant end = Instant.now();
+        Duration shift = recordedEnd == null ? Duration.ZERO : Duration.between(recordedEnd, end);
+        List<String> columns = List.of(q(cdr.get("AccountCode")), q(cdr.get("Source")), q(cdr.get("Destination")),
+                q(cdr.get("DestinationContext")), q(cdr.get("CallerID")), q(cdr.get("Channel")),
+                q(cdr.get("DestinationChannel")), q(cdr.get("LastApplication")), q(cdr.get("LastData")),
+                q(format(recordedStart == null ? end : recordedStart.plus(shift))),
+                q(recordedAnswer == null ? "" : format(recordedAnswer.plus(shift))), q(format(end)),
+                nz(cdr.get("Duration")), nz(cdr.get("BillableSeconds")), q(cdr.get("Disposition")),
+                q(cdr.get("AMAFlags")), q(uniqueid), q(cdr.get("UserField")), q(""), q(linkedid),
+                String.valueOf(rows.get()));
+        String line = String.join(",", columns) + "\n";
+        synchronized (this) {
+            try {
+                Files.writeString(masterCsv, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+                rows.incrementAndGet();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot append to " + masterCsv, e);
+            }
+        }
+    }
+
+    private static Instant time(String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDateTime.parse(s.strip(), TIME).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static String format(Instant t) {
+        return LocalDateTime.ofInstant(t, ZoneOffset.UTC).format(TIME);
+    }
+
+    private static String q(String s) {
+        return "\"" + nz(s).replace("\"", "\"\"") + "\"";
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    /** A WAV file of {@code bytes} bytes (8 kHz mono 16-bit silence after the 44-byte header). */
+    static byte[] wav(int bytes) {
+        int size = Math.max(44, bytes);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(size).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(size - 8).put("WAVE".getBytes(StandardCharsets.US_ASCII));
+        b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
+                .putInt(8000).putInt(16000).putShort((short) 2).putShort((short) 16);
+        b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(size - 44);
+        return b.array();
+    }
+}
