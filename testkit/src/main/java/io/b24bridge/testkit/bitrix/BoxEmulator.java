@@ -286,6 +286,19 @@ public final class BoxEmulator implements AutoCloseable {
         return module;
     }
 
+    /**
+     * Per CALL_ID, the show, hide and finish commands that came while the call was not open, e.g. "show after
+     * finish", "finish before register": the box answers them false or "not found"; a client that keeps each
+     * call's order sends none (a finish repeated after a crash is "finish after finish").
+     */
+    public Map<String, List<String>> lateCommands() {
+        return state.tx(s -> {
+            Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
+            s.lateCommands.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+            return copy;
+        });
+    }
+
     /** The request log (last N requests, secrets masked). */
     public RequestLog requests() {
         return requestLog;

@@ -37,6 +37,8 @@ final class CrmState {
     final Map<EntityType, TreeMap<Integer, CrmEntity>> entities = new EnumMap<>(EntityType.class);
     final List<CrmStatus> statuses = new ArrayList<>();
     final Map<String, Call> calls = new LinkedHashMap<>();
+    /** Per CALL_ID, commands that came while the call was not open (before register, after finish). */
+    final Map<String, List<String>> lateCommands = new LinkedHashMap<>();
     final Map<Integer, Activity> activities = new TreeMap<>();
     final Map<Integer, Task> tasks = new TreeMap<>();
     final Map<Integer, TimelineComment> comments = new TreeMap<>();
@@ -76,6 +78,7 @@ final class CrmState {
         openByCaller.clear();
         statuses.clear();
         calls.clear();
+        lateCommands.clear();
         activities.clear();
         tasks.clear();
         comments.clear();
@@ -274,6 +277,17 @@ final class CrmState {
     Optional<Call> openCall(String callId) {
         Call c = calls.get(callId);
         return c == null || c.finished ? Optional.empty() : Optional.of(c);
+    }
+
+    /**
+     * A show, hide or finish for a call that is not open: one the box never registered, or one it finished
+     * already. The box answers false or "not found" and forgets it; the emulator counts it (a client sending out
+     * of order, or twice).
+     */
+    void late(String callId, String command) {
+        Call c = calls.get(callId);
+        lateCommands.computeIfAbsent(callId == null ? "" : callId, k -> new ArrayList<>())
+                .add(command + (c == null ? " before register" : " after finish"));
     }
 
     /** Finish deleted the call's row (helper.php:648): it is no longer open. */

@@ -52,7 +52,12 @@ final class Telephony {
             if (!(rawCallId instanceof String callId)) {
                 throw RestError.of("INVALID_ARGUMENT", "CALL_ID must be a string");
             }
-            Call call = s.openCall(callId.strip()).orElseThrow(() -> RestError.noCode(CALL_NOT_FOUND));
+            Optional<Call> open = s.openCall(callId.strip());
+            if (open.isEmpty()) {
+                s.late(callId.strip(), "finish");
+                throw RestError.noCode(CALL_NOT_FOUND);
+            }
+            Call call = open.get();
             User user = s.user(uid).filter(User::active)
                     .orElseThrow(() -> RestError.noCode(CallRegistration.USER_NOT_FOUND));
             Instant now = s.now();
@@ -192,6 +197,7 @@ final class Telephony {
         return state.tx(s -> {
             Optional<Call> found = s.openCall(callId);
             if (found.isEmpty()) {
+                s.late(callId, show ? "show" : "hide");
                 return Reply.of(false);
             }
             Call call = found.get();

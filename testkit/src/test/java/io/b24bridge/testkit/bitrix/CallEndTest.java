@@ -125,6 +125,11 @@ class CallEndTest {
                 assertTrue(a.result().isBoolean() && !a.result().asBoolean(), a.toString());
             }
         }
+        box.finish(callId, 2, 5);
+        assertEquals(List.of("show after finish", "hide after finish", "finish after finish"), box.emu.lateCommands().get(callId),
+                "what came for a call the box had closed is counted (the load tests' order check)");
+        assertEquals(List.of("show before register", "hide before register"),
+                box.emu.lateCommands().get("externalCall.unknown.1"));
     }
 
     @Test
