@@ -258,11 +258,15 @@ final class Call {
         }
     }
 
-    /** An inbound call that has waited this long without ringing anyone (IVR, queue) is announced now. */
+    /**
+     * An inbound call that has waited this long without ringing anyone (IVR, queue) is announced now — once its
+     * caller's number is known: a call placed through Local channels (an Originate) has none until it dials, and
+     * announced without one it could never be registered (the box refuses a register without PHONE_NUMBER).
+     */
     void announceIfWaiting(Instant at, Duration after, List<CallEvent> out) {
         if (!announced && Duration.between(startedAt, at).compareTo(after) >= 0) {
             Leg origin = originator();
-            if (origin != null && !origin.isPhone()) {
+            if (origin != null && !origin.isPhone() && origin.callerNumber != null) {
                 parties.inbound(origin);
                 announce(at, out);
             }

@@ -85,6 +85,20 @@ class CallTrackerTranscriptTest {
     }
 
     @Test
+    void aCallPlacedThroughLocalChannelsWaitsForItsNumberBeforeItIsAnnounced() {
+        // as the PBX simulator paces it at load: 35 ms between events, the engine's tick in between; the Local
+        // channel that places the call has no caller ID until it dials (over the 300 ms a waiting call is given)
+        List<CallEvent> events = new ArrayList<>();
+        for (CallFact f : AmiTranscript.load("ami-transcripts/inbound-local-channels-originate.txt")
+                .facts("pbx1", T0, Duration.ofMillis(35))) {
+            events.addAll(tracker.apply(f));
+            events.addAll(tracker.apply(new CallFact.Tick("pbx1", f.at())));
+        }
+        assertEquals("started INBOUND 79161112233 to 4951234567", summary(events).getFirst(),
+                "announced with the caller's number, which register needs");
+    }
+
+    @Test
     void missedWhenTheCallerGivesUp() {
         assertEquals(List.of("started INBOUND 79161112233 to 4951000200", "ring 101", "ring 102", "stop 101 CANCEL",
                 "stop 102 CANCEL", "ended NO_ANSWER talk 0 s operator null"),
