@@ -18,9 +18,14 @@ import io.b24bridge.retry.Sleeper;
 import io.b24bridge.settings.Settings;
 
 /**
- * The call spine's step, one per PBX fact: the call model ({@code calls}) says what happened, the lifecycle what
+ * The call spine's step, per PBX fact: the call model ({@code calls}) says what happened, the lifecycle what
  * the CRM must be told, the journal stores both in one transaction. Called from the PBX intake threads; one
  * fact at a time (the model is single-threaded), so facts of one PBX keep their order.
+ *
+ * <p>A run of facts ({@link #onFacts}: what queued up while the last one was stored) is applied in order and its
+ * changes stored together, one transaction for the run, each call's changes merged into one: the cost of a
+ * transaction (a synchronous write of Derby's log, milliseconds on a busy disk) is paid per run instead of per
+ * fact, so a PBX faster than the disk makes the runs longer — later, never lost.
  */
 public final class CallEngine {
 
@@ -41,6 +46,7 @@ public final class CallEngine {
     private final CallJournal journal;
     private final Supplier<Settings> settings;
     private final Sleeper sleeper;
+    private long skipped;
     /** Since when the database refuses the journal's writes, and its last word; null while it accepts them. */
     private volatile Refusal refusal;
 
@@ -63,9 +69,35 @@ public final class CallEngine {
     }
 
     /** Applies one fact; its changes are stored before this returns. */
-    public synchronized void onFact(CallFact fact) {
-        List<CallEvent> events = fact instanceof CallFact.PbxRecord record ? recorded(record) : tracker.apply(fact);
+    public void onFact(CallFact fact) {
+        onFacts(List.of(fact));
+    }
+
+    /**
+     * Applies a run of facts in order; their changes are stored, in one transaction, before this returns. A fact
+     * the model cannot take is logged and skipped: the others of the run go on.
+     */
+    public synchronized void onFacts(List<CallFact> facts) {
         Settings now = settings.get();
+        ChangeRun changes = new ChangeRun();
+        for (CallFact fact : facts) {
+            try {
+                changes.addAll(step(fact, now));
+            } catch (RuntimeException e) {
+                long n = ++skipped;
+                if (n == 1 || n % 1000 == 0) { // the first, then every thousandth: a broken stream must not flood
+                    LOG.log(Level.WARNING, "a PBX fact could not be applied (" + n + " so far); the others go on: "
+                            + fact, e);
+                }
+            }
+        }
+        if (!changes.isEmpty()) {
+            store(changes.merged());
+        }
+    }
+
+    private List<CrmLifecycle.Change> step(CallFact fact, Settings now) {
+        List<CallEvent> events = fact instanceof CallFact.PbxRecord record ? recorded(record) : tracker.apply(fact);
         List<CrmLifecycle.Change> changes = new ArrayList<>();
         if (!events.isEmpty()) {
             changes.addAll(lifecycle.apply(events, now));
@@ -76,9 +108,7 @@ public final class CallEngine {
         } else if (fact instanceof CallFact.Tick tick) {
             changes.addAll(lifecycle.due(tick.pbx(), tick.at(), now)); // finishes whose wait for a rating is over
         }
-        if (!changes.isEmpty()) {
-            store(changes);
-        }
+        return changes;
     }
 
     /** The PBX's record of a call whose finish waits for it; nothing when no call waits for this one. */

@@ -77,12 +77,13 @@ public final class AmiConnection implements AutoCloseable {
      * @param resyncs           links re-established because asterisk-java's own buffer overflowed
      * @param sinkFailures      exceptions thrown by the sink
      * @param readProblem       the PBX withholds event classes the call model needs (manager.conf read=), or null
+     * @param eventsPerRun      events the sink took in one go, on average (1: it keeps up; more: it batches)
      */
     public record Status(String pbxId, String address, State state, Instant since, Instant lastEventAt,
                          long eventsReceived, double eventsPerSecond, long connects, long reconnects, long attempts,
                          long loginFailures, String lastError, Instant lastErrorAt, int queueDepth,
                          int queueCapacity, long backPressureWaits, Duration backPressureTime, long resyncs,
-                         long sinkFailures, String readProblem) {
+                         long sinkFailures, String readProblem, double eventsPerRun) {
 
         public boolean connected() {
             return state == State.CONNECTED;

@@ -3,6 +3,7 @@ package io.b24bridge.pbx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,6 +77,7 @@ public final class CallSpineSink implements PbxEventSink, AutoCloseable {
     private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
     private final List<PbxRecordsPoller> records = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> connectListeners = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong undecodable = new java.util.concurrent.atomic.AtomicLong();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("calls-tick").daemon().factory());
 
@@ -125,12 +127,36 @@ public final class CallSpineSink implements PbxEventSink, AutoCloseable {
 
     @Override
     public void onEvent(String pbxId, ManagerEvent event) {
-        Instant now = Instant.now();
-        CallFact fact = AmiEventDecoder.decode(pbxId, event, now);
-        if (fact != null) {
-            engine.onFact(fact);
+        onEvents(pbxId, List.of(event));
+    }
+
+    /** The run's facts go to the engine together: one transaction for what queued up meanwhile. */
+    @Override
+    public void onEvents(String pbxId, List<ManagerEvent> events) {
+        List<CallFact> facts = new ArrayList<>(events.size());
+        for (ManagerEvent event : events) {
+            try {
+                // received when it was taken off the queue: a PBX without timestampevents has no better time
+                CallFact fact = AmiEventDecoder.decode(pbxId, event, Instant.now());
+                if (fact != null) {
+                    facts.add(fact);
+                }
+            } catch (RuntimeException e) {
+                undecodable(pbxId, event, e);
+            }
         }
-        lastSeen.put(pbxId, now);
+        if (!facts.isEmpty()) {
+            engine.onFacts(facts);
+        }
+        lastSeen.put(pbxId, Instant.now());
+    }
+
+    private void undecodable(String pbxId, ManagerEvent event, RuntimeException e) {
+        long n = undecodable.incrementAndGet();
+        if (n == 1 || n % 1000 == 0) { // the first, then every thousandth
+            LOG.log(Level.WARNING, "PBX " + pbxId + ": an AMI event could not be read (" + n + " so far), skipped: "
+                    + event.getClass().getSimpleName(), e);
+        }
     }
 
     @Override

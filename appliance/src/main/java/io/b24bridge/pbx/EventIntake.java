@@ -18,6 +18,10 @@ import org.asteriskjava.manager.event.ManagerEvent;
  * {@link PbxEventSink}, so the sink never runs on asterisk-java's threads and sees one PBX's events on one
  * thread in arrival order.
  *
+ * <p>The thread takes everything queued at once and hands a link's events over as one run
+ * ({@link PbxEventSink#onEvents}): when the sink keeps up, runs are single events; when it falls behind, the next
+ * run carries what piled up meanwhile.
+ *
  * <p>Items carry the number of the link (session) they belong to. A link's events are held back until its
  * snapshot arrives, then the sink gets {@code onConnected(snapshot)} followed by the held events; after the
  * link's end marker ({@code onDisconnected}) anything still tagged with it is dropped. When the queue is full
@@ -26,6 +30,12 @@ import org.asteriskjava.manager.event.ManagerEvent;
 final class EventIntake implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EventIntake.class.getName());
+    /**
+     * The most events handed to the sink in one run. Runs form by themselves: a sink that kept up gets one event
+     * at a time; one that fell behind gets what queued up meanwhile, and pays its per-run cost (a transaction)
+     * once for all of them.
+     */
+    static final int MAX_RUN = 2_000;
 
     /** What goes through the queue. */
     sealed interface Item {
@@ -48,6 +58,7 @@ final class EventIntake implements AutoCloseable {
     private final Thread thread;
 
     private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong runs = new AtomicLong();
     private final AtomicLong waits = new AtomicLong();
     private final AtomicLong waitedNanos = new AtomicLong();
     private final AtomicLong sinkFailures = new AtomicLong();
@@ -60,6 +71,7 @@ final class EventIntake implements AutoCloseable {
     private boolean connected;   // onConnected was delivered for `current`
     private boolean ended;       // `current` has ended
     private final List<ManagerEvent> held = new ArrayList<>();
+    private final List<ManagerEvent> run = new ArrayList<>(); // events of the current link taken in this turn
 
     EventIntake(String pbxId, PbxEventSink sink, int capacity) {
         this.pbxId = pbxId;
@@ -124,6 +136,11 @@ final class EventIntake implements AutoCloseable {
         return delivered.get();
     }
 
+    /** How many runs the events were delivered in (delivered / runs: the average run). */
+    long runs() {
+        return runs.get();
+    }
+
     /** How many times the producer had to wait for room, and for how long in all. */
     long backPressureWaits() {
         return waits.get();
@@ -143,19 +160,40 @@ final class EventIntake implements AutoCloseable {
     }
 
     private void run() {
+        List<Item> taken = new ArrayList<>(MAX_RUN);
         while (true) {
-            Item item;
+            Item first;
             try {
-                item = queue.poll(100, TimeUnit.MILLISECONDS);
+                first = queue.poll(100, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
             }
-            if (item != null) {
-                handle(item);
-            } else if (closing) {
-                return; // drained
+            if (first == null) {
+                if (closing) {
+                    return; // drained
+                }
+                continue;
             }
+            taken.add(first);
+            queue.drainTo(taken, MAX_RUN - 1); // what queued up while the sink was busy: one run
+            for (Item item : taken) {
+                handle(item);
+            }
+            flush();
+            taken.clear();
         }
+    }
+
+    /** Delivers the events collected for the current link, as one run. */
+    private void flush() {
+        if (run.isEmpty()) {
+            return;
+        }
+        List<ManagerEvent> events = List.copyOf(run);
+        run.clear();
+        call(() -> sink.onEvents(pbxId, events), "onEvents");
+        delivered.addAndGet(events.size());
+        runs.incrementAndGet();
     }
 
     private void handle(Item item) {
@@ -167,6 +205,7 @@ final class EventIntake implements AutoCloseable {
             return;
         }
         if (s > current) { // a new link: nothing of it was delivered yet
+            flush(); // the old link's last events first
             current = s;
             connected = false;
             ended = false;
@@ -183,12 +222,11 @@ final class EventIntake implements AutoCloseable {
             case Snapshot snap -> {
                 connected = true;
                 call(() -> sink.onConnected(pbxId, snap.channels()), "onConnected");
-                for (ManagerEvent e : held) {
-                    deliver(e);
-                }
+                run.addAll(held);
                 held.clear();
             }
             case Ended end -> {
+                flush();
                 ended = true;
                 held.clear();
                 if (connected) {
@@ -199,8 +237,7 @@ final class EventIntake implements AutoCloseable {
     }
 
     private void deliver(ManagerEvent e) {
-        call(() -> sink.onEvent(pbxId, e), "onEvent");
-        delivered.incrementAndGet();
+        run.add(e);
     }
 
     private void call(Runnable r, String what) {

@@ -66,6 +66,7 @@ final class LinkStats {
                 rate.perSecond(System.currentTimeMillis()), c, Math.max(0, c - 1), attempts.get(),
                 loginFailures.get(), p == null ? null : p.message(), p == null ? null : p.at(), intake.depth(),
                 intake.capacity(), intake.backPressureWaits(), intake.backPressureTime(), resyncs.get(),
-                intake.sinkFailures(), readProblem);
+                intake.sinkFailures(), readProblem,
+                intake.runs() == 0 ? 0 : (double) intake.delivered() / intake.runs());
     }
 }

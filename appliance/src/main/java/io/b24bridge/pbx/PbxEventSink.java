@@ -1,12 +1,14 @@
 package io.b24bridge.pbx;
 
+import java.util.List;
+
 import org.asteriskjava.manager.event.ManagerEvent;
 
 /**
  * Where a PBX's AMI stream goes (the call model). For one PBX every call comes from that PBX's own intake
  * thread, one at a time, in the order the PBX sent the events; different PBXs call from different threads.
  *
- * <p>The calls follow this shape, per PBX: {@code (onConnected onEvent* onDisconnected)*}. Nothing of a link
+ * <p>The calls follow this shape, per PBX: {@code (onConnected (onEvent|onEvents)* onDisconnected)*}. Nothing of a link
  * is delivered before its {@code onConnected}; events that arrived while the snapshot was taken are held and
  * delivered right after it, so some of them may already be reflected in the snapshot (a consumer must take a
  * Newchannel of a channel it already knows, or a Hangup of one it never saw, in its stride).
@@ -33,6 +35,17 @@ public interface PbxEventSink {
      * for pre-Asterisk-12 consumers ({@code Dial}, {@code Bridge} Link/Unlink, MeetMe from ConfBridge).
      */
     void onEvent(String pbxId, ManagerEvent event);
+
+    /**
+     * A run of events that queued up while the sink was busy, in the order the PBX sent them: the same as
+     * {@link #onEvent} for each, which a sink may do in one go (the call spine stores the run's changes in one
+     * transaction).
+     */
+    default void onEvents(String pbxId, List<ManagerEvent> events) {
+        for (ManagerEvent e : events) {
+            onEvent(pbxId, e);
+        }
+    }
 
     /**
      * The link went down: events may be missed until the next {@link #onConnected}.

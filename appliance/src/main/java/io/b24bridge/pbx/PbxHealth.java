@@ -71,6 +71,7 @@ final class PbxHealth implements HealthPart {
         f.put("loginFailures", s.loginFailures());
         f.put("queueDepth", s.queueDepth());
         f.put("backPressureWaits", s.backPressureWaits());
+        f.put("eventsPerRun", Math.round(s.eventsPerRun() * 10) / 10.0);
         if (s.resyncs() > 0) {
             f.put("resyncs", s.resyncs());
         }

@@ -74,6 +74,43 @@ class CallEngineTest {
         return journal.stored.stream().flatMap(c -> c.commands().stream()).toList();
     }
 
+    /** The facts of {@link #aCallRings}, then 101 answers. */
+    private static List<CallFact> aCallRingsAndIsAnswered() {
+        return List.of(
+                new CallFact.NewChannel("pbx1", T0, "1.0", "1.0", "PJSIP/trunk-00000001", "79162000001", null,
+                        "from-trunk", "74951234567", CallFact.STATE_RING),
+                new CallFact.NewChannel("pbx1", T0, "1.1", "1.0", "PJSIP/101-00000002", "101", null,
+                        "from-internal", "74951234567", CallFact.STATE_DOWN),
+                new CallFact.DialBegin("pbx1", T0, "1.0", "1.0", "79162000001", "74951234567", "1.1", "1.0",
+                        "PJSIP/101-00000002", "101"),
+                new CallFact.NewChannel("pbx1", T0, "2.0", "2.0", "PJSIP/trunk-00000003", "79162000002", null,
+                        "from-trunk", "74951234567", CallFact.STATE_RING),
+                new CallFact.NewChannel("pbx1", T0, "2.1", "2.0", "PJSIP/102-00000004", "102", null,
+                        "from-internal", "74951234567", CallFact.STATE_DOWN),
+                new CallFact.DialBegin("pbx1", T0, "2.0", "2.0", "79162000002", "74951234567", "2.1", "2.0",
+                        "PJSIP/102-00000004", "102"),
+                new CallFact.DialEnd("pbx1", T0.plusSeconds(2), "1.0", "1.1", "PJSIP/101-00000002", "ANSWER"));
+    }
+
+    @Test
+    void aRunOfFactsIsStoredInOneTransactionEachCallOnceWithTheCommandsOfEachStep() {
+        FlakyJournal oneByOne = new FlakyJournal(0);
+        CallEngine stepwise = engine(oneByOne);
+        aCallRingsAndIsAnswered().forEach(stepwise::onFact);
+
+        FlakyJournal batched = new FlakyJournal(0);
+        engine(batched).onFacts(aCallRingsAndIsAnswered());
+
+        assertEquals(1, batched.attempts, "one transaction for the run");
+        assertEquals(2, batched.stored.size(), "each call's changes merged into one");
+        assertEquals(commands(oneByOne), commands(batched), "the same commands, in the same order");
+        for (CrmLifecycle.Change merged : batched.stored) {
+            CrmLifecycle.Change lastStep = oneByOne.stored.stream().filter(c -> c.call().equals(merged.call()))
+                    .reduce((a, b) -> b).orElseThrow();
+            assertEquals(lastStep.state(), merged.state(), "the call's last state");
+        }
+    }
+
     @Test
     void aPassingRefusalOfTheDatabaseLosesNothingAndDoublesNothing() {
         FlakyJournal journal = new FlakyJournal(2);
