@@ -2,8 +2,10 @@ package io.b24bridge.outbox;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Logger;
 
+import io.b24bridge.calls.CallKey;
 import io.b24bridge.crm.CrmCommand;
 import io.b24bridge.outbox.BoxGateway.Failure;
 
@@ -26,22 +28,29 @@ final class BatchRound {
         this.settle = settle;
     }
 
-    /** Sends the heads of the given calls (already claimed by the caller, all batchable) as one batch. */
+    /**
+     * Sends the heads of the given calls (already claimed by the caller, all batchable) as one batch. What the
+     * store must know around it is read and written once for the batch: the calls' CALL_IDs, the marks of the
+     * commands whose repeat the box would not recognise, and the commands that went.
+     */
     void send(List<OutboxQueue.Entry> heads) {
         List<OutboxQueue.Entry> entries = new ArrayList<>();
         List<BoxGateway.BatchItem> items = new ArrayList<>();
+        List<OutboxQueue.Entry> toMark = new ArrayList<>();
+        Map<CallKey, String> callIds = outbox.journal().bitrixCallIds(heads.stream()
+                .filter(e -> !(e.command() instanceof CrmCommand.Register)).map(OutboxQueue.Entry::call).toList());
         for (OutboxQueue.Entry e : heads) {
             String callId = null;
             if (!(e.command() instanceof CrmCommand.Register)) {
                 try {
-                    callId = CommandSender.need(outbox.journal().bitrixCallId(e.call()).orElse(null), e.command());
+                    callId = CommandSender.need(callIds.get(e.call()), e.command());
                 } catch (Failure f) {
                     settle.failed(e, f);
                     continue;
                 }
             }
             if (CommandSender.marksBeforeSending(e.command()) && !e.maybeSent()) {
-                outbox.queue().sending(e);
+                toMark.add(e);
             }
             entries.add(e);
             items.add(new BoxGateway.BatchItem(e.command(), callId));
@@ -49,6 +58,7 @@ final class BatchRound {
         if (items.isEmpty()) {
             return;
         }
+        outbox.queue().sending(toMark);
         List<BoxGateway.BatchAnswer> answers;
         try {
             answers = box.batch(items);
@@ -56,20 +66,26 @@ final class BatchRound {
             entries.forEach(e -> settle.failed(e, f));
             return;
         }
+        List<Outbox.Done> done = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             OutboxQueue.Entry e = entries.get(i);
             BoxGateway.BatchAnswer answer = answers.get(i);
             try {
                 if (answer.failure() == null) {
-                    settle.done(e, answer.registration());
+                    done.add(new Outbox.Done(e, answer.registration()));
                 } else if (CommandSender.finishedBefore(e, answer.failure())) {
-                    settle.done(e, null); // a finish the box took before a crash (see CommandSender)
+                    done.add(new Outbox.Done(e, null)); // a finish the box took before a crash (see CommandSender)
                 } else {
                     settle.failed(e, answer.failure());
                 }
             } catch (RuntimeException ex) {
                 settle.unexpected(e, ex);
             }
+        }
+        try {
+            settle.doneAll(done);
+        } catch (RuntimeException ex) {
+            done.forEach(d -> settle.unexpected(d.entry(), ex)); // sent again later: each is safe to repeat
         }
         LOG.fine(() -> "outbox: batch of " + items.size() + " commands");
         settle.batchSent();

@@ -178,6 +178,24 @@ public final class CallJournalStore implements CallJournal {
         });
     }
 
+    /** The box's CALL_IDs of these calls (those register returned), read in one transaction. */
+    public Map<CallKey, String> bitrixCallIds(List<CallKey> calls) {
+        return db.inTransaction(c -> {
+            Map<CallKey, String> ids = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT BITRIX_CALL_ID FROM CRM_CALLS WHERE CALL_KEY = ?")) {
+                for (CallKey call : calls) {
+                    ps.setString(1, call.externalCallId());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next() && rs.getString(1) != null) {
+                            ids.put(call, rs.getString(1));
+                        }
+                    }
+                }
+            }
+            return ids;
+        });
+    }
+
     /** The CRM entity register bound a call to (CONTACT/COMPANY/LEAD and its id), once register returned it. */
     public Optional<CrmEntity> crmEntity(CallKey call) {
         return db.inTransaction(c -> {

@@ -2,6 +2,7 @@ package io.b24bridge.outbox;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,9 @@ public final class Dispatcher implements OutboxSender {
         for (CallKey call : calls) {
             dispatch(call);
         }
+        if (calls.size() >= BATCH_FROM) {
+            wake(); // more than the workers take: the scheduler batches the rest now, not at its next poll
+        }
     }
 
     @Override
@@ -105,10 +109,13 @@ public final class Dispatcher implements OutboxSender {
                 List<CallKey> ready = outbox.queue().readyCalls(clock.instant(), 1000).stream()
                         .filter(c -> !inFlight.containsKey(c)).toList();
                 if (ready.size() >= BATCH_FROM) {
-                    behind = true;
+                    int sent = 0;
                     for (int i = 0; i < ready.size(); i += BoxGateway.MAX_BATCH) {
-                        batch(ready.subList(i, Math.min(ready.size(), i + BoxGateway.MAX_BATCH)));
+                        sent += batch(ready.subList(i, Math.min(ready.size(), i + BoxGateway.MAX_BATCH)));
                     }
+                    // more may be ready: no pause while catching up — unless this round sent nothing (the calls
+                    // wait for a worker: a recording, every worker busy), when it would only scan again at once
+                    behind = sent > 0;
                 } else {
                     ready.forEach(this::dispatch);
                 }
@@ -116,7 +123,7 @@ public final class Dispatcher implements OutboxSender {
                 LOG.log(Level.WARNING, "outbox scan failed: " + e.getMessage(), e);
             }
             if (behind) {
-                continue; // more may be ready: no pause while catching up
+                continue;
             }
             synchronized (signal) {
                 try {
@@ -133,18 +140,18 @@ public final class Dispatcher implements OutboxSender {
      * which sends what waits in batches once enough has piled up, so a burst does not queue hundreds of
      * workers each waiting for its turn with one command.
      */
-    private void dispatch(CallKey call) {
+    private boolean dispatch(CallKey call) {
         if (!running) {
-            return;
+            return false;
         }
         Work previous = inFlight.putIfAbsent(call, Work.RUNNING);
         if (previous != null) {
             inFlight.put(call, Work.AGAIN); // its worker looks once more before it leaves
-            return;
+            return false;
         }
         if (!permits.tryAcquire()) {
             inFlight.remove(call, Work.RUNNING);
-            return; // all workers busy: the scheduler takes it (in a batch when the outbox is behind)
+            return false; // all workers busy: the scheduler takes it (in a batch when the outbox is behind)
         }
         Thread.ofVirtual().name("outbox-" + call).start(() -> {
             try {
@@ -158,19 +165,27 @@ public final class Dispatcher implements OutboxSender {
                 wake(); // a worker is free: what waits may go
             }
         });
+        return true;
     }
 
-    /** One batch round for these calls: claimed, sent together, released. Runs on the scheduler thread. */
-    private void batch(List<CallKey> calls) {
+    /**
+     * One batch round for these calls: claimed, sent together, released. Runs on the scheduler thread. Returns
+     * how many commands went (in the batch or to a worker).
+     */
+    private int batch(List<CallKey> calls) {
         List<CallKey> claimed = new ArrayList<>();
         List<OutboxQueue.Entry> heads = new ArrayList<>();
         try {
             for (CallKey call : calls) {
-                if (inFlight.putIfAbsent(call, Work.RUNNING) != null) {
-                    continue;
+                if (inFlight.putIfAbsent(call, Work.RUNNING) == null) {
+                    claimed.add(call);
                 }
-                claimed.add(call);
-                due(call).filter(CommandSender::batchable).ifPresent(heads::add);
+            }
+            Instant now = clock.instant();
+            for (OutboxQueue.Entry e : outbox.queue().heads(claimed)) {
+                if (e.state() != OutboxState.DEAD && !e.nextAt().isAfter(now) && CommandSender.batchable(e)) {
+                    heads.add(e);
+                }
             }
             if (!heads.isEmpty()) {
                 batches.send(heads);
@@ -178,12 +193,14 @@ public final class Dispatcher implements OutboxSender {
         } finally {
             claimed.forEach(inFlight::remove);
         }
+        int went = heads.size();
         // recordings and comments do not travel in batches: their calls go the single way
         for (CallKey call : claimed) {
-            if (heads.stream().noneMatch(h -> h.call().equals(call))) {
-                dispatch(call);
+            if (heads.stream().noneMatch(h -> h.call().equals(call)) && dispatch(call)) {
+                went++;
             }
         }
+        return went;
     }
 
     /** The call's next command if it may go now: not a dead letter holding the call back, not waiting a pause. */

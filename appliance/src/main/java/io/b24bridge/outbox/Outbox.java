@@ -1,5 +1,7 @@
 package io.b24bridge.outbox;
 
+import java.util.List;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.b24bridge.store.Database;
@@ -58,10 +60,27 @@ public final class Outbox {
 
     /** The command succeeded; what register answered (the call's CALL_ID, its CRM entity) is kept with it. */
     public void done(OutboxQueue.Entry e, BoxGateway.Registration learned) {
+        doneAll(List.of(new Done(e, learned)));
+    }
+
+    /** A command that succeeded, and what its register answered (null: nothing to learn). */
+    public record Done(OutboxQueue.Entry entry, BoxGateway.Registration learned) {
+    }
+
+    /**
+     * The commands of a batch that succeeded, settled in one transaction (one synchronous log write for the
+     * batch instead of one per command).
+     */
+    public void doneAll(List<Done> done) {
+        if (done.isEmpty()) {
+            return;
+        }
         db.inTransaction(c -> {
-            queue.done(c, e);
-            if (learned != null) {
-                journal.learned(c, e.call(), learned);
+            for (Done d : done) {
+                queue.done(c, d.entry());
+                if (d.learned() != null) {
+                    journal.learned(c, d.entry().call(), d.learned());
+                }
             }
             return null;
         });

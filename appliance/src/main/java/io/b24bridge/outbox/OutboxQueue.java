@@ -91,17 +91,49 @@ public final class OutboxQueue {
         });
     }
 
+    /** The first command not done of each of these calls (those that have one), read in one transaction. */
+    public List<Entry> heads(List<CallKey> calls) {
+        if (calls.isEmpty()) {
+            return List.of();
+        }
+        return db.inTransaction(c -> {
+            List<Entry> heads = new ArrayList<>(calls.size());
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM OUTBOX WHERE CALL_KEY = ? "
+                    + "AND STATE <> '" + OutboxState.DONE + "' ORDER BY SEQ FETCH FIRST 1 ROW ONLY")) {
+                for (CallKey call : calls) {
+                    ps.setString(1, call.externalCallId());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            heads.add(entry(call, rs));
+                        }
+                    }
+                }
+            }
+            return heads;
+        });
+    }
+
     /**
      * Marks a command as possibly sent: before a send whose repeat the box would not recognise by itself. Attempts are
      * counted by how the send ends ({@link #retryAt}, {@link #dead}), not here.
      */
     public void sending(Entry e) {
+        sending(List.of(e));
+    }
+
+    /** Marks the commands of a batch as possibly sent, in one transaction. */
+    void sending(List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE OUTBOX SET STATE = ? WHERE ID = ?")) {
-                ps.setString(1, OutboxState.SENDING.name());
-                ps.setLong(2, e.id());
-                ps.executeUpdate();
+                for (Entry e : entries) {
+                    ps.setString(1, OutboxState.SENDING.name());
+                    ps.setLong(2, e.id());
+                    ps.executeUpdate();
+                }
             }
             return null;
         });

@@ -2,6 +2,7 @@ package io.b24bridge.outbox;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
@@ -49,6 +50,12 @@ final class Settlement {
     void done(OutboxQueue.Entry e, BoxGateway.Registration learned) {
         outbox.done(e, learned);
         sent.incrementAndGet();
+    }
+
+    /** Commands of a batch that went, settled together (one transaction). */
+    void doneAll(List<Outbox.Done> done) {
+        outbox.doneAll(done);
+        sent.addAndGet(done.size());
     }
 
     /** What a failed command becomes: a dead letter (rejected) or due again after a pause. */
