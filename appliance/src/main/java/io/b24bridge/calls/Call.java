@@ -295,7 +295,9 @@ final class Call {
             boolean outbound = origin != null && origin.isPhone() && legs.values().stream().anyMatch(Leg::isTrunk);
             if (outbound) {
                 Leg trunkLeg = legs.values().stream().filter(Leg::isTrunk).findFirst().orElseThrow();
-                parties.outbound(origin.extension, trunkLeg.trunk, trunkLeg.exten);
+                // a channel Dial created runs no dialplan: its Exten is empty, the phone's is what it dialled
+                parties.outbound(origin.extension, trunkLeg.trunk, Leg.blankToNull(trunkLeg.exten) != null
+                        ? trunkLeg.exten : origin.exten);
             } else {
                 parties.inbound(origin);
             }

@@ -69,6 +69,20 @@ class CallTrackerReconnectTest {
     }
 
     @Test
+    void anAdoptedOutboundCallTakesTheNumberFromWhatThePhoneDialled() {
+        // CoreShowChannel of a channel Dial created has no Exten (it runs no dialplan): the number the client was
+        // called on is the calling phone's Exten (a register without it is refused by the box: the call lost)
+        s.apply(new CallFact.ChannelsNow("pbx1", s.now(), List.of(
+                new CallFact.ActiveChannel("20.0", "20.0", "PJSIP/101-00000020", "101", "79161112233",
+                        CallFact.STATE_UP, "bridge-2", 30),
+                new CallFact.ActiveChannel("20.1", "20.0", "PJSIP/trunk-00000021", "79161112233", "",
+                        CallFact.STATE_UP, "bridge-2", 28))));
+        CallEvent.Started started = s.events(CallEvent.Started.class).getFirst();
+        assertEquals(CallEvent.Direction.OUTBOUND, started.direction());
+        assertEquals("79161112233", started.clientNumber());
+    }
+
+    @Test
     void anAdoptedCallWithNoAnswerTimeCountsFromWhenItWasFound() {
         s.apply(new CallFact.ChannelsNow("pbx1", s.now(), List.of(
                 new CallFact.ActiveChannel("10.0", "10.0", "PJSIP/trunk-00000010", "79161112233", "74951234567",
