@@ -60,6 +60,8 @@ public final class Faults {
     private volatile Outage outage = Outage.NONE;
     private volatile Duration latency = Duration.ZERO;
     private volatile double errorRate;
+    private volatile double limitRate;
+    private final AtomicLong limitsMet = new AtomicLong();
     private volatile double slowRate;
     private volatile Duration slowDelay = Duration.ZERO;
     private volatile double dropRate;
@@ -140,6 +142,24 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * This share of requests (0..1) is refused by the box's limits without running: every other one 503
+     * {@code QUERY_LIMIT_EXCEEDED} (the request-rate limit, as {@link RateLimiter} answers it) and 429
+     * {@code OPERATION_TIME_LIMIT} (a method's time budget spent) — a busy box at random, not at a steady rate.
+     */
+    public Faults limitRate(double rate) {
+        this.limitRate = clamp(rate);
+        return this;
+    }
+
+    /** The limit a refused request meets now, or null: it goes through. */
+    String limitNow() {
+        if (!roll(limitRate)) {
+            return null;
+        }
+        return limitsMet.getAndIncrement() % 2 == 0 ? "QUERY_LIMIT_EXCEEDED" : "OPERATION_TIME_LIMIT";
+    }
+
     /** This share of requests runs, then waits {@code delay} before answering (client timeouts). */
     public Faults slow(double rate, Duration delay) {
         this.slowRate = clamp(rate);
@@ -176,6 +196,7 @@ public final class Faults {
     public Faults clear() {
         latency = Duration.ZERO;
         errorRate = 0;
+        limitRate = 0;
         slowRate = 0;
         slowDelay = Duration.ZERO;
         dropRate = 0;

@@ -210,6 +210,12 @@ final class RestRouter {
             error(t, res, RestError.of("INTERNAL_SERVER_ERROR", "Internal server error"));
             return false;
         }
+        String limit = faults.limitNow();
+        if (limit != null) {
+            error(t, res, limit.equals("QUERY_LIMIT_EXCEEDED") ? RestError.of(limit, "Too many requests")
+                    : RestError.of(limit, "Method is blocked due to operation time limit."));
+            return false;
+        }
         if (faults.dropNow(Faults.DropPoint.BEFORE_EXECUTION)) {
             record(t, 0, "CONNECTION_DROPPED", "dropped before execution");
             throw new CloseConnectionException("fault: connection dropped before execution");
