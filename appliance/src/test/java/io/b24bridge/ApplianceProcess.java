@@ -38,8 +38,15 @@ public final class ApplianceProcess implements AutoCloseable {
 
     /** Runs {@code b24bridge ARGS} in a new JVM with this test's class path and extra environment. */
     public static ApplianceProcess start(Map<String, String> env, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        return start(List.of(), env, args);
+    }
+
+    /** The same, with JVM options (a heap limit, as JAVA_OPTS gives them to the installed service). */
+    public static ApplianceProcess start(List<String> jvmOptions, Map<String, String> env, String... args)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         // hermetic: configuration overrides come from the test alone, not from the shell that runs the build

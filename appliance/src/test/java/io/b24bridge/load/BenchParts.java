@@ -1,0 +1,295 @@
+package io.b24bridge.load;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.b24bridge.pbx.AgiClient;
+import io.b24bridge.testkit.bitrix.CallView;
+import io.b24bridge.testkit.bitrix.Faults;
+import io.b24bridge.testkit.pbx.Mix;
+import io.b24bridge.testkit.pbx.Replay;
+import io.b24bridge.testkit.pbx.ReplayOptions;
+
+/** The bench's parts, each adding its rows; one rig (appliance, simulator, emulator) for the whole run. */
+final class BenchParts {
+
+    /** How long each call's events are spread over: a short real call (ring, talk, hang up). */
+    private static final Duration SPREAD = Duration.ofSeconds(8);
+
+    private final Path dir;
+    private final boolean full;
+    private final List<Bench.Row> rows;
+    private LoadRig rig;
+    private Stats registerFloor;
+
+    BenchParts(Path dir, boolean full, List<Bench.Row> rows) {
+        this.dir = dir;
+        this.full = full;
+        this.rows = rows;
+    }
+
+    void run(String part) throws Exception {
+        if (rig == null) {
+            rig = LoadRig.start(dir, dir.resolve("data"), Bench.HEAP,
+                    b -> b.webhook(1, Floors.WEBHOOK, Set.of()).requestLogSize(1000));
+            registerFloor = Floors.register(rig.emu(), rig.pki(), 2000);
+            System.out.println("  floor: bare register round trip " + registerFloor);
+        }
+        switch (part) {
+            case "cardpop" -> cardPop();
+            case "throughput" -> throughput();
+            case "catchup" -> catchUp();
+            case "growth" -> growth();
+            case "routing" -> routing();
+            default -> throw new IllegalArgumentException(part);
+        }
+    }
+
+    // ---- card pop: the first DialBegin the simulator writes → the register (and the first show) at the box ----
+
+    private void cardPop() throws Exception {
+        for (double rate : new double[] {10, 100, 500}) {
+            int calls = (int) (rate * (full ? 20 : rate >= 500 ? 2 : rate >= 100 ? 5 : 10));
+            Map<Integer, Long> firstRing = new ConcurrentHashMap<>();
+            Replay r = rig.place(Mix.callCentre(), calls, rate, SPREAD, (call, event, micros) -> {
+                if ("DialBegin".equals(event.event())) {
+                    firstRing.putIfAbsent(call, micros);
+                }
+            });
+            CrmLedger ledger = drain(r, Duration.ofSeconds(60 + calls / 20));
+            // the floor again, right after: what the machine gave a bare round trip at this moment
+            Stats floor = Floors.register(rig.emu(), rig.pki(), 500);
+            Map<String, CallView> byLinkedid = calls();
+            List<Long> register = new ArrayList<>();
+            List<Long> show = new ArrayList<>();
+            for (Replay.Placed p : r.placed()) {
+                Long ring = firstRing.get(p.index());
+                CallView c = byLinkedid.get(p.linkedid());
+                if (ring == null || c == null) {
+                    continue;
+                }
+                register.add(micros(c.registeredAt()) - ring);
+                c.cardLog().stream().filter(e -> e.action().equals("SHOW")).findFirst()
+                        .ifPresent(e -> show.add(micros(e.at()) - ring));
+            }
+            Stats reg = Stats.of(register.stream().mapToLong(v -> Math.max(0, v) * 1000).toArray());
+            Stats sh = Stats.of(show.stream().mapToLong(v -> Math.max(0, v) * 1000).toArray());
+            String at = String.format("%.0f/s (%d calls)", rate, calls);
+            System.out.println("  " + at + ": register " + reg + ", first show " + sh + "; floor " + floor);
+            rows.add(new Bench.Row("card pop " + at, "register p50", reg.p50(), "ms", floor.p50(), "", null));
+            rows.add(new Bench.Row("card pop " + at, "register p99", reg.p99(), "ms", floor.p99(),
+                    rate == 100 ? "≤ floor + 2 ms" : "", rate == 100 ? reg.p99() <= floor.p99() + 2 : null));
+            rows.add(new Bench.Row("card pop " + at, "register max", reg.max(), "ms", floor.max(), "", null));
+            rows.add(new Bench.Row("card pop " + at, "first show p99", sh.p99(), "ms", floor.p99(), "", null));
+            ledgerRow("card pop " + at, ledger);
+        }
+    }
+
+    // ---- throughput: full lifecycles at a steady rate, the outbox not growing, CPU per call ----
+
+    private void throughput() throws Exception {
+        double rate = full ? 500 : 50;
+        int seconds = full ? 60 : 30;
+        int calls = (int) (rate * seconds);
+        long pid = rig.appliance().pid();
+        long cpu0 = ProcStats.cpuMillis(pid);
+        long own0 = ProcStats.ownCpuMillis();
+        long machine0 = ProcStats.machineBusyMillis();
+        long t0 = System.nanoTime();
+        Replay r = rig.place(Mix.callCentre(), calls, rate, SPREAD, ReplayOptions.Listener.NONE);
+        List<Long> waiting = new ArrayList<>();
+        while (!r.await(Duration.ofSeconds(5))) {
+            waiting.add(safeWaiting());
+        }
+        double placing = (System.nanoTime() - t0) / 1e9;
+        CrmLedger l = drain(r, Duration.ofSeconds(120));
+        double wall = (System.nanoTime() - t0) / 1e9;
+        long cpu = ProcStats.cpuMillis(pid) - cpu0;
+        long own = ProcStats.ownCpuMillis() - own0;
+        long machine = ProcStats.machineBusyMillis() - machine0;
+        double achieved = l.finished() / wall;
+        boolean steady = waiting.size() < 2 || waiting.getLast() <= 2 * Math.max(50, waiting.get(waiting.size() / 2));
+        System.out.printf("  %d calls at %.0f/s placed in %.1f s, all in the CRM after %.1f s; outbox waiting %s; "
+                        + "CPU appliance %d ms, load JVM %d ms, machine %d ms of %.0f; %s%n", calls, rate, placing, wall,
+                waiting, cpu, own, machine, wall * 1000 * ProcStats.cores(), l);
+        rows.add(new Bench.Row("throughput", String.format("lifecycles/s offered %.0f/s for %d s", rate, seconds),
+                achieved, "/s", rate, "≥ 500/s, outbox not growing", achieved >= 500 && steady));
+        rows.add(new Bench.Row("throughput", "appliance CPU per call", (double) cpu / calls, "ms", null, "", null));
+        ledgerRow("throughput", l);
+    }
+
+    // ---- catch-up: calls piled up while the box was away, drained against the box's rate limit ----
+
+    private void catchUp() throws Exception {
+        int calls = full ? 10_000 : 1_000;
+        rig.emu().faults().outage(Faults.Outage.REFUSED);
+        Replay r = rig.place(Mix.callCentre(), calls, full ? 100 : 50, Duration.ofSeconds(2), ReplayOptions.Listener.NONE);
+        r.await(Duration.ofSeconds(calls / 20 + 120));
+        long before = -1;
+        long now = safeWaiting();
+        while (now != before) { // the intake has caught up with the PBX: the pile no longer grows
+            Thread.sleep(3000);
+            before = now;
+            now = safeWaiting();
+        }
+        long queued = now;
+        int burst = 50;
+        double perSecond = 2;
+        rig.emu().rateLimiter().enable(burst, perSecond);
+        long requests0 = rig.emu().requests().count();
+        long t0 = System.nanoTime();
+        rig.emu().faults().outage(Faults.Outage.NONE);
+        LoadRig.await(Duration.ofSeconds(queued / 50 / 2 + 300), () -> safeWaiting() == 0, "the outbox to drain");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long requests = rig.emu().requests().count() - requests0;
+        rig.emu().rateLimiter().disable();
+        CrmLedger l = drain(r, Duration.ofSeconds(120));
+        double allowed = (burst + perSecond * seconds) * 50; // commands the limit lets through in batches of 50
+        double fraction = queued / allowed;
+        System.out.printf("  %d calls, %d commands queued; drained in %.1f s with %d requests; limit allows %.0f "
+                + "commands; %s%n", calls, queued, seconds, requests, allowed, l);
+        rows.add(new Bench.Row("catch-up", calls + " calls, " + queued + " commands: commands/s", queued / seconds,
+                "/s", allowed / seconds, "≥ 0.95 of the limit", fraction >= 0.95));
+        rows.add(new Bench.Row("catch-up", "requests to the box", requests, "", null, "", null));
+        ledgerRow("catch-up", l);
+    }
+
+    // ---- growth: memory with calls in flight, and the time to healthy after a kill with them in flight ----
+
+    private void growth() throws Exception {
+        for (int n : full ? new int[] {100, 1_000, 10_000} : new int[] {100, 1_000}) {
+            double rate = Math.min(full ? 100 : 50, Math.max(10, n / 5.0));
+            Duration spread = Duration.ofSeconds((long) (n / rate) + 30);
+            Replay r = rig.place(Mix.callCentre(), n, rate, spread, ReplayOptions.Listener.NONE);
+            LoadRig.await(spread, () -> r.callsStarted() == n, "every call to start");
+            Thread.sleep(3000);
+            long pid = rig.appliance().pid();
+            long rss = ProcStats.rssKib(pid) / 1024;
+            long heap = heapUsedMib(pid);
+            rig.killAppliance();
+            long t0 = System.nanoTime();
+            rig.startAppliance();
+            LoadRig.await(Duration.ofSeconds(120), () -> {
+                try {
+                    var h = rig.health();
+                    return "UP".equals(h.path("status").asText());
+                } catch (RuntimeException e) {
+                    return false;
+                }
+            }, "the restarted appliance to be healthy");
+            double healthy = (System.nanoTime() - t0) / 1e6;
+            System.out.printf("  %d calls in flight: RSS %d MiB, heap used %d MiB; killed, healthy again in %.0f ms%n",
+                    n, rss, heap, healthy);
+            rows.add(new Bench.Row("growth " + n + " in flight", "RSS", rss, "MiB", null,
+                    n == 1000 ? "≤ 256 MiB" : "", n == 1000 ? rss <= 256 : null));
+            rows.add(new Bench.Row("growth " + n + " in flight", "heap used", heap, "MiB", null, "", null));
+            rows.add(new Bench.Row("growth " + n + " in flight", "kill → healthy", healthy, "ms", null,
+                    n == 1000 ? "≤ 2,000 ms" : "", n == 1000 ? healthy <= 2000 : null));
+            ledgerRow("growth " + n + " in flight", drain(r, Duration.ofSeconds(120)));
+        }
+    }
+
+    // ---- routing: the FastAGI answer against a bare loopback exchange of the same size ----
+
+    private void routing() throws Exception {
+        int n = 2000;
+        for (int i = 0; i < 500; i++) {
+            AgiClient.request("127.0.0.1", rig.agiPort(), "route", "4951000101", "7996" + (i % 50), "4951000101",
+                    "7996" + (i % 50));
+        }
+        long[] nanos = new long[n];
+        for (int i = 0; i < n; i++) {
+            nanos[i] = AgiClient.request("127.0.0.1", rig.agiPort(), "route", "4951000101", "7996" + (i % 50),
+                    "4951000101", "7996" + (i % 50)).nanos();
+        }
+        Stats agi = Stats.of(nanos);
+        Stats floor = Floors.tcpExchange(n);
+        System.out.println("  routing answer " + agi + "; floor (loopback exchange) " + floor);
+        rows.add(new Bench.Row("routing (warm cache)", "answer p50", agi.p50(), "ms", floor.p50(), "", null));
+        rows.add(new Bench.Row("routing (warm cache)", "answer p99", agi.p99(), "ms", floor.p99(), "", null));
+    }
+
+    // ---- helpers ----
+
+    /**
+     * Waits until the replay sent everything and the CRM has every call finished (or the timeout: a bench
+     * reports what it got, it does not stop); then up to 30 s more for the outbox to empty (what is left then —
+     * recordings waiting for their file, say — is printed, not waited for). Returns the ledger.
+     */
+    private CrmLedger drain(Replay r, Duration timeout) throws InterruptedException {
+        r.await(timeout);
+        long end = System.nanoTime() + timeout.toNanos();
+        CrmLedger l = CrmLedger.of(r.placed(), rig.emu());
+        while (l.finished() < l.placed() && System.nanoTime() < end) {
+            Thread.sleep(1000);
+            l = CrmLedger.of(r.placed(), rig.emu());
+        }
+        end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (safeWaiting() != 0 && System.nanoTime() < end) {
+            Thread.sleep(200);
+        }
+        long left = safeWaiting();
+        if (left != 0 || l.lostCount() > 0) {
+            System.out.println("  (not all done: outbox holds " + left + " commands " + rig.getJson("/api/outbox")
+                    + "; " + l + ")");
+        }
+        return l;
+    }
+
+    /** The calls placed and the calls finished in the CRM, as one row. */
+    private void ledgerRow(String part, CrmLedger l) {
+        rows.add(new Bench.Row(part, "calls finished in the CRM / placed", l.finished(), "", (double) l.placed(),
+                "1.00, no duplicate", l.finished() == l.placed() && l.duplicates() == 0));
+    }
+
+    private long safeWaiting() {
+        try {
+            return rig.outboxWaiting();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private Map<String, CallView> calls() {
+        Map<String, CallView> m = new HashMap<>();
+        for (CallView c : rig.emu().state().calls()) {
+            m.putIfAbsent(c.externalCallId().substring(c.externalCallId().indexOf(':') + 1), c);
+        }
+        return m;
+    }
+
+    private static long micros(Instant at) {
+        return at.getEpochSecond() * 1_000_000 + at.getNano() / 1000;
+    }
+
+    private static final Pattern USED = Pattern.compile("used (\\d+)K");
+
+    /** The heap in use, from {@code jcmd <pid> GC.heap_info} (the JDK's own tool). */
+    static long heapUsedMib(long pid) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(pid), "GC.heap_info").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        Matcher m = USED.matcher(out);
+        return m.find() ? Long.parseLong(m.group(1)) / 1024 : -1;
+    }
+
+    void close() throws IOException {
+        if (rig != null) {
+            java.nio.file.Files.createDirectories(Path.of("target/bench"));
+            java.nio.file.Files.writeString(Path.of("target/bench/appliance.log"), rig.output());
+            rig.close();
+        }
+    }
+}
