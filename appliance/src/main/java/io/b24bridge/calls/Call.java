@@ -295,13 +295,19 @@ final class Call {
             boolean outbound = origin != null && origin.isPhone() && legs.values().stream().anyMatch(Leg::isTrunk);
             if (outbound) {
                 Leg trunkLeg = legs.values().stream().filter(Leg::isTrunk).findFirst().orElseThrow();
-                // a channel Dial created runs no dialplan: its Exten is empty, the phone's is what it dialled
-                parties.outbound(origin.extension, trunkLeg.trunk, Leg.blankToNull(trunkLeg.exten) != null
-                        ? trunkLeg.exten : origin.exten);
-            } else {
+                // a channel Dial created runs no dialplan: its Exten is empty; the phone's is what it dialled,
+                // unless it is in a subroutine then ('s'): no number, no register (the box refuses one without)
+                String dialled = Leg.dialledNumber(trunkLeg.exten, Leg.dialledNumber(origin.exten, null));
+                if (dialled != null) {
+                    parties.outbound(origin.extension, trunkLeg.trunk, dialled);
+                    announce(at, out);
+                }
+            } else if (origin != null && origin.callerNumber != null) {
                 parties.inbound(origin);
+                announce(at, out);
             }
-            announce(at, out);
+            // else no number yet (an originate's Local channels): announced once it dials, as a tick would —
+            // a register without PHONE_NUMBER is refused by the box and the call never reaches the CRM
         }
         if (!announced) {
             return;

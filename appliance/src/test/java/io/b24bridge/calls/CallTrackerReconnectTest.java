@@ -83,6 +83,26 @@ class CallTrackerReconnectTest {
     }
 
     @Test
+    void anAdoptedOutboundCallWhosePhoneIsInASubroutineIsNotRegisteredWithoutANumber() {
+        s.apply(new CallFact.ChannelsNow("pbx1", s.now(), List.of(
+                new CallFact.ActiveChannel("21.0", "21.0", "PJSIP/101-00000030", "101", "s",
+                        CallFact.STATE_UP, "bridge-3", 30),
+                new CallFact.ActiveChannel("21.1", "21.0", "PJSIP/trunk-00000031", "101", "",
+                        CallFact.STATE_UP, "bridge-3", 28))));
+        assertTrue(s.events(CallEvent.Started.class).isEmpty(), "no register the box would refuse");
+    }
+
+    @Test
+    void anAdoptedOriginateWithNoNumberYetWaitsForItsDialToBeAnnounced() {
+        s.apply(new CallFact.ChannelsNow("pbx1", s.now(), List.of(
+                new CallFact.ActiveChannel("30.0", "30.0", "Local/s@caller-00000000;1", null, "s",
+                        CallFact.STATE_UP, "", 2),
+                new CallFact.ActiveChannel("30.1", "30.0", "Local/s@caller-00000000;2", null, "s",
+                        CallFact.STATE_UP, "", 2))));
+        assertTrue(s.events(CallEvent.Started.class).isEmpty(), "no register without the client's number");
+    }
+
+    @Test
     void anAdoptedCallWithNoAnswerTimeCountsFromWhenItWasFound() {
         s.apply(new CallFact.ChannelsNow("pbx1", s.now(), List.of(
                 new CallFact.ActiveChannel("10.0", "10.0", "PJSIP/trunk-00000010", "79161112233", "74951234567",
