@@ -1,0 +1,160 @@
+package io.b24bridge.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.b24bridge.testkit.bitrix.Faults;
+import io.b24bridge.testkit.pbx.Mix;
+import io.b24bridge.testkit.pbx.Replay;
+import io.b24bridge.testkit.pbx.ReplayOptions;
+
+/**
+ * The reliability promises under load: the PBX simulator places the bundled Asterisk 22 calls (a call centre's mix)
+ * at a steady rate of new calls ({@link #RATE}) while one fault at a time hits the box, the AMI link or the
+ * appliance itself; then every
+ * call placed must be in the CRM, finished, once, its card and finish in order. The appliance runs in its own JVM
+ * (the {@code b24bridge run} command line) so that it can be killed. Prints one table of what each fault cost.
+ *
+ * <p>Not yet part of {@code ./mvnw verify} (its name does not end in Test): on the shared 2-core machine the intake
+ * still falls behind at these rates, Asterisk drops the AMI link, and calls are lost across the resync
+ * (docs/status.md) — it must pass before CI runs it. By hand:
+ * {@code ./mvnw -pl appliance -am test -Dtest=FaultSuite -Dsurefire.failIfNoSpecifiedTests=false [-Dfaults.rate=50]}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultSuite {
+
+    /**
+     * New calls a second: 20 by default (a 2-core machine running other builds beside it: at 50 its intake falls
+     * behind the PBX and Asterisk drops the link — docs/status.md); {@code -Dfaults.rate=50} for the issue's rate.
+     */
+    private static final double RATE = Double.parseDouble(System.getProperty("faults.rate", "20"));
+    private static final Duration SPREAD = Duration.ofSeconds(4);
+    private static final List<String> TABLE = new ArrayList<>();
+
+    @TempDir
+    static Path dir;
+    private static LoadRig rig;
+
+    @BeforeAll
+    static void start() throws Exception {
+        rig = LoadRig.start(dir, dir.resolve("data"), Bench.HEAP, b -> { });
+    }
+
+    @AfterAll
+    static void stop() {
+        if (rig != null) {
+            rig.close();
+        }
+        System.out.println("| fault at " + (int) RATE + " calls/s | placed | in the CRM | finished | duplicates | out of order |");
+        System.out.println("|---|---|---|---|---|---|");
+        TABLE.forEach(System.out::println);
+    }
+
+    @Test
+    @Order(1)
+    void theBoxAwayForThirtySecondsGetsEveryCallLaterOnceInOrder() throws Exception {
+        rig.emu().faults().outage(Faults.Outage.REFUSED, Duration.ofSeconds(30));
+        Replay r = place(20);
+        settle("box away 30 s", r, Duration.ofSeconds(150));
+    }
+
+    @Test
+    @Order(2)
+    void aBoxRefusingOneRequestInFiveAtItsLimitsLosesNothing() throws Exception {
+        rig.emu().faults().limitRate(0.2);
+        try {
+            Replay r = place(10);
+            r.await(Duration.ofSeconds(120));
+            settle("box 503/429 for 20 % of requests", r, Duration.ofSeconds(120));
+        } finally {
+            rig.emu().faults().limitRate(0);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aBoxTakingTwoSecondsARequestGetsEveryCall() throws Exception {
+        rig.emu().faults().latency(Duration.ofSeconds(2));
+        Replay r;
+        try {
+            r = place(10);
+            r.await(Duration.ofSeconds(120));
+        } finally {
+            rig.emu().faults().latency(Duration.ZERO);
+        }
+        settle("box slow (2 s a request) while placing", r, Duration.ofSeconds(120));
+    }
+
+    @Test
+    @Order(4)
+    void theAmiLinkDroppedEveryFewSecondsLosesNoCall() throws Exception {
+        Replay r;
+        try (AutoCloseable drops = rig.sim().faults().dropEvery(Duration.ofSeconds(4))) {
+            r = place(12);
+            r.await(Duration.ofSeconds(120));
+        }
+        settle("AMI dropped every 4 s", r, Duration.ofSeconds(120));
+    }
+
+    @Test
+    @Order(5)
+    void theApplianceKilledAndRestartedMidLoadLosesNoCall() throws Exception {
+        // calls as long as a short real one (15 s): a call that starts and ends entirely while the appliance is
+        // away is the reconciliation job's (docs/status.md), not this promise
+        Replay r = rig.place(Mix.callCentre(), (int) (RATE * 12), RATE, Duration.ofSeconds(15),
+                ReplayOptions.Listener.NONE);
+        Thread.sleep(5000);
+        rig.killAppliance(); // calls go on at the PBX while it is away and starting again: some start, some end
+        rig.startAppliance();
+        settle("appliance killed (SIGKILL) and restarted", r, Duration.ofSeconds(150));
+    }
+
+    @Test
+    @Order(6)
+    void garbageOnTheAmiWireCostsNoCall() throws Exception {
+        // lines without a colon, bytes not UTF-8, a 70,000-character line, NULs, truncated events (Garbage)
+        Replay r = rig.place(Mix.callCentre(), (int) (RATE * 10), RATE, SPREAD, o -> o.garbageEvery(40));
+        r.await(Duration.ofSeconds(120));
+        settle("garbage on the AMI wire every 40 events", r, Duration.ofSeconds(120));
+        assertTrue(rig.sim().faults().garbageSent() > 100, "garbage sent: " + rig.sim().faults().garbageSent());
+    }
+
+    private static Replay place(int seconds) {
+        return rig.place(Mix.callCentre(), (int) (RATE * seconds), RATE, SPREAD, ReplayOptions.Listener.NONE);
+    }
+
+    /** Waits for every call to reach the CRM finished (or the timeout), prints the row, asserts the promise. */
+    private static void settle(String fault, Replay r, Duration timeout) throws InterruptedException {
+        r.await(timeout);
+        long end = System.nanoTime() + timeout.toNanos();
+        CrmLedger l = CrmLedger.of(r.placed(), rig.emu());
+        while (l.finished() < l.placed() && System.nanoTime() < end) {
+            Thread.sleep(1000);
+            l = CrmLedger.of(r.placed(), rig.emu());
+        }
+        TABLE.add(String.format("| %s | %d | %d | %d | %d | %d |", fault, l.placed(), l.inCrm(), l.finished(),
+                l.duplicates(), l.outOfOrder()));
+        System.out.println(fault + ": " + l);
+        assertEquals(0, l.lostCount(), () -> fault + ": calls lost: " + CrmLedger.of(r.placed(), rig.emu())
+                + "\n" + tail(rig.output()));
+        assertEquals(0, l.duplicates(), fault + ": duplicated calls");
+        assertEquals(0, l.outOfOrder(), fault + ": commands out of order");
+    }
+
+    private static String tail(String s) {
+        return s.substring(Math.max(0, s.length() - 3000));
+    }
+}
