@@ -121,7 +121,10 @@ public final class LoadRig implements AutoCloseable {
                 "B24BRIDGE_LISTENERS_ADMIN_PORT", String.valueOf(adminPort));
         LoadRig rig = new LoadRig(dir, pki, emu, sim, config, env, jvmOptions, adminPort, agiPort);
         try {
+            rig.createAdmin();
             rig.startAppliance();
+            // the install event is taken only while an administrator has armed it (the install gate)
+            rig.send("POST", "/api/bitrix24/install", "{\"minutes\": 15, \"replace\": true}");
             rig.edge = EmulatedBox.edgeProxy(pki, URI.create("https://127.0.0.1:"
                     + env.get("B24BRIDGE_LISTENERS_BOX_PORT")));
             // on a busy machine the box's one delivery may time out while the new JVM warms up: the administrator
@@ -143,12 +146,48 @@ public final class LoadRig implements AutoCloseable {
         }
     }
 
-    /** Starts the appliance's JVM; returns once it printed that it is up (the time it took). */
+    /** Starts the appliance's JVM; returns once it printed that it is up (the time it took) and is signed in to. */
     public Duration startAppliance() throws IOException, InterruptedException {
         appliance = ApplianceProcess.start(jvmOptions, env, "--config", config.toString());
         long t0 = System.nanoTime();
         appliance.awaitLine("is up in", Duration.ofSeconds(120));
-        return Duration.ofNanos(System.nanoTime() - t0);
+        Duration up = Duration.ofNanos(System.nanoTime() - t0);
+        signIn();
+        return up;
+    }
+
+    private static final String ADMIN = "loadrig";
+    private final String adminPassword = "load-rig-" + java.util.UUID.randomUUID();
+    private String cookie;
+    private String csrf;
+
+    /** The administrator the rig signs in as: {@code b24bridge admin create}, the appliance stopped. */
+    private void createAdmin() throws IOException, InterruptedException {
+        Path password = dir.resolve("admin.password");
+        Files.writeString(password, adminPassword + "\n");
+        try (ApplianceProcess create = ApplianceProcess.start(env, "admin", "create", "--config", config.toString(),
+                "--name", ADMIN, "--password-file", password.toString())) {
+            int rc = create.waitFor(Duration.ofSeconds(120));
+            if (rc != 0) {
+                throw new IllegalStateException("admin create failed (" + rc + "): " + create.output());
+            }
+        }
+    }
+
+    /** A panel session (cookie and CSRF token), as the administrator's browser holds one. */
+    private void signIn() {
+        HttpResponse<String> res = send(HttpRequest.newBuilder(uri("/api/session"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"name\": \"" + ADMIN + "\", \"password\": \"" + adminPassword + "\"}")));
+        if (res.statusCode() != 200) {
+            throw new IllegalStateException("sign-in refused: " + res.statusCode() + " " + res.body());
+        }
+        cookie = res.headers().firstValue("set-cookie").orElseThrow().split(";", 2)[0];
+        try {
+            csrf = json.readTree(res.body()).path("csrfToken").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** SIGKILL: no warning, nothing flushed. */
@@ -230,8 +269,13 @@ public final class LoadRig implements AutoCloseable {
     }
 
     public HttpResponse<String> put(String path, String body) {
+        return send("PUT", path, body);
+    }
+
+    /** A change through the admin API, with the session's CSRF token. */
+    public HttpResponse<String> send(String method, String path, String body) {
         HttpResponse<String> res = send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body)));
+                .header("X-CSRF-Token", csrf).method(method, HttpRequest.BodyPublishers.ofString(body)));
         if (res.statusCode() != 200) {
             throw new IllegalStateException(path + " refused: " + res.statusCode() + " " + res.body());
         }
@@ -239,6 +283,9 @@ public final class LoadRig implements AutoCloseable {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder b) {
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+        }
         try {
             return admin.send(b.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
