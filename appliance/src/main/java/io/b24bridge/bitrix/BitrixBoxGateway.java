@@ -212,7 +212,9 @@ public final class BitrixBoxGateway implements BoxGateway {
             case CrmCommand.Hide h -> cards(TelephonyApi.HIDE, item.callId(), userIds(h.users()));
             case CrmCommand.Finish f -> Optional.of(new TelephonyApi.Request(TelephonyApi.FINISH,
                     TelephonyApi.params(request(item.callId(), f))));
-            case CrmCommand.AttachRecording a -> throw new IllegalArgumentException("recordings travel alone");
+            case CrmCommand.AttachRecording a -> Optional.of(new TelephonyApi.Request(TelephonyApi.ATTACH_RECORD,
+                    TelephonyApi.recordParams(item.callId(), item.recording().fileName(),
+                            item.recording().content())));
             case CrmCommand.RatingComment c -> throw new IllegalArgumentException("comments travel alone");
             case CrmCommand.MissedCallTask m -> throw new IllegalArgumentException("tasks travel alone");
             case CrmCommand.CallerReached r -> throw new IllegalArgumentException("tasks travel alone");

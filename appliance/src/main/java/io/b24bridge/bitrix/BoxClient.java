@@ -298,18 +298,29 @@ public final class BoxClient implements AutoCloseable {
                 if (laneLimiter != null) {
                     laneLimiter.pushBack();
                 }
+            } else {
+                took();
             }
             if (auth.renewsAfter(code) && mayRenew && auth.renewAfterExpiry(method)) {
                 return again.run();
             }
             throw ErrorClassifier.classify(method, raw.status(), code, description);
         }
+        took();
         if (!body.has("result")) {
             throw new BoxException.Fatal(method, "NO_RESULT", "Bitrix24 " + method + ": HTTP " + raw.status()
                     + " answer without result", null);
         }
         return new Answer(body.get("result"), body.hasNonNull("total") ? body.get("total").asInt() : null,
                 body.hasNonNull("next") ? body.get("next").asInt() : null);
+    }
+
+    /** The box answered without a limit's refusal: a next refusal is a limit met, not a passing one. */
+    private void took() {
+        limiter.took();
+        if (laneLimiter != null) {
+            laneLimiter.took();
+        }
     }
 
     /**

@@ -5,9 +5,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A token bucket that follows the box: it allows {@code perSecond} requests with bursts of {@code burst},
- * halves its rate when the box answers {@code QUERY_LIMIT_EXCEEDED}, and climbs back (by 10 % every quiet
- * 10 s) to the configured rate. A box whose limits are off never slows it down; one with cloud-like limits
- * (≈2/s) is followed instead of hammered.
+ * empties its bucket when the box answers {@code QUERY_LIMIT_EXCEEDED} and halves its rate when the box
+ * refuses again before it took anything (a limit met, not a passing refusal), and climbs back (by 10 % every
+ * quiet 10 s) to the configured rate. A box whose limits are off never slows it down; one with cloud-like limits
+ * (≈2/s) is followed instead of hammered; one refusing some requests at random (a busy box) is not taken for a
+ * limit — halving on each refusal drove the rate to its floor (0.2/s) when one request in five was refused.
  */
 final class RateLimiter {
 
@@ -20,6 +22,8 @@ final class RateLimiter {
     private double tokens;
     private long last;
     private long lastPushBack;
+    /** The box took a request since the last refusal (a first refusal counts as one after another). */
+    private boolean tookSincePushBack;
 
     RateLimiter(double perSecond, int burst) {
         this.maxRate = perSecond;
@@ -53,10 +57,20 @@ final class RateLimiter {
         return (long) ((1 - tokens) / rate * 1e9) + 1;
     }
 
-    /** The box said QUERY_LIMIT_EXCEEDED: halve the rate and empty the bucket. */
+    /** The box took a request (answered without a limit's refusal). */
+    synchronized void took() {
+        tookSincePushBack = true;
+    }
+
+    /**
+     * The box said QUERY_LIMIT_EXCEEDED: empty the bucket; halve the rate when it refused the last request too.
+     */
     synchronized void pushBack() {
         long now = System.nanoTime();
-        rate = Math.max(MIN_RATE, rate / 2);
+        if (!tookSincePushBack) {
+            rate = Math.max(MIN_RATE, rate / 2);
+        }
+        tookSincePushBack = false;
         tokens = 0;
         last = now;
         lastPushBack = now;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -166,6 +167,12 @@ public final class TelephonyApi {
             JsonNode again = client.call(ATTACH_RECORD, named);
             return integer(client.upload(URI.create(text(again, "uploadUrl")), field, filename, file), "FILE_ID");
         }
+    }
+
+    /** attachRecord's parameters with a small file inside, for a batch's command (a large one is streamed alone). */
+    public static Params recordParams(String callId, String filename, byte[] content) {
+        return Params.of().put("CALL_ID", callId).put("FILENAME", filename)
+                .put("FILE_CONTENT", Base64.getEncoder().encodeToString(content));
     }
 
     /** telephony.externalCall.attachRecord with a URL the box downloads the file from. */

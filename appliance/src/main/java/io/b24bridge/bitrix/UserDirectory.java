@@ -33,11 +33,11 @@ public final class UserDirectory {
 
     /** The user with this extension; reads the directory again when it is old or lacks the extension. */
     public Optional<CrmApi.User> byExtension(String extension) throws BoxException {
-        Instant now = clock.instant();
-        Duration age = Duration.between(loadedAt, now);
+        Instant seen = loadedAt;
+        Duration age = Duration.between(seen, clock.instant());
         CrmApi.User user = byExtension.get(extension);
         if (age.compareTo(MAX_AGE) > 0 || (user == null && age.compareTo(MISS_PAUSE) > 0)) {
-            refresh();
+            refreshSince(seen);
             user = byExtension.get(extension);
         }
         return Optional.ofNullable(user);
@@ -45,14 +45,25 @@ public final class UserDirectory {
 
     /** The user with this id among those with an extension; read again like {@link #byExtension}. */
     public Optional<CrmApi.User> byId(int id) throws BoxException {
-        Instant now = clock.instant();
-        Duration age = Duration.between(loadedAt, now);
+        Instant seen = loadedAt;
+        Duration age = Duration.between(seen, clock.instant());
         CrmApi.User user = byId.get(id);
         if (age.compareTo(MAX_AGE) > 0 || (user == null && age.compareTo(MISS_PAUSE) > 0)) {
-            refresh();
+            refreshSince(seen);
             user = byId.get(id);
         }
         return Optional.ofNullable(user);
+    }
+
+    /**
+     * Reads the directory again unless another thread did since {@code seen}: the senders that found it old
+     * together wait for one read, not one each in turn (on a box taking 2 s a request, a miss on an extension
+     * nobody owns queued every sender behind reads of their own, and the outbox stood still).
+     */
+    private synchronized void refreshSince(Instant seen) throws BoxException {
+        if (loadedAt.equals(seen)) {
+            refresh();
+        }
     }
 
     /** Reads every user with an extension now. */

@@ -70,8 +70,18 @@ public interface BoxGateway {
     /** Whether the entity's timeline already shows this call's rating comment (sent before a crash cut in). */
     boolean hasRatingComment(CrmEntity entity, CallKey call) throws Failure;
 
-    /** One command of a batch and the CALL_ID of its call (null for a register). */
-    record BatchItem(CrmCommand command, String callId) {
+    /**
+     * One command of a batch, the CALL_ID of its call (null for a register) and, for a recording, its file as read
+     * (else null).
+     */
+    record BatchItem(CrmCommand command, String callId, Recording recording) {
+        public BatchItem(CrmCommand command, String callId) {
+            this(command, callId, null);
+        }
+    }
+
+    /** A recording's file name and bytes, read where this appliance sees the PBX's recordings. */
+    record Recording(String fileName, byte[] content) {
     }
 
     /** One command's answer in a batch: what register taught (else null), or why it failed (else null). */
@@ -93,13 +103,26 @@ public interface BoxGateway {
     List<BatchAnswer> batch(List<BatchItem> items) throws Failure;
 
     /**
-     * Whether a batch can carry the command: recordings travel alone; a rating's comment and the missed-call task
-     * commands need the call's entity and decide on what the box answers.
+     * Whether a batch can carry the command: a rating's comment and the missed-call task commands travel alone
+     * (they need the call's entity and decide on what the box answers); a recording goes in a batch with its file
+     * inside (attachRecord's FILE_CONTENT is a parameter like any other in the box's {@code batch},
+     * rest_provider.php) when it is small ({@link #MAX_BATCHED_RECORDING}), else alone, streamed from disk.
      */
     static boolean batchable(CrmCommand command) {
-        return !(command instanceof CrmCommand.AttachRecording) && !(command instanceof CrmCommand.RatingComment)
+        return !(command instanceof CrmCommand.RatingComment)
                 && !(command instanceof CrmCommand.MissedCallTask) && !(command instanceof CrmCommand.CallerReached);
     }
+
+    /**
+     * Recording bytes one batch carries at most (before base64): a batch stays far below the box's request limits
+     * (nginx's client_max_body_size, PHP's post_max_size: 8 MB by default) and its 2 s of transfer on a slow link.
+     */
+    int MAX_BATCH_BYTES = 2 * 1024 * 1024;
+    /**
+     * The largest recording read into a batch (a few seconds of WAV, a minute of MP3); a larger one travels alone,
+     * streamed from disk, never whole in the heap.
+     */
+    int MAX_BATCHED_RECORDING = 256 * 1024;
 
     /** A command the box did not take, and what to do about it. */
     final class Failure extends Exception {

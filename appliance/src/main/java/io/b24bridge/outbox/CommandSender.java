@@ -152,6 +152,24 @@ final class CommandSender {
     }
 
     private void attach(CrmCommand.AttachRecording a, String callId, Duration age) throws Failure {
+        Optional<Path> file = readyRecording(a, age);
+        if (file.isEmpty()) {
+            return;
+        }
+        try {
+            box.attachRecording(callId, file.get().getFileName().toString(), file.get());
+        } catch (Failure f) {
+            throw refusedTooLong(a, f, age);
+        }
+    }
+
+    /**
+     * The recording's file once it is complete; empty when there is nothing to attach (a name outside the
+     * recordings folder, a link out of it: logged, the command is done). A file still missing, empty or written is
+     * waited for (short pauses) up to {@link #RECORDING_PATIENCE}, then reported. Shared by the single send
+     * (streamed from disk) and the batch rounds (a small file inside the batch).
+     */
+    Optional<Path> readyRecording(CrmCommand.AttachRecording a, Duration age) throws Failure {
         RecordingsDir dir = recordingsDirs.get(a.call().pbx());
         Optional<Path> named = dir == null ? Optional.empty() : dir.localPath(a.recordingFile());
         if (named.isEmpty()) {
@@ -159,26 +177,16 @@ final class CommandSender {
                     + DialValues.printable(a.recordingFile()) + "', which is not a recording inside "
                     + (dir == null ? "a recordings folder (no pbx entry for " + a.call().pbx() + ")"
                     : dir.onPbx() + " (read at " + dir.local() + ")"));
-            return;
+            return Optional.empty();
         }
-        upload(a, dir, named.get(), callId, age);
-    }
-
-    /**
-     * Sends a recording once its file is complete, streamed from disk: a file still missing, empty or written is
-     * waited for (short pauses) up to {@link #RECORDING_PATIENCE}, then reported; a box that refuses it is tried
-     * again with growing pauses up to {@link #RECORDING_RETRY_FOR}, then reported. A file that is a link out of the
-     * recordings folder is never sent.
-     */
-    private void upload(CrmCommand.AttachRecording a, RecordingsDir dir, Path file, String callId, Duration age)
-            throws Failure {
+        Path file = named.get();
         RecordingFile.State state = RecordingFile.of(file, Instant.now());
         if (state == RecordingFile.State.COMPLETE) {
             try {
                 if (!dir.inside(file)) {
                     LOG.warning(() -> "the recording of call " + a.call() + " is not attached: " + file + " is a "
                             + "link out of the recordings folder " + dir.local() + ", or not a regular file");
-                    return;
+                    return Optional.empty();
                 }
             } catch (IOException e) {
                 state = RecordingFile.State.UNREADABLE;
@@ -200,17 +208,21 @@ final class CommandSender {
             throw new Failure(Failure.Kind.RETRY_LATER, "RECORDING_NOT_READY", "the recording " + file + " " + why,
                     null);
         }
-        try {
-            box.attachRecording(callId, file.getFileName().toString(), file);
-        } catch (Failure f) {
-            boolean waits = f.kind() == Failure.Kind.RETRY_LATER || f.kind() == Failure.Kind.RETRY_SLOWLY
-                    || f.kind() == Failure.Kind.CREDENTIALS;
-            if (waits && age.compareTo(RECORDING_RETRY_FOR) > 0) {
-                throw new Failure(Failure.Kind.REJECTED, f.code(), "the recording of call " + a.call() + " was refused "
-                        + "for " + RECORDING_RETRY_FOR.toHours() + " h; the last answer: " + f.getMessage(), f);
-            }
-            throw f;
+        return Optional.of(file);
+    }
+
+    /**
+     * What the box's refusal of a recording becomes: tried again with growing pauses up to
+     * {@link #RECORDING_RETRY_FOR}, then reported (a dead letter).
+     */
+    static Failure refusedTooLong(CrmCommand.AttachRecording a, Failure f, Duration age) {
+        boolean waits = f.kind() == Failure.Kind.RETRY_LATER || f.kind() == Failure.Kind.RETRY_SLOWLY
+                || f.kind() == Failure.Kind.CREDENTIALS;
+        if (waits && age.compareTo(RECORDING_RETRY_FOR) > 0) {
+            return new Failure(Failure.Kind.REJECTED, f.code(), "the recording of call " + a.call() + " was refused "
+                    + "for " + RECORDING_RETRY_FOR.toHours() + " h; the last answer: " + f.getMessage(), f);
         }
+        return f;
     }
 
     /** A rating that came after the finish: a comment on the call's CRM entity, once. */

@@ -29,8 +29,14 @@ public final class Dispatcher implements OutboxSender {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
     static final Duration POLL = Duration.ofMillis(500);
-    /** Ready calls from which the outbox counts as behind and goes out in batches. */
+    /** Calls waiting (ready now or within {@link #BACKLOG_HORIZON}) from which the outbox goes out in batches. */
     static final int BATCH_FROM = 20;
+    /**
+     * How far ahead the scheduler counts waiting calls: commands sitting out a pause after the box refused them are
+     * part of the backlog, and while there is one even the few ready now go in a batch — one request of the box's
+     * rate limit, not one each (what drained a catch-up at a fraction of what the limit allows).
+     */
+    static final Duration BACKLOG_HORIZON = Duration.ofSeconds(30);
 
     private enum Work { RUNNING, AGAIN }
 
@@ -39,11 +45,16 @@ public final class Dispatcher implements OutboxSender {
     private final Clock clock;
     private final Duration stopGrace;
     private final Semaphore permits;
+    /** Batch rounds going at once. */
+    static final int BATCH_ROUNDS = 4;
+    private final Semaphore rounds = new Semaphore(BATCH_ROUNDS);
     private final ConcurrentHashMap<CallKey, Work> inFlight = new ConcurrentHashMap<>();
     private final Object signal = new Object();
     private final Settlement settle;
     private final BatchRound batches;
     private volatile boolean running = true;
+    /** The last scan found a backlog: new commands wait for the scheduler's batches instead of a worker each. */
+    private volatile boolean backlog;
     private final Thread scheduler;
 
     /**
@@ -64,7 +75,7 @@ public final class Dispatcher implements OutboxSender {
         this.clock = clock;
         this.stopGrace = stopGrace;
         this.settle = new Settlement(outbox, clock);
-        this.batches = new BatchRound(outbox, box, settle);
+        this.batches = new BatchRound(outbox, sender, settle, clock);
         this.permits = new Semaphore(parallelism);
         this.scheduler = Thread.ofPlatform().name("outbox-scheduler").daemon().unstarted(this::schedule);
     }
@@ -78,6 +89,10 @@ public final class Dispatcher implements OutboxSender {
 
     /** New commands for these calls were committed: send them now. */
     public void wake(List<CallKey> calls) {
+        if (backlog) {
+            wake(); // behind: they go in the scheduler's next batch
+            return;
+        }
         for (CallKey call : calls) {
             dispatch(call);
         }
@@ -106,21 +121,25 @@ public final class Dispatcher implements OutboxSender {
         while (running) {
             boolean behind = false;
             try {
-                List<CallKey> ready = outbox.queue().readyCalls(clock.instant(), 1000).stream()
+                Instant now = clock.instant();
+                List<CallKey> ready = outbox.queue().readyCalls(now, 1000).stream()
                         .filter(c -> !inFlight.containsKey(c)).toList();
-                if (ready.size() >= BATCH_FROM) {
-                    int sent = 0;
-                    for (int i = 0; i < ready.size(); i += BoxGateway.MAX_BATCH) {
-                        sent += batch(ready.subList(i, Math.min(ready.size(), i + BoxGateway.MAX_BATCH)));
+                backlog = ready.size() >= BATCH_FROM || !ready.isEmpty()
+                        && outbox.queue().readyCalls(now.plus(BACKLOG_HORIZON), BATCH_FROM).size() >= BATCH_FROM;
+                if (backlog) {
+                    for (int i = 0; i < ready.size() && running; i += BoxGateway.MAX_BATCH) {
+                        startRound(ready.subList(i, Math.min(ready.size(), i + BoxGateway.MAX_BATCH)));
                     }
-                    // more may be ready: no pause while catching up — unless this round sent nothing (the calls
-                    // wait for a worker: a recording, every worker busy), when it would only scan again at once
-                    behind = sent > 0;
+                    // a full batch went: more may be ready, no pause while catching up; fewer: the rest of the
+                    // backlog sits out its pauses, and the next round gathers what became due meanwhile
+                    behind = ready.size() >= BoxGateway.MAX_BATCH;
                 } else {
                     ready.forEach(this::dispatch);
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "outbox scan failed: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                return; // stopping
             }
             if (behind) {
                 continue;
@@ -169,12 +188,29 @@ public final class Dispatcher implements OutboxSender {
     }
 
     /**
-     * One batch round for these calls: claimed, sent together, released. Runs on the scheduler thread. Returns
-     * how many commands went (in the batch or to a worker).
+     * Starts a batch round on a thread of its own once fewer than {@link #BATCH_ROUNDS} are running (the scheduler
+     * waits for one to end): a slow box answers several batches at a time, not one after the other.
      */
-    private int batch(List<CallKey> calls) {
+    private void startRound(List<CallKey> calls) throws InterruptedException {
+        List<CallKey> chunk = List.copyOf(calls);
+        rounds.acquire();
+        Thread.ofVirtual().name("outbox-batch").start(() -> {
+            try {
+                batch(chunk);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "outbox batch round failed: " + e.getMessage(), e);
+            } finally {
+                rounds.release();
+                wake();
+            }
+        });
+    }
+
+    /** One batch round for these calls: claimed, sent together, released. */
+    private void batch(List<CallKey> calls) {
         List<CallKey> claimed = new ArrayList<>();
         List<OutboxQueue.Entry> heads = new ArrayList<>();
+        List<OutboxQueue.Entry> alone = new ArrayList<>();
         try {
             for (CallKey call : calls) {
                 if (inFlight.putIfAbsent(call, Work.RUNNING) == null) {
@@ -183,24 +219,23 @@ public final class Dispatcher implements OutboxSender {
             }
             Instant now = clock.instant();
             for (OutboxQueue.Entry e : outbox.queue().heads(claimed)) {
-                if (e.state() != OutboxState.DEAD && !e.nextAt().isAfter(now) && CommandSender.batchable(e)) {
-                    heads.add(e);
+                if (e.state() != OutboxState.DEAD && !e.nextAt().isAfter(now)) {
+                    if (CommandSender.batchable(e)) {
+                        heads.add(e);
+                    } else {
+                        alone.add(e);
+                    }
                 }
             }
             if (!heads.isEmpty()) {
-                batches.send(heads);
+                alone.addAll(batches.send(heads));
             }
         } finally {
             claimed.forEach(inFlight::remove);
         }
-        int went = heads.size();
-        // recordings and comments do not travel in batches: their calls go the single way
-        for (CallKey call : claimed) {
-            if (heads.stream().noneMatch(h -> h.call().equals(call)) && dispatch(call)) {
-                went++;
-            }
-        }
-        return went;
+        // comments, a register to resolve and recordings past the batch's bytes go the single way; a call with
+        // nothing due (another round sent its head meanwhile) waits for the next scan, in a batch
+        alone.forEach(e -> dispatch(e.call()));
     }
 
     /** The call's next command if it may go now: not a dead letter holding the call back, not waiting a pause. */

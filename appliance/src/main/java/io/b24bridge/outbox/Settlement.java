@@ -25,6 +25,15 @@ final class Settlement {
      * met by every call at once.
      */
     static final Backoff RETRY = Backoff.doubling(Duration.ofSeconds(1), MAX_RETRY_PAUSE).jitter(0.5, 1);
+    /**
+     * The pause after the box refused a request at its limits without running it (QUERY_LIMIT_EXCEEDED, 429,
+     * OPERATION_TIME_LIMIT): short and not growing with the attempts, since the box is there and the client's own
+     * limiter (which the refusal slowed down) paces what goes next — a doubling pause would leave the box's
+     * allowance unused while the commands sit out their growing pauses.
+     */
+    static final Backoff LIMITED = Backoff.doubling(Duration.ofSeconds(1), Duration.ofSeconds(1)).jitter(0.5, 1);
+    static final java.util.Set<String> LIMIT_CODES = java.util.Set.of("QUERY_LIMIT_EXCEEDED", "HTTP_429",
+            "OPERATION_TIME_LIMIT");
     /** Longer pauses when the credentials do not work: an operator has to act, or the install event comes. */
     static final Backoff AUTH = Backoff.doubling(Duration.ofSeconds(30), MAX_AUTH_PAUSE).jitter(0.5, 1);
     static final Duration MAX_SLOW_PAUSE = Duration.ofMinutes(30);
@@ -74,7 +83,8 @@ final class Settlement {
             }
             case RETRY_LATER -> {
                 failures.incrementAndGet();
-                outbox.queue().retryAt(e, clock.instant().plus(RETRY.delay(e.attempts())), f.getMessage(),
+                Backoff pause = LIMIT_CODES.contains(f.code()) ? LIMITED : RETRY;
+                outbox.queue().retryAt(e, clock.instant().plus(pause.delay(e.attempts())), f.getMessage(),
                         stillUncertain(e, f));
             }
             case RETRY_SLOWLY -> {

@@ -54,7 +54,8 @@ public final class LoadRig implements AutoCloseable {
     private final BoxEmulator emu;
     private final PbxSimulator sim;
     private final Path config;
-    private final Map<String, String> env;
+    private Map<String, String> env;
+    private final Map<String, String> baseEnv;
     private final List<String> jvmOptions;
     private final HttpClient admin;
     private final ObjectMapper json = new ObjectMapper();
@@ -72,6 +73,7 @@ public final class LoadRig implements AutoCloseable {
         this.sim = sim;
         this.config = config;
         this.env = env;
+        this.baseEnv = env;
         this.jvmOptions = jvmOptions;
         this.adminPort = adminPort;
         this.agiPort = agiPort;
@@ -194,6 +196,19 @@ public final class LoadRig implements AutoCloseable {
     public void killAppliance() throws InterruptedException {
         appliance.kill();
         earlierRuns.add(appliance.output());
+    }
+
+    /**
+     * Stops the appliance (SIGTERM) and starts it again with these environment overrides on top of the rig's own
+     * (e.g. {@code B24BRIDGE_BITRIX24_RATE__LIMIT_PER__SECOND}); an empty map goes back to the rig's own.
+     */
+    public void restartWith(Map<String, String> overrides) throws IOException, InterruptedException {
+        stopAppliance();
+        Map<String, String> merged = new java.util.HashMap<>(baseEnv);
+        merged.putAll(overrides);
+        env = Map.copyOf(merged);
+        startAppliance();
+        awaitPbxUp(Duration.ofSeconds(60));
     }
 
     /** SIGTERM, as systemd stops it. */
