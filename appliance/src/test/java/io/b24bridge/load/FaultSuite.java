@@ -149,12 +149,23 @@ class FaultSuite {
                 l.duplicates(), l.outOfOrder()));
         System.out.println(fault + ": " + l);
         assertEquals(0, l.lostCount(), () -> fault + ": calls lost: " + CrmLedger.of(r.placed(), rig.emu())
-                + "\n" + tail(rig.output()));
+                + "\noutbox: " + safeOutbox() + "\n" + warnings(rig.output()));
         assertEquals(0, l.duplicates(), fault + ": duplicated calls");
         assertEquals(0, l.outOfOrder(), fault + ": commands out of order");
     }
 
-    private static String tail(String s) {
-        return s.substring(Math.max(0, s.length() - 3000));
+    /** The appliance's warnings and worse (the last 40), and where each run began: why calls were lost. */
+    private static String warnings(String output) {
+        List<String> lines = output.lines().filter(l -> l.contains("WARNING") || l.contains("SEVERE")
+                || l.contains("next run") || l.contains("is up in")).toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    private static String safeOutbox() {
+        try {
+            return rig.health().path("parts").path("outbox").toString();
+        } catch (RuntimeException e) {
+            return "(no answer: " + e.getMessage() + ")";
+        }
     }
 }
