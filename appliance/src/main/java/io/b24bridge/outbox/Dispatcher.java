@@ -40,6 +40,8 @@ public final class Dispatcher implements OutboxSender {
 
     private enum Work { RUNNING, AGAIN }
 
+
+
     private final Outbox outbox;
     private final CommandSender sender;
     private final Clock clock;
@@ -124,8 +126,9 @@ public final class Dispatcher implements OutboxSender {
                 Instant now = clock.instant();
                 List<CallKey> ready = outbox.queue().readyCalls(now, 1000).stream()
                         .filter(c -> !inFlight.containsKey(c)).toList();
-                backlog = ready.size() >= BATCH_FROM || !ready.isEmpty()
-                        && outbox.queue().readyCalls(now.plus(BACKLOG_HORIZON), BATCH_FROM).size() >= BATCH_FROM;
+                // counted whether or not anything is due this moment: a backlog sitting out its pauses is one
+                backlog = ready.size() >= BATCH_FROM
+                        || outbox.queue().readyCalls(now.plus(BACKLOG_HORIZON), BATCH_FROM).size() >= BATCH_FROM;
                 if (backlog) {
                     for (int i = 0; i < ready.size() && running; i += BoxGateway.MAX_BATCH) {
                         startRound(ready.subList(i, Math.min(ready.size(), i + BoxGateway.MAX_BATCH)));
@@ -262,6 +265,9 @@ public final class Dispatcher implements OutboxSender {
                         || e.command() instanceof CrmCommand.MissedCallTask
                         ? outbox.journal().crmEntity(call).orElse(null) : null;
                 settle.done(e, sender.send(e, callId, entity, Duration.between(e.createdAt(), clock.instant())));
+                if (backlog) {
+                    return; // behind: the call's next commands go in the scheduler's batches, not one request each
+                }
             } catch (Failure f) {
                 settle.failed(e, f);
                 return;

@@ -87,15 +87,18 @@ class OutboxCatchUpTest {
         });
 
         List<List<String>> batches = script.batches.subList(batchesBefore, script.batches.size());
-        int batched = batches.stream().mapToInt(List::size).sum();
-        List<ScriptedBox.Seen> after = script.seen.subList(seenBefore, script.seen.size());
-        long singles = after.size() - batched;
-        assertEquals(3 * CALLS, batched, "every command went in a batch");
-        assertEquals(0, singles - after.stream().filter(s -> s.method().equals("user.get")).count(),
-                "no single command spent a request of the box's limit: " + after.stream()
-                        .map(ScriptedBox.Seen::method).filter(m -> !m.equals("user.get")).toList());
-        assertTrue(batches.size() <= 3 * (CALLS / BoxGateway.MAX_BATCH + 1) + 3, "batches: " + batches.size());
+        List<String> singles = new java.util.ArrayList<>(script.seen.subList(seenBefore, script.seen.size()).stream()
+                .map(ScriptedBox.Seen::method).filter(m -> !m.equals("user.get")).toList());
+        batches.forEach(b -> b.forEach(singles::remove));
+        // a register that was on its way alone when the box went away may have reached it: it goes alone, to be
+        // resolved (LostRegisterTest); everything else rides in batches
+        assertTrue(singles.stream().allMatch(m -> m.equals("telephony.externalcall.register")),
+                "only registers that may have gone before travel alone: " + singles);
+        long requests = batches.size() + singles.size();
+        assertTrue(requests <= 3 * CALLS / 10, requests + " requests for " + 3 * CALLS + " commands: " + batches.size()
+                + " batches, singles " + singles);
         assertTrue(batches.stream().anyMatch(b -> b.contains(TelephonyApiNames.ATTACH)), "recordings batched");
+        List<ScriptedBox.Seen> after = script.seen.subList(seenBefore, script.seen.size());
         for (int n = 0; n < CALLS; n++) {
             String call = "pbx1:" + n + ".0";
             List<String> order = after.stream().filter(s -> call.equals(ScriptedBox.param(s.body(), "EXTERNAL_CALL_ID"))
