@@ -47,6 +47,19 @@ final class PbxFiles {
     };
 
     /**
+     * Per Linkedid, what the product's dialplan writes into the CDR userfield (docs/asterisk/b24bridge.conf's taps:
+     * {@code b24did=<DID>|b24rec=<recording>}): the recorded calls were captured before the taps wrote it, so a Cdr
+     * whose UserField is empty gets it from the call's own B24_DID and MIXMONITOR_FILENAME — plain Asterisk's CDR has
+     * no DID column, and the reconciliation of a call never seen takes its DID from there.
+     */
+    private final Map<String, String[]> taps = new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String[]> eldest) {
+            return size() > KEEP;
+        }
+    };
+
+    /**
      * Writes recordings under {@code hostDir}: a file the dialplan names {@code <pbxDir>/a/b.wav} is written at
      * {@code <hostDir>/a/b.wav}, {@code bytes} long.
      */
@@ -83,8 +96,16 @@ final class PbxFiles {
                 }
             }
             case "VarSet" -> {
-                if (recordingsDir != null && "MIXMONITOR_FILENAME".equals(event.get("Variable"))) {
+                String variable = event.get("Variable");
+                if (recordingsDir != null && "MIXMONITOR_FILENAME".equals(variable)) {
                     writeRecording(event.get("Value"));
+                }
+                if (masterCsv != null && event.get("Linkedid") != null
+                        && ("B24_DID".equals(variable) || "MIXMONITOR_FILENAME".equals(variable))) {
+                    synchronized (taps) {
+                        String[] tap = taps.computeIfAbsent(event.get("Linkedid"), k -> new String[2]);
+                        tap["B24_DID".equals(variable) ? 0 : 1] = event.get("Value");
+                    }
                 }
             }
             case "Cdr" -> {
@@ -111,6 +132,22 @@ final class PbxFiles {
         }
     }
 
+    /** The recorded userfield, else what the product's taps write for this call (empty when it set nothing). */
+    private String userField(String recorded, String linkedid) {
+        if (recorded != null && !recorded.isEmpty()) {
+            return recorded;
+        }
+        String[] tap;
+        synchronized (taps) {
+            tap = taps.get(linkedid);
+        }
+        if (tap == null) {
+            return "";
+        }
+        String rec = tap[1] == null ? "" : tap[1];
+        return tap[0] != null ? "b24did=" + tap[0] + "|b24rec=" + rec : tap[1] != null ? "b24rec=" + rec : "";
+    }
+
     private void writeRow(AmiMessage cdr) {
         String uniqueid = nz(cdr.get("UniqueID"));
         String linkedid;
@@ -128,7 +165,7 @@ final class PbxFiles {
                 q(format(recordedStart == null ? end : recordedStart.plus(shift))),
                 q(recordedAnswer == null ? "" : format(recordedAnswer.plus(shift))), q(format(end)),
                 nz(cdr.get("Duration")), nz(cdr.get("BillableSeconds")), q(cdr.get("Disposition")),
-                q(cdr.get("AMAFlags")), q(uniqueid), q(cdr.get("UserField")), q(""), q(linkedid),
+                q(cdr.get("AMAFlags")), q(uniqueid), q(userField(cdr.get("UserField"), linkedid)), q(""), q(linkedid),
                 String.valueOf(rows.get()));
         String line = String.join(",", columns) + "\n";
         synchronized (this) {
