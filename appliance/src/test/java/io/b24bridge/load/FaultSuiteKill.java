@@ -1,0 +1,123 @@
+package io.b24bridge.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.b24bridge.testkit.pbx.Mix;
+import io.b24bridge.testkit.pbx.Replay;
+import io.b24bridge.testkit.pbx.ReplayOptions;
+
+/**
+ * The fault suite's scenario that does not pass yet, by hand (its name does not end in Test, so {@code verify} leaves it
+ * out): the appliance SIGKILLed at 50 new calls/s and started again. Calls that ended while it was away (killed,
+ * starting, its AMI link not yet up: 14.5 s of start on a busy 2-core machine) are the reconciliation's from the
+ * PBX's Master.csv and are counted apart; of the calls that ended after it was back, 15 of 117 were not in the CRM in
+ * the last run (23:52 UTC): missed calls (the caller hung up while ringing, busy) that ended soon after the restart,
+ * which the reconciliation left "ended too recently (next run)" — its next run is 10 minutes later. By hand:
+ * {@code ./mvnw -pl appliance -am test -Dtest=FaultSuiteKill -Dsurefire.failIfNoSpecifiedTests=false}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultSuiteKill {
+
+
+    /** New calls a second: the 50 by default; {@code -Dfaults.rate=} for another. */
+    private static final double RATE = Double.parseDouble(System.getProperty("faults.rate", "50"));
+    private static final List<String> TABLE = new ArrayList<>();
+
+    @TempDir
+    static Path dir;
+    private static LoadRig rig;
+
+    @BeforeAll
+    static void start() throws Exception {
+        rig = LoadRig.start(dir, dir.resolve("data"), Bench.HEAP, b -> { });
+    }
+
+    @AfterAll
+    static void stop() {
+        if (rig != null) {
+            rig.close();
+        }
+        System.out.println("| fault at " + (int) RATE + " calls/s | placed | in the CRM | finished | duplicates | out of order |");
+        System.out.println("|---|---|---|---|---|---|");
+        TABLE.forEach(System.out::println);
+    }
+
+    @Test
+    @Order(5)
+    void theApplianceKilledAndRestartedMidLoadLosesNoCall() throws Exception {
+        // calls as long as a short real one (15 s); a call that ended while the appliance was away (killed, starting
+        // again, its AMI link not yet up) is the reconciliation's from the PBX's Master.csv, which registers those
+        // whose record names a DID or an operator: counted apart, not this promise
+        Duration length = Duration.ofSeconds(15);
+        Replay r = rig.place(Mix.callCentre(), (int) (RATE * 12), RATE, length, ReplayOptions.Listener.NONE);
+        Thread.sleep(5000);
+        Instant killedAt = Instant.now();
+        rig.killAppliance(); // calls go on at the PBX while it is away and starting again: some start, some end
+        rig.startAppliance();
+        rig.awaitPbxUp(Duration.ofSeconds(60));
+        Instant upAt = Instant.now();
+        r.await(Duration.ofSeconds(120));
+        List<Replay.Placed> endedAway = r.placed().stream().filter(p -> !p.startedAt().plus(length).isBefore(killedAt)
+                && p.startedAt().plus(length).isBefore(upAt)).toList();
+        List<Replay.Placed> rest = r.placed().stream().filter(p -> !endedAway.contains(p)).toList();
+        settle("appliance killed (SIGKILL) and restarted", rest, Duration.ofSeconds(150));
+        CrmLedger away = CrmLedger.of(endedAway, rig.emu());
+        TABLE.add(String.format("| … calls that ended while it was away (%.0f s; the reconciliation's) | %d | %d | %d | %d | %d |",
+                Duration.between(killedAt, upAt).toMillis() / 1000.0, away.placed(), away.inCrm(), away.finished(),
+                away.duplicates(), away.outOfOrder()));
+        System.out.println("ended while the appliance was away: " + away);
+        assertEquals(0, away.duplicates(), "duplicated calls among those that ended while it was away");
+    }
+
+
+    /** Waits for every call to reach the CRM finished (or the timeout), prints the row, asserts the promise. */
+    private static void settle(String fault, Replay r, Duration timeout) throws InterruptedException {
+        r.await(timeout);
+        settle(fault, r.placed(), timeout);
+    }
+
+    private static void settle(String fault, List<Replay.Placed> placed, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        CrmLedger l = CrmLedger.of(placed, rig.emu());
+        while (l.finished() < l.placed() && System.nanoTime() < end) {
+            Thread.sleep(1000);
+            l = CrmLedger.of(placed, rig.emu());
+        }
+        TABLE.add(String.format("| %s | %d | %d | %d | %d | %d |", fault, l.placed(), l.inCrm(), l.finished(),
+                l.duplicates(), l.outOfOrder()));
+        System.out.println(fault + ": " + l);
+        assertEquals(0, l.lostCount(), () -> fault + ": calls lost: " + CrmLedger.of(placed, rig.emu())
+                + "\noutbox: " + safeOutbox() + "\n" + warnings(rig.output()));
+        assertEquals(0, l.duplicates(), fault + ": duplicated calls");
+        assertEquals(0, l.outOfOrder(), fault + ": commands out of order");
+    }
+
+    /** The appliance's warnings and worse (the last 40), and where each run began: why calls were lost. */
+    private static String warnings(String output) {
+        List<String> lines = output.lines().filter(l -> l.contains("WARNING") || l.contains("SEVERE")
+                || l.contains("next run") || l.contains("is up in")).toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    private static String safeOutbox() {
+        try {
+            return rig.health().path("parts").path("outbox").toString();
+        } catch (RuntimeException e) {
+            return "(no answer: " + e.getMessage() + ")";
+        }
+    }
+}
