@@ -155,18 +155,22 @@ final class BenchParts {
         long requests0 = rig.emu().requests().count();
         long t0 = System.nanoTime();
         rig.emu().faults().outage(Faults.Outage.NONE);
-        LoadRig.await(Duration.ofSeconds(queued / 50 / 2 + 300), () -> safeWaiting() <= stuck, "the outbox to drain");
+        // drained: every call placed finished in the CRM (a recording whose file is still settling may wait on)
+        LoadRig.await(Duration.ofSeconds(queued / 50 / 2 + 300),
+                () -> CrmLedger.of(r.placed(), rig.emu()).lostCount() == 0, "every call finished in the CRM");
         double seconds = (System.nanoTime() - t0) / 1e9;
         long requests = rig.emu().requests().count() - requests0;
+        long sent = queued - Math.max(0, safeWaiting() - stuck);
         rig.emu().rateLimiter().disable();
         rig.restartWith(Map.of());
         CrmLedger l = drain(r, Duration.ofSeconds(120));
         double allowed = (burst + perSecond * seconds) * 50; // commands the limit lets through in batches of 50
-        double fraction = queued / allowed;
-        System.out.printf("  %d calls, %d commands queued; drained in %.1f s with %d requests; limit allows %.0f "
-                + "commands; %s%n", calls, queued, seconds, requests, allowed, l);
-        rows.add(new Bench.Row("catch-up", calls + " calls, " + queued + " commands: commands/s", queued / seconds,
-                "/s", allowed / seconds, "≥ 0.95 of the limit", fraction >= 0.95));
+        double fraction = sent / allowed;
+        System.out.printf("  %d calls, %d commands queued; every call in the CRM after %.1f s, %d commands sent with "
+                + "%d requests; the limit allows %.0f commands in that time; %s%n", calls, queued, seconds, sent,
+                requests, allowed, l);
+        rows.add(new Bench.Row("catch-up", calls + " calls, " + sent + " of " + queued + " commands: commands/s",
+                sent / seconds, "/s", allowed / seconds, "≥ 0.95 of the limit", fraction >= 0.95));
         rows.add(new Bench.Row("catch-up", "requests to the box", requests, "", null, "", null));
         ledgerRow("catch-up", l);
     }
