@@ -100,8 +100,12 @@ class OutboxCatchUpTest {
         List<ScriptedBox.Seen> after = script.seen.subList(seenBefore, script.seen.size());
         for (int n = 0; n < CALLS; n++) {
             String call = "pbx1:" + n + ".0";
+            // a recording sent alone asks with FILENAME alone first (the box may hand out an upload URL): that
+            // first step is not a second attach
             List<String> order = after.stream().filter(s -> call.equals(ScriptedBox.param(s.body(), "EXTERNAL_CALL_ID"))
                             || ("CALL-" + call).equals(ScriptedBox.param(s.body(), "CALL_ID")))
+                    .filter(s -> !s.method().equals(TelephonyApiNames.ATTACH)
+                            || ScriptedBox.param(s.body(), "FILE_CONTENT") != null)
                     .map(ScriptedBox.Seen::method).toList();
             assertEquals(List.of("telephony.externalcall.register", "telephony.externalcall.finish",
                     TelephonyApiNames.ATTACH), order, "call " + call);
