@@ -42,6 +42,11 @@ import io.b24bridge.bitrix.ExternalLines;
 import io.b24bridge.bitrix.LeadSourceCheck;
 import io.b24bridge.bitrix.TelephonyApi;
 import io.b24bridge.bitrix.events.PingService;
+import io.b24bridge.callback.BoxCallbackCrm;
+import io.b24bridge.callback.CallbackAttempts;
+import io.b24bridge.callback.CallbackDialer;
+import io.b24bridge.callback.CallbackHealth;
+import io.b24bridge.callback.Callbacks;
 import io.b24bridge.click.ClickCalls;
 import io.b24bridge.click.ClickDialer;
 import io.b24bridge.click.ClickHealth;
@@ -217,6 +222,14 @@ public final class Main {
      * what it had started.
      */
     public static Appliance start(ApplianceConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #start(ApplianceConfig)}, with the site's wall clock given: what callbacks judge working hours and
+     * holidays by (tests set the day and the hour instead of waiting for them).
+     */
+    public static Appliance start(ApplianceConfig config, Clock siteClock) {
         ObjectMapper mapper = Json.newMapper();
         Parts parts = new Parts();
         try {
@@ -274,9 +287,10 @@ public final class Main {
                 }
             });
             HealthPart clicks = startClicks(config, box, db, settings, pbx);
+            HealthPart callbacks = startCallbacks(config, box, db, settings, pbx, siteClock, parts);
             Health health = new Health(List.of(new DatabaseHealth(db), new JournalHealth(engine), pbx.health(),
                     box.health(), box.eventsHealth(), sender.health(), routingHealth, leadSources, lines, clicks,
-                    jobs.health(), certificates), version());
+                    jobs.health(), certificates, callbacks), version());
             // the box's events: handled from the inbox before anything can POST one (the install must be in place
             // before the next event is checked); through the module, pulled from its queue
             parts.push("bitrix24 events", box.startEvents());
@@ -317,6 +331,26 @@ public final class Main {
         ClickHealth health = new ClickHealth(Clock.systemUTC());
         box.events().subscribe(BoxEvent.EXTERNAL_CALL_START, new ClickDialer(settings::current, box.crmDirectory(),
                 pbx::originate, config.pbx().getFirst().id(), new ClickCalls(db), health, Clock.systemUTC()));
+        return health;
+    }
+
+    /**
+     * Website callbacks: the box's OnExternalCallBackStart rings an operator on the first PBX, then the client, inside
+     * working hours, or sets a task for the first working hour ({@link CallbackDialer}); subscribed before the events
+     * start. Returns its part of /health.
+     */
+    private static HealthPart startCallbacks(ApplianceConfig config, Box box, Database db, SettingsStore settings,
+                                             PbxRegistry pbx, Clock siteClock, Parts parts) {
+        if (!box.configured() || config.pbx().isEmpty()) {
+            return HealthPart.notConfigured("callbacks", "website callbacks need a Bitrix24 box and a PBX");
+        }
+        CallbackHealth health = new CallbackHealth(siteClock);
+        Callbacks store = new Callbacks(db);
+        BoxCallbackCrm crm = new BoxCallbackCrm(box.client());
+        CallbackAttempts attempts = parts.push("callback attempts", new CallbackAttempts(settings::current,
+                pbx::originate, config.pbx().getFirst().id(), store, crm, health, siteClock));
+        box.events().subscribe(BoxEvent.EXTERNAL_CALLBACK_START, new CallbackDialer(settings::current,
+                box.crmDirectory(), crm, store, attempts, health, siteClock));
         return health;
     }
 

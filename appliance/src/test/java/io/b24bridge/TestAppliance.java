@@ -64,6 +64,12 @@ public final class TestAppliance implements AutoCloseable {
 
     /** As {@link #start(Path, String)}, with configuration overrides as environment variables (B24BRIDGE_…). */
     public static TestAppliance start(Path dir, String extraYaml, Map<String, String> environment) {
+        return start(dir, extraYaml, environment, java.time.Clock.systemUTC());
+    }
+
+    /** As {@link #start(Path, String, Map)}, on a site clock the test sets (callbacks' working hours read it). */
+    public static TestAppliance start(Path dir, String extraYaml, Map<String, String> environment,
+                                      java.time.Clock siteClock) {
         DevPki.Files pki = DevPki.ensure(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
         Path config = writeConfig(dir, pki);
         try {
@@ -72,7 +78,7 @@ public final class TestAppliance implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new TestAppliance(dir, pki, Main.start(ConfigLoader.load(config, environment)));
+        return new TestAppliance(dir, pki, Main.start(ConfigLoader.load(config, environment), siteClock));
     }
 
     /**

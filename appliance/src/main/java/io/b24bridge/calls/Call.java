@@ -129,6 +129,7 @@ final class Call {
             case "B24_DID" -> parties.did = value;
             case "B24_NUMBER" -> parties.clientNumber = value;
             case "B24_CALL_ID" -> parties.givenCallId = value;
+            case "B24_CALLBACK" -> parties.callback = true;
             case "B24_RESPONSIBLE" -> routedTo(value, at, out);
             case "B24_RATING" -> startRating(at, out);
             default -> { }
@@ -141,6 +142,12 @@ final class Call {
         if (dest.isTrunk() && mobileOf != null && dest.mobileOf == null
                 && parties.direction != Direction.OUTBOUND && parties.direction != Direction.INTERNAL) {
             dest.mobileOf = mobileOf; // the routing dials a responsible's mobile: this leg rings for them
+        }
+        if (!announced && parties.callback && dest.isTrunk() && parties.extension == null) {
+            // a callback through a queue or ring group: the operator is the one phone still up when the client is
+            // dialled (the others stopped ringing when it answered)
+            legs.values().stream().filter(l -> l.isPhone() && l.isUp()).findFirst()
+                    .ifPresent(l -> parties.extension = l.extension);
         }
         if (!announced && parties.decide(originator(), dest, f)) {
             announce(f.at(), out);
@@ -217,6 +224,9 @@ final class Call {
     void end(Instant at, List<CallEvent> out) {
         if (!announced) {
             Leg origin = originator();
+            if (parties.callback && parties.givenCallId == null) {
+                return; // a callback attempt no operator took: the appliance retries it or tells the CRM it was missed
+            }
             if (origin != null && origin.isPhone() && parties.givenCallId != null) {
                 parties.clicked(origin, null); // a click whose operator never answered: Bitrix24 has it, it ends
             } else if (origin == null || origin.isPhone()) {

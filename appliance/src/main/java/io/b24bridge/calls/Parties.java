@@ -16,12 +16,29 @@ final class Parties {
     String trunk;
     /** The CALL_ID Bitrix24 gave a click-to-call the appliance originated (B24_CALL_ID), else null. */
     String givenCallId;
+    /**
+     * A website callback the appliance originated (B24_CALLBACK): its operator side rings first and is nothing for the
+     * CRM until an operator answers — the dialplan then sets B24_CALL_ID (the callback's registered call) and dials
+     * the client; an attempt nobody took is not a call (the appliance retries it, then finishes it as missed).
+     */
+    boolean callback;
 
     /**
      * Decides the direction at the first dial of {@code origin} (the call's first leg, or null) to {@code dest}:
      * false when the dial says nothing yet (plumbing, an originate's first leg), the next one will.
      */
     boolean decide(Leg origin, Leg dest, CallFact.DialBegin f) {
+        if (callback) {
+            if (givenCallId == null || !dest.isTrunk()) {
+                return false; // the operators' phones ring (directly, or a queue's or ring group's through Local)
+            }
+            if (origin != null && origin.isPhone()) {
+                extension = origin.extension; // else the dialling model named the operator who answered
+            }
+            outbound(extension, dest.trunk, clientNumber != null ? clientNumber : Leg.dialledNumber(f.dialString(),
+                    null));
+            return true;
+        }
         if (givenCallId != null && origin != null && origin.isPhone() && (dest == origin || dest.isTrunk())) {
             // click-to-call: the originate rings the operator's phone first (a dial with no caller, of the first
             // leg itself); the client, dialled once they answer, is the number the click named (B24_NUMBER)

@@ -35,7 +35,7 @@ public final class AmiEventDecoder {
      */
     private static final Set<String> VARIABLES = Set.of(
             "MIXMONITOR_FILENAME", "B24_RECORDING", "B24_DID", "B24_NUMBER", "B24_MOBILE_OF", "B24_RESPONSIBLE",
-            "B24_RATING", "B24_CALL_ID");
+            "B24_RATING", "B24_CALL_ID", "B24_CALLBACK");
 
     private AmiEventDecoder() {
     }

@@ -94,15 +94,24 @@ final class SpineRig implements AutoCloseable {
 
     /** A box with internet, the local application installed through the cloud queue. */
     static SpineRig start(Path dir, AsteriskPair pair) throws Exception {
-        return start(dir, pbxSection(pair));
+        return start(dir, pbxSection(pair), java.time.Clock.systemUTC());
+    }
+
+    /** As {@link #start(Path, AsteriskPair)}, the appliance on a site clock the test sets. */
+    static SpineRig start(Path dir, AsteriskPair pair, java.time.Clock siteClock) throws Exception {
+        return start(dir, pbxSection(pair), siteClock);
     }
 
     /** The same, with this pbx (and agi) section. */
     static SpineRig start(Path dir, String pbxYaml) throws Exception {
+        return start(dir, pbxYaml, java.time.Clock.systemUTC());
+    }
+
+    private static SpineRig start(Path dir, String pbxYaml, java.time.Clock siteClock) throws Exception {
         DevPki.Files pki = DevPki.ensure(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
         BoxEmulator emu = EmulatedBox.builder(pki).seedDemo(true).build().start();
         String yaml = EmulatedBox.applicationSection(emu) + pbxYaml;
-        TestAppliance app = TestAppliance.start(dir, yaml);
+        TestAppliance app = TestAppliance.start(dir, yaml, Map.of(), siteClock);
         SpineRig rig = new SpineRig(emu, app, dir, yaml);
         app.armInstall();
         if (!rig.emu.install(app.publicUri("/bitrix24/events")).delivery().get(10, TimeUnit.SECONDS).delivered()) {
@@ -119,10 +128,15 @@ final class SpineRig implements AutoCloseable {
      * module auth pulls the box's events from the module's queue.
      */
     static SpineRig startWithModule(Path dir, AsteriskPair pair) throws Exception {
+        return startWithModule(dir, pair, java.time.Clock.systemUTC());
+    }
+
+    /** As {@link #startWithModule(Path, AsteriskPair)}, the appliance on a site clock the test sets. */
+    static SpineRig startWithModule(Path dir, AsteriskPair pair, java.time.Clock siteClock) throws Exception {
         DevPki.Files pki = DevPki.ensure(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
         BoxEmulator emu = EmulatedBox.withModule(pki).seedDemo(true).build().start();
         TestAppliance app = TestAppliance.start(dir, EmulatedBox.moduleSection(emu,
-                dir.resolve("secrets").resolve("module-credential")) + pbxSection(pair));
+                dir.resolve("secrets").resolve("module-credential")) + pbxSection(pair), Map.of(), siteClock);
         return new SpineRig(emu, app).configured();
     }
 

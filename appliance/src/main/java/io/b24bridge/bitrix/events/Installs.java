@@ -28,6 +28,8 @@ public final class Installs implements BoxEvent.Listener {
 
     /** The event the appliance acts on that the application binds itself ({@code event.bind}) after its install. */
     static final String CLICK_EVENT = "OnExternalCallStart";
+    /** Website callback forms through the application's line: bound alike now that callbacks act on it. */
+    static final String CALLBACK_EVENT = "OnExternalCallBackStart";
 
     private final BoxClient client;
     private final EventInbox inbox;
@@ -69,26 +71,30 @@ public final class Installs implements BoxEvent.Listener {
             return;
         }
         client.installed(tokens.get());
-        eventsUrl.ifPresent(this::bindClicks);
+        eventsUrl.ifPresent(url -> {
+            bind(CLICK_EVENT, url);
+            bind(CALLBACK_EVENT, url);
+        });
     }
 
     /**
-     * Binds OnExternalCallStart to the appliance's public events URL, unless it is bound there: the box sends clicks
-     * only to an application that bound it (and then offers the application as an outgoing line). A failure is logged:
-     * calls go on, clicks do not come until the application is installed again.
+     * Binds {@code event} (OnExternalCallStart, OnExternalCallBackStart) to the appliance's public events URL, unless
+     * it is bound there: the box sends clicks and callback forms only to an application that bound them (and then
+     * offers the application as an outgoing line). A failure is logged: calls go on, clicks and callbacks do not come
+     * until the application is installed again.
      */
-    private void bindClicks(URI url) {
+    private void bind(String event, URI url) {
         CrmApi crm = new CrmApi(client);
         try {
-            if (crm.boundEvents().getOrDefault(CLICK_EVENT.toUpperCase(java.util.Locale.ROOT), List.of())
+            if (crm.boundEvents().getOrDefault(event.toUpperCase(java.util.Locale.ROOT), List.of())
                     .contains(url.toString())) {
                 return;
             }
-            crm.bindEvent(CLICK_EVENT, url.toString());
-            LOG.info("click-to-call: " + CLICK_EVENT + " bound to " + url);
+            crm.bindEvent(event, url.toString());
+            LOG.info(event + " bound to " + url);
         } catch (BoxException e) {
-            LOG.warning("click-to-call: " + CLICK_EVENT + " could not be bound to " + url + " (" + e.getMessage()
-                    + "): clicks in Bitrix24 will not reach this appliance; install the application again");
+            LOG.warning(event + " could not be bound to " + url + " (" + e.getMessage()
+                    + "): it will not reach this appliance; install the application again");
         }
     }
 }
