@@ -274,7 +274,7 @@ final class Call {
      * announced without one it could never be registered (the box refuses a register without PHONE_NUMBER).
      */
     void announceIfWaiting(Instant at, Duration after, List<CallEvent> out) {
-        if (!announced && Duration.between(startedAt, at).compareTo(after) >= 0) {
+        if (!announced && !parties.callback && Duration.between(startedAt, at).compareTo(after) >= 0) {
             Leg origin = originator();
             if (origin != null && !origin.isPhone() && origin.callerNumber != null) {
                 parties.inbound(origin);
@@ -300,7 +300,7 @@ final class Call {
      * meanwhile — at the time the PBX's own record gives ({@code CDR(answer)}), else now (a lower bound).
      */
     void resume(Map<String, CallFact.ActiveChannel> alive, Instant at, List<CallEvent> out) {
-        if (!announced && legs.size() > 1) {
+        if (!announced && legs.size() > 1 && !(parties.callback && parties.givenCallId == null)) {
             Leg origin = originator();
             boolean outbound = origin != null && origin.isPhone() && legs.values().stream().anyMatch(Leg::isTrunk);
             if (outbound) {

@@ -143,6 +143,51 @@ class CallTrackerScenarioTest {
     }
 
     @Test
+    void aCallbackAttemptNoOperatorTookIsNoCallForTheCrm() {
+        // the callback's Originate rings the responsible's phone; nobody answers within the ring timeout
+        s.channel("7.0", "7.0", "PJSIP/101-00000011", "79161112233", "b24bridge-callback", "79161112233")
+                .variable("7.0", "7.0", "B24_CALLBACK", "externalCall.cb.1")
+                .variable("7.0", "7.0", "B24_NUMBER", "79161112233")
+                .apply(new CallFact.DialBegin("pbx1", s.now(), null, null, null, null, "7.0", "7.0",
+                        "PJSIP/101-00000011", "101"));
+        s.after(20).hangup("7.0", "7.0", 19);
+        assertTrue(s.events(CallEvent.Started.class).isEmpty(), "the appliance retries it or reports it missed");
+        assertTrue(s.events(CallEvent.Ended.class).isEmpty());
+    }
+
+    @Test
+    void aCallbackAQueueMemberTookIsTheirOutboundCallUnderTheCallbacksCallId() {
+        // the Originate rings the queue through a Local pair; its second half rings the members
+        s.channel("8.0", "8.0", "Local/support@b24bridge-queue-00000001;1", "79161112233", "b24bridge-callback",
+                        "79161112233")
+                .variable("8.0", "8.0", "B24_CALLBACK", "externalCall.cb.2")
+                .variable("8.0", "8.0", "B24_NUMBER", "79161112233")
+                .channel("8.1", "8.0", "Local/support@b24bridge-queue-00000001;2", null, "b24bridge-queue", "support")
+                .channel("8.2", "8.0", "PJSIP/101-00000012", null, "from-internal", "s")
+                .channel("8.3", "8.0", "PJSIP/102-00000013", null, "from-internal", "s")
+                .dial("8.1", "8.0", "support", "8.2", "PJSIP/101-00000012", "101")
+                .dial("8.1", "8.0", "support", "8.3", "PJSIP/102-00000013", "102")
+                .after(10).tick(); // an inbound call waiting this long in a queue would be announced by now
+        assertTrue(s.events(CallEvent.Started.class).isEmpty(), "nothing for the CRM while the operators ring");
+        // 102 answers; 101 stops ringing; [b24bridge-callback] sets the CALL_ID and dials the client
+        s.after(3).dialEnd("8.1", "8.3", "PJSIP/102-00000013", "ANSWER")
+                .dialEnd("8.1", "8.2", "PJSIP/101-00000012", "CANCEL").hangup("8.2", "8.0", 26)
+                .variable("8.0", "8.0", "B24_CALL_ID", "externalCall.cb.2")
+                .channel("8.4", "8.0", "PJSIP/trunk-00000014", null, "from-trunk", "s")
+                .dial("8.0", "8.0", "79161112233", "8.4", "PJSIP/trunk-00000014", "79161112233@trunk");
+        CallEvent.Started st = s.events(CallEvent.Started.class).getFirst();
+        assertEquals(CallEvent.Direction.OUTBOUND, st.direction());
+        assertEquals("102", st.extension(), "the member who answered");
+        assertEquals("externalCall.cb.2", st.givenCallId(), "the callback's own registered call: no second register");
+        s.after(5).dialEnd("8.0", "8.4", "PJSIP/trunk-00000014", "ANSWER")
+                .after(15).hangup("8.4", "8.0", 16).hangup("8.3", "8.0", 16).hangup("8.1", "8.0", 16)
+                .hangup("8.0", "8.0", 16);
+        assertEquals(Outcome.ANSWERED, s.ended().outcome());
+        assertEquals(15, s.ended().talkSeconds());
+        assertEquals("102", s.ended().operator());
+    }
+
+    @Test
     void outboundFailuresTellWhyTheClientWasNotReached() {
         for (String[] c : new String[][] {{"BUSY", "BUSY"}, {"NOANSWER", "NO_ANSWER"}, {"CONGESTION", "CONGESTION"},
                 {"CHANUNAVAIL", "UNAVAILABLE"}, {"CANCEL", "CANCELLED"}}) {
