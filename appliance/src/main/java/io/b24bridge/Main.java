@@ -330,7 +330,8 @@ public final class Main {
         }
         ClickHealth health = new ClickHealth(Clock.systemUTC());
         box.events().subscribe(BoxEvent.EXTERNAL_CALL_START, new ClickDialer(settings::current, box.crmDirectory(),
-                pbx::originate, config.pbx().getFirst().id(), new ClickCalls(db), health, Clock.systemUTC()));
+                pbx::originate, config.pbx().getFirst().id(), new ClickCalls(db), health, Clock.systemUTC(),
+                new BoxCallbackCrm(box.client())::nameOf));
         return health;
     }
 

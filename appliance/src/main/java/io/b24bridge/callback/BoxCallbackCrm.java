@@ -1,5 +1,6 @@
 package io.b24bridge.callback;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -28,11 +29,29 @@ public final class BoxCallbackCrm implements CallbackCrm {
         this.crm = new CrmApi(client);
     }
 
+    /** How long a click waits for the client's CRM name before its operator's phone rings without it. */
+    static final Duration NAME_WAIT = Duration.ofSeconds(1);
+
+    /** The entity's CRM name, waited for {@link #NAME_WAIT} at most; empty when the box does not say in time. */
+    public Optional<String> nameOf(String type, int id) {
+        try {
+            return read(type, id, NAME_WAIT).map(Entity::name).filter(n -> !n.isBlank());
+        } catch (Failed e) {
+            return Optional.empty();
+        }
+    }
+
     @Override
     public Optional<Entity> entity(String type, int id) throws Failed {
+        return read(type, id, null);
+    }
+
+    private Optional<Entity> read(String type, int id, Duration timeout) throws Failed {
         JsonNode e;
         try {
-            e = client.call("crm." + type.toLowerCase(Locale.ROOT) + ".get", Params.of().put("id", id));
+            String method = "crm." + type.toLowerCase(Locale.ROOT) + ".get";
+            e = timeout == null ? client.call(method, Params.of().put("id", id))
+                    : client.call(method, Params.of().put("id", id), timeout);
         } catch (BoxException.Fatal ex) {
             return Optional.empty(); // "Not found": the form's entity is gone; the fallback user takes the callback
         } catch (BoxException ex) {

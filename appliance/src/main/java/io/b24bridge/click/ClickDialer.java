@@ -37,6 +37,13 @@ public final class ClickDialer implements BoxEvent.Listener {
     /** A click older than this is not rung for: the user gave up on it long ago (e.g. it waited for a restart). */
     static final Duration MAX_AGE = Duration.ofSeconds(60);
 
+    /** The CRM name of the clicked entity, for the caller ID the operator sees; empty when not known. */
+    public interface ClientNames {
+        Optional<String> nameOf(String entityType, int entityId);
+
+        ClientNames NONE = (type, id) -> Optional.empty();
+    }
+
     /** Sends an Originate to a PBX ({@code PbxRegistry::originate}). */
     public interface Originator {
         CompletableFuture<OriginateResult> originate(String pbxId, OriginateRequest request);
@@ -49,9 +56,17 @@ public final class ClickDialer implements BoxEvent.Listener {
     private final ClickCalls calls;
     private final ClickHealth health;
     private final Clock clock;
+    private final ClientNames names;
 
     public ClickDialer(Supplier<Settings> settings, CrmDirectory crm, Originator pbx, String pbxId, ClickCalls calls,
                        ClickHealth health, Clock clock) {
+        this(settings, crm, pbx, pbxId, calls, health, clock, ClientNames.NONE);
+    }
+
+    /** @param names the CRM name of the client the click is about, shown with the number on the operator's phone */
+    public ClickDialer(Supplier<Settings> settings, CrmDirectory crm, Originator pbx, String pbxId, ClickCalls calls,
+                       ClickHealth health, Clock clock, ClientNames names) {
+        this.names = names;
         this.settings = settings;
         this.crm = crm;
         this.pbx = pbx;
@@ -112,7 +127,7 @@ public final class ClickDialer implements BoxEvent.Listener {
         }
         OriginateRequest request;
         try {
-            request = request(click, extension, s);
+            request = request(click, extension, s, clientName(event));
         } catch (IllegalArgumentException e) { // the Originate's own check of what reaches the PBX
             refuse(event, click, "the PBX would not be given this: " + e.getMessage());
             return;
@@ -131,6 +146,34 @@ public final class ClickDialer implements BoxEvent.Listener {
 
     /** The Originate: the operator's phone first, then [b24bridge-click] dials the client in the outbound context. */
     static OriginateRequest request(ClickRequest click, String extension, Settings s) {
+        return request(click, extension, s, "");
+    }
+
+    /**
+     * The client's CRM name from the event's entity (CRM_ENTITY_TYPE, CRM_ENTITY_ID: the box bound the call when it
+     * registered it), as a caller ID may carry it; empty when the event names none or the box does not say.
+     */
+    private String clientName(BoxEvent event) {
+        String type = event.data().getOrDefault("CRM_ENTITY_TYPE", "").strip();
+        String id = event.data().getOrDefault("CRM_ENTITY_ID", "").strip();
+        if (!type.matches("LEAD|CONTACT|COMPANY|DEAL") || !id.matches("[1-9][0-9]{0,9}")) {
+            return "";
+        }
+        try {
+            return names.nameOf(type, Integer.parseInt(id)).map(ClickDialer::safeName).orElse("");
+        } catch (RuntimeException e) { // the name is a courtesy: the phone rings without it
+            LOG.fine(() -> "no CRM name for " + type + " " + id + ": " + e);
+            return "";
+        }
+    }
+
+    /** A name as a caller ID may carry it: letters, digits, spaces, dots and dashes, 40 at most. */
+    static String safeName(String name) {
+        String s = name == null ? "" : name.replaceAll("[^\\p{L}\\p{N} .-]", "").strip();
+        return s.length() > 40 ? s.substring(0, 40).strip() : s;
+    }
+
+    static OriginateRequest request(ClickRequest click, String extension, Settings s, String clientName) {
         ClickToCall c2c = s.clickToCall();
         Map<String, String> vars = new LinkedHashMap<>();
         vars.put("B24_CALL_ID", click.callId());
@@ -141,7 +184,8 @@ public final class ClickDialer implements BoxEvent.Listener {
         if (!click.lineNumber().isEmpty()) {
             vars.put("B24_LINE", click.lineNumber());
         }
-        String callerId = c2c.callerId() != null ? c2c.callerId() : click.number();
+        String callerId = c2c.callerId() != null ? c2c.callerId()
+                : clientName.isEmpty() ? click.number() : "\"" + clientName + "\" <" + click.number() + ">";
         return new OriginateRequest(s.routing().extensionDial().replace("{extension}", extension), CLICK_CONTEXT,
                 click.number(), 1, Optional.of(callerId), Duration.ofSeconds(c2c.operatorRingTimeoutSeconds()),
                 Optional.empty(), vars);

@@ -158,6 +158,35 @@ class ClickDialerTest {
         assertTrue(health.lastRefusals().getFirst().why().contains("too late"), health.lastRefusals().toString());
     }
 
+    @Test
+    void theOperatorSeesTheClientsCrmNameWithTheNumberWhenTheBoxSaysIt() throws Exception {
+        ClickDialer named = new ClickDialer(() -> settings, (CrmDirectory) new CrmDirectory() {
+            @Override
+            public Optional<Owner> ownerOf(String number, String mobileField) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Person> person(int userId, String mobileField) {
+                return Optional.ofNullable(users.get(userId));
+            }
+        }, (pbx, r) -> {
+            originated.add(r);
+            return CompletableFuture.completedFuture(new OriginateResult(true, 4, "PJSIP/101-1", "1.1", "answered"));
+        }, "pbx1", new ClickCalls(db), health, Clock.fixed(NOW, ZoneOffset.UTC),
+                (type, id) -> type.equals("CONTACT") && id == 7 ? Optional.of("Sergey \"Kuz\" <Kuznetsov>")
+                        : Optional.empty());
+        Map<String, String> data = new HashMap<>(data("externalCall.name.1", "2", "+79161112233"));
+        data.put("CRM_ENTITY_TYPE", "CONTACT");
+        data.put("CRM_ENTITY_ID", "7");
+        named.onEvent(new BoxEvent(nextId++, "cloud", BoxEvent.EXTERNAL_CALL_START, data, NOW, 1));
+        named.onEvent(click("externalCall.name.2", "2", "+79161112244")); // no entity: the number alone
+
+        assertEquals(Optional.of("\"Sergey Kuz Kuznetsov\" <79161112233>"), originated.get(0).callerId(),
+                "quotes and brackets of a CRM name never reach the caller ID");
+        assertEquals(Optional.of("79161112244"), originated.get(1).callerId());
+    }
+
     private BoxEvent click(String callId, String userId, String phone) {
         return new BoxEvent(nextId++, "cloud", BoxEvent.EXTERNAL_CALL_START, data(callId, userId, phone), NOW, 1);
     }
