@@ -350,8 +350,10 @@ public final class Main {
         BoxCallbackCrm crm = new BoxCallbackCrm(box.client());
         CallbackAttempts attempts = parts.push("callback attempts", new CallbackAttempts(settings::current,
                 pbx::originate, config.pbx().getFirst().id(), store, crm, health, siteClock));
-        box.events().subscribe(BoxEvent.EXTERNAL_CALLBACK_START, new CallbackDialer(settings::current,
-                box.crmDirectory(), crm, store, attempts, health, siteClock));
+        CallbackDialer dialer = new CallbackDialer(settings::current, box.crmDirectory(), crm, store, attempts, health,
+                siteClock);
+        box.events().subscribe(BoxEvent.EXTERNAL_CALLBACK_START, dialer);
+        dialer.resume(); // what was ringing when the appliance stopped: its next attempt comes after the interval
         return health;
     }
 

@@ -76,6 +76,22 @@ public final class CallbackAttempts implements AutoCloseable {
         attempt(plan, 1);
     }
 
+    /**
+     * A callback the appliance was ringing when it stopped ({@code attemptsMade} made): its next attempt after
+     * {@code callback.retryIntervalSeconds}, or, its attempts spent or nobody left to ring, a missed callback.
+     */
+    void resume(Plan plan, int attemptsMade) {
+        Callback cb = settings.get().callback();
+        if (plan.ring() == null || attemptsMade > cb.retries()) {
+            worker.execute(() -> missed(plan, attemptsMade, "nobody answered the callback: " + attemptsMade
+                    + " attempt(s) before the appliance restarted", 1));
+            return;
+        }
+        LOG.info(() -> "callback " + plan.callId() + " was ringing when the appliance stopped: attempt "
+                + (attemptsMade + 1) + " in " + cb.retryIntervalSeconds() + " s");
+        worker.schedule(() -> attempt(plan, attemptsMade + 1), cb.retryIntervalSeconds(), TimeUnit.SECONDS);
+    }
+
     private void attempt(Plan plan, int n) {
         Settings s = settings.get();
         OriginateRequest request;

@@ -133,6 +133,31 @@ public final class CallbackDialer implements BoxEvent.Listener {
     }
 
     /**
+     * Takes up the callbacks that were ringing when the appliance stopped (their CRM call open): each gets its next
+     * attempt after the retry interval, or is finished as missed when its attempts are spent. Called once at start.
+     */
+    public void resume() {
+        Settings s = settings.get();
+        for (Callbacks.Row row : store.underWay()) {
+            if (row.callId() == null || row.userId() == null) {
+                continue;
+            }
+            Optional<CallbackAttempts.Ring> ring;
+            try {
+                ring = whoFirst(s.callback(), s, row.userId(), directory);
+            } catch (CrmDirectory.Unavailable e) { // the box is away: the target alone
+                try {
+                    ring = whoFirst(s.callback(), s, null, directory);
+                } catch (CrmDirectory.Unavailable never) {
+                    ring = Optional.empty();
+                }
+            }
+            attempts.resume(new CallbackAttempts.Plan(row.id(), row.callId(), row.userId(), row.request(), "",
+                    ring.orElse(null)), row.attempts());
+        }
+    }
+
+    /**
      * Who the callback rings first: the entity's responsible on their inner number when the settings say so (and
      * they have one), else the target — an extension, a queue or a ring group by the routing's dial strings.
      */

@@ -8,6 +8,8 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import io.b24bridge.store.Database;
@@ -136,6 +138,21 @@ public final class Callbacks {
         });
     }
 
+    /** The callbacks under way (registered, an attempt ringing or waiting) when the appliance last stopped. */
+    public List<Row> underWay() {
+        return db.inTransaction(c -> {
+            List<Row> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE STATE = 'CALLING' ORDER BY ID")) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(row(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     private static final String SELECT = "SELECT ID, INBOX_ID, PHONE, TEXT_SAID, ENTITY_TYPE, ENTITY_ID, LINE_NUMBER, "
             + "STATE, ATTEMPTS, CALL_ID, USER_ID FROM CALLBACKS";
 
@@ -148,18 +165,20 @@ public final class Callbacks {
 
     private static Optional<Row> one(PreparedStatement ps) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                return Optional.empty();
-            }
-            int entityId = rs.getInt(6);
-            Integer entity = rs.wasNull() ? null : entityId;
-            int userId = rs.getInt(11);
-            Integer user = rs.wasNull() ? null : userId;
-            CallbackRequest r = new CallbackRequest(rs.getString(3).replace("+", ""), rs.getString(3), rs.getString(4), rs.getString(5), entity,
-                    rs.getString(7) == null ? "" : rs.getString(7));
-            return Optional.of(new Row(rs.getLong(1), rs.getLong(2), r, State.valueOf(rs.getString(8)), rs.getInt(9),
-                    rs.getString(10), user));
+            return rs.next() ? Optional.of(row(rs)) : Optional.empty();
         }
+    }
+
+    private static Row row(ResultSet rs) throws SQLException {
+        int entityId = rs.getInt(6);
+        Integer entity = rs.wasNull() ? null : entityId;
+        int userId = rs.getInt(11);
+        Integer user = rs.wasNull() ? null : userId;
+        String phone = rs.getString(3);
+        CallbackRequest r = new CallbackRequest(phone.replace("+", ""), phone, rs.getString(4), rs.getString(5), entity,
+                rs.getString(7) == null ? "" : rs.getString(7));
+        return new Row(rs.getLong(1), rs.getLong(2), r, State.valueOf(rs.getString(8)), rs.getInt(9),
+                rs.getString(10), user);
     }
 
     private interface Binder {

@@ -213,6 +213,21 @@ class CallbackDialerTest {
     }
 
     @Test
+    void aCallbackRingingWhenTheApplianceStoppedIsFinishedAsMissedWhenItsAttemptsAreSpent() throws Exception {
+        Callbacks store = new Callbacks(db);
+        CallbackRequest r = CallbackRequest.of(form("+79162000001", "CONTACT", "7").data());
+        long id = store.claim(r, 99, now).orElseThrow().id();
+        store.registered(id, "externalCall.before.1", 2, now);
+        store.attempted(id, 1, now); // callback.retries 0: that was the last
+
+        dialer.resume();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> stateOf(id).equals("MISSED"));
+        assertEquals(List.of("externalCall.before.1 2"), missed, "its open CRM call is not left open");
+        assertEquals(List.of(), originated);
+    }
+
+    @Test
     void severalExtensionsCannotTakeACallbackTheSettingsSayWhy() {
         Problems p = new Problems();
         new Callback(true, new Target(Target.Type.EXTENSIONS, "101,102"), null, null, null, null, null, null, null)
