@@ -208,7 +208,7 @@ public final class CallbackDialer implements BoxEvent.Listener {
         String who = entity.map(CallbackCrm.Entity::name).filter(n -> !n.isBlank()).map(n -> n + ", ").orElse("");
         String title = "Call back " + who + r.crmNumber();
         String description = "A visitor asked for a callback on the website at " + now + ", outside working hours ("
-                + cb.workingHours().from() + "–" + cb.workingHours().to() + " " + cb.workingHours().timeZone()
+                + cb.workingHours().start() + "–" + cb.workingHours().end() + " " + cb.workingHours().timeZone()
                 + "). Call " + r.crmNumber() + " back in the first working hour."
                 + (r.text().isBlank() ? "" : "\nThe form said: " + r.text());
         Integer taskId;

@@ -9,28 +9,29 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * When the company calls website visitors back: on these days, between {@code from} and {@code to} in the site's time
+ * When the company calls website visitors back: on these days, from {@code start} to {@code end} in the site's time
  * zone, except on the holidays. Read by callbacks: outside these hours nobody is rung and a task is set for the first
- * working hour instead.
+ * working hour instead. Written as the task templates' working hours are ({@code start}, {@code end}, {@code days},
+ * {@code timeZone}), with the holidays added.
  *
- * @param timeZone the site's zone (e.g. {@code Europe/Moscow}); the hours and holidays are in it
- * @param days     the working days ({@code MON}…{@code SUN}); default Monday to Friday
- * @param from     when the working day begins ({@code HH:mm}); default 09:00
- * @param to       when it ends ({@code HH:mm}, after {@code from}); default 18:00
+ * @param start    when the working day begins ({@code HH:mm}); default 09:00
+ * @param end      when it ends ({@code HH:mm}, after {@code start}); default 18:00
+ * @param days     the working days ({@code MONDAY}…{@code SUNDAY}); default Monday to Friday
+ * @param timeZone the site's zone (e.g. {@code Europe/Moscow}); the hours and holidays are in it; default UTC
  * @param holidays days off on working days ({@code yyyy-MM-dd})
  */
-public record WorkingHours(String timeZone, List<String> days, String from, String to, List<String> holidays) {
+public record WorkingHours(String start, String end, List<DayOfWeek> days, String timeZone, List<String> holidays) {
 
     public WorkingHours {
+        start = start == null || start.isBlank() ? "09:00" : start.strip();
+        end = end == null || end.isBlank() ? "18:00" : end.strip();
+        days = days == null ? List.of(DayOfWeek.MONDAY, DayOfWeek.TUESDAY, DayOfWeek.WEDNESDAY, DayOfWeek.THURSDAY,
+                DayOfWeek.FRIDAY) : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(days));
         timeZone = timeZone == null || timeZone.isBlank() ? "UTC" : timeZone.strip();
-        days = days == null || days.isEmpty() ? List.of("MON", "TUE", "WED", "THU", "FRI") : List.copyOf(days);
-        from = from == null || from.isBlank() ? "09:00" : from.strip();
-        to = to == null || to.isBlank() ? "18:00" : to.strip();
         holidays = holidays == null ? List.of() : List.copyOf(holidays);
     }
 
@@ -40,22 +41,19 @@ public record WorkingHours(String timeZone, List<String> days, String from, Stri
         } catch (DateTimeException e) {
             p.add("timeZone", "must be a time zone such as Europe/Moscow (was '" + timeZone + "')");
         }
-        for (String d : days) {
-            if (day(d).isEmpty()) {
-                p.add("days", "must be days MON, TUE, WED, THU, FRI, SAT, SUN (was '" + d + "')");
-                break;
-            }
+        if (days.isEmpty() || days.stream().anyMatch(Objects::isNull)) {
+            p.add("days", "must name at least one day, e.g. [\"MONDAY\", \"FRIDAY\"], and no empty entry");
         }
-        Optional<LocalTime> start = time(from);
-        Optional<LocalTime> end = time(to);
-        if (start.isEmpty()) {
-            p.add("from", "must be a time HH:mm (was '" + from + "')");
+        Optional<LocalTime> from = time(start);
+        Optional<LocalTime> to = time(end);
+        if (from.isEmpty()) {
+            p.add("start", "must be a time of day as HH:mm, e.g. 09:00 (was '" + start + "')");
         }
-        if (end.isEmpty()) {
-            p.add("to", "must be a time HH:mm (was '" + to + "')");
+        if (to.isEmpty()) {
+            p.add("end", "must be a time of day as HH:mm, e.g. 18:00 (was '" + end + "')");
         }
-        if (start.isPresent() && end.isPresent() && !end.get().isAfter(start.get())) {
-            p.add("to", "must be after from (" + from + ")");
+        if (from.isPresent() && to.isPresent() && !to.get().isAfter(from.get())) {
+            p.add("end", "must be after start (" + start + ")");
         }
         p.maxItems("holidays", holidays, 400);
         for (String h : holidays) {
@@ -69,21 +67,21 @@ public record WorkingHours(String timeZone, List<String> days, String from, Stri
     /** Whether a callback asked for at {@code at} is rung for now. */
     public boolean open(Instant at) {
         ZonedDateTime t = at.atZone(ZoneId.of(timeZone));
-        return workingDay(t.toLocalDate()) && !t.toLocalTime().isBefore(time(from).orElseThrow())
-                && t.toLocalTime().isBefore(time(to).orElseThrow());
+        return workingDay(t.toLocalDate()) && !t.toLocalTime().isBefore(time(start).orElseThrow())
+                && t.toLocalTime().isBefore(time(end).orElseThrow());
     }
 
     /** The first working moment at or after {@code at} (a year ahead at most: a calendar of only holidays has none). */
     public Optional<Instant> nextOpening(Instant at) {
         ZoneId zone = ZoneId.of(timeZone);
         ZonedDateTime t = at.atZone(zone);
-        LocalTime start = time(from).orElseThrow();
+        LocalTime opens = time(start).orElseThrow();
         for (int i = 0; i <= 370; i++) {
             LocalDate d = t.toLocalDate().plusDays(i);
             if (!workingDay(d)) {
                 continue;
             }
-            ZonedDateTime opening = d.atTime(start).atZone(zone);
+            ZonedDateTime opening = d.atTime(opens).atZone(zone);
             if (i == 0 && open(at)) {
                 return Optional.of(at);
             }
@@ -95,18 +93,8 @@ public record WorkingHours(String timeZone, List<String> days, String from, Stri
     }
 
     private boolean workingDay(LocalDate d) {
-        return days.stream().map(WorkingHours::day).flatMap(Optional::stream).anyMatch(w -> w == d.getDayOfWeek())
+        return days.contains(d.getDayOfWeek())
                 && holidays.stream().map(WorkingHours::date).flatMap(Optional::stream).noneMatch(d::equals);
-    }
-
-    private static Optional<DayOfWeek> day(String d) {
-        String s = Objects.requireNonNullElse(d, "").strip().toUpperCase(Locale.ROOT);
-        for (DayOfWeek w : DayOfWeek.values()) {
-            if (!s.isEmpty() && w.name().startsWith(s) && s.length() >= 3) {
-                return Optional.of(w);
-            }
-        }
-        return Optional.empty();
     }
 
     private static Optional<LocalTime> time(String t) {

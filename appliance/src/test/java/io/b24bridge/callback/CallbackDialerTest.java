@@ -40,7 +40,7 @@ class CallbackDialerTest {
 
     /** A Wednesday, 11:00 in Moscow. */
     static final Instant WEDNESDAY = Instant.parse("2026-12-02T08:00:00Z");
-    static final WorkingHours HOURS = new WorkingHours("Europe/Moscow", null, "09:00", "18:00", List.of());
+    static final WorkingHours HOURS = new WorkingHours("09:00", "18:00", null, "Europe/Moscow", List.of());
 
     @TempDir
     Path dir;

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WorkingHoursTest {
 
     /** Monday to Friday, 09:00-18:00 in Moscow (UTC+3), New Year's Eve off. */
-    final WorkingHours moscow = new WorkingHours("Europe/Moscow", null, null, null, List.of("2026-12-31"));
+    final WorkingHours moscow = new WorkingHours(null, null, null, "Europe/Moscow", List.of("2026-12-31"));
 
     @Test
     void aWeekdayInsideTheHoursInTheSitesZoneIsOpen() {
@@ -44,7 +44,7 @@ class WorkingHoursTest {
 
     @Test
     void aCalendarOfOnlyHolidaysHasNoOpening() {
-        WorkingHours never = new WorkingHours("UTC", List.of("SUN"), null, null,
+        WorkingHours never = new WorkingHours(null, null, List.of(java.time.DayOfWeek.SUNDAY), "UTC",
                 java.util.stream.IntStream.range(0, 60).mapToObj(w -> java.time.LocalDate.parse("2026-12-06")
                         .plusWeeks(w).toString()).toList());
         assertEquals(Optional.empty(), never.nextOpening(Instant.parse("2026-12-02T08:00:00Z")));
@@ -53,12 +53,11 @@ class WorkingHoursTest {
     @Test
     void wrongValuesAreNamed() {
         Problems p = new Problems();
-        new WorkingHours("Mars/Olympus", List.of("MON", "FUNDAY"), "9 am", "08:00", List.of("31.12.2026"))
-                .validate(p);
+        new WorkingHours("9 am", "08:00", List.of(), "Mars/Olympus", List.of("31.12.2026")).validate(p);
         List<String> fields = p.errors().stream().map(FieldError::field).toList();
-        assertEquals(List.of("timeZone", "days", "from", "holidays"), fields, p.errors().toString());
+        assertEquals(List.of("timeZone", "days", "start", "holidays"), fields, p.errors().toString());
         Problems q = new Problems();
-        new WorkingHours("UTC", null, "18:00", "09:00", null).validate(q);
-        assertEquals("to", q.errors().getFirst().field());
+        new WorkingHours("18:00", "09:00", null, "UTC", null).validate(q);
+        assertEquals("end", q.errors().getFirst().field());
     }
 }

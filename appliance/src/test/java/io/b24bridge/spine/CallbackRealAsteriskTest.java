@@ -66,8 +66,9 @@ abstract class CallbackRealAsteriskTest {
                 {"enabled": true, "firstCall": "RESPONSIBLE", "target": {"type": "QUEUE", "value": "support"},
                  "retries": 1, "retryIntervalSeconds": 10, "operatorRingTimeoutSeconds": 6,
                  "callerId": "\\"Our company\\" <74951234567>", "fallbackUserId": 1,
-                 "workingHours": {"timeZone": "Europe/Moscow", "days": ["MON", "TUE", "WED", "THU", "FRI"],
-                                  "from": "09:00", "to": "18:00", "holidays": ["2026-12-07"]}}""");
+                 "workingHours": {"start": "09:00", "end": "18:00",
+                                  "days": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"],
+                                  "timeZone": "Europe/Moscow", "holidays": ["2026-12-07"]}}""");
     }
 
     @BeforeEach
