@@ -106,9 +106,10 @@ public final class CallbackDialer implements BoxEvent.Listener {
         }
         Optional<CallbackAttempts.Ring> ring;
         try {
-            ring = whoFirst(cb, s, responsible);
+            // the entity's own responsible, never the fallback user: without one the target takes the callback
+            ring = whoFirst(cb, s, entity.map(CallbackCrm.Entity::responsibleId).orElse(null));
         } catch (CrmDirectory.Unavailable e) {
-            throw new IllegalStateException("the box did not say who user " + responsible + " is: " + e.getMessage(), e);
+            throw new IllegalStateException("the box did not say who the responsible is: " + e.getMessage(), e);
         }
         if (ring.isEmpty()) {
             fail(event, row, "callback.target names no one to ring (and the responsible has no inner number)");
@@ -144,7 +145,8 @@ public final class CallbackDialer implements BoxEvent.Listener {
             }
             Optional<CallbackAttempts.Ring> ring;
             try {
-                ring = whoFirst(s.callback(), s, row.userId(), directory);
+                ring = whoFirst(s.callback(), s, row.userId().equals(s.callback().fallbackUserId()) ? null
+                        : row.userId(), directory);
             } catch (CrmDirectory.Unavailable e) { // the box is away: the target alone
                 try {
                     ring = whoFirst(s.callback(), s, null, directory);

@@ -154,10 +154,12 @@ class CallbackDialerTest {
     }
 
     @Test
-    void withoutAResponsiblesPhoneTheTargetQueueIsRungOnTheFallbackUser() throws Exception {
+    void withoutAResponsibleTheTargetQueueIsRungAndTheCallIsTheFallbackUsers() throws Exception {
+        settings = with(new Callback(true, new Target(Target.Type.QUEUE, "support"), 0, 60, null, 20,
+                Callback.FirstCall.RESPONSIBLE, 2, HOURS)); // the fallback user has a phone: it is not rung first
         dialer.onEvent(form("+79162100022", "LEAD", "9"));
 
-        assertEquals(List.of("1 +79162100022 LEAD:9"), registered, "callback.fallbackUserId: the lead has no responsible");
+        assertEquals(List.of("2 +79162100022 LEAD:9"), registered, "callback.fallbackUserId: the lead has no responsible");
         assertEquals("Local/support@b24bridge-queue/n", originated.getFirst().channel(), "routing.queueDial");
         assertEquals("", originated.getFirst().variables().get("B24_OPERATOR"), "whoever of the queue answers");
     }
