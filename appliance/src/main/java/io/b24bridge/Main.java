@@ -28,6 +28,7 @@ import io.b24bridge.access.Identity;
 import io.b24bridge.admin.AccountsApi;
 import io.b24bridge.admin.AdminGuard;
 import io.b24bridge.admin.AuditApi;
+import io.b24bridge.admin.CallsApi;
 import io.b24bridge.admin.HealthService;
 import io.b24bridge.admin.InstallApi;
 import io.b24bridge.admin.JobsApi;
@@ -35,6 +36,7 @@ import io.b24bridge.admin.OutboxApi;
 import io.b24bridge.admin.RatingsApi;
 import io.b24bridge.admin.SessionApi;
 import io.b24bridge.admin.SettingsApi;
+import io.b24bridge.admin.SettingsVersionsApi;
 import io.b24bridge.admin.SetupApi;
 import io.b24bridge.admin.StoreApi;
 import io.b24bridge.bitrix.CrmApi;
@@ -88,6 +90,7 @@ import io.b24bridge.store.Database;
 import io.b24bridge.store.DatabaseHealth;
 import io.b24bridge.store.Migrations;
 import io.b24bridge.store.StoreException;
+import io.b24bridge.web.PanelFiles;
 import io.b24bridge.web.ServerTls;
 
 /**
@@ -504,6 +507,11 @@ public final class Main {
                         .register("/api/setup", new SetupApi(access, mapper))
                         .register("/api/accounts", new AccountsApi(access, mapper))
                         .register("/api/audit", new AuditApi(access.audit(), mapper))
+                        // the control panel (issue 16): its files, the settings' shape and versions, the calls
+                        .register("/", new PanelFiles())
+                        .register("/api/settings-meta", new SettingsVersionsApi(settings, access.audit(), mapper))
+                        .register("/api/calls", new CallsApi(outbox.history(), () -> settings.current().inboundRoutes(),
+                                Clock.systemUTC(), mapper))
                         .register("/api/settings", new SettingsApi(settings, access.audit(), mapper))
                         .register("/api/store", new StoreApi(db, config.storage().dir().resolve("backups"),
                                 access.audit(), Clock.systemUTC(), mapper))

@@ -21,6 +21,7 @@ public final class Outbox {
     private final OutboxReport report;
     private final OperatorRatingsStore ratings;
     private final RegisterRisks risks;
+    private final CallHistory history;
 
     private Outbox(Database db, ObjectMapper mapper) {
         StoredJson json = new StoredJson(mapper);
@@ -30,6 +31,7 @@ public final class Outbox {
         this.journal = new CallJournalStore(db, json, queue, ratings);
         this.report = new OutboxReport(db, queue);
         this.risks = new RegisterRisks(db);
+        this.history = new CallHistory(db, json);
     }
 
     /** The outbox of this database (its tables come with the schema's migrations). */
@@ -51,6 +53,11 @@ public final class Outbox {
 
     public OperatorRatingsStore ratings() {
         return ratings;
+    }
+
+    /** The call journal read back for the panel's calls list and the operators' figures. */
+    public CallHistory history() {
+        return history;
     }
 
     /** Calls whose lost register may have made two in the CRM. */

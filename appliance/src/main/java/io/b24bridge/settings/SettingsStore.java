@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -31,12 +32,19 @@ public final class SettingsStore {
     private final Database db;
     private final SettingsJson json;
     private final List<Consumer<Settings>> listeners = new CopyOnWriteArrayList<>();
+    private final SettingsHistory history;
     private volatile Settings current;
 
     public SettingsStore(Database db, SettingsJson json) {
         this.db = db;
         this.json = json;
+        this.history = new SettingsHistory(db, json);
         this.current = load();
+    }
+
+    /** The saved versions and the settings as they stood at each. */
+    public SettingsHistory history() {
+        return history;
     }
 
     /** The settings now in force. */
@@ -100,6 +108,31 @@ public final class SettingsStore {
         long version = Math.max(current.version() + 1, doc.version());
         write(version, "IMPORT", all, changedBy);
         return publish(new Settings(version, all), "import of all sections");
+    }
+
+    /**
+     * Makes the settings of an earlier version the current ones again, as a new version (kind RESTORE): the
+     * history keeps both the restored values and what they replaced. Values are validated as a save would be.
+     *
+     * @return empty when no such version was saved
+     * @throws InvalidSettingsException when a restored value no longer passes today's rules (nothing stored)
+     */
+    public synchronized Optional<Settings> restore(long version, String changedBy) {
+        Optional<Settings> old = history.at(version);
+        if (old.isEmpty()) {
+            return old;
+        }
+        Problems problems = new Problems();
+        for (Section s : Section.values()) {
+            old.get().get(s).validate(problems.at(s.key()));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidSettingsException("restore of version " + version, problems.errors());
+        }
+        long next = current.version() + 1;
+        Map<Section, SectionValue> all = new EnumMap<>(old.get().sections());
+        write(next, "RESTORE", all, changedBy);
+        return Optional.of(publish(new Settings(next, all), "restore of version " + version));
     }
 
     private void checkVersion(OptionalLong expected) {
