@@ -627,7 +627,7 @@ async function audit(main) {
       .map((c) => el('th', { scope: 'col', text: t(c) }))),
     r.data.entries.map((e) => el('tr', {}, el('td', { text: fmtTime(e.at) }), el('td', { text: e.actor }),
       el('td', { text: e.action }), el('td', { text: e.target || '' }), el('td', { text: e.outcome }),
-      el('td', { text: e.address || '' }), el('td', { class: 'muted', text: e.detail ? JSON.stringify(e.detail) : '' })))));
+      el('td', { text: e.address || '' }), el('td', { class: 'muted detail', text: e.detail ? JSON.stringify(e.detail) : '' })))));
 }
 
 // ---------- start ----------
