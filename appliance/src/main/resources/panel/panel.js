@@ -36,6 +36,7 @@ const I18N = {
     'set.restored': 'Восстановлено как версия', 'set.readonly': 'Только просмотр: менять настройки может администратор.',
     'set.field': 'Поле', 'set.from': 'Было', 'set.to': 'Стало', 'set.by': 'кто', 'set.conflict':
       'Настройки изменил кто-то другой: страница обновлена, повторите правку.', 'set.item': 'Элемент',
+    'set.pruned': 'Предыдущая версия удалена по сроку хранения: изменения неизвестны.',
     'sec.inbound-routes': 'Входящие маршруты', 'sec.outbound-routes': 'Исходящие маршруты',
     'sec.click-to-call': 'Звонок из CRM', 'sec.callback': 'Обратный звонок', 'sec.call-data': 'Данные звонка',
     'sec.task-templates': 'Шаблоны задач', 'sec.exceptions': 'Исключения', 'sec.routing': 'Маршрутизация',
@@ -79,6 +80,7 @@ const I18N = {
     'set.restored': 'Restored as version', 'set.readonly': 'View only: an administrator changes the settings.',
     'set.field': 'Field', 'set.from': 'Before', 'set.to': 'After', 'set.by': 'by', 'set.conflict':
       'Someone else changed the settings: the page was reloaded, make your change again.', 'set.item': 'Item',
+    'set.pruned': 'The version before was removed by the retention: what changed is unknown.',
     'sec.inbound-routes': 'Inbound routes', 'sec.outbound-routes': 'Outbound routes',
     'sec.click-to-call': 'Click-to-call', 'sec.callback': 'Callback', 'sec.call-data': 'Call data',
     'sec.task-templates': 'Task templates', 'sec.exceptions': 'Exceptions', 'sec.routing': 'Routing',
@@ -558,7 +560,8 @@ async function settings(main) {
   if (q.get('version')) {
     const v = await api('GET', '/api/settings-meta/versions/' + encodeURIComponent(q.get('version')));
     if (v.ok) {
-      detail.append(el('h2', { text: t('set.diff') + ' #' + v.data.version }), el('table', { class: 'diff', id: 'diff' },
+      detail.append(el('h2', { text: t('set.diff') + ' #' + v.data.version }),
+        v.data.previousPruned ? el('p', { class: 'muted', text: t('set.pruned') }) : null, el('table', { class: 'diff', id: 'diff' },
         el('tr', {}, el('th', { text: t('set.field') }), el('th', { text: t('set.from') }), el('th', { text: t('set.to') })),
         v.data.changes.map((c) => el('tr', {}, el('td', { text: c.field }), el('td', { text: c.from === null ? '' : c.from }),
           el('td', { text: c.to === null ? '' : c.to })))));

@@ -47,7 +47,8 @@ public final class SettingsVersionsApi implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/schema", (req, res) -> json.send(res, Status.OK_200, SettingsSchema.all()))
                 .get("/versions", (req, res) -> json.send(res, Status.OK_200,
-                        Map.of("current", store.current().version(), "versions", store.history().versions(MAX_VERSIONS))))
+                        Map.of("current", store.current().version(), "versions", store.history().versions(MAX_VERSIONS),
+                                "restorableFrom", store.history().horizon())))
                 .get("/versions/{version}", this::one)
                 .post("/versions/{version}/restore", this::restore);
     }
@@ -60,25 +61,28 @@ public final class SettingsVersionsApi implements HttpService {
         SettingsHistory history = store.history();
         Optional<Settings> at = history.at(v.get());
         if (at.isEmpty()) {
-            json.error(res, Status.NOT_FOUND_404, "no settings version " + v.get());
+            json.error(res, Status.NOT_FOUND_404, "no settings version " + v.get() + " (versions before "
+                    + history.horizon() + " were pruned by storage.retention.settings-history)");
             return;
         }
-        Optional<Settings> before = v.get() > 1 ? history.at(v.get() - 1) : Optional.empty();
+        Optional<Settings> before = history.before(v.get()); // empty: what came before was pruned
         Map<String, Object> sections = new LinkedHashMap<>();
         List<Map<String, Object>> changes = new java.util.ArrayList<>();
         for (Section s : Section.values()) {
             sections.put(s.key(), store.json().tree(at.get().get(s)));
-            Map<String, Object> d = SettingsDiff.between(
-                    store.json().tree(before.map(b -> b.get(s)).orElse(s.defaultValue())),
-                    store.json().tree(at.get().get(s)), s.key());
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> c = (List<Map<String, Object>>) d.get("changes");
-            changes.addAll(c);
+            if (before.isPresent()) {
+                Map<String, Object> d = SettingsDiff.between(store.json().tree(before.get().get(s)),
+                        store.json().tree(at.get().get(s)), s.key());
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> c = (List<Map<String, Object>>) d.get("changes");
+                changes.addAll(c);
+            }
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("version", v.get());
         body.put("sections", sections);
         body.put("changes", changes);
+        body.put("previousPruned", before.isEmpty()); // then what it changed is unknown, not "nothing"
         json.send(res, Status.OK_200, body);
     }
 

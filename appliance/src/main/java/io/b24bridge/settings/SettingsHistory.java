@@ -48,17 +48,48 @@ public final class SettingsHistory {
         });
     }
 
-    /** The settings as they stood at {@code version}; empty when no such version was saved. */
-    public Optional<Settings> at(long version) {
+    /**
+     * The oldest version the history still rebuilds whole: older ones lost section values to
+     * {@code storage.retention.settings-history} (see {@link SettingsRetention}); 0 while nothing was pruned.
+     */
+    public long horizon() {
         return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT FROM_VERSION FROM SETTINGS_HISTORY_HORIZON WHERE ID = 1");
+                 ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+    }
+
+    /**
+     * The settings as they stood at {@code version}; empty when no such version was saved, or when it is older than
+     * the {@link #horizon} (it would come back with some sections at their defaults).
+     */
+    public Optional<Settings> at(long version) {
+        if (version < horizon()) {
+            return Optional.empty();
+        }
+        boolean saved = db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM SETTINGS_CHANGE WHERE VERSION = ?")) {
                 ps.setLong(1, version);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
+                    return rs.next();
                 }
             }
+        });
+        return saved ? Optional.of(asOf(version)) : Optional.empty();
+    }
+
+    /**
+     * The settings just before {@code version} (whatever version that was: an import may skip numbers), for what
+     * it changed; empty when that is older than the {@link #horizon}. Before version 1 every section is its default.
+     */
+    public Optional<Settings> before(long version) {
+        return version - 1 < horizon() ? Optional.empty() : Optional.of(asOf(version - 1));
+    }
+
+    private Settings asOf(long version) {
+        return db.inTransaction(c -> {
             Map<Section, SectionValue> values = new EnumMap<>(Section.class);
             for (Section s : Section.values()) {
                 values.put(s, s.defaultValue());
@@ -75,7 +106,7 @@ public final class SettingsHistory {
                     }
                 }
             }
-            return Optional.of(new Settings(version, values));
+            return new Settings(version, values);
         });
     }
 }

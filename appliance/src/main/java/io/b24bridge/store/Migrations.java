@@ -43,6 +43,8 @@ public final class Migrations {
             new Migration(11, "when each PBX was first followed", "db/migrations/V011__pbx_first_followed.sql"),
             new Migration(12, "missed-call tasks", "db/migrations/V012__missed_call_tasks.sql"),
             new Migration(14, "click-to-call requests, once per CALL_ID", "db/migrations/V014__click_calls.sql"),
+            new Migration(15, "the oldest settings version the history rebuilds whole",
+                    "db/migrations/V015__settings_history_horizon.sql"),
             new Migration(18, "website callbacks, once per form request", "db/migrations/V018__callbacks.sql"));
 
     private Migrations() {

@@ -199,7 +199,8 @@ class HousekeepingTest {
         call("pbx1:recent", true, NOW.minus(Duration.ofDays(40)), "DONE"); // its command goes, the call stays (< 90 d)
         call("pbx1:talking", false, longAgo, "DONE");                     // not ended: the call stays
         settings(1, NOW.minus(Duration.ofDays(500)), "routing", "call-data");
-        settings(2, NOW.minus(Duration.ofDays(400)), "routing");           // call-data of v1 is still in force
+        settings(2, NOW.minus(Duration.ofDays(400)), "routing");           // call-data of v1 is still in force,
+        // and routing of v2 is the newest before the cut-off: version 3's predecessor is rebuilt whole
         settings(3, NOW.minus(Duration.ofDays(10)), "routing");
         Path[] backups = {backup("20260101-030000", NOW.minus(Duration.ofDays(335))),
                 backup("20260201-030000", NOW.minus(Duration.ofDays(304))),
@@ -210,15 +211,17 @@ class HousekeepingTest {
 
         String line = new Housekeeping(db, storage, Map.of(), Clock.fixed(NOW, ZoneOffset.UTC)).run();
 
-        assertEquals("removed 5 done commands, 1 finished calls, 2 settings versions, 2 backups", line);
+        assertEquals("removed 5 done commands, 1 finished calls, 1 settings versions, 2 backups", line);
         assertEquals(List.of("pbx1:old-dead", "pbx1:recent", "pbx1:talking"),
                 rows("SELECT CALL_KEY FROM CRM_CALLS ORDER BY CALL_KEY"));
         assertEquals(List.of("DEAD"), rows("SELECT STATE FROM OUTBOX"));
-        assertEquals(List.of("1/call-data", "3/routing"),
+        assertEquals(List.of("1/call-data", "2/routing", "3/routing"),
                 rows("SELECT CAST(VERSION AS CHAR(4)) || '/' || NAME FROM SETTINGS_HISTORY ORDER BY VERSION")
                         .stream().map(String::strip).map(s -> s.replace(" ", "")).toList());
-        assertEquals(List.of("1", "3"), rows("SELECT CAST(VERSION AS CHAR(4)) FROM SETTINGS_CHANGE ORDER BY VERSION")
+        assertEquals(List.of("1", "2", "3"), rows("SELECT CAST(VERSION AS CHAR(4)) FROM SETTINGS_CHANGE ORDER BY VERSION")
                 .stream().map(String::strip).toList());
+        assertEquals(List.of("2"), rows("SELECT CAST(FROM_VERSION AS CHAR(4)) FROM SETTINGS_HISTORY_HORIZON")
+                .stream().map(String::strip).toList(), "version 1 lost its routing: the panel shows versions from 2");
         assertFalse(Files.exists(backups[0]));
         assertFalse(Files.exists(backups[1]));
         assertTrue(Files.exists(backups[2]) && Files.exists(backups[3]), "the newest three stay, however old");

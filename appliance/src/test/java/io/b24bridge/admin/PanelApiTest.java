@@ -1,0 +1,158 @@
+package io.b24bridge.admin;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.b24bridge.TestAppliance;
+import io.b24bridge.calls.CallEvent;
+import io.b24bridge.calls.CallKey;
+import io.b24bridge.crm.CallCrmState;
+import io.b24bridge.crm.CrmCommand;
+import io.b24bridge.crm.CrmLifecycle;
+import io.b24bridge.json.Json;
+import io.b24bridge.settings.SettingsRetention;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the control panel reads besides the settings themselves, on a running appliance (HTTPS, real Derby): the
+ * panel's own files with their Content-Security-Policy, the settings' shape, versions with what each changed and
+ * their restore (refused for versions the retention pruned), and the calls list with its filters and CSV.
+ */
+class PanelApiTest {
+
+    @TempDir
+    Path dir;
+    TestAppliance app;
+
+    @BeforeEach
+    void start() {
+        app = TestAppliance.start(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        app.close();
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return Json.newMapper().readTree(r.body());
+    }
+
+    @Test
+    void thePanelIsServedWithAPolicyThatKeepsItToThisListener() {
+        HttpResponse<String> page = app.anonymous(HttpRequest.newBuilder(app.adminUri("/")));
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("<script src=\"/panel.js\""), page.body());
+        String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertTrue(policy.contains("default-src 'none'") && policy.contains("script-src 'self'")
+                && policy.contains("frame-ancestors 'none'"), policy);
+        assertEquals(200, app.anonymous(HttpRequest.newBuilder(app.adminUri("/panel.js"))).statusCode());
+        assertEquals(404, app.anonymous(HttpRequest.newBuilder(app.adminUri("/panel/../b24bridge.yaml"))).statusCode());
+    }
+
+    @Test
+    void theSchemaDescribesEachSectionsFields() throws Exception {
+        JsonNode schema = json(app.get("/api/settings-meta/schema"));
+        JsonNode route = schema.get("inbound-routes").get("fields").get(0).get("item");
+        assertEquals("object", route.get("kind").asText());
+        assertEquals("did", route.get("fields").get(0).get("name").asText());
+        JsonNode showCardTo = null;
+        for (JsonNode f : route.get("fields")) {
+            if (f.get("name").asText().equals("showCardTo")) {
+                showCardTo = f;
+            }
+        }
+        assertEquals("[\"RINGING\",\"RESPONSIBLE\",\"NOBODY\"]", showCardTo.get("values").toString());
+    }
+
+    @Test
+    void aVersionShowsWhatItChangedAndAnEarlierOneIsRestoredAsANewVersion() throws Exception {
+        app.put("/api/settings/exceptions", "{\"ignoreNumbers\": [\"+74950000001\"]}");   // version 1
+        app.put("/api/settings/exceptions", "{\"ignoreNumbers\": [\"+74950000002\"]}");   // version 2
+
+        JsonNode versions = json(app.get("/api/settings-meta/versions"));
+        assertEquals(2, versions.get("versions").get(0).get("version").asLong());
+        assertEquals(TestAppliance.ADMIN, versions.get("versions").get(0).get("changedBy").asText());
+        JsonNode two = json(app.get("/api/settings-meta/versions/2"));
+        assertEquals("[{\"field\":\"exceptions.ignoreNumbers[0]\",\"from\":\"+74950000001\",\"to\":\"+74950000002\"}]",
+                two.get("changes").toString());
+
+        HttpResponse<String> restored = app.post("/api/settings-meta/versions/1/restore", "");
+        assertEquals(200, restored.statusCode(), restored.body());
+        assertEquals(3, json(restored).get("version").asLong());
+        assertEquals(List.of("+74950000001"),
+                app.appliance().settings().current().exceptions().ignoreNumbers());
+        assertEquals(404, app.post("/api/settings-meta/versions/9/restore", "").statusCode());
+        assertEquals(400, app.get("/api/settings-meta/versions/latest").statusCode());
+    }
+
+    @Test
+    void aVersionWhoseValuesThePruningTookIsNeitherShownNorRestored() throws Exception {
+        app.put("/api/settings/exceptions", "{\"ignoreNumbers\": [\"+74950000001\"]}");   // version 1
+        app.put("/api/settings/exceptions", "{\"ignoreNumbers\": [\"+74950000002\"]}");   // version 2
+        app.put("/api/settings/call-data", "{\"uploadRecordings\": false}");            // version 3
+        // everything so far is older than the cut-off: exceptions of version 1 go, version 2's stay (in force)
+        SettingsRetention.prune(app.appliance().db(), Instant.now().plus(Duration.ofMinutes(1)));
+
+        assertEquals(3, json(app.get("/api/settings-meta/versions")).get("restorableFrom").asLong(),
+                "from the newest version before the cut-off, every version is rebuilt whole");
+        assertEquals(404, app.get("/api/settings-meta/versions/1").statusCode());
+        assertEquals(404, app.post("/api/settings-meta/versions/1/restore", "").statusCode());
+        assertEquals(404, app.get("/api/settings-meta/versions/2").statusCode());
+        JsonNode three = json(app.get("/api/settings-meta/versions/3"));
+        assertEquals("[\"+74950000002\"]", three.get("sections").get("exceptions").get("ignoreNumbers").toString());
+        assertTrue(three.get("previousPruned").asBoolean(), "what version 3 changed is unknown: its predecessor was pruned");
+        assertEquals(200, app.post("/api/settings-meta/versions/3/restore", "").statusCode());
+    }
+
+    @Test
+    void callsAreListedNewestFirstFilteredAndExportedAsCsv() throws Exception {
+        Instant now = Instant.now();
+        call("1.1", "+79161111111", "101", now.minusSeconds(300), "200");
+        call("1.2", "=cmd|' /C calc'!A0", "102", now.minusSeconds(200), "304");
+        call("1.3", "+79163333333", "101", now.minusSeconds(100), "200");
+
+        JsonNode all = json(app.get("/api/calls")).get("calls");
+        assertEquals(3, all.size());
+        assertEquals("pbx1:1.3", all.get(0).get("call").asText(), "newest first");
+        assertEquals("answered", all.get(0).get("status").asText());
+        assertEquals("missed", all.get(1).get("status").asText());
+        assertEquals(95, all.get(0).get("talkSeconds").asInt());
+        assertEquals(7, all.get(0).get("waitSeconds").asInt());
+        assertEquals("register", all.get(0).get("crm").get(0).get("kind").asText());
+
+        assertEquals(2, json(app.get("/api/calls?operator=101")).get("calls").size());
+        assertEquals(1, json(app.get("/api/calls?number=3333")).get("calls").size());
+        assertEquals(0, json(app.get("/api/calls?since=2020-01-01&until=2020-01-31")).get("calls").size());
+        assertEquals(400, app.get("/api/calls?since=yesterday").statusCode());
+
+        HttpResponse<String> csv = app.get("/api/calls/csv?operator=102");
+        assertEquals("text/csv; charset=utf-8", csv.headers().firstValue("Content-Type").orElseThrow());
+        String[] lines = csv.body().split("\r\n");
+        assertEquals(2, lines.length, csv.body());
+        assertTrue(lines[1].contains(",'=cmd|' /C calc'!A0,"), "a formula is not run by a spreadsheet: " + lines[1]);
+    }
+
+    private void call(String linkedid, String number, String operator, Instant at, String status) {
+        CallKey key = new CallKey("pbx1", linkedid);
+        CallCrmState state = CallCrmState.builder(key, CallEvent.Direction.INBOUND, at).clientNumber(number)
+                .did("74951234567").registered(true).operator(operator).lastRinging(operator)
+                .answeredAt(status.equals("200") ? at.plusSeconds(7) : null).finished(true).build();
+        app.appliance().outbox().journal().record(List.of(new CrmLifecycle.Change(key, state, List.of(
+                new CrmCommand.Register(key, CrmCommand.UserRef.user(4), number, false, at, true, "CALL", null, true),
+                new CrmCommand.Finish(key, CrmCommand.UserRef.extension(operator), status.equals("200") ? 95 : 0,
+                        status, null, false)), true, List.of())));
+    }
+}
