@@ -197,7 +197,7 @@ public final class Main {
         Health.Report health = appliance.health().report();
         out.printf("b24bridge %s is up in %d ms, health %s%n", version(), (System.nanoTime() - t0) / 1_000_000,
                 health.status());
-        out.printf("  admin panel and API: %s/%n", appliance.adminUrl());
+        out.printf("  control panel + API: %s/  (open it in a browser)%n", appliance.adminUrl());
         out.printf("  health:              %s/health%n", appliance.adminUrl());
         out.printf("  metrics:             %s/metrics%n", appliance.adminUrl());
         out.printf("  box listener (mTLS): %s/ping%n", appliance.boxUrl());
@@ -206,7 +206,8 @@ public final class Main {
             sandboxAdmin.forEach(out::println);
         } else if (appliance.access().firstRun().needed()) {
             out.printf("  first run: no administrator yet — on this machine: b24bridge admin create --config %s "
-                    + "--name admin%n  (or in the panel with the one-time token in %s)%n", config.source(),
+                    + "--name admin%n  (or open %s/ in a browser and give the one-time token in %s)%n", config.source(),
+                    appliance.adminUrl(),
                     config.storage().dir().resolve("keys").resolve("setup-token"));
         }
         out.flush();
