@@ -319,18 +319,18 @@ function callsTable(rows, id) {
   const cols = ['startedAt', 'direction', 'clientNumber', 'did', 'route', 'leadSource', 'operator', 'status',
     'waitSeconds', 'talkSeconds', 'vote', 'crm'];
   const num = ['waitSeconds', 'talkSeconds', 'vote'];
-  return el('table', { id }, el('thead', {}, el('tr', {}, cols.map((c) => el('th', { scope: 'col', class: num.includes(c) ? 'num' : null, text: t('col.' + c) })))),
+  return el('div', { class: 'scroll' }, el('table', { id }, el('thead', {}, el('tr', {}, cols.map((c) => el('th', { scope: 'col', class: num.includes(c) ? 'num' : null, text: t('col.' + c) })))),
     el('tbody', {}, rows.map((r) => el('tr', { 'data-call': r.call }, cols.map((c) => {
       const v = r[c];
       if (c === 'startedAt') return el('td', { text: fmtTime(v) });
       if (c === 'direction') return el('td', { text: t('dir.' + v) });
       if (c === 'status') return el('td', {}, el('span', { class: 'state state-' + v, text: t('st.' + v) }));
       if (c === 'crm') {
-        return el('td', { class: 'muted' }, (v || []).map((d) => el('div', { text: d.kind + ': ' + d.state
-          + (d.doneAt ? ' ' + new Date(d.doneAt).toLocaleTimeString() : '') })));
+        return el('td', { class: 'muted crm' }, (v || []).map((d) => el('div', { text: d.kind.replace(/_/g, ' ') + ' '
+          + (d.state === 'done' ? '✓' : d.state) + (d.doneAt ? ' ' + new Date(d.doneAt).toLocaleTimeString(lang === 'ru' ? 'ru-RU' : 'en-GB') : '') })));
       }
       return el('td', { class: num.includes(c) ? 'num' : null, text: v === null || v === undefined ? '' : v });
-    })))));
+    }))))));
 }
 
 async function calls(main) {
@@ -520,6 +520,27 @@ function showErrors(container, errors) {
   if (first) first.focus();
 }
 
+// a change of a whole list item or object (added, removed) is shown field by field, as the rest
+function leaves(v, path, out) {
+  if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) leaves(x, Array.isArray(v) ? path + '[' + k + ']' : path + '.' + k, out);
+  } else if (v !== null && v !== undefined) {
+    out[path] = typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  return out;
+}
+
+function expand(raw) {
+  // the API leaves out an empty side (an item added or removed)
+  const c = { field: raw.field, from: raw.from === undefined ? null : raw.from, to: raw.to === undefined ? null : raw.to };
+  const parse = (x) => { try { return typeof x === 'string' && /^[[{]/.test(x) ? JSON.parse(x) : undefined; } catch (e) { return undefined; } };
+  const a = parse(c.from), b = parse(c.to);
+  if ((a === undefined && c.from !== null) || (b === undefined && c.to !== null)) return [c];
+  const from = leaves(a, c.field, {}), to = leaves(b, c.field, {});
+  return [...new Set([...Object.keys(from), ...Object.keys(to)])]
+    .map((f) => ({ field: f, from: from[f] === undefined ? null : from[f], to: to[f] === undefined ? null : to[f] }));
+}
+
 async function settings(main) {
   const q = new URLSearchParams(location.hash.split('?')[1] || '');
   const [schema, all, versions] = await Promise.all([api('GET', '/api/settings-meta/schema'), api('GET', '/api/settings'),
@@ -561,10 +582,11 @@ async function settings(main) {
     const v = await api('GET', '/api/settings-meta/versions/' + encodeURIComponent(q.get('version')));
     if (v.ok) {
       detail.append(el('h2', { text: t('set.diff') + ' #' + v.data.version }),
-        v.data.previousPruned ? el('p', { class: 'muted', text: t('set.pruned') }) : null, el('table', { class: 'diff', id: 'diff' },
-        el('tr', {}, el('th', { text: t('set.field') }), el('th', { text: t('set.from') }), el('th', { text: t('set.to') })),
-        v.data.changes.map((c) => el('tr', {}, el('td', { text: c.field }), el('td', { text: c.from === null ? '' : c.from }),
-          el('td', { text: c.to === null ? '' : c.to })))));
+        el('p', { class: 'muted', hidden: !v.data.previousPruned, text: t('set.pruned') }),
+        el('table', { class: 'diff', id: 'diff' },
+          el('tr', {}, el('th', { text: t('set.field') }), el('th', { text: t('set.from') }), el('th', { text: t('set.to') })),
+          v.data.changes.flatMap(expand).map((c) => el('tr', {}, el('td', { text: c.field }),
+            el('td', { text: c.from === null ? '' : c.from }), el('td', { text: c.to === null ? '' : c.to })))));
       if (!readonly) {
         detail.append(el('button', { type: 'button', class: 'secondary', id: 'version-restore', text: t('set.restore'),
           onclick: async () => {

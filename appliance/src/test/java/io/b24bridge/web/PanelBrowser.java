@@ -22,11 +22,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium driven through Debian's chromedriver, for the panel's tests. Both are named by path,
- * so Selenium Manager (which would fetch a browser or a driver from the internet) never runs: its own path is set
- * to one that does not exist, so an attempt to use it would fail the test instead of downloading. A machine
+ * so Selenium Manager (which would fetch a browser or a driver from the internet) never runs; the build points its
+ * own path ({@code SE_MANAGER_PATH}, the parent pom's surefire configuration) at one that does not exist, so an
+ * attempt to use it would fail the test instead of downloading. A machine
  * without the browser fails the test (CI installs {@code chromium} and {@code chromium-driver}); it never skips.
  */
-final class PanelBrowser implements AutoCloseable {
+public final class PanelBrowser implements AutoCloseable {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -36,13 +37,12 @@ final class PanelBrowser implements AutoCloseable {
     private final ChromeDriver driver;
     private final String base;
 
-    PanelBrowser(String base, Path profile) {
+    public PanelBrowser(String base, Path profile) {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             throw new IllegalStateException("the panel's browser tests need Debian's chromium and chromium-driver "
                     + "(apt-get install chromium chromium-driver; .ci/run installs them): " + CHROMIUM + ", "
                     + CHROMEDRIVER);
         }
-        System.setProperty("SE_MANAGER_PATH", "/nonexistent/selenium-manager-must-not-run");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -65,16 +65,16 @@ final class PanelBrowser implements AutoCloseable {
                 1280 + (int) (1280 - inner.get(0)), 800 + (int) (800 - inner.get(1))));
     }
 
-    WebDriver driver() {
+    public WebDriver driver() {
         return driver;
     }
 
-    void open(String path) {
+    public void open(String path) {
         driver.get(base + path);
     }
 
     /** Waits (up to a minute: CI is a busy 2-core machine) until {@code condition} holds and returns its value. */
-    <T> T await(Function<WebDriver, T> condition) {
+    public <T> T await(Function<WebDriver, T> condition) {
         try {
             return new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(100))
                     .ignoring(StaleElementReferenceException.class) // the page redraws a part while we look
@@ -86,43 +86,43 @@ final class PanelBrowser implements AutoCloseable {
         }
     }
 
-    WebElement element(String css) {
+    public WebElement element(String css) {
         return await(d -> {
             var found = d.findElements(By.cssSelector(css));
             return found.isEmpty() || !found.get(0).isDisplayed() ? null : found.get(0);
         });
     }
 
-    void type(String css, String text) {
+    public void type(String css, String text) {
         WebElement e = element(css);
         e.clear();
         e.sendKeys(text);
     }
 
-    void click(String css) {
+    public void click(String css) {
         element(css).click();
     }
 
     /** Waits until the page's text contains {@code text}. */
-    void sees(String text) {
+    public void sees(String text) {
         await(d -> d.findElement(By.tagName("body")).getText().contains(text));
     }
 
-    String text(String css) {
+    public String text(String css) {
         return element(css).getText();
     }
 
     /** Runs a script in the page that calls its last argument back with a value (fetch and the like). */
-    Object async(String script, Object... args) {
+    public Object async(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeAsyncScript(script, args);
     }
 
-    Object script(String script, Object... args) {
+    public Object script(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
     /** Saves what the browser shows as {@code target/panel-screenshots/<name>.png}. */
-    Path screenshot(String name) {
+    public Path screenshot(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
             Path file = SCREENSHOTS.resolve(name + ".png");
