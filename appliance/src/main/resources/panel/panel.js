@@ -42,7 +42,7 @@ const I18N = {
     'sec.task-templates': 'Шаблоны задач', 'sec.exceptions': 'Исключения', 'sec.routing': 'Маршрутизация',
     'users.title': 'Пользователи', 'users.name': 'Имя', 'users.role': 'Роль', 'users.password': 'Пароль',
     'users.create': 'Создать', 'users.disabled': 'Отключён', 'users.delete': 'Удалить', 'users.enable': 'Включить',
-    'users.disable': 'Отключить', 'role.admin': 'администратор', 'role.viewer': 'наблюдатель', 'users.created': 'Создан',
+    'users.disable': 'Отключить', 'role.admin': 'администратор', 'role.viewer': 'наблюдатель', 'users.created': 'Создан', 'users.confirm': 'Удалить учётную запись',
     'audit.title': 'Журнал аудита', 'audit.actor': 'Кто', 'audit.action': 'Действие', 'audit.outcome': 'Итог',
     'audit.at': 'Когда', 'audit.target': 'Над чем', 'audit.detail': 'Подробности', 'audit.address': 'Адрес',
     'any': 'все', 'default': 'по умолчанию', 'yes': 'да', 'no': 'нет', 'error': 'Ошибка', 'forbidden': 'Недостаточно прав',
@@ -86,7 +86,7 @@ const I18N = {
     'sec.task-templates': 'Task templates', 'sec.exceptions': 'Exceptions', 'sec.routing': 'Routing',
     'users.title': 'Users', 'users.name': 'Name', 'users.role': 'Role', 'users.password': 'Password',
     'users.create': 'Create', 'users.disabled': 'Disabled', 'users.delete': 'Delete', 'users.enable': 'Enable',
-    'users.disable': 'Disable', 'role.admin': 'administrator', 'role.viewer': 'viewer', 'users.created': 'Created',
+    'users.disable': 'Disable', 'role.admin': 'administrator', 'role.viewer': 'viewer', 'users.created': 'Created', 'users.confirm': 'Delete the account',
     'audit.title': 'Audit log', 'audit.actor': 'Who', 'audit.action': 'Action', 'audit.outcome': 'Outcome',
     'audit.at': 'When', 'audit.target': 'On what', 'audit.detail': 'Detail', 'audit.address': 'Address',
     'any': 'any', 'default': 'default', 'yes': 'yes', 'no': 'no', 'error': 'Error', 'forbidden': 'Not allowed',
@@ -627,7 +627,7 @@ async function users(main) {
       el('td', {}, el('button', { type: 'button', class: 'secondary', text: a.disabled ? t('users.enable') : t('users.disable'),
         onclick: () => act('PUT', '/api/accounts/' + encodeURIComponent(a.name), { disabled: !a.disabled }) }), ' ',
       el('button', { type: 'button', class: 'danger', text: t('users.delete'), 'aria-label': t('users.delete') + ' ' + a.name,
-        onclick: () => act('DELETE', '/api/accounts/' + encodeURIComponent(a.name)) }))))));
+        onclick: () => window.confirm(t('users.confirm') + ' ' + a.name + '?') && act('DELETE', '/api/accounts/' + encodeURIComponent(a.name)) }))))));
 }
 
 async function audit(main) {
