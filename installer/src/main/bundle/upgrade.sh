@@ -25,7 +25,18 @@ PROG=upgrade.sh
 # shellcheck source=lib/common.sh
 . "$self/lib/common.sh"
 
+# Runs on every exit, die included: removes the staging folder and lets tee finish writing the log and the
+# terminal before the script's own exit is seen.
+on_exit() {
+  [ -n "${STAGING:-}" ] && rm -rf "$STAGING"
+  if [ -n "${LOG_TEE:-}" ]; then
+    exec 1>&3 2>&4 3>&- 4>&-
+    wait "$LOG_TEE" 2>/dev/null || true
+  fi
+}
+
 main() {
+  trap on_exit EXIT
   local trust_key="" timeout=120 start_anyway=0 allow_older=0 archive=""
   NO_SYSTEMD=0
   while [ $# -gt 0 ]; do
@@ -56,14 +67,18 @@ main() {
   mkdir -p "$(dirname "$UPGRADE_LOG")"
   [ -L "$UPGRADE_LOG" ] && die "$UPGRADE_LOG is a link: remove it (root's log is a plain file)"
   [ -e "$UPGRADE_LOG" ] || install -m 0640 /dev/null "$UPGRADE_LOG"
+  # the terminal keeps its own copy on fds 3/4 so that on_exit can hand it back and wait for tee: bash does not
+  # wait for a process substitution, and without that the last lines ("rolled back: ...") could reach the
+  # terminal or a caller's capture after the script has already exited
+  exec 3>&1 4>&2
   exec > >(tee -a "$UPGRADE_LOG") 2>&1
+  LOG_TEE=$!
   say "$(date -Is) upgrading b24bridge $old_version with $archive"
 
   # 1. verify with the installed version's tool, before anything of the new bundle is used or installed
   local new_dir
   # global: the EXIT trap runs after main has returned
   STAGING=$(mktemp -d "$OPT_DIR/.upgrade.XXXXXX")
-  trap 'rm -rf "$STAGING"' EXIT
   new_dir=$(installer_tool "$old_vdir" unpack --archive "$archive" --into "$STAGING" --trust-key "$key" | tail -n 1) \
     || die "bundle refused: nothing was changed"
   local new_version new_vdir
