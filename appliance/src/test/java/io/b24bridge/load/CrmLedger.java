@@ -72,11 +72,16 @@ public record CrmLedger(int placed, int inCrm, int finished, int recorded, int d
                 duplicates += Math.max(0, activities.getOrDefault(c.callId(), 0) - 1);
             }
         }
+        Set<String> callIdsOfAnyCall = new HashSet<>();
+        state.calls().forEach(c -> callIdsOfAnyCall.add(c.callId()));
         int outOfOrder = 0;
         int repeatedFinish = 0;
         for (Map.Entry<String, List<String>> late : emu.lateCommands().entrySet()) {
             if (!callIdsOfPlaced.contains(late.getKey()) && !late.getKey().isEmpty()) {
-                outOfOrder += late.getValue().size(); // a CALL_ID the box never gave these calls
+                // another scenario's call (the emulator outlives a scenario) is that scenario's to count
+                if (!callIdsOfAnyCall.contains(late.getKey())) {
+                    outOfOrder += late.getValue().size(); // a CALL_ID the box never gave
+                }
                 continue;
             }
             for (String what : late.getValue()) {
