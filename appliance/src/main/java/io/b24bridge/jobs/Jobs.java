@@ -197,15 +197,47 @@ public final class Jobs implements AutoCloseable {
                 .startAt(Date.from(clock.instant().plus(delay)))
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
                 .build();
-        try {
-            for (Trigger earlier : scheduler.getTriggersOfJob(JobKey.jobKey(name, GROUP))) {
-                if (earlier.getKey().getName().startsWith(prefix)) {
-                    scheduler.unscheduleJob(earlier.getKey()); // an ask not yet run is this one now
+        for (int attempt = 1; ; attempt++) {
+            try {
+                for (Trigger earlier : scheduler.getTriggersOfJob(JobKey.jobKey(name, GROUP))) {
+                    if (earlier.getKey().getName().startsWith(prefix)) {
+                        scheduler.unscheduleJob(earlier.getKey()); // an ask not yet run is this one now
+                    }
                 }
+                scheduler.scheduleJob(once);
+                return;
+            } catch (SchedulerException e) {
+                // Quartz reads the triggers without its own lock, so a run of the same job completing at that
+                // moment can make Derby pick this read as a deadlock's victim: the ask (a reconnect's
+                // reconciliation) must not be lost to that, so it is asked again
+                if (attempt == SCHEDULE_ATTEMPTS || !lockConflict(e)) {
+                    throw new StoreException("job " + name + " cannot be scheduled: " + e.getMessage(), e);
+                }
+                LOG.fine(() -> "job " + name + ": scheduling met a lock conflict, again (" + e.getMessage() + ")");
+                pause(Duration.ofMillis(50L * attempt * attempt));
             }
-            scheduler.scheduleJob(once);
-        } catch (SchedulerException e) {
-            throw new StoreException("job " + name + " cannot be scheduled: " + e.getMessage(), e);
+        }
+    }
+
+    private static final int SCHEDULE_ATTEMPTS = 6;
+
+    /** Derby's deadlock victim (40001) or lock wait timeout (40XL1), anywhere in the causes. */
+    static boolean lockConflict(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql
+                    && ("40001".equals(sql.getSQLState()) || "40XL1".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while scheduling a job", ie);
         }
     }
 

@@ -165,4 +165,17 @@ class JobsTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> jobs.runSoon("old", Duration.ZERO));
     }
+
+    @Test
+    void anAskThatDerbyPicksAsADeadlockVictimIsAskedAgainAndAnyOtherFailureIsNot() {
+        // as Quartz wraps it: "Couldn't obtain triggers for job: A lock could not be obtained due to a deadlock"
+        var deadlock = new org.quartz.JobPersistenceException("Couldn't obtain triggers for job",
+                new java.sql.SQLTransactionRollbackException("A lock could not be obtained due to a deadlock", "40001"));
+        var lockTimeout = new org.quartz.SchedulerException(new java.sql.SQLException("wait timeout", "40XL1"));
+        var broken = new org.quartz.JobPersistenceException("Couldn't obtain triggers for job",
+                new java.sql.SQLException("Table/View 'QRTZ_TRIGGERS' does not exist.", "42X05"));
+        assertTrue(Jobs.lockConflict(deadlock));
+        assertTrue(Jobs.lockConflict(lockTimeout));
+        assertFalse(Jobs.lockConflict(broken));
+    }
 }
