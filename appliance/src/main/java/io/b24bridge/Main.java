@@ -28,6 +28,7 @@ import io.b24bridge.access.Identity;
 import io.b24bridge.admin.AccountsApi;
 import io.b24bridge.admin.AdminGuard;
 import io.b24bridge.admin.AuditApi;
+import io.b24bridge.admin.BoxListsApi;
 import io.b24bridge.admin.CallsApi;
 import io.b24bridge.admin.HealthService;
 import io.b24bridge.admin.InstallApi;
@@ -39,6 +40,7 @@ import io.b24bridge.admin.SettingsApi;
 import io.b24bridge.admin.SettingsVersionsApi;
 import io.b24bridge.admin.SetupApi;
 import io.b24bridge.admin.StoreApi;
+import io.b24bridge.bitrix.BoxLists;
 import io.b24bridge.bitrix.CrmApi;
 import io.b24bridge.bitrix.ExternalLines;
 import io.b24bridge.bitrix.LeadSourceCheck;
@@ -298,7 +300,11 @@ public final class Main {
             // the box's events: handled from the inbox before anything can POST one (the install must be in place
             // before the next event is checked); through the module, pulled from its queue
             parts.push("bitrix24 events", box.startEvents());
-            WebServer server = startWeb(config, mapper, health, access, settings, db, outbox, sender, box, jobs);
+            // the box's lead sources and users, for the panel's pickers
+            Optional<BoxLists> boxLists = box.configured()
+                    ? Optional.of(BoxLists.of(new CrmApi(box.client()), Clock.systemUTC())) : Optional.empty();
+            WebServer server = startWeb(config, mapper, health, access, settings, db, outbox, sender, box, jobs,
+                    boxLists);
             parts.push("web listeners", server, server::stop);
             parts.push("bitrix24 keep-alive", box.startKeepAlive());
             if (leadSourceCheck != null) {
@@ -487,7 +493,7 @@ public final class Main {
      */
     private static WebServer startWeb(ApplianceConfig config, ObjectMapper mapper, Health health, Access access,
                                       SettingsStore settings, Database db, Outbox outbox, OutboxSender sender,
-                                      Box box, Jobs jobs) {
+                                      Box box, Jobs jobs, Optional<BoxLists> boxLists) {
         return WebServer.builder()
                 .shutdownHook(false) // our own hook stops the parts in order
                 .host(config.adminListener().host())
@@ -513,6 +519,7 @@ public final class Main {
                         .register("/api/settings-meta", new SettingsVersionsApi(settings, access.audit(), mapper))
                         .register("/api/calls", new CallsApi(outbox.history(), () -> settings.current().inboundRoutes(),
                                 Clock.systemUTC(), mapper))
+                        .register("/api/box", new BoxListsApi(boxLists, mapper))
                         .register("/api/settings", new SettingsApi(settings, access.audit(), mapper))
                         .register("/api/store", new StoreApi(db, config.storage().dir().resolve("backups"),
                                 access.audit(), Clock.systemUTC(), mapper))

@@ -26,6 +26,14 @@ public final class CrmApi {
 
     /** Every active user that has an extension (user.get, all pages). */
     public List<User> usersWithExtensions() throws BoxException {
+        return activeUsers().stream().filter(u -> u.extension() != null).toList();
+    }
+
+    /**
+     * Every active user, with or without an extension (user.get FILTER ACTIVE, all pages of 50): whom a route's
+     * default responsible may be, picked in the panel.
+     */
+    public List<User> activeUsers() throws BoxException {
         List<User> users = new ArrayList<>();
         int start = 0;
         while (true) {
@@ -33,12 +41,10 @@ public final class CrmApi {
                     .put("FILTER", Params.fields("ACTIVE", "true"))
                     .put("start", start));
             for (JsonNode u : a.result()) {
-                String ext = TelephonyApi.text(u, "UF_PHONE_INNER");
-                if (ext != null) {
-                    String name = (u.path("NAME").asText("") + " " + u.path("LAST_NAME").asText("")).strip();
-                    users.add(new User(u.path("ID").asInt(), name, ext, TelephonyApi.text(u, "PERSONAL_MOBILE"),
-                            TelephonyApi.text(u, "WORK_PHONE"), !"false".equalsIgnoreCase(u.path("ACTIVE").asText("true"))));
-                }
+                String name = (u.path("NAME").asText("") + " " + u.path("LAST_NAME").asText("")).strip();
+                users.add(new User(u.path("ID").asInt(), name, TelephonyApi.text(u, "UF_PHONE_INNER"),
+                        TelephonyApi.text(u, "PERSONAL_MOBILE"), TelephonyApi.text(u, "WORK_PHONE"),
+                        !"false".equalsIgnoreCase(u.path("ACTIVE").asText("true"))));
             }
             if (a.next() == null) {
                 return users;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
@@ -13,7 +14,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.b24bridge.EmulatedBox;
 import io.b24bridge.TestAppliance;
+import io.b24bridge.certs.DevPki;
 import io.b24bridge.calls.CallEvent;
 import io.b24bridge.calls.CallKey;
 import io.b24bridge.crm.CallCrmState;
@@ -21,6 +24,9 @@ import io.b24bridge.crm.CrmCommand;
 import io.b24bridge.crm.CrmLifecycle;
 import io.b24bridge.json.Json;
 import io.b24bridge.settings.SettingsRetention;
+import io.b24bridge.testkit.bitrix.BoxEmulator;
+import io.b24bridge.testkit.bitrix.Faults;
+import io.b24bridge.testkit.bitrix.User;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,13 +34,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What the control panel reads besides the settings themselves, on a running appliance (HTTPS, real Derby): the
  * panel's own files with their Content-Security-Policy, the settings' shape, versions with what each changed and
- * their restore (refused for versions the retention pruned), and the calls list with its filters and CSV.
+ * their restore (refused for versions the retention pruned), the calls list with its filters and CSV, and the box's
+ * lead sources and users the settings pick from (the box emulated).
  */
 class PanelApiTest {
 
     @TempDir
     Path dir;
     TestAppliance app;
+    BoxEmulator emu;
 
     @BeforeEach
     void start() {
@@ -44,6 +52,50 @@ class PanelApiTest {
     @AfterEach
     void stop() {
         app.close();
+        if (emu != null) {
+            emu.stop();
+        }
+    }
+
+    /** The appliance again, now with a box (the emulator, reached with a webhook of user 1). */
+    private void restartWithBox(java.util.function.Consumer<BoxEmulator> seed) {
+        app.close();
+        Path withBox = dir.resolve("with-box");
+        DevPki.Files pki = DevPki.ensure(withBox.resolve("tls"), List.of("localhost", "127.0.0.1"));
+        emu = EmulatedBox.builder(pki).webhook(1, "hooksecret", Set.of("crm", "user", "telephony")).build().start();
+        seed.accept(emu);
+        app = TestAppliance.start(withBox, EmulatedBox.webhookSection(emu, 1, "hooksecret"));
+    }
+
+    @Test
+    void theBoxsLeadSourcesAndUsersAreListedForThePickers() throws Exception {
+        restartWithBox(e -> {
+            e.addLeadSource("MSK_ADS", "Реклама Москва");
+            e.addUser(User.of(4, "Анна", "101", "+79160000004"));
+            e.addUser(new User(5, "Борис", "Ступин", null, null, null, null, true, null));
+            e.addUser(new User(6, "Уволенный", "", "102", null, null, null, false, null));
+        });
+
+        JsonNode sources = json(app.get("/api/box/lead-sources")).get("leadSources");
+        assertEquals("{\"id\":\"CALL\",\"name\":\"Call\"}", sources.get(0).toString(), "as the box lists them");
+        assertEquals("{\"id\":\"MSK_ADS\",\"name\":\"Реклама Москва\"}", sources.get(sources.size() - 1).toString());
+
+        JsonNode users = json(app.get("/api/box/users")).get("users");
+        assertEquals("[{\"id\":1,\"name\":\"Admin\"},{\"id\":4,\"name\":\"Анна\",\"extension\":\"101\"},"
+                + "{\"id\":5,\"name\":\"Борис Ступин\"}]", users.toString(),
+                "every active user, with an extension or without, by name; the fired one is not offered");
+    }
+
+    @Test
+    void withoutABoxOrWhileItIsAwayTheListsSayWhyAndTheIdIsTyped() throws Exception {
+        HttpResponse<String> none = app.get("/api/box/users");
+        assertEquals(503, none.statusCode());
+        assertTrue(json(none).get("error").asText().contains("no Bitrix24 box is configured"), none.body());
+
+        restartWithBox(e -> e.faults().outage(Faults.Outage.REFUSED));
+        HttpResponse<String> away = app.get("/api/box/lead-sources");
+        assertEquals(503, away.statusCode(), away.body());
+        assertTrue(json(away).get("error").asText().contains("cannot be asked now"), away.body());
     }
 
     private static JsonNode json(HttpResponse<String> r) throws Exception {
