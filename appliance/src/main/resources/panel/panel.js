@@ -97,7 +97,7 @@ const I18N = {
 // the settings' field names, for the generated forms (a field missing here shows its own name)
 const FIELDS = {
   ru: { routes: 'Маршруты', did: 'DID (номер или шаблон)', name: 'Название', leadSource: 'Источник лида',
-    defaultResponsibleUserId: 'Ответственный по умолчанию (ID пользователя)', crmCreate: 'Создавать лид',
+    defaultResponsibleUserId: 'Ответственный по умолчанию', crmCreate: 'Создавать лид',
     fallback: 'Если не ответили', forwardToMobile: 'Переадресация на мобильный', showCardTo: 'Кому показывать карточку',
     routeToResponsible: 'Направлять ответственному', unknownCallers: 'Неизвестные звонящие',
     offerRating: 'Предлагать оценку', type: 'Тип', value: 'Значение', prefix: 'Префикс', trunk: 'Транк',
@@ -109,7 +109,7 @@ const FIELDS = {
     uploadRecordings: 'Загружать записи', recordingMode: 'Способ передачи записи', recordingBaseUrl: 'Адрес записей',
     trackInternalCalls: 'Учитывать внутренние звонки', templates: 'Шаблоны', id: 'Ключ', title: 'Заголовок',
     description: 'Описание', deadlineOffsetMinutes: 'Срок, мин', responsibleRule: 'Ответственный',
-    fixedUserId: 'Пользователь (ID)', entityTypes: 'Типы сущностей CRM', ignoreNumbers: 'Не учитывать номера',
+    fixedUserId: 'Пользователь', entityTypes: 'Типы сущностей CRM', ignoreNumbers: 'Не учитывать номера',
     ignoreExtensions: 'Не учитывать внутренние номера', deadlineMs: 'Предел ответа маршрутизации, мс',
     cacheTtlSeconds: 'Кэш ответов CRM, с', negativeTtlSeconds: 'Кэш «не найден», с',
     responsibleRingSeconds: 'Звонить ответственному, с', mobileRingSeconds: 'Звонить на мобильный, с',
@@ -186,14 +186,15 @@ function applyLanguage() {
   document.getElementById('logout').textContent = t('logout');
 }
 
-const PAGES = { dashboard: dashboard, calls: calls, operators: operators, settings: settings, users: users, audit: audit };
+// by name: a page may live in another of the panel's files (loaded after this one)
+const PAGES = ['dashboard', 'calls', 'operators', 'settings', 'users', 'audit'];
 
 function drawNav() {
   const nav = document.getElementById('nav');
   nav.replaceChildren();
   if (!me) return;
   const page = location.hash.replace(/^#\/?/, '').split('?')[0] || 'dashboard';
-  for (const p of Object.keys(PAGES)) {
+  for (const p of PAGES) {
     if ((p === 'users' || p === 'audit') && !isAdmin()) continue;
     nav.append(el('a', { href: '#/' + p, id: 'nav-' + p, 'aria-current': p === page ? 'page' : null, text: t('nav.' + p) }));
   }
@@ -215,7 +216,7 @@ async function route() {
   drawNav();
   const page = location.hash.replace(/^#\/?/, '').split('?')[0] || 'dashboard';
   main.replaceChildren(el('p', { text: t('loading') }));
-  await (PAGES[page] || dashboard)(main);
+  await window[PAGES.includes(page) ? page : 'dashboard'](main);
 }
 
 // ---------- first run and sign-in ----------
@@ -312,45 +313,6 @@ async function dashboard(main) {
   };
   await draw();
   timer = setInterval(draw, 5000); // live: polled, the page is not reloaded
-}
-
-// ---------- calls ----------
-function callsTable(rows, id) {
-  const cols = ['startedAt', 'direction', 'clientNumber', 'did', 'route', 'leadSource', 'operator', 'status',
-    'waitSeconds', 'talkSeconds', 'vote', 'crm'];
-  const num = ['waitSeconds', 'talkSeconds', 'vote'];
-  return el('div', { class: 'scroll' }, el('table', { id }, el('thead', {}, el('tr', {}, cols.map((c) => el('th', { scope: 'col', class: num.includes(c) ? 'num' : null, text: t('col.' + c) })))),
-    el('tbody', {}, rows.map((r) => el('tr', { 'data-call': r.call }, cols.map((c) => {
-      const v = r[c];
-      if (c === 'startedAt') return el('td', { text: fmtTime(v) });
-      if (c === 'direction') return el('td', { text: t('dir.' + v) });
-      if (c === 'status') return el('td', {}, el('span', { class: 'state state-' + v, text: t('st.' + v) }));
-      if (c === 'crm') {
-        return el('td', { class: 'muted crm' }, (v || []).map((d) => el('div', { text: d.kind.replace(/_/g, ' ') + ' '
-          + (d.state === 'done' ? '✓' : d.state) + (d.doneAt ? ' ' + new Date(d.doneAt).toLocaleTimeString(lang === 'ru' ? 'ru-RU' : 'en-GB') : '') })));
-      }
-      return el('td', { class: num.includes(c) ? 'num' : null, text: v === null || v === undefined ? '' : v });
-    }))))));
-}
-
-async function calls(main) {
-  const q = new URLSearchParams(location.hash.split('?')[1] || '');
-  const inputs = {
-    since: el('input', { type: 'date', id: 'calls-since', value: q.get('since') || daysAgo(7) }),
-    until: el('input', { type: 'date', id: 'calls-until', value: q.get('until') || today() }),
-    number: el('input', { id: 'calls-number', value: q.get('number') || '', inputmode: 'tel' }),
-    operator: el('input', { id: 'calls-operator', value: q.get('operator') || '', size: 6 }),
-    route: el('input', { id: 'calls-route', value: q.get('route') || '' })
-  };
-  const query = () => Object.entries(inputs).filter(([, i]) => i.value).map(([k, i]) => k + '=' + encodeURIComponent(i.value)).join('&');
-  const form = el('form', { class: 'filters', onsubmit: (ev) => { ev.preventDefault(); location.hash = '#/calls?' + query(); } },
-    Object.entries(inputs).map(([k, i]) => el('label', { for: i.id }, t('calls.' + k), i)),
-    el('button', { type: 'submit', id: 'calls-apply', text: t('calls.apply') }),
-    el('a', { class: 'button secondary', id: 'calls-csv', href: '/api/calls/csv?' + query(), download: 'b24bridge-calls.csv', text: t('calls.csv') }));
-  const r = await api('GET', '/api/calls?' + query());
-  if (!r.ok) { main.replaceChildren(el('h1', { text: t('calls.title') }), form); return fail(r); }
-  main.replaceChildren(el('h1', { text: t('calls.title') }), form,
-    r.data.calls.length ? callsTable(r.data.calls, 'calls-table') : el('p', { id: 'calls-empty', text: t('calls.empty') }));
 }
 
 // ---------- operators' quality and load ----------
@@ -482,8 +444,11 @@ function formFor(shape, model, path, label, readonly, redraw) {
     fs.append(el('span', { class: 'error', id: errId }));
     return fs;
   }
-  let control;
-  if (shape.kind === 'boolean') {
+  // a lead source or a user is picked from the box's own lists when they could be read (panel-box.js)
+  let control = boxPicker(model.key, value, set);
+  if (control) {
+    // picked
+  } else if (shape.kind === 'boolean') {
     // yes / no / the default: a checkbox could not tell "not set" (the appliance's default) from "no"
     control = el('select', { onchange: (e) => set(e.target.value === '' ? null : e.target.value === 'true') },
       el('option', { value: '', text: t('default') }), el('option', { value: 'true', selected: value === true, text: t('yes') }),
@@ -544,7 +509,7 @@ function expand(raw) {
 async function settings(main) {
   const q = new URLSearchParams(location.hash.split('?')[1] || '');
   const [schema, all, versions] = await Promise.all([api('GET', '/api/settings-meta/schema'), api('GET', '/api/settings'),
-    api('GET', '/api/settings-meta/versions')]);
+    api('GET', '/api/settings-meta/versions'), loadBoxLists()]);
   if (!schema.ok || !all.ok) return fail(schema.ok ? all : schema);
   const order = ['inbound-routes', 'outbound-routes', 'click-to-call', 'callback', 'call-data', 'task-templates',
     'exceptions', 'routing'];
@@ -601,7 +566,8 @@ async function settings(main) {
   }
   side.append(detail);
   main.replaceChildren(el('h1', {}, t('set.title') + ' ', el('span', { class: 'muted', id: 'settings-version',
-    text: t('set.version') + ' ' + all.data.version })), tabs, el('div', { class: 'split' }, form, side));
+    text: t('set.version') + ' ' + all.data.version })), tabs, boxListsNote(schema.data[section]),
+  el('div', { class: 'split' }, form, side));
 }
 
 // ---------- users and audit (administrators) ----------
@@ -669,5 +635,5 @@ document.getElementById('logout').addEventListener('click', async () => {
   route();
 });
 window.addEventListener('hashchange', route);
-applyLanguage();
-route();
+// every file of the panel is in place by then (deferred scripts run before it)
+document.addEventListener('DOMContentLoaded', () => { applyLanguage(); route(); });

@@ -24,6 +24,8 @@ public final class PanelFiles implements HttpService {
     private static final Map<String, String[]> FILES = Map.of(
             "/", new String[] {"index.html", "text/html; charset=utf-8"},
             "/panel.js", new String[] {"panel.js", "text/javascript; charset=utf-8"},
+            "/panel-box.js", new String[] {"panel-box.js", "text/javascript; charset=utf-8"},
+            "/panel-calls.js", new String[] {"panel-calls.js", "text/javascript; charset=utf-8"},
             "/panel.css", new String[] {"panel.css", "text/css; charset=utf-8"},
             "/favicon.ico", new String[] {"favicon.svg", "image/svg+xml"});
 

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,8 +16,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 import io.b24bridge.Appliance;
+import io.b24bridge.EmulatedBox;
 import io.b24bridge.Main;
 import io.b24bridge.TestAppliance;
 import io.b24bridge.calls.CallEvent;
@@ -28,6 +31,8 @@ import io.b24bridge.crm.CrmCommand;
 import io.b24bridge.crm.CrmLifecycle;
 import io.b24bridge.settings.InboundRoutes;
 import io.b24bridge.settings.TaskTemplates;
+import io.b24bridge.testkit.bitrix.BoxEmulator;
+import io.b24bridge.testkit.bitrix.User;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The control panel in a real browser (Debian's headless Chromium) against a real appliance (HTTPS admin listener,
  * Derby on disk): the first administrator made with the setup token, signing in, an inbound route with its lead
- * source and a task template made through the generated forms (a wrong value refused next to its field), versions
+ * source and a default responsible picked from the box's own lists (the box emulated) and a task template made
+ * through the generated forms (a wrong value refused next to its field), versions
  * and their diff, calls in the list and on the dashboard (which updates without a reload), the operators' figures,
  * a viewer who sees but cannot change, a change without the CSRF token refused, and the language switched. Every
  * page is saved as a picture under target/panel-screenshots/. One appliance and one browser for the whole story.
@@ -51,13 +57,23 @@ class PanelBrowserTest {
 
     @TempDir
     static Path dir;
+    static BoxEmulator box;
     static Appliance app;
     static PanelBrowser browser;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         DevPki.Files pki = DevPki.ensure(dir.resolve("tls"), List.of("localhost", "127.0.0.1"));
-        app = Main.start(ConfigLoader.load(TestAppliance.writeConfig(dir, pki), Map.of()));
+        // the box whose lead sources and users the settings pick from: its own list plus one of its sources
+        box = EmulatedBox.builder(pki).webhook(1, "hooksecret", Set.of("crm", "user", "telephony", "task")).build()
+                .start();
+        box.addLeadSource("MSK_ADS", "Реклама Москва");
+        box.addUser(User.of(4, "Анна Петрова", "101", "+79160000004"));
+        box.addUser(User.of(5, "Борис Ступин", "102", "+79160000005"));
+        Path config = TestAppliance.writeConfig(dir, pki);
+        Files.writeString(config, Files.readString(config) + EmulatedBox.webhookSection(box, 1, "hooksecret")
+                .formatted(pki.applianceClient(), pki.passwordFile(), pki.trustStore()));
+        app = Main.start(ConfigLoader.load(config, Map.of()));
         browser = new PanelBrowser(app.adminUrl(), dir.resolve("chromium-profile"));
     }
 
@@ -68,6 +84,9 @@ class PanelBrowserTest {
         }
         if (app != null) {
             app.stop();
+        }
+        if (box != null) {
+            box.stop();
         }
     }
 
@@ -119,8 +138,14 @@ class PanelBrowserTest {
         browser.click("[data-add='routes']");
         browser.type("[data-path='routes[0].did']", "not a number");
         browser.type("[data-path='routes[0].name']", "Сайт Москва");
-        browser.type("[data-path='routes[0].leadSource']", "WEB");
-        browser.type("[data-path='routes[0].defaultResponsibleUserId']", "4");
+        // the lead source and the responsible are picked from the box's lists, not typed
+        Select source = new Select(browser.element("select[data-path='routes[0].leadSource']"));
+        assertTrue(source.getOptions().stream().anyMatch(o -> o.getText().equals("Реклама Москва (MSK_ADS)")),
+                "the box's own source is offered");
+        source.selectByVisibleText("Website (WEB)");
+        Select responsible = new Select(browser.element("select[data-path='routes[0].defaultResponsibleUserId']"));
+        responsible.selectByVisibleText("Анна Петрова · ID 4 · доб. 101");
+        browser.screenshot("03a-settings-pick-from-box");
         browser.click("#settings-save");
 
         WebElement did = browser.element("[data-path='routes[0].did']");
@@ -248,6 +273,9 @@ class PanelBrowserTest {
         WebElement did = browser.element("[data-path='routes[0].did']");
         assertEquals("74951234567", did.getAttribute("value"));
         assertFalse(did.isEnabled(), "shown, not editable");
+        WebElement source = browser.element("select[data-path='routes[0].leadSource']");
+        assertEquals("Website (WEB)", new Select(source).getFirstSelectedOption().getText());
+        assertFalse(source.isEnabled(), "the picker too");
         assertTrue(browser.driver().findElements(By.id("settings-save")).isEmpty(), "no save for a viewer");
         browser.screenshot("11-settings-viewer");
 
