@@ -1,15 +1,25 @@
-// b24bridge control panel: the calls list (also the dashboard's latest calls).
+// b24bridge control panel: the calls list (also the dashboard's latest calls) and its recordings, played in the
+// page: an <audio> element streams the call's recording from the appliance (GET /api/recordings/{call}, the
+// session's cookie; ranges, so it can be wound). Nothing is fetched before the user presses play (preload none).
 'use strict';
 
-function callsTable(rows, id) {
+Object.assign(I18N.ru, { 'col.recording': 'Запись', 'calls.listen': 'Запись звонка с номера' });
+Object.assign(I18N.en, { 'col.recording': 'Recording', 'calls.listen': 'Recording of the call from' });
+
+// withPlayer: a recording column (not on the dashboard, whose table is redrawn every 5 s: it would cut a recording off)
+function callsTable(rows, id, withPlayer) {
   const cols = ['startedAt', 'direction', 'clientNumber', 'did', 'route', 'leadSource', 'operator', 'status',
-    'waitSeconds', 'talkSeconds', 'vote', 'crm'];
+    'waitSeconds', 'talkSeconds'].concat(withPlayer ? ['recording'] : [], ['vote', 'crm']);
   const num = ['waitSeconds', 'talkSeconds', 'vote'];
   return el('div', { class: 'scroll' }, el('table', { id }, el('thead', {}, el('tr', {}, cols.map((c) => el('th', { scope: 'col', class: num.includes(c) ? 'num' : null, text: t('col.' + c) })))),
     el('tbody', {}, rows.map((r) => el('tr', { 'data-call': r.call }, cols.map((c) => {
       const v = r[c];
       if (c === 'startedAt') return el('td', { text: fmtTime(v) });
       if (c === 'direction') return el('td', { text: t('dir.' + v) });
+      if (c === 'recording') {
+        return el('td', { class: 'play' }, v ? el('audio', { controls: true, preload: 'none',
+          src: '/api/recordings/' + encodeURIComponent(r.call), 'aria-label': t('calls.listen') + ' ' + (r.clientNumber || '') }) : null);
+      }
       if (c === 'status') return el('td', {}, el('span', { class: 'state state-' + v, text: t('st.' + v) }));
       if (c === 'crm') {
         return el('td', { class: 'muted crm' }, (v || []).map((d) => el('div', { text: d.kind.replace(/_/g, ' ') + ' '
@@ -36,6 +46,6 @@ async function calls(main) {
   const r = await api('GET', '/api/calls?' + query());
   if (!r.ok) { main.replaceChildren(el('h1', { text: t('calls.title') }), form); return fail(r); }
   main.replaceChildren(el('h1', { text: t('calls.title') }), form,
-    r.data.calls.length ? callsTable(r.data.calls, 'calls-table') : el('p', { id: 'calls-empty', text: t('calls.empty') }));
+    r.data.calls.length ? callsTable(r.data.calls, 'calls-table', true) : el('p', { id: 'calls-empty', text: t('calls.empty') }));
 }
 

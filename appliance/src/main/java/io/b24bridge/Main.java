@@ -35,6 +35,7 @@ import io.b24bridge.admin.InstallApi;
 import io.b24bridge.admin.JobsApi;
 import io.b24bridge.admin.OutboxApi;
 import io.b24bridge.admin.RatingsApi;
+import io.b24bridge.admin.RecordingsApi;
 import io.b24bridge.admin.SessionApi;
 import io.b24bridge.admin.SettingsApi;
 import io.b24bridge.admin.SettingsVersionsApi;
@@ -520,6 +521,8 @@ public final class Main {
                         .register("/api/calls", new CallsApi(outbox.history(), () -> settings.current().inboundRoutes(),
                                 Clock.systemUTC(), mapper))
                         .register("/api/box", new BoxListsApi(boxLists, mapper))
+                        .register("/api/recordings", new RecordingsApi(outbox.history(), recordingsDirs(config),
+                                mapper))
                         .register("/api/settings", new SettingsApi(settings, access.audit(), mapper))
                         .register("/api/store", new StoreApi(db, config.storage().dir().resolve("backups"),
                                 access.audit(), Clock.systemUTC(), mapper))

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.b24bridge.crm.CallCrmState;
 import io.b24bridge.store.Database;
@@ -41,6 +42,19 @@ public final class CallHistory {
     CallHistory(Database db, StoredJson json) {
         this.db = db;
         this.json = json;
+    }
+
+    /** What the lifecycle knows of one call (its external call id, {@code pbx1:1700000000.1}), if it is kept. */
+    public Optional<CallCrmState> call(String callKey) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT STATE FROM CRM_CALLS WHERE CALL_KEY = ?")) {
+                ps.setString(1, callKey);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(json.read(rs.getString(1), StoredCallState.class).toDomain())
+                            : Optional.<CallCrmState>empty();
+                }
+            }
+        });
     }
 
     /** Calls first heard of in {@code [since, until)}, newest first, at most {@code limit}. */

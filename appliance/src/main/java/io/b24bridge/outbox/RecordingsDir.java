@@ -32,7 +32,7 @@ public record RecordingsDir(Path local, Path onPbx) {
      * Where the recording the PBX names is read, or empty when the name leads out of the recordings folder or is
      * not a recording.
      */
-    Optional<Path> localPath(String pbxPath) {
+    public Optional<Path> localPath(String pbxPath) {
         Path named = Path.of(pbxPath).normalize();
         Path file = (named.isAbsolute() && named.startsWith(onPbx) ? local.resolve(onPbx.relativize(named))
                 : local.resolve(String.valueOf(named.getFileName()))).normalize();
@@ -46,7 +46,7 @@ public record RecordingsDir(Path local, Path onPbx) {
      * Whether {@code file}, with every link resolved, is a regular file inside the recordings folder (a link in the
      * folder may not lead out of it). Asked when the file is read: it may not exist yet when the path is named.
      */
-    boolean inside(Path file) throws IOException {
+    public boolean inside(Path file) throws IOException {
         Path real = file.toRealPath();
         return real.startsWith(local.toRealPath()) && Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS);
     }

@@ -2,6 +2,7 @@ package io.b24bridge.admin;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.b24bridge.EmulatedBox;
 import io.b24bridge.TestAppliance;
+import io.b24bridge.access.Role;
 import io.b24bridge.certs.DevPki;
 import io.b24bridge.calls.CallEvent;
 import io.b24bridge.calls.CallKey;
@@ -28,7 +30,9 @@ import io.b24bridge.testkit.bitrix.BoxEmulator;
 import io.b24bridge.testkit.bitrix.Faults;
 import io.b24bridge.testkit.bitrix.User;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -195,6 +199,91 @@ class PanelApiTest {
         String[] lines = csv.body().split("\r\n");
         assertEquals(2, lines.length, csv.body());
         assertTrue(lines[1].contains(",'=cmd|' /C calc'!A0,"), "a formula is not run by a spreadsheet: " + lines[1]);
+    }
+
+    @Test
+    void aCallsRecordingIsStreamedFromTheRecordingsFolderAndNothingElseIs() throws Exception {
+        app.close();
+        Path folder = Files.createDirectories(dir.resolve("recordings/2026/12/03"));
+        byte[] sound = new byte[48_044];
+        for (int i = 0; i < sound.length; i++) {
+            sound[i] = (byte) (i * 7);
+        }
+        Files.write(folder.resolve("in-1.wav"), sound);
+        Files.writeString(dir.resolve("secret.wav"), "not for the panel");
+        Files.createSymbolicLink(folder.resolve("link-out.wav"), dir.resolve("secret.wav"));
+        // a PBX that is never reached (routing off): only its recordings folder matters here
+        app = TestAppliance.start(dir.resolve("with-pbx"), """
+                pbx:
+                  - id: pbx1
+                    host: 127.0.0.1
+                    port: 1
+                    username: b24bridge
+                    secret: test-secret
+                    recordings-dir: %s
+                    recordings-pbx-dir: /var/spool/asterisk/monitor
+                agi:
+                  port: 0
+                """.formatted(dir.resolve("recordings")).replace("%", "%%"));
+        recorded("2.1", "/var/spool/asterisk/monitor/2026/12/03/in-1.wav");
+        recorded("2.2", "/etc/passwd");
+        recorded("2.3", "/var/spool/asterisk/monitor/2026/12/03/link-out.wav");
+        recorded("2.4", null);
+
+        HttpResponse<byte[]> whole = bytes("/api/recordings/pbx1:2.1", null);
+        assertEquals(200, whole.statusCode());
+        assertEquals("audio/wav", whole.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("bytes", whole.headers().firstValue("Accept-Ranges").orElseThrow());
+        assertArrayEquals(sound, whole.body());
+
+        HttpResponse<byte[]> part = bytes("/api/recordings/pbx1%3A2.1", "bytes=1000-1999");
+        assertEquals(206, part.statusCode(), "the player winds to the middle");
+        assertEquals("bytes 1000-1999/48044", part.headers().firstValue("Content-Range").orElseThrow());
+        assertArrayEquals(java.util.Arrays.copyOfRange(sound, 1000, 2000), part.body());
+        assertEquals(44, bytes("/api/recordings/pbx1:2.1", "bytes=-44").body().length, "the last 44 bytes");
+        assertEquals(416, bytes("/api/recordings/pbx1:2.1", "bytes=48044-").statusCode());
+
+        assertEquals(403, bytes("/api/recordings/pbx1:2.2", null).statusCode(), "not a recording: never served");
+        HttpResponse<byte[]> out = bytes("/api/recordings/pbx1:2.3", null);
+        assertEquals(403, out.statusCode(), "a link out of the folder: never served");
+        assertTrue(new String(out.body()).contains("link out of the recordings folder"), new String(out.body()));
+        assertEquals(404, bytes("/api/recordings/pbx1:2.4", null).statusCode(), "no recording");
+        assertEquals(404, bytes("/api/recordings/pbx1:9.9", null).statusCode(), "no such call");
+        assertEquals(400, bytes("/api/recordings/secret.wav", null).statusCode(), "a call, never a file");
+        HttpResponse<byte[]> path = bytes("/api/recordings/..%2F..%2Fsecret.wav", null);
+        assertEquals(404, path.statusCode(), "a path is no call");
+        assertFalse(new String(path.body()).contains("not for the panel"));
+
+        // a viewer may listen; a stranger may not
+        app.appliance().access().accounts().create("listener", Role.VIEWER, "listener-password-2026".toCharArray());
+        String viewer = app.appliance().access().tokens().issue("listener", "tests").secret();
+        assertEquals(200, app.anonymous(HttpRequest.newBuilder(app.adminUri("/api/recordings/pbx1:2.1"))
+                .header("Authorization", "Bearer " + viewer)).statusCode());
+        assertEquals(401, app.anonymous(HttpRequest.newBuilder(app.adminUri("/api/recordings/pbx1:2.1")))
+                .statusCode());
+    }
+
+    private HttpResponse<byte[]> bytes(String path, String range) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(app.adminUri(path)).header("Authorization", "Bearer "
+                + app.token());
+        if (range != null) {
+            b.header("Range", range);
+        }
+        try (var client = java.net.http.HttpClient.newBuilder().sslContext(io.b24bridge.TestTls.context(
+                app.pki().trustStore(), null, app.pki().password())).build()) {
+            return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        }
+    }
+
+    /** A finished call whose recording the PBX named {@code file}. */
+    private void recorded(String linkedid, String file) {
+        CallKey key = new CallKey("pbx1", linkedid);
+        CallCrmState state = CallCrmState.builder(key, CallEvent.Direction.INBOUND, Instant.now())
+                .clientNumber("+79161111111").registered(true).operator("101").recordingFile(file).finished(true)
+                .build();
+        app.appliance().outbox().journal().record(List.of(new CrmLifecycle.Change(key, state, List.of(
+                new CrmCommand.Register(key, CrmCommand.UserRef.user(4), "+79161111111", false, Instant.now(), true,
+                        "CALL", null, true)), true, List.of())));
     }
 
     private void call(String linkedid, String number, String operator, Instant at, String status) {

@@ -71,8 +71,20 @@ class PanelBrowserTest {
         box.addUser(User.of(4, "Анна Петрова", "101", "+79160000004"));
         box.addUser(User.of(5, "Борис Ступин", "102", "+79160000005"));
         Path config = TestAppliance.writeConfig(dir, pki);
+        // a PBX that is never reached (routing off): its recordings folder is what the calls page plays from
         Files.writeString(config, Files.readString(config) + EmulatedBox.webhookSection(box, 1, "hooksecret")
-                .formatted(pki.applianceClient(), pki.passwordFile(), pki.trustStore()));
+                .formatted(pki.applianceClient(), pki.passwordFile(), pki.trustStore()) + """
+                pbx:
+                  - id: pbx1
+                    host: 127.0.0.1
+                    port: 1
+                    username: b24bridge
+                    secret: test-secret
+                    recordings-dir: %s
+                    recordings-pbx-dir: /var/spool/asterisk/monitor
+                agi:
+                  port: 0
+                """.formatted(Files.createDirectories(dir.resolve("recordings"))));
         app = Main.start(ConfigLoader.load(config, Map.of()));
         browser = new PanelBrowser(app.adminUrl(), dir.resolve("chromium-profile"));
     }
@@ -289,6 +301,24 @@ class PanelBrowserTest {
 
     @Test
     @Order(9)
+    void aViewerPlaysACallsRecordingInThePage() throws Exception {
+        Files.write(dir.resolve("recordings/in-3.wav"), wav(2));
+        recordedCall("1700000000.3", "/var/spool/asterisk/monitor/in-3.wav");
+        browser.open("/#/calls");
+        WebElement audio = browser.element("#calls-table tr[data-call='pbx1:1700000000.3'] audio");
+        assertTrue(browser.driver().findElements(By.cssSelector("#calls-table tr[data-call='pbx1:1700000000.1'] "
+                + "audio")).isEmpty(), "no player for a call without a recording");
+        assertEquals("none", audio.getAttribute("preload"), "nothing is fetched before play");
+        // the browser itself loads it, with the viewer's session, and finds the 2 seconds of sound
+        browser.script("arguments[0].load()", audio);
+        browser.await(d -> ((Number) browser.script("return arguments[0].readyState", audio)).intValue() >= 1);
+        assertEquals(2L, browser.script("return Math.round(arguments[0].duration)", audio));
+        browser.script("arguments[0].scrollIntoView({block: 'center', inline: 'center'})", audio);
+        browser.screenshot("13-calls-recording");
+    }
+
+    @Test
+    @Order(10)
     void theLanguageSwitchesToEnglishAndBack() {
         browser.open("/#/calls");
         browser.element("#calls-table");
@@ -305,7 +335,7 @@ class PanelBrowserTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void thePanelFetchesNothingFromOutsideAndWeighsLittle() {
         browser.open("/#/operators");
         browser.element("#ops-table");
@@ -323,6 +353,34 @@ class PanelBrowserTest {
         System.out.printf("panel: the operators page loaded %d resources, %.1f kB transferred%n", loaded.size(),
                 bytes / 1024.0);
         assertTrue(bytes < 200 * 1024, "the page, its script, style sheet and data: " + bytes + " bytes");
+    }
+
+    /** A finished inbound call whose recording the PBX named {@code file}. */
+    private static void recordedCall(String linkedid, String file) {
+        CallKey key = new CallKey("pbx1", linkedid);
+        Instant at = Instant.now().minusSeconds(30);
+        CallCrmState state = CallCrmState.builder(key, CallEvent.Direction.INBOUND, at).clientNumber("+79165550003")
+                .did("74951234567").registered(true).operator("102").answeredAt(at.plusSeconds(3))
+                .recordingFile(file).finished(true).build();
+        app.outbox().journal().record(List.of(new CrmLifecycle.Change(key, state, List.of(
+                new CrmCommand.Register(key, CrmCommand.UserRef.user(5), "+79165550003", false, at, true, "WEB",
+                        "74951234567", true),
+                new CrmCommand.Finish(key, CrmCommand.UserRef.extension("102"), 20, "200", null, false)), true,
+                List.of())));
+    }
+
+    /** A WAV file (PCM, 8 kHz, 16 bit, mono) of a 440 Hz tone lasting {@code seconds}. */
+    private static byte[] wav(int seconds) {
+        int samples = 8000 * seconds;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + 2 * samples).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(36 + 2 * samples).put("WAVE".getBytes())
+                .put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1).putInt(8000).putInt(16000)
+                .putShort((short) 2).putShort((short) 16)
+                .put("data".getBytes()).putInt(2 * samples);
+        for (int i = 0; i < samples; i++) {
+            b.putShort((short) (8000 * Math.sin(2 * Math.PI * 440 * i / 8000)));
+        }
+        return b.array();
     }
 
     /** A finished inbound call through the route's DID, as the call journal records it. */
