@@ -3,12 +3,16 @@
 // session's cookie; ranges, so it can be wound). Nothing is fetched before the user presses play (preload none).
 'use strict';
 
-Object.assign(I18N.ru, { 'col.recording': 'Запись', 'calls.listen': 'Запись звонка с номера' });
-Object.assign(I18N.en, { 'col.recording': 'Recording', 'calls.listen': 'Recording of the call from' });
+Object.assign(I18N.ru, { 'col.recording': 'Запись', 'calls.listen': 'Запись звонка с номера', 'col.client': 'Клиент в CRM',
+  'ent.LEAD': 'Лид', 'ent.DEAL': 'Сделка', 'ent.CONTACT': 'Контакт', 'ent.COMPANY': 'Компания',
+  'calls.card': 'открыть карточку в Bitrix24' });
+Object.assign(I18N.en, { 'col.recording': 'Recording', 'calls.listen': 'Recording of the call from', 'col.client': 'CRM client',
+  'ent.LEAD': 'Lead', 'ent.DEAL': 'Deal', 'ent.CONTACT': 'Contact', 'ent.COMPANY': 'Company',
+  'calls.card': 'open the card in Bitrix24' });
 
 // withPlayer: a recording column (not on the dashboard, whose table is redrawn every 5 s: it would cut a recording off)
 function callsTable(rows, id, withPlayer) {
-  const cols = ['startedAt', 'direction', 'clientNumber', 'did', 'route', 'leadSource', 'operator', 'status',
+  const cols = ['startedAt', 'direction', 'clientNumber', 'client', 'did', 'route', 'leadSource', 'operator', 'status',
     'waitSeconds', 'talkSeconds'].concat(withPlayer ? ['recording'] : [], ['vote', 'crm']);
   const num = ['waitSeconds', 'talkSeconds', 'vote'];
   return el('div', { class: 'scroll' }, el('table', { id }, el('thead', {}, el('tr', {}, cols.map((c) => el('th', { scope: 'col', class: num.includes(c) ? 'num' : null, text: t('col.' + c) })))),
@@ -16,6 +20,13 @@ function callsTable(rows, id, withPlayer) {
       const v = r[c];
       if (c === 'startedAt') return el('td', { text: fmtTime(v) });
       if (c === 'direction') return el('td', { text: t('dir.' + v) });
+      if (c === 'client') {
+        // the CRM entity the call is bound to, a link to its card on the box (the appliance does not keep names)
+        if (!v) return el('td', {});
+        const label = (I18N[lang]['ent.' + v.type] ? t('ent.' + v.type) : v.type) + ' ' + v.id;
+        return el('td', { class: 'client' }, v.url ? el('a', { href: v.url, target: '_blank', rel: 'noopener noreferrer',
+          title: t('calls.card'), text: label }) : label);
+      }
       if (c === 'recording') {
         return el('td', { class: 'play' }, v ? el('audio', { controls: true, preload: 'none',
           src: '/api/recordings/' + encodeURIComponent(r.call), 'aria-label': t('calls.listen') + ' ' + (r.clientNumber || '') }) : null);

@@ -519,7 +519,7 @@ public final class Main {
                         .register("/", new PanelFiles())
                         .register("/api/settings-meta", new SettingsVersionsApi(settings, access.audit(), mapper))
                         .register("/api/calls", new CallsApi(outbox.history(), () -> settings.current().inboundRoutes(),
-                                Clock.systemUTC(), mapper))
+                                config.bitrix24().map(ApplianceConfig.Bitrix24::url), Clock.systemUTC(), mapper))
                         .register("/api/box", new BoxListsApi(boxLists, mapper))
                         .register("/api/recordings", new RecordingsApi(outbox.history(), recordingsDirs(config),
                                 mapper))

@@ -1,5 +1,6 @@
 package io.b24bridge.admin;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import io.b24bridge.crm.CallCrmState;
+import io.b24bridge.crm.CrmEntity;
 import io.b24bridge.outbox.CallHistory;
 import io.b24bridge.settings.InboundRoutes;
 
@@ -37,13 +39,24 @@ public final class CallsApi implements HttpService {
     static final int MAX_LIMIT = 5000;
     private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
 
+    /**
+     * Where the box shows a CRM entity's card, by the entity's type: the crm module's defaults for
+     * path_to_lead_details, path_to_deal_details, path_to_contact_details, path_to_company_details (crm/options.php).
+     */
+    private static final Map<String, String> CARDS = Map.of("LEAD", "crm/lead/details/", "DEAL", "crm/deal/details/",
+            "CONTACT", "crm/contact/details/", "COMPANY", "crm/company/details/");
+
     private final CallHistory history;
     private final Supplier<InboundRoutes> routes;
+    private final Optional<URI> box;
     private final Clock clock;
     private final JsonResponses json;
 
-    public CallsApi(CallHistory history, Supplier<InboundRoutes> routes, Clock clock, ObjectMapper mapper) {
+    /** {@code box}: the Bitrix24 box's address, for links to the clients' cards; empty without a box. */
+    public CallsApi(CallHistory history, Supplier<InboundRoutes> routes, Optional<URI> box, Clock clock,
+                    ObjectMapper mapper) {
         this.history = history;
+        this.box = box;
         this.routes = routes;
         this.clock = clock;
         this.json = new JsonResponses(mapper);
@@ -79,7 +92,7 @@ public final class CallsApi implements HttpService {
         String route = req.query().first("route").orElse("").strip().toLowerCase(Locale.ROOT);
         InboundRoutes.Index index = routes.get().index();
         return Optional.of(history.between(since, until, limit).stream()
-                .map(e -> row(e, index))
+                .map(e -> row(e, index, box))
                 .filter(r -> number.isEmpty() || digits(String.valueOf(r.get("clientNumber"))).contains(number))
                 .filter(r -> operator.isEmpty() || operator.equals(r.get("operator")))
                 .filter(r -> route.isEmpty() || String.valueOf(r.get("route")).toLowerCase(Locale.ROOT).contains(route)
@@ -87,13 +100,14 @@ public final class CallsApi implements HttpService {
                 .toList());
     }
 
-    static Map<String, Object> row(CallHistory.Entry e, InboundRoutes.Index index) {
+    static Map<String, Object> row(CallHistory.Entry e, InboundRoutes.Index index, Optional<URI> box) {
         CallCrmState s = e.state();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("call", s.call().externalCallId());
         m.put("startedAt", s.startedAt().toString());
         m.put("direction", s.direction().name().toLowerCase(Locale.ROOT));
         m.put("clientNumber", s.clientNumber());
+        m.put("client", client(e.client(), box));
         m.put("did", s.did());
         m.put("route", s.did() == null ? null : index.routeFor(s.did()).map(InboundRoutes.Route::name).orElse(null));
         m.put("leadSource", s.leadSource());
@@ -114,6 +128,25 @@ public final class CallsApi implements HttpService {
             x.put("doneAt", d.doneAt() == null ? null : d.doneAt().toString());
             return x;
         }).toList());
+        return m;
+    }
+
+    /**
+     * The client as the register's answer bound the call: the CRM entity's type and id, and its card on the box. The
+     * name is not kept by the appliance (it would have to ask the box for every row).
+     */
+    private static Map<String, Object> client(CrmEntity entity, Optional<URI> box) {
+        if (entity == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", entity.type().toUpperCase(Locale.ROOT));
+        m.put("id", entity.id());
+        String card = CARDS.get(entity.type().toUpperCase(Locale.ROOT));
+        if (card != null && box.isPresent()) {
+            String base = box.get().toString();
+            m.put("url", base + (base.endsWith("/") ? "" : "/") + card + entity.id() + "/");
+        }
         return m;
     }
 

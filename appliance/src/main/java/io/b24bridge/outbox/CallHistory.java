@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.b24bridge.crm.CallCrmState;
+import io.b24bridge.crm.CrmEntity;
 import io.b24bridge.store.Database;
 
 /**
@@ -31,9 +32,10 @@ public final class CallHistory {
      * @param talkSeconds the finish's talk time, null while the call is not finished
      * @param statusCode  the finish's STATUS_CODE (200 talked, 304 missed, …), null while not finished
      * @param bitrixCallId the box's CALL_ID, once registered
+     * @param client       the CRM entity the register bound the call to (the client), once known, else null
      */
     public record Entry(CallCrmState state, Integer talkSeconds, String statusCode, String bitrixCallId,
-                        List<Delivery> deliveries) {
+                        CrmEntity client, List<Delivery> deliveries) {
     }
 
     private final Database db;
@@ -60,16 +62,20 @@ public final class CallHistory {
     /** Calls first heard of in {@code [since, until)}, newest first, at most {@code limit}. */
     public List<Entry> between(Instant since, Instant until, int limit) {
         return db.inTransaction(c -> {
-            Map<String, Object[]> calls = new LinkedHashMap<>(); // key -> {state, callId}
-            try (PreparedStatement ps = c.prepareStatement("SELECT CALL_KEY, STATE, BITRIX_CALL_ID FROM CRM_CALLS "
+            Map<String, Object[]> calls = new LinkedHashMap<>(); // key -> {state, callId, entity}
+            try (PreparedStatement ps = c.prepareStatement("SELECT CALL_KEY, STATE, BITRIX_CALL_ID, CRM_ENTITY_TYPE, "
+                    + "CRM_ENTITY_ID FROM CRM_CALLS "
                     + "WHERE CREATED_AT >= ? AND CREATED_AT < ? ORDER BY CREATED_AT DESC FETCH FIRST ? ROWS ONLY")) {
                 ps.setTimestamp(1, Timestamp.from(since));
                 ps.setTimestamp(2, Timestamp.from(until));
                 ps.setInt(3, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
+                        String type = rs.getString(4);
+                        int id = rs.getInt(5);
                         calls.put(rs.getString(1), new Object[] {
-                                json.read(rs.getString(2), StoredCallState.class).toDomain(), rs.getString(3)});
+                                json.read(rs.getString(2), StoredCallState.class).toDomain(), rs.getString(3),
+                                type == null || id <= 0 ? null : new CrmEntity(type, id)});
                     }
                 }
             }
@@ -99,7 +105,8 @@ public final class CallHistory {
             calls.forEach((key, row) -> {
                 StoredCommand.Finish f = finishes.get(key);
                 out.add(new Entry((CallCrmState) row[0], f == null ? null : f.talkSeconds(),
-                        f == null ? null : f.statusCode(), (String) row[1], deliveries.getOrDefault(key, List.of())));
+                        f == null ? null : f.statusCode(), (String) row[1], (CrmEntity) row[2],
+                        deliveries.getOrDefault(key, List.of())));
             });
             return out;
         });

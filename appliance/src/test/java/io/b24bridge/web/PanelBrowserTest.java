@@ -207,10 +207,17 @@ class PanelBrowserTest {
     @Order(5)
     void callsAppearInTheListAndOnTheDashboardWithoutAReload() {
         call("1700000000.1", "+79161234567", "101", Instant.now().minusSeconds(600), 5);
+        // the box registers the call and makes the stranger a lead: the client the calls list links to
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> app.outbox().history()
+                .between(Instant.EPOCH, Instant.now().plusSeconds(60), 10).getFirst().client() != null);
         browser.open("/#/calls");
         WebElement row = browser.element("#calls-table tr[data-call='pbx1:1700000000.1']");
         assertTrue(row.getText().contains("+79161234567"), row.getText());
         assertTrue(row.getText().contains("Сайт Москва"), "the route's name by its DID: " + row.getText());
+        WebElement client = browser.element("#calls-table tr[data-call='pbx1:1700000000.1'] td.client a");
+        assertTrue(client.getText().matches("Лид \\d+"), client.getText());
+        assertTrue(client.getAttribute("href").matches(java.util.regex.Pattern.quote(box.baseUrl().replaceAll("/$", ""))
+                + "/crm/lead/details/\\d+/"), client.getAttribute("href"));
         browser.screenshot("06-calls");
 
         browser.type("#calls-number", "0000");
