@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.Select;
 
 import io.b24bridge.TestAppliance;
 import io.b24bridge.testkit.asterisk.AsteriskPair;
@@ -71,10 +72,13 @@ class PanelRealAsteriskTest {
         browser.click("#login-go");
         browser.element("#card-outbox");
 
-        // route 0 is the DID 4951000101 (SpineRig.INBOUND_ROUTES): another of the box's lead sources for it
+        // route 0 is the DID 4951000101 (SpineRig.INBOUND_ROUTES): another of the box's lead sources for it, picked from the box's list
+        // the appliance made that source on the box at its start (the second route names it)
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> rig.emu.state().statuses()
+                .stream().anyMatch(st -> st.statusId().equals("DID_74957654321")));
         browser.open("/#/settings?section=inbound-routes");
         assertEquals("4951000101", browser.element("[data-path='routes[0].did']").getAttribute("value"));
-        browser.type("[data-path='routes[0].leadSource']", "DID_74957654321");
+        new Select(browser.element("select[data-path='routes[0].leadSource']")).selectByValue("DID_74957654321");
         browser.click("#settings-save");
         browser.sees("Сохранено");
         browser.open("/#/settings?section=task-templates");

@@ -175,6 +175,12 @@ class PanelBrowserTest {
         assertEquals("WEB", route.leadSource());
         assertEquals(4, route.defaultResponsibleUserId());
         browser.screenshot("04-settings-inbound-route");
+
+        // a source the box does not have yet can still be named: the picker becomes a typed field
+        new Select(browser.element("select[data-path='routes[0].leadSource']"))
+                .selectByVisibleText("Новый источник (ввести код)…");
+        WebElement typed = browser.element("input[data-path='routes[0].leadSource']");
+        assertEquals(typed, browser.driver().switchTo().activeElement(), "the typed field takes the focus");
     }
 
     @Test
