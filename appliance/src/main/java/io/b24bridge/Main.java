@@ -45,6 +45,7 @@ import io.b24bridge.bitrix.BoxLists;
 import io.b24bridge.bitrix.CrmApi;
 import io.b24bridge.bitrix.ExternalLines;
 import io.b24bridge.bitrix.LeadSourceCheck;
+import io.b24bridge.bitrix.OutgoingLinesCheck;
 import io.b24bridge.bitrix.TelephonyApi;
 import io.b24bridge.bitrix.events.PingService;
 import io.b24bridge.callback.BoxCallbackCrm;
@@ -268,8 +269,10 @@ public final class Main {
             // and whenever the settings change
             HealthPart leadSources = HealthPart.notConfigured("leadSources", "no Bitrix24 box is configured");
             HealthPart lines = HealthPart.notConfigured("externalLines", "no Bitrix24 box is configured");
+            HealthPart outgoing = HealthPart.notConfigured("outgoingLines", "no Bitrix24 box is configured");
             LeadSourceCheck leadSourceCheck = null;
             ExternalLines externalLines = null;
+            OutgoingLinesCheck outgoingLines = null;
             if (box.configured()) {
                 leadSourceCheck = parts.push("lead source check", new LeadSourceCheck(new CrmApi(box.client()),
                         settings::current));
@@ -278,6 +281,10 @@ public final class Main {
                 externalLines = parts.push("external lines", new ExternalLines(new TelephonyApi(box.client()),
                         settings::current));
                 lines = externalLines;
+                // whose clicks reach us: the box sends a click only to the owner of the user's outgoing line
+                outgoingLines = parts.push("outgoing lines check", new OutgoingLinesCheck(
+                        new TelephonyApi(box.client()), new CrmApi(box.client())));
+                outgoing = outgoingLines;
             }
 
             PbxRegistry pbx = PbxRegistry.of(config.pbx(), spine, Metrics.globalRegistry());
@@ -296,8 +303,8 @@ public final class Main {
             HealthPart clicks = startClicks(config, box, db, settings, pbx);
             HealthPart callbacks = startCallbacks(config, box, db, settings, pbx, siteClock, parts);
             Health health = new Health(List.of(new DatabaseHealth(db), new JournalHealth(engine), pbx.health(),
-                    box.health(), box.eventsHealth(), sender.health(), routingHealth, leadSources, lines, clicks,
-                    jobs.health(), certificates, callbacks), version());
+                    box.health(), box.eventsHealth(), sender.health(), routingHealth, leadSources, lines, outgoing,
+                    clicks, jobs.health(), certificates, callbacks), version());
             // the box's events: handled from the inbox before anything can POST one (the install must be in place
             // before the next event is checked); through the module, pulled from its queue
             parts.push("bitrix24 events", box.startEvents());
@@ -317,6 +324,11 @@ public final class Main {
                 ExternalLines check = externalLines;
                 settings.onChange(s -> check.checkSoon());
                 check.checkSoon();
+            }
+            if (outgoingLines != null) {
+                OutgoingLinesCheck check = outgoingLines;
+                settings.onChange(s -> check.checkSoon()); // the routes' external lines may have changed
+                check.start();
             }
             pbx.start();
             parts.push("pbx links", pbx);

@@ -217,6 +217,52 @@ public final class TelephonyApi {
         return numbers;
     }
 
+    /** Where {@code voximplant.user.get} takes at most this many users at once (one query per page of ids). */
+    static final int USERS_PER_ASK = 50;
+
+    /**
+     * Each user's own outgoing line ({@code UF_VI_BACKPHONE}, empty when they have none and the portal's default
+     * applies), by {@code voximplant.user.get}: REST {@code user.get} never returns that field (rest/lib/api/user.php,
+     * $allowedUserFields and checkAllowedFields let only the listed fields and UF_USR_* through), so this method of the
+     * telephony scope is the one that tells it ({@code voximplant/classes/general/vi_rest.php}, getUser: DEFAULT_LINE =
+     * UF_VI_BACKPHONE). It also answers each user's SIP password: only ID and DEFAULT_LINE are read here, the rest of
+     * the answer is dropped unread.
+     */
+    public java.util.Map<Integer, String> userOutgoingLines(List<Integer> userIds) throws BoxException {
+        java.util.Map<Integer, String> out = new java.util.LinkedHashMap<>();
+        for (int from = 0; from < userIds.size(); from += USERS_PER_ASK) {
+            List<Integer> page = userIds.subList(from, Math.min(userIds.size(), from + USERS_PER_ASK));
+            JsonNode res = client.call("voximplant.user.get", Params.of().put("USER_ID", page));
+            for (JsonNode u : res) {
+                Integer id = integer(u, "ID");
+                if (id != null) {
+                    String line = text(u, "DEFAULT_LINE");
+                    out.put(id, line == null ? "" : line);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The portal's default outgoing line ({@code voximplant.line.outgoing.get} → {@code CVoxImplantConfig::GetPortalNumber},
+     * vi_config.php:60-70: option voximplant/portal_number, or LINK_BASE_NUMBER when unset or no longer a line). The box
+     * asks for the right to modify lines (vi_rest.php, lineOutgoingGet).
+     */
+    public String portalOutgoingLine() throws BoxException {
+        JsonNode res = client.call("voximplant.line.outgoing.get", Params.of());
+        return res.isValueNode() ? res.asText() : "";
+    }
+
+    /**
+     * This application's id on the box ({@code app.info} ID, rest/classes/general/rest_provider.php appInfo): its
+     * pseudo-line is {@code REST_APP:<id>} (vi_config.php:15,251-283). Null when the caller is no application (a
+     * webhook is answered SCOPE and LICENSE only).
+     */
+    public Integer applicationId() throws BoxException {
+        return integer(client.call("app.info", Params.of()), "ID");
+    }
+
     static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() || v.asText().isEmpty() ? null : v.asText();

@@ -3,6 +3,7 @@ package io.b24bridge.doctor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +13,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.b24bridge.bitrix.BoxClient;
 import io.b24bridge.bitrix.BoxProbe;
+import io.b24bridge.bitrix.CrmApi;
+import io.b24bridge.bitrix.OutgoingLinesCheck;
+import io.b24bridge.bitrix.TelephonyApi;
 import io.b24bridge.config.ApplianceConfig;
 import io.b24bridge.json.Json;
 import io.b24bridge.store.Database;
@@ -64,6 +68,10 @@ final class BoxAuthCheck {
             // webhook and module modes keep nothing in the database: the client gets none (module: its own token)
             try (BoxClient client = BoxClient.create(box, db, keyFile, Json.newMapper())) {
                 out.addAll(methods(client, box.auth()));
+                if (running.isEmpty()) {
+                    out.add(ClickLinesFinding.of(OutgoingLinesCheck.inspect(new TelephonyApi(client),
+                            new CrmApi(client), Instant.now())));
+                }
                 if (box.auth() == ApplianceConfig.AuthMode.MODULE) {
                     out.add(module(BoxProbe.moduleStatus(client), running.isPresent()));
                 } else if (BoxProbe.moduleInstalled(box)) {

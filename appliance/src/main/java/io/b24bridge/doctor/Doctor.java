@@ -81,6 +81,9 @@ public final class Doctor {
         }
 
         out.addAll(BoxCheck.run(config, running));
+        // whose clicks reach us: the running appliance checks it itself (a stopped one is looked at in BoxAuthCheck)
+        running.map(h -> ClickLinesFinding.fromHealth(h.body().path("parts").path("outgoingLines")))
+                .ifPresent(out::add);
         out.addAll(PbxCheck.run(config, (int) probeTimeout.toMillis()));
         out.add(DiskCheck.check(config.storage().dir(), diskWarnBelow, diskFailBelow));
         out.add(ClockCheck.check(commands));

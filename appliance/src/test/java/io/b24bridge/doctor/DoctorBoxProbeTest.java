@@ -74,6 +74,23 @@ class DoctorBoxProbeTest {
         assertEquals(Finding.Level.OK, module.level(), module.message());
         assertTrue(module.message().contains("b24bridge.connector 1.0.0, armed; 1 event(s) waiting (oldest ONAPPINSTALL"),
                 module.message());
+        Finding clicks = find(f, "bitrix24.click-lines");
+        assertEquals(Finding.Level.OK, clicks.level(), clicks.message());
+        assertTrue(clicks.message().contains("the 3 user(s) with an extension click through b24bridge's line"),
+                clicks.message());
+    }
+
+    @Test
+    void aUserWhoseOutgoingLineIsAnotherApplicationsIsNamedWithTheWayToFixIt() {
+        emu = EmulatedBox.withModule(pki()).seedDemo(true).build().start();
+        emu.setOutgoingLine(3, "REST_APP:7");
+        List<Finding> f = check(EmulatedBox.moduleSection(emu, dir.resolve("secrets/module-credential")));
+
+        Finding clicks = find(f, "bitrix24.click-lines");
+        assertEquals(Finding.Level.WARN, clicks.level(), clicks.message());
+        assertTrue(clicks.message().contains("1 of 3 user(s)") && clicks.message().contains(
+                "user 3 Maria Sidorova (extension 102) → REST_APP:7") && clicks.message().contains("telephony settings"),
+                clicks.message());
     }
 
     @Test

@@ -120,7 +120,7 @@ final class AppMethods {
             return Reply.of(w);
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ID", 1);
+        m.put("ID", Application.ID);
         m.put("CODE", app.clientId);
         m.put("VERSION", 1);
         m.put("STATUS", "L");

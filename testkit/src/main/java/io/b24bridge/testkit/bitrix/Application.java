@@ -13,6 +13,8 @@ import java.util.Set;
 final class Application {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Its row's ID in b_rest_app (app.info ID); its pseudo-line is {@code REST_APP:<ID>}. */
+    static final int ID = 1;
 
     final String clientId;
     final String clientSecret;

@@ -79,7 +79,8 @@ public final class BoxEmulator implements AutoCloseable {
         }
         Recordings recordings = new Recordings(state, settings, this::baseUrl, boxHttp::fetch);
         Methods methods = new Methods(settings, clock, faults, new CallRegistration(state),
-                new Telephony(state, b.appName), recordings, new TelephonyLines(state), new CrmMethods(state, this::baseUrl),
+                new Telephony(state, b.appName), recordings, new TelephonyLines(state), new VoximplantUsers(state),
+                new CrmMethods(state, this::baseUrl),
                 new AppMethods(state, app));
         if (module != null) {
             new ModuleMethods(module, state, app, clock).addTo(methods);
@@ -348,6 +349,26 @@ public final class BoxEmulator implements AutoCloseable {
     /** Adds or replaces a user. */
     public User addUser(User user) {
         return state.tx(s -> s.putUser(user));
+    }
+
+    /**
+     * Sets a user's own outgoing line (UF_VI_BACKPHONE, what the box's telephony settings call the user's default
+     * number): {@link #applicationLine()}, an external line's number, or any other line's id (a SIP line, another
+     * application's {@code REST_APP:<id>}); blank takes it away (the portal's default applies).
+     */
+    public void setOutgoingLine(int userId, String line) {
+        state.tx(s -> line == null || line.isBlank() ? s.outgoingLines.remove(userId)
+                : s.outgoingLines.put(userId, line.strip()));
+    }
+
+    /** Sets the portal's default outgoing line (option voximplant/portal_number); blank unsets it. */
+    public void setPortalOutgoingLine(String line) {
+        state.tx(s -> s.portalNumber = line == null ? "" : line.strip());
+    }
+
+    /** The application's pseudo-line, {@code REST_APP:<app.info ID>} (vi_config.php:251-283). */
+    public String applicationLine() {
+        return "REST_APP:" + Application.ID;
     }
 
     /** Adds a contact; returns its id. */

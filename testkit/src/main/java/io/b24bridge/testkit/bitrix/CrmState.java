@@ -44,6 +44,10 @@ final class CrmState {
     final Map<Integer, TimelineComment> comments = new TreeMap<>();
     final Map<Integer, EventBinding> bindings = new TreeMap<>();
     final Map<Integer, ExternalLine> lines = new TreeMap<>();
+    /** Each user's own outgoing line, UF_VI_BACKPHONE ({@code REST_APP:<id>}, an external line's number, a SIP line). */
+    final Map<Integer, String> outgoingLines = new TreeMap<>();
+    /** The portal's default outgoing line, option voximplant/portal_number ("" = unset). */
+    String portalNumber = "";
     final Map<Integer, byte[]> fileBytes = new LinkedHashMap<>();
     final Map<String, PendingUpload> uploads = new LinkedHashMap<>();
 
@@ -84,6 +88,8 @@ final class CrmState {
         comments.clear();
         bindings.clear();
         lines.clear();
+        outgoingLines.clear();
+        portalNumber = "";
         fileBytes.clear();
         uploads.clear();
         sequences.clear();

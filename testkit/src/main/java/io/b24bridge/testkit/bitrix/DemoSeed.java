@@ -5,7 +5,8 @@ import java.util.Set;
 /**
  * The {@code demo} seed the sandbox uses: managers on extensions 101–103 with mobiles (one whose workday is
  * closed, one inactive on 104), a company and contacts with phones and responsibles, a web lead, two lead sources
- * for call tracking, and an inbound webhook for user 1.
+ * for call tracking, an inbound webhook for user 1, and the application's line as the portal's default outgoing line
+ * (as a finished install leaves it: every click reaches the application).
  */
 final class DemoSeed {
 
@@ -28,5 +29,6 @@ final class DemoSeed {
         emu.addLeadSource("DID_74951234567", "Line +7 495 123-45-67 (ads)");
         emu.addLeadSource("DID_74957654321", "Line +7 495 765-43-21 (website)");
         emu.addWebhook(1, WEBHOOK_SECRET, Set.of());
+        emu.setPortalOutgoingLine(emu.applicationLine());
     }
 }

@@ -36,7 +36,7 @@ final class Methods {
     private final Faults faults;
 
     Methods(Settings settings, java.time.Clock clock, Faults faults, CallRegistration registration, Telephony telephony,
-            Recordings recordings, TelephonyLines lines, CrmMethods crm, AppMethods app) {
+            Recordings recordings, TelephonyLines lines, VoximplantUsers voximplant, CrmMethods crm, AppMethods app) {
         this.settings = settings;
         this.faults = faults;
         // telephony (§2): OAuth or webhook by the source (vi_rest.php), "application only" by the docs
@@ -51,6 +51,9 @@ final class Methods {
         plain("telephony.externalcall.hide", "telephony", telephony::hide);
         plain("telephony.externalcall.attachrecord", "telephony", recordings::attach);
         plain("telephony.externalcall.searchcrmentities", "telephony", lines::searchCrmEntities);
+        // the users' and the portal's outgoing lines (scope telephony, no auth-type check in vi_rest.php)
+        plain("voximplant.user.get", "telephony", voximplant::userGet);
+        plain("voximplant.line.outgoing.get", "telephony", voximplant::lineOutgoingGet);
         // supporting methods (§4)
         plain("user.get", "user", crm::userGet);
         plain("profile", null, crm::profile);

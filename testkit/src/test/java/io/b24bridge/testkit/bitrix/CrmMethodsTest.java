@@ -61,6 +61,26 @@ class CrmMethodsTest {
     }
 
     @Test
+    void theUsersOutgoingLinesComeFromVoximplantUserGetNeverFromUserGet() {
+        box.emu.setOutgoingLine(4, "REST_APP:7");
+        JsonNode users = form("voximplant.user.get", "USER_ID[0]=2&USER_ID[1]=4").result();
+        assertEquals(2, users.size(), users.toString());
+        assertEquals("", users.get(0).path("DEFAULT_LINE").asText(), "user 2 has no line of their own");
+        assertEquals("REST_APP:7", users.get(1).path("DEFAULT_LINE").asText());
+        assertEquals("103", users.get(1).path("INNER_NUMBER").asText());
+        assertTrue(users.get(1).has("SIP_PASSWORD"), "the box answers the SIP password alongside");
+        assertError(box.call("voximplant.user.get", Map.of()), "", "Parameter USER_ID is not set");
+        assertFalse(box.call("user.get", Map.of()).result().toString().contains("UF_VI_BACKPHONE"),
+                "REST user.get does not return UF_VI_BACKPHONE");
+
+        assertEquals("LINK_BASE_NUMBER", box.call("voximplant.line.outgoing.get", Map.of()).result().asText(),
+                "no default line set");
+        box.emu.setPortalOutgoingLine(box.emu.applicationLine());
+        assertEquals("REST_APP:1", box.call("voximplant.line.outgoing.get", Map.of()).result().asText());
+        assertEquals(1, box.call("app.info", Map.of()).result().path("ID").asInt(), "the pseudo-line's id");
+    }
+
+    @Test
     void aLeadMadeFromANestedFormIsReadUpdatedAndListed() {
         TestBox.Answer add = form("crm.lead.add", "fields[TITLE]=Call%20tracking&fields[SOURCE_ID]=DID_1"
                 + "&fields[ASSIGNED_BY_ID]=2&fields[PHONE][0][VALUE]=%2B79990001111&fields[PHONE][0][VALUE_TYPE]=WORK");
