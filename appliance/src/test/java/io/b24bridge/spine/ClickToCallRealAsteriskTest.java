@@ -89,6 +89,24 @@ abstract class ClickToCallRealAsteriskTest {
     }
 
     @Test
+    void theLineTheClickNamesPicksItsTrunkAndALineWithoutOneTakesTheDefaultRoute(AsteriskPair pbx) throws Exception {
+        pbx.phone("101", PhoneBehaviour.answersAndStays(Duration.ofSeconds(1)));
+        pbx.outside("879162000066", answers(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+        pbx.outside("79162000066", PhoneBehaviour.busy()); // what the default route would reach
+        CallView viaTrunk = finished(rig.emu.clickToCall(2, "+79162000066", SpineRig.TRUNK_LINE, null, null));
+        assertEquals("200", viaTrunk.statusCode(), "answered through the line's own trunk");
+        String world = Files.readString(pbx.worldLog());
+        assertTrue(world.contains("[879162000066@outside"), "the line's route dialled it, with its 8");
+        assertFalse(world.contains("[79162000066@outside"), "not the default route");
+
+        pbx.outside("79162000077", answers(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+        CallView viaDefault = finished(rig.emu.clickToCall(2, "+79162000077", "74950000099", null, null));
+        assertEquals("200", viaDefault.statusCode());
+        assertTrue(Files.readString(pbx.worldLog()).contains("[79162000077@outside"),
+                "a line without a trunk of its own: click-to-call.originateContext's route");
+    }
+
+    @Test
     void theOperatorDoesNotAnswerTheClientIsNeverCalled(AsteriskPair pbx) throws Exception {
         pbx.phone("101", PhoneBehaviour.neverAnswers());
         pbx.outside("79162000022", answers(Duration.ofSeconds(1), Duration.ofSeconds(3)));

@@ -42,9 +42,14 @@ final class SpineRig implements AutoCloseable {
      */
     static final int AGI_PORT = freePort();
 
+    /** A Bitrix24 line with a trunk of its own at this site ({@link #SCENARIO}: its route dials 8 in front). */
+    static final String TRUNK_LINE = "+74951234567";
+
     /**
      * The product's dialplan as shipped, and this site's part: where the appliance's FastAGI listens, the
-     * context of the test PBX's ring groups, and its own DID routing for DIDs the appliance does not route.
+     * context of the test PBX's ring groups, its own DID routing for DIDs the appliance does not route, and the
+     * route of the Bitrix24 line {@link #TRUNK_LINE}: a carrier that wants an 8 before the number (the world sees
+     * which route a call took by the number it is called at).
      */
     static final Scenario SCENARIO = Scenario.base().named("b24bridge-spine")
             .withPbxFile("b24bridge.conf", Path.of("..", "docs", "asterisk", "b24bridge.conf"))
@@ -52,9 +57,13 @@ final class SpineRig implements AutoCloseable {
                     [globals]
                     B24_AGI=agi://127.0.0.1:%d
                     B24_GROUP_CONTEXT=internal
+                    B24_LINE_74951234567=line-74951234567
 
                     [b24bridge-site]
                     exten => _X.,1,Goto(did-routes,${EXTEN},1)
+
+                    [line-74951234567]
+                    exten => _X.,1,Goto(from-phones,8${EXTEN},1)
                     """.formatted(AGI_PORT));
 
     /** The DIDs of the test PBX: 4951000NNN rings NNN (101, 102), 200 the ring group, 300 the queue. */
