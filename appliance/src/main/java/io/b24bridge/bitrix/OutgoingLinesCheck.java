@@ -102,10 +102,13 @@ public final class OutgoingLinesCheck implements HealthPart, AutoCloseable {
             retry = null;
         }
         Report report = inspect(telephony, crm, Instant.now());
+        Report before = last;
         if (report.error() != null) {
             retry = worker.schedule(this::checkNow, RETRY.toSeconds(), TimeUnit.SECONDS);
             LOG.warning("whose clicks reach the appliance cannot be checked: " + report.error());
-        } else if (!report.elsewhere().isEmpty()) {
+        } else if (!report.elsewhere().isEmpty()
+                && (before == null || !report.elsewhere().equals(before.elsewhere()))) {
+            // once per change, not every 15 minutes: /health keeps saying it
             LOG.warning(report.elsewhere().size() + " user(s) with an extension would have their clicks sent to "
                     + "another line's owner, not to b24bridge: " + report.elsewhere().stream().limit(NAMED)
                     .map(Elsewhere::words).toList() + ". Set their outgoing line to b24bridge's in Bitrix24's "
