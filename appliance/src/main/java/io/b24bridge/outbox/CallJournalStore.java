@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,9 +57,13 @@ public final class CallJournalStore implements CallJournal {
             return;
         }
         Map<CallKey, Integer> seqs = new HashMap<>();
+        // the calls' rows in one order, the sender's (Outbox.doneAll) too: two transactions over the same calls
+        // then wait for each other at most, never in a cycle (a deadlock costs Derby's detection, 20 s by default)
+        List<CrmLifecycle.Change> inKeyOrder = changes.stream()
+                .sorted(Comparator.comparing(ch -> ch.call().externalCallId())).toList();
         db.inTransaction(c -> {
             Instant now = Instant.now();
-            for (CrmLifecycle.Change ch : changes) {
+            for (CrmLifecycle.Change ch : inKeyOrder) {
                 int seq = upsertCall(c, ch, now);
                 if (ch.givenCallId() != null) { // a click-to-call: its CALL_ID is known before any command goes
                     try (PreparedStatement ps = c.prepareStatement(

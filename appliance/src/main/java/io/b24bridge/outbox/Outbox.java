@@ -1,5 +1,6 @@
 package io.b24bridge.outbox;
 
+import java.util.Comparator;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -82,8 +83,12 @@ public final class Outbox {
         if (done.isEmpty()) {
             return;
         }
+        // in the calls' key order, as the engine stores a run (CallJournalStore.record): never a lock cycle with it
+        List<Done> inKeyOrder = done.stream()
+                .sorted(Comparator.comparing((Done d) -> d.entry().call().externalCallId())
+                        .thenComparingInt(d -> d.entry().seq())).toList();
         db.inTransaction(c -> {
-            for (Done d : done) {
+            for (Done d : inKeyOrder) {
                 queue.done(c, d.entry());
                 if (d.learned() != null) {
                     journal.learned(c, d.entry().call(), d.learned());

@@ -47,9 +47,11 @@ class FaultSuiteKill {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws java.io.IOException {
         if (rig != null) {
             rig.close();
+            // the appliance's own lines, every run of it: why a call was lost is there, not in the table
+            java.nio.file.Files.writeString(Path.of("target", "FaultSuiteKill-appliance.log"), rig.output());
         }
         System.out.println("| fault at " + (int) RATE + " calls/s | placed | in the CRM | finished | duplicates | out of order |");
         System.out.println("|---|---|---|---|---|---|");
@@ -70,6 +72,7 @@ class FaultSuiteKill {
         rig.startAppliance();
         rig.awaitPbxUp(Duration.ofSeconds(60));
         Instant upAt = Instant.now();
+        System.out.println("killed at " + killedAt + ", AMI link up again at " + upAt);
         r.await(Duration.ofSeconds(120));
         List<Replay.Placed> endedAway = r.placed().stream().filter(p -> !p.startedAt().plus(length).isBefore(killedAt)
                 && p.startedAt().plus(length).isBefore(upAt)).toList();
