@@ -295,6 +295,9 @@ public final class Main {
             Jobs jobs = parts.push("jobs", Jobs.start(db,
                     scheduledJobs(config, db, box, reconciliations, certificates), Clock.systemUTC(),
                     config.shutdownGrace()));
+            for (Reconciliation r : reconciliations) {
+                r.whenCallsSettle(delay -> jobs.runSoon(reconcileJob(r.pbx()), delay)); // not 10 minutes later
+            }
             spine.onConnected(id -> {
                 if (jobs.has(reconcileJob(id))) {
                     jobs.runSoon(reconcileJob(id), Reconciliation.SETTLE); // calls that ended while it was away

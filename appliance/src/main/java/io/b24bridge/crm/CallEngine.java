@@ -164,6 +164,14 @@ public final class CallEngine {
         return sent ? Reconciled.REGISTERED : Reconciled.LEFT_ALONE;
     }
 
+    /**
+     * Whether the model follows this call or the journal has it (in progress, finished, or left alone on purpose):
+     * a call the reconciliation need not come back for.
+     */
+    public synchronized boolean knows(CallKey key) {
+        return tracker.follows(key) || lifecycle.state(key).isPresent() || journal.knows(key);
+    }
+
     /** The calls of this PBX whose finish waits for the PBX's own record of them. */
     public synchronized List<CallKey> awaitingRecords(String pbx) {
         return lifecycle.awaitingRecords(pbx);

@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 import io.b24bridge.calls.CallFact;
+import io.b24bridge.calls.CallKey;
 import io.b24bridge.crm.CallEngine;
 import io.b24bridge.crm.CallEngine.Reconciled;
 
@@ -24,13 +26,18 @@ import io.b24bridge.crm.CallEngine.Reconciled;
  * CRM has, or one in progress, is left as it is. Runs only while the AMI link is up: only then does the model know
  * which calls are still in progress. Calls that ended less than {@link #SETTLE} ago wait for the next run, so the
  * AMI events of a call that just ended are in the model before its record is looked at. No call that began before
- * the appliance first followed the PBX is registered: a new installation does not replay the PBX's history.
+ * the appliance first followed the PBX is registered: a new installation does not replay the PBX's history. When
+ * some of those that wait are calls the engine does not know (they ended while it was away: just before a restart or
+ * a reconnect), the reconciliation asks to run again as soon as they are old enough ({@link #whenCallsSettle}), not
+ * at its next regular run minutes later; calls the engine knows (the AMI link saw them) never ask for that.
  */
 public final class Reconciliation {
 
     private static final Logger LOG = Logger.getLogger(Reconciliation.class.getName());
     /** How long after a call's last row the reconciliation looks at it (the PBX's and this clock agree: NTP). */
     public static final Duration SETTLE = Duration.ofSeconds(10);
+    /** The shortest wait before a run asked for by the calls left for being too recent. */
+    static final Duration MIN_AGAIN = Duration.ofSeconds(1);
 
     private final String pbx;
     private final PbxRecords records;
@@ -39,6 +46,8 @@ public final class Reconciliation {
     private final Supplier<Instant> firstFollowed;
     private final Duration lookback;
     private final Clock clock;
+    /** Told how long until the calls it left for being too recent can be looked at. */
+    private volatile Consumer<Duration> runAgain = d -> { };
 
     Reconciliation(String pbx, PbxRecords records, CallEngine engine, BooleanSupplier linkUp,
                    Supplier<Instant> firstFollowed, Duration lookback, Clock clock) {
@@ -53,6 +62,14 @@ public final class Reconciliation {
 
     public String pbx() {
         return pbx;
+    }
+
+    /**
+     * Where to ask for another run, {@code delay} from now, when calls the engine does not know ended too recently
+     * to be looked at (the jobs' {@code runSoon}: set once the scheduler exists, which is made after this).
+     */
+    public void whenCallsSettle(Consumer<Duration> runAgain) {
+        this.runAgain = Objects.requireNonNull(runAgain);
     }
 
     /** One comparison; returns what it did, in one line (the job's last result). */
@@ -73,6 +90,7 @@ public final class Reconciliation {
         Map<String, List<CallFact.RecordedLeg>> calls = records.startedSince(from);
         Map<Reconciled, Integer> counts = new EnumMap<>(Reconciled.class);
         int recent = 0;
+        Instant settled = null; // when the last unknown call left for being too recent can be looked at
         List<Map.Entry<String, List<CallFact.RecordedLeg>>> byStart = calls.entrySet().stream()
                 .sorted(Comparator.comparing(e -> firstStart(e.getValue()))).toList();
         for (Map.Entry<String, List<CallFact.RecordedLeg>> call : byStart) {
@@ -80,6 +98,10 @@ public final class Reconciliation {
                     .max(Instant::compareTo).orElse(null);
             if (lastEnd == null || lastEnd.isAfter(now.minus(SETTLE))) {
                 recent++;
+                if (lastEnd != null && !engine.knows(new CallKey(pbx, call.getKey()))) {
+                    Instant at = lastEnd.plus(SETTLE);
+                    settled = settled == null || at.isAfter(settled) ? at : settled;
+                }
                 continue;
             }
             Reconciled r = engine.reconcile(new CallFact.PbxRecord(pbx, now, call.getKey(), call.getValue()));
@@ -94,6 +116,13 @@ public final class Reconciliation {
                 + " ended too recently (next run)";
         if (registered + finished > 0) {
             LOG.info(() -> "PBX " + pbx + " reconciled: " + result);
+        }
+        if (settled != null) {
+            // one more run once the last of them settled (a second at least: rows written in the same second)
+            Duration until = Duration.between(now, settled);
+            Duration delay = until.compareTo(MIN_AGAIN) < 0 ? MIN_AGAIN : until;
+            runAgain.accept(delay);
+            return result + "; calls never seen among them: runs again at " + now.plus(delay);
         }
         return result;
     }

@@ -1,0 +1,157 @@
+package io.b24bridge.pbx;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.b24bridge.calls.CallFact;
+import io.b24bridge.calls.CallKey;
+import io.b24bridge.calls.CallTracker;
+import io.b24bridge.calls.Endpoints;
+import io.b24bridge.crm.CallEngine;
+import io.b24bridge.crm.CrmLifecycle;
+import io.b24bridge.json.Json;
+import io.b24bridge.outbox.Outbox;
+import io.b24bridge.settings.Section;
+import io.b24bridge.settings.SectionValue;
+import io.b24bridge.settings.Settings;
+import io.b24bridge.settings.SettingsJson;
+import io.b24bridge.store.Database;
+import io.b24bridge.store.Migrations;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Calls that ended while the appliance was away, just before it came back, are too recent for the reconciliation's
+ * first run: it runs again as soon as they are old enough, not at its regular run ten minutes later. Calls the AMI
+ * link saw never make it run again (under steady traffic calls end every moment).
+ */
+class ReconciliationRunAgainTest {
+
+    private static final Instant T0 = Instant.parse("2026-12-03T03:00:00Z");
+    private static final String DID = "74951234567";
+
+    @TempDir
+    Path dir;
+    Database db;
+    Outbox outbox;
+    CallEngine engine;
+    Instant now = T0.plusSeconds(120);
+    final Map<String, List<CallFact.RecordedLeg>> masterCsv = new LinkedHashMap<>();
+    final List<Duration> asked = new ArrayList<>();
+    Reconciliation reconciliation;
+
+    @BeforeEach
+    void start() {
+        db = Database.open(dir.resolve("db"));
+        Migrations.apply(db, Migrations.SCHEMA);
+        outbox = Outbox.open(db, Json.newMapper());
+        engine = new CallEngine(new CallTracker(pbx -> Endpoints.standard()), new CrmLifecycle(), outbox.journal(),
+                ReconciliationRunAgainTest::settings);
+        PbxRecords records = new PbxRecords() {
+            @Override
+            public Map<String, List<CallFact.RecordedLeg>> rowsOf(Collection<String> linkedids) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Map<String, List<CallFact.RecordedLeg>> startedSince(Instant from) {
+                return Map.copyOf(masterCsv);
+            }
+
+            @Override
+            public String where() {
+                return "the test's Master.csv";
+            }
+        };
+        Clock clock = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now;
+            }
+        };
+        reconciliation = new Reconciliation("pbx1", records, engine, () -> true, () -> T0, Duration.ofMinutes(10),
+                clock);
+        reconciliation.whenCallsSettle(asked::add);
+    }
+
+    @AfterEach
+    void stop() {
+        db.close();
+    }
+
+    private static Settings settings() {
+        SettingsJson json = new SettingsJson(Json.newMapper());
+        Map<Section, SectionValue> values = new EnumMap<>(Section.class);
+        values.put(Section.INBOUND_ROUTES, json.readSection(Section.INBOUND_ROUTES, """
+                {"routes": [{"did": "74951234567", "name": "All lines", "leadSource": "CALL", "defaultResponsibleUserId": 4}]}"""
+                .getBytes(StandardCharsets.UTF_8)));
+        return new Settings(1, values);
+    }
+
+    /** A carrier call to the DID that rang 101 until the caller hung up, its row written at {@code end}. */
+    private void missedCall(String linkedid, String caller, Instant end) {
+        masterCsv.put(linkedid, List.of(new CallFact.RecordedLeg("PJSIP/trunk-00000010", "PJSIP/101-00000011",
+                end.minusSeconds(8), null, end, "NO ANSWER", caller, "s", DID, null)));
+    }
+
+    private boolean inTheJournal(String linkedid) {
+        return outbox.journal().knows(new CallKey("pbx1", linkedid));
+    }
+
+    @Test
+    void aCallThatEndedJustBeforeTheRunIsTakenAsSoonAsItSettled() {
+        missedCall("1796267100.1", "79990000001", now.minusSeconds(60)); // ended long enough ago
+        missedCall("1796267180.3", "79990000002", now.minusSeconds(3)); // the caller hung up 3 s ago
+
+        String first = reconciliation.run();
+
+        assertTrue(inTheJournal("1796267100.1"), first);
+        assertFalse(inTheJournal("1796267180.3"), "its AMI events may still be on their way: " + first);
+        assertEquals(List.of(Reconciliation.SETTLE.minusSeconds(3)), asked,
+                "runs again once the call's row is SETTLE old, not at the next regular run: " + first);
+
+        now = now.plus(asked.getFirst());
+        String second = reconciliation.run();
+
+        assertTrue(inTheJournal("1796267180.3"), second);
+        assertEquals(1, asked.size(), "nothing left to wait for: " + second);
+    }
+
+    @Test
+    void callsTheLinkSawNeverMakeItRunAgain() {
+        // a call the engine has (here: taken from its record earlier) that ended a moment ago, as under steady traffic
+        missedCall("1796267200.5", "79990000003", now.minusSeconds(2));
+        engine.reconcile(new CallFact.PbxRecord("pbx1", now, "1796267200.5", masterCsv.get("1796267200.5")));
+
+        String result = reconciliation.run();
+
+        assertEquals(List.of(), asked, result);
+    }
+}
