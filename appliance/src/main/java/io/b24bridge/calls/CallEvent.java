@@ -110,9 +110,15 @@ public sealed interface CallEvent {
 
     /**
      * The PBX's own record of a call the model saw only in part: how it really ended ({@code outcome}: its
-     * outcome, talk time, operator), told after the call is over.
+     * outcome, talk time, operator), told after the call is over, and the DID it came in on ({@code did}: what the
+     * product's dialplan wrote into the record; null when it names none). A call found on the PBX after a restart
+     * was taken at the extension it had reached by then (a queue's, a phone's), not at its DID.
      */
-    record Recorded(CallKey call, Instant at, Ended outcome) implements CallEvent {
+    record Recorded(CallKey call, Instant at, Ended outcome, String did) implements CallEvent {
+
+        public Recorded(CallKey call, Instant at, Ended outcome) {
+            this(call, at, outcome, null);
+        }
     }
 
     /** The call is being recorded to this file (on the PBX): known early, so a call that ends unseen keeps it. */

@@ -245,7 +245,9 @@ public final class CallTracker {
      */
     public List<CallEvent> recorded(CallFact.PbxRecord f, CallKey key, CallEvent.Direction direction) {
         CallEvent.Ended outcome = CallEnding.fromRecord(f, key, direction, endpoints.apply(f.pbx()));
-        return List.of(new CallEvent.Recorded(key, f.at(), outcome));
+        String did = f.legs().stream().map(CallFact.RecordedLeg::did).filter(d -> d != null && !d.isBlank())
+                .findFirst().orElse(null);
+        return List.of(new CallEvent.Recorded(key, f.at(), outcome, did));
     }
 
     /**

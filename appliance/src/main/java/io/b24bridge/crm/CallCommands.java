@@ -41,14 +41,7 @@ final class CallCommands {
         switch (s.direction()) {
             case INTERNAL -> c.ignored = true; // extension to extension: not a client's call
             case INBOUND -> {
-                Optional<InboundRoutes.Route> route = s.did() == null ? Optional.empty()
-                        : settings.inboundRoutes().routeFor(s.did());
-                c.defaultResponsible = route.map(InboundRoutes.Route::defaultResponsibleUserId).orElse(null);
-                c.crmCreate = route.map(InboundRoutes.Route::crmCreate).orElse(true);
-                c.leadSource = route.map(InboundRoutes.Route::leadSource).orElse("CALL");
-                c.lineNumber = s.did();
-                c.showCardTo = route.map(InboundRoutes.Route::showCardTo).orElse(InboundRoutes.ShowCardTo.RINGING);
-                if (route.isEmpty()) {
+                if (!route(c, s.did(), settings)) {
                     noRoute.accept(s.did());
                 }
                 if (settings.exceptions().ignoresNumber(s.clientNumber())) {
@@ -107,6 +100,18 @@ final class CallCommands {
 
     static CrmCommand.UserRef operatorRef(Builder c) {
         return c.operator != null ? CrmCommand.UserRef.extension(c.operator) : null;
+    }
+
+    /** An inbound call's DID and what its route says of it; false when no route names the DID. */
+    static boolean route(Builder c, String did, Settings settings) {
+        Optional<InboundRoutes.Route> route = did == null ? Optional.empty() : settings.inboundRoutes().routeFor(did);
+        c.did = did;
+        c.defaultResponsible = route.map(InboundRoutes.Route::defaultResponsibleUserId).orElse(null);
+        c.crmCreate = route.map(InboundRoutes.Route::crmCreate).orElse(true);
+        c.leadSource = route.map(InboundRoutes.Route::leadSource).orElse("CALL");
+        c.lineNumber = did;
+        c.showCardTo = route.map(InboundRoutes.Route::showCardTo).orElse(InboundRoutes.ShowCardTo.RINGING);
+        return route.isPresent();
     }
 
     /** The recording file is complete only once the call ended: MixMonitor closes it with the caller's channel. */

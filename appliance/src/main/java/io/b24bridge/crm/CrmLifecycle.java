@@ -311,6 +311,13 @@ public final class CrmLifecycle {
         if (c == null || !c.awaitingRecord) {
             return false;
         }
+        if (r.did() != null && !r.did().equals(c.did) && c.direction == CallEvent.Direction.INBOUND
+                && !c.registered) {
+            // taken at the extension it had reached when it was found after a restart: its DID's route decides
+            // who owns it if nobody answered (else a missed call with no one to register it for is lost)
+            LOG.info(() -> "call " + c.call + " came in on DID " + r.did() + " (its PBX record), not " + c.did);
+            CallCommands.route(c, r.did(), settings);
+        }
         CallEvent.Ended seen = c.heldTalk;
         CallEvent.Ended truth = r.outcome();
         String operator = truth.operator() != null ? truth.operator() : seen != null ? seen.operator() : null;

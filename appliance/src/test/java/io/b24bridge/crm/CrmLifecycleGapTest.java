@@ -19,7 +19,9 @@ import io.b24bridge.settings.Settings;
 import io.b24bridge.settings.SettingsJson;
 
 import static io.b24bridge.calls.CallEvent.Outcome.ANSWERED;
+import static io.b24bridge.calls.CallEvent.Outcome.NO_ANSWER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -133,5 +135,21 @@ class CrmLifecycleGapTest {
         CallEvent.Ended truth = new CallEvent.Ended(CALL, T0.plusSeconds(41), ANSWERED, 37, "101", null, null, 3);
         assertEquals(new CrmCommand.Finish(CALL, CrmCommand.UserRef.extension("101"), 37, "200", null, true),
                 feed(new CallEvent.Recorded(CALL, T0.plusSeconds(41), truth)).getFirst());
+    }
+    @Test
+    void aMissedCallFoundAtItsQueueAfterARestartIsOwnedByItsDidsRoute() {
+        // found on the PBX after the restart sitting in queue 300: the model took the extension it had reached
+        feed(new CallEvent.Started(CALL, T0, CallEvent.Direction.INBOUND, "79161112233", "300", null, "trunk"));
+        CallEvent.Ended seen = new CallEvent.Ended(CALL, T0.plusSeconds(20), NO_ANSWER, 0, null, null, null, 20, true);
+        assertEquals(List.of(), feed(seen), "partly seen: waits for the PBX's record");
+        CallEvent.Ended truth = new CallEvent.Ended(CALL, T0.plusSeconds(21), NO_ANSWER, 0, null, null, null, 20);
+
+        List<CrmCommand> commands = feed(new CallEvent.Recorded(CALL, T0.plusSeconds(21), truth, "74951234567"));
+
+        CrmCommand.Register register = assertInstanceOf(CrmCommand.Register.class, commands.getFirst(),
+                "the caller gave up: the DID's route's default responsible owns it, not nobody");
+        assertEquals(CrmCommand.UserRef.user(7), register.user());
+        assertEquals("74951234567", register.lineNumber());
+        assertEquals("WEB", register.leadSource());
     }
 }

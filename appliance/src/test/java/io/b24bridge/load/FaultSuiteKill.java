@@ -61,38 +61,44 @@ class FaultSuiteKill {
     @Test
     @Order(5)
     void theApplianceKilledAndRestartedMidLoadLosesNoCall() throws Exception {
-        // calls as long as a short real one (15 s); a call that ended while the appliance was away (killed, starting
-        // again, its AMI link not yet up) is the reconciliation's from the PBX's Master.csv, which registers those
-        // whose record names a DID or an operator: counted apart, not this promise
+        // calls as long as a short real one (15 s), placed for 30 s; the appliance is killed 20 s in, so calls end
+        // while it is away (killed, starting again, its AMI link not yet up: the reconciliation's, from the PBX's
+        // Master.csv), others start then and are found on the PBX when it is back, others go on across the gap
         Duration length = Duration.ofSeconds(15);
-        Replay r = rig.place(Mix.callCentre(), (int) (RATE * 12), RATE, length, ReplayOptions.Listener.NONE);
-        Thread.sleep(5000);
+        Replay r = rig.place(Mix.callCentre(), (int) (RATE * 30), RATE, length, ReplayOptions.Listener.NONE);
+        Thread.sleep(20_000);
         Instant killedAt = Instant.now();
         rig.killAppliance(); // calls go on at the PBX while it is away and starting again: some start, some end
-        rig.startAppliance();
+        Duration start = rig.startAppliance();
         rig.awaitPbxUp(Duration.ofSeconds(60));
         Instant upAt = Instant.now();
-        System.out.println("killed at " + killedAt + ", AMI link up again at " + upAt);
-        r.await(Duration.ofSeconds(120));
-        List<Replay.Placed> endedAway = r.placed().stream().filter(p -> !p.startedAt().plus(length).isBefore(killedAt)
+        System.out.println("killed at " + killedAt + ", started in " + start.toMillis() + " ms, AMI link up again at "
+                + upAt);
+        r.await(Duration.ofSeconds(180));
+        // the recorded originate through Local channels has no Cdr event (captured without them), so the simulator
+        // writes no Master.csv row for it: such a call that ended before the link was back leaves no trace to find
+        List<Replay.Placed> noRecord = r.placed().stream().filter(p -> p.transcript().contains(NO_CDR)
                 && p.startedAt().plus(length).isBefore(upAt)).toList();
-        List<Replay.Placed> rest = r.placed().stream().filter(p -> !endedAway.contains(p)).toList();
-        settle("appliance killed (SIGKILL) and restarted", rest, Duration.ofSeconds(150));
+        List<Replay.Placed> promised = r.placed().stream().filter(p -> !noRecord.contains(p)).toList();
+        List<Replay.Placed> endedAway = promised.stream().filter(p -> !p.startedAt().plus(length).isBefore(killedAt)
+                && p.startedAt().plus(length).isBefore(upAt)).toList();
+        settle("appliance killed (SIGKILL) and restarted", promised, Duration.ofSeconds(180));
         CrmLedger away = CrmLedger.of(endedAway, rig.emu());
-        TABLE.add(String.format("| … calls that ended while it was away (%.0f s; the reconciliation's) | %d | %d | %d | %d | %d |",
+        TABLE.add(String.format("| … of them, ended while it was away (%.1f s; the reconciliation's) | %d | %d | %d | %d | %d |",
                 Duration.between(killedAt, upAt).toMillis() / 1000.0, away.placed(), away.inCrm(), away.finished(),
                 away.duplicates(), away.outOfOrder()));
+        CrmLedger untraceable = CrmLedger.of(noRecord, rig.emu());
+        TABLE.add(String.format("| (not counted: originates through Local channels that ended before it was back; "
+                + "the simulator writes no CDR for them) | %d | %d | %d | %d | %d |", untraceable.placed(),
+                untraceable.inCrm(), untraceable.finished(), untraceable.duplicates(), untraceable.outOfOrder()));
         System.out.println("ended while the appliance was away: " + away);
-        assertEquals(0, away.duplicates(), "duplicated calls among those that ended while it was away");
+        assertEquals(0, untraceable.duplicates(), "duplicated calls among the originates without a record");
     }
 
+    /** The bundled transcript whose recording has no Cdr event. */
+    private static final String NO_CDR = "inbound-local-channels-originate";
 
     /** Waits for every call to reach the CRM finished (or the timeout), prints the row, asserts the promise. */
-    private static void settle(String fault, Replay r, Duration timeout) throws InterruptedException {
-        r.await(timeout);
-        settle(fault, r.placed(), timeout);
-    }
-
     private static void settle(String fault, List<Replay.Placed> placed, Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         CrmLedger l = CrmLedger.of(placed, rig.emu());
