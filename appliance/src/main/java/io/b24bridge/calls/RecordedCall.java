@@ -25,7 +25,12 @@ final class RecordedCall {
         if (rows.isEmpty()) {
             return List.of();
         }
-        rows.sort(Comparator.comparing(CallFact.RecordedLeg::start));
+        // the PBX's records tell seconds only: of rows begun in the same second, a trunk's is the call's first (a
+        // phone's row in the same second as a trunk's is a leg of the trunk's call — rung, picked up — written
+        // before it because it ended first; a phone that calls out has the trunk as its destination, never as its
+        // channel)
+        rows.sort(Comparator.comparing(CallFact.RecordedLeg::start)
+                .thenComparing(r -> ep.kind(r.channel()) != Endpoints.Kind.TRUNK));
         CallFact.RecordedLeg first = rows.getFirst();
         Endpoints.Kind a = ep.kind(first.channel());
         CallFact.RecordedLeg toTrunk = rows.stream()
