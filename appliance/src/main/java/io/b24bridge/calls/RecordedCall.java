@@ -25,17 +25,18 @@ final class RecordedCall {
         if (rows.isEmpty()) {
             return List.of();
         }
-        // the PBX's records tell seconds only: of rows begun in the same second, a trunk's is the call's first (a
-        // phone's row in the same second as a trunk's is a leg of the trunk's call — rung, picked up — written
-        // before it because it ended first; a phone that calls out has the trunk as its destination, never as its
-        // channel)
-        rows.sort(Comparator.comparing(CallFact.RecordedLeg::start)
-                .thenComparing(r -> ep.kind(r.channel()) != Endpoints.Kind.TRUNK));
-        CallFact.RecordedLeg first = rows.getFirst();
-        Endpoints.Kind a = ep.kind(first.channel());
+        rows.sort(Comparator.comparing(CallFact.RecordedLeg::start));
         CallFact.RecordedLeg toTrunk = rows.stream()
                 .filter(r -> r.dstChannel() != null && !r.dstChannel().isBlank())
                 .filter(r -> ep.kind(r.dstChannel()) == Endpoints.Kind.TRUNK).findFirst().orElse(null);
+        CallFact.RecordedLeg first = rows.getFirst();
+        if (toTrunk == null) {
+            // no phone dialled out, and a trunk is a calling party: the trunk's (inbound) call. A phone's row before
+            // its first is a leg of it — rung, then picked up with **102 — that ended first and was written first:
+            // Master.csv tells seconds only, so it begins in the same second, or one before
+            first = rows.stream().filter(r -> ep.kind(r.channel()) == Endpoints.Kind.TRUNK).findFirst().orElse(first);
+        }
+        Endpoints.Kind a = ep.kind(first.channel());
         String did = rows.stream().map(CallFact.RecordedLeg::did).filter(Objects::nonNull).findFirst().orElse(null);
         CallEvent.Started started;
         if (a == Endpoints.Kind.TRUNK) {

@@ -149,9 +149,9 @@ class CallEngineReconcileTest {
     @Test
     void aPickedUpCallWhosePhonesRowWasWrittenFirstInTheSameSecondIsStillTheCallersInboundCall() {
         // Master.csv tells seconds only: 102's own row (it rang, 103 picked it up: **102) was written before the
-        // trunk's rows and starts in the same second; the call is still the caller's, in on the DID
+        // trunk's rows and starts a second before them; the call is still the caller's, in on the DID
         CallFact.PbxRecord pickedUp = new CallFact.PbxRecord("pbx1", T0.plusSeconds(600), "1733130000.3", List.of(
-                new CallFact.RecordedLeg("PJSIP/102-00000004", "", T0, null, T0.plusSeconds(3), "NO ANSWER", "102",
+                new CallFact.RecordedLeg("PJSIP/102-00000004", "", T0.minusSeconds(1), null, T0.plusSeconds(3), "NO ANSWER", "102",
                         "**102", null, null),
                 new CallFact.RecordedLeg("PJSIP/trunk-00000003", "PJSIP/102-00000004", T0, T0.plusSeconds(1),
                         T0.plusSeconds(3), "ANSWERED", "79161112255", "102", DID, null),

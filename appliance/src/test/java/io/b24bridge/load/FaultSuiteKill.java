@@ -21,13 +21,18 @@ import io.b24bridge.testkit.pbx.Replay;
 import io.b24bridge.testkit.pbx.ReplayOptions;
 
 /**
- * The fault suite's scenario that does not pass yet, by hand (its name does not end in Test, so {@code verify} leaves it
- * out): the appliance SIGKILLed at 50 new calls/s and started again. Calls that ended while it was away (killed,
- * starting, its AMI link not yet up: 14.5 s of start on a busy 2-core machine) are the reconciliation's from the
- * PBX's Master.csv and are counted apart; of the calls that ended after it was back, 15 of 117 were not in the CRM in
- * the last run (23:52 UTC): missed calls (the caller hung up while ringing, busy) that ended soon after the restart,
- * which the reconciliation left "ended too recently (next run)" — its next run is 10 minutes later. By hand:
- * {@code ./mvnw -pl appliance -am test -Dtest=FaultSuiteKill -Dsurefire.failIfNoSpecifiedTests=false}.
+ * The fault suite's appliance SIGKILLed at 50 new calls/s and started again: 30 s of calls 15 s long, the kill 20 s
+ * in. Calls that ended while it was away (killed, starting, its AMI link not yet up: 8–20 s on a busy 2-core
+ * machine) are the reconciliation's, from the PBX's Master.csv; calls that began meanwhile and calls alive across
+ * the gap are found on the PBX when the link is back and finished from their PBX record. Every call placed must be
+ * in the CRM, finished, once, in order — but the recorded originate through Local channels, whose transcript has no
+ * Cdr event, when it began before the link was back: the simulator writes no Master.csv row for it, so nothing is
+ * left to find or to finish it from (counted apart). By hand, not yet in {@code verify} (its name does not end in
+ * Test): 2 of its last 3 runs passed, and the originates counted apart still send commands the box takes as out of
+ * order, which the ledger of the calls that count would blame if they came before it is read (docs/development.md,
+ * "Fault suite"). About 2 minutes on a busy 2-core machine:
+ * {@code ./mvnw -pl appliance -am test -Dtest=FaultSuiteKill -Dsurefire.failIfNoSpecifiedTests=false}; the
+ * appliance's own log of every run is left in {@code appliance/target/FaultSuiteKill-appliance.log}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultSuiteKill {
@@ -76,9 +81,10 @@ class FaultSuiteKill {
                 + upAt);
         r.await(Duration.ofSeconds(180));
         // the recorded originate through Local channels has no Cdr event (captured without them), so the simulator
-        // writes no Master.csv row for it: such a call that ended before the link was back leaves no trace to find
+        // writes no Master.csv row for it: one that ended unseen leaves no trace to find, and one alive across the
+        // gap (found on the PBX, its DID and ringing unseen) waits in vain for the record that says how it went
         List<Replay.Placed> noRecord = r.placed().stream().filter(p -> p.transcript().contains(NO_CDR)
-                && p.startedAt().plus(length).isBefore(upAt)).toList();
+                && p.startedAt().isBefore(upAt)).toList();
         List<Replay.Placed> promised = r.placed().stream().filter(p -> !noRecord.contains(p)).toList();
         List<Replay.Placed> endedAway = promised.stream().filter(p -> !p.startedAt().plus(length).isBefore(killedAt)
                 && p.startedAt().plus(length).isBefore(upAt)).toList();
@@ -88,7 +94,7 @@ class FaultSuiteKill {
                 Duration.between(killedAt, upAt).toMillis() / 1000.0, away.placed(), away.inCrm(), away.finished(),
                 away.duplicates(), away.outOfOrder()));
         CrmLedger untraceable = CrmLedger.of(noRecord, rig.emu());
-        TABLE.add(String.format("| (not counted: originates through Local channels that ended before it was back; "
+        TABLE.add(String.format("| (not counted: originates through Local channels begun before it was back; "
                 + "the simulator writes no CDR for them) | %d | %d | %d | %d | %d |", untraceable.placed(),
                 untraceable.inCrm(), untraceable.finished(), untraceable.duplicates(), untraceable.outOfOrder()));
         System.out.println("ended while the appliance was away: " + away);

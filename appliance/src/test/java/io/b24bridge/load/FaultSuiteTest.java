@@ -28,7 +28,7 @@ import io.b24bridge.testkit.pbx.ReplayOptions;
  * call placed must be in the CRM, finished, once, its card and finish in order. The appliance runs in its own JVM
  * (the {@code b24bridge run} command line) so that it can be killed. Prints one table of what each fault cost.
  *
- * <p>The appliance killed and restarted under this load does not pass yet: {@link FaultSuiteKill}, by hand.
+ * <p>The appliance killed and restarted under this load: {@link FaultSuiteKill}, in a rig of its own, by hand.
  *
  * <p>Part of {@code ./mvnw verify}: about 6 minutes on a busy 2-core machine (each scenario waits for its calls,
  * bounded by its timeout). By itself:
