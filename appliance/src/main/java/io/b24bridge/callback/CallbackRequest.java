@@ -4,7 +4,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import io.b24bridge.calls.DialValues;
 
@@ -23,7 +22,6 @@ import io.b24bridge.calls.DialValues;
 public record CallbackRequest(String number, String crmNumber, String text, String entityType, Integer entityId, String lineNumber) {
 
     static final Set<String> ENTITY_TYPES = Set.of("LEAD", "CONTACT", "COMPANY", "DEAL");
-    static final Pattern LINE = Pattern.compile("[A-Za-z0-9+._:-]{0,64}");
 
     /** An event this appliance will not act on, and why (a sentence for the log and /health). */
     public static final class Refused extends Exception {
@@ -58,7 +56,7 @@ public record CallbackRequest(String number, String crmNumber, String text, Stri
             }
         }
         String line = text(data, "LINE_NUMBER");
-        if (!LINE.matcher(line).matches()) {
+        if (!DialValues.line(line)) {
             throw new Refused("the line '" + DialValues.printable(line) + "' is not a line number");
         }
         String said = text(data, "TEXT");

@@ -19,6 +19,8 @@ public final class DialValues {
     /** E.164 allows 15 digits; fewer than 5 is no number a trunk can reach. */
     private static final int MIN_DIGITS = 5;
     private static final int MAX_DIGITS = 15;
+    /** A Bitrix24 line's number or code as an event names it (LINE_NUMBER): it reaches the dialplan as B24_LINE. */
+    private static final Pattern LINE = Pattern.compile("[A-Za-z0-9+._:-]{0,64}");
 
     private DialValues() {
     }
@@ -47,6 +49,11 @@ public final class DialValues {
         }
         long digits = v.chars().filter(Character::isDigit).count();
         return digits >= MIN_DIGITS && digits <= MAX_DIGITS ? Optional.of(v) : Optional.empty();
+    }
+
+    /** Whether an event's LINE_NUMBER may go to the dialplan as B24_LINE (empty: the application's own line). */
+    public static boolean line(String value) {
+        return value != null && LINE.matcher(value).matches();
     }
 
     /** A value for a log line: at most 40 characters, control and format characters masked. */

@@ -23,7 +23,6 @@ public record ClickRequest(String callId, int userId, String number, String line
                            boolean mobile) {
 
     static final Pattern CALL_ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
-    static final Pattern LINE = Pattern.compile("[A-Za-z0-9+._:-]{0,64}");
 
     /** An event this appliance will not act on, and why (a sentence for the log and /health). */
     public static final class Refused extends Exception {
@@ -57,7 +56,7 @@ public record ClickRequest(String callId, int userId, String number, String line
             throw new Refused("the number '" + shorten(given) + "' is not a phone number the PBX can dial");
         }
         String line = text(data, "LINE_NUMBER");
-        if (!LINE.matcher(line).matches()) {
+        if (!DialValues.line(line)) {
             throw new Refused("the line '" + shorten(line) + "' is not a line number");
         }
         int callList;
