@@ -81,6 +81,10 @@ public final class Replay {
         try {
             long startGap = options.callsPerSecond() > 0 ? (long) (1e9 / options.callsPerSecond()) : 0;
             long t0 = System.nanoTime();
+            // events are stamped from the monotonic clock the pacing uses, so an NTP step or slew of the wall
+            // clock cannot make two events look closer (or out of order) than they were sent
+            Instant wallAtT0 = Instant.now();
+            long microsAtT0 = wallAtT0.getEpochSecond() * 1_000_000 + wallAtT0.getNano() / 1000;
             PriorityQueue<Due> due = new PriorityQueue<>();
             int next = 0;
             int calls = 0; // in progress
@@ -105,8 +109,11 @@ public final class Replay {
                 }
                 Due d = due.poll();
                 waitUntil(t0 + d.atNanos());
-                Instant now = Instant.now();
-                long micros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+                long sentNanos = System.nanoTime() - t0;
+                long micros = microsAtT0 + sentNanos / 1000;
+                Instant now = Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1000);
+                // a first event sent late moves the call's recorded gaps with it, never shortens them
+                long firstAt = d.event() == 0 ? sentNanos : d.firstAt();
                 AmiMessage event = d.call().event(d.event(), micros);
                 if (d.callIndex() < 500_000 && event.get("Linkedid") != null && !placed.containsKey(d.callIndex())) {
                     placed.put(d.callIndex(), new Placed(d.callIndex(), d.call().template().name(),
@@ -120,7 +127,7 @@ public final class Replay {
                 }
                 CallTemplate t = d.call().template();
                 if (d.event() + 1 < eventsOf(t)) {
-                    due.add(new Due(nextAt(d, t, startGap), d.callIndex(), d.call(), d.event() + 1, d.firstAt()));
+                    due.add(new Due(nextAt(d, firstAt, t, startGap), d.callIndex(), d.call(), d.event() + 1, firstAt));
                 } else {
                     calls--;
                     inProgress = calls;
@@ -132,10 +139,10 @@ public final class Replay {
     }
 
     /** When the call's next event is due: as recorded, spread evenly, or at once. */
-    private long nextAt(Due d, CallTemplate t, long startGap) {
+    private long nextAt(Due d, long firstAt, CallTemplate t, long startGap) {
         long recorded = options.recordedPace() ? t.recordedOffset(d.event() + 1) : -1;
         if (recorded >= 0) {
-            return d.firstAt() + recorded;
+            return firstAt + recorded;
         }
         int perCall = eventsOf(t);
         // at full speed calls go one after the other (spreading them would start them all at once)
