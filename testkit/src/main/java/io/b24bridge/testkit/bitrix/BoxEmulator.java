@@ -41,7 +41,7 @@ public final class BoxEmulator implements AutoCloseable {
     private final BoxHttp boxHttp;
     private final Auth auth;
     private final Faults faults = new Faults();
-    private final RateLimiter limiter = new RateLimiter();
+    private final RateLimiter limiter;
     private final RequestLog requestLog;
     private final OutgoingEvents outgoing;
     private final RestRouter router;
@@ -58,6 +58,7 @@ public final class BoxEmulator implements AutoCloseable {
     BoxEmulator(BoxEmulatorBuilder b) {
         this.config = b;
         this.clock = new AdjustableClock(b.clock);
+        this.limiter = new RateLimiter(clock);
         this.settings = new Settings(b.deployment, b.authRules, b.tokenLifetime, b.refreshLifetime,
                 b.blockPrivateRecordUrls, b.duplicateEvents, b.installHandler);
         this.state = new CrmState(clock);

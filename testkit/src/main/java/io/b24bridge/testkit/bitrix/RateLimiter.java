@@ -1,11 +1,16 @@
 package io.b24bridge.testkit.bitrix;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The box's request limit as a leaky bucket per application or webhook (§1, §5.9): each request adds one,
  * the bucket drains {@code perSecond}; a request that would overflow {@code burst} is refused with
- * QUERY_LIMIT_EXCEEDED and not executed. A batch is one request. Off by default, as on many boxes.
+ * QUERY_LIMIT_EXCEEDED and not executed. A batch is one request. Off by default, as on many boxes. The bucket
+ * drains by the box's clock, so a test moves time on instead of sleeping (and a slow machine, taking long between
+ * two requests, does not drain it under the test's feet).
  */
 public final class RateLimiter {
 
@@ -15,11 +20,17 @@ public final class RateLimiter {
 
     private static final class Bucket {
         double level;
-        long lastNanos;
+        Instant last;
     }
+
+    private final Clock clock;
 
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
     private volatile Config config = new Config(false, 50, 2.0);
+
+    RateLimiter(Clock clock) {
+        this.clock = clock;
+    }
 
     /** Turns the limit on with this burst and drain rate (the cloud's: 50 and 2/s). */
     public RateLimiter enable(int burst, double perSecond) {
@@ -49,13 +60,15 @@ public final class RateLimiter {
         }
         Bucket b = buckets.computeIfAbsent(principal, k -> {
             Bucket nb = new Bucket();
-            nb.lastNanos = System.nanoTime();
+            nb.last = clock.instant();
             return nb;
         });
         synchronized (b) {
-            long now = System.nanoTime();
-            b.level = Math.max(0, b.level - (now - b.lastNanos) / 1e9 * c.perSecond());
-            b.lastNanos = now;
+            Instant now = clock.instant();
+            // a clock set back drains nothing (and fills nothing either)
+            long elapsedNanos = Math.max(0, Duration.between(b.last, now).toNanos());
+            b.level = Math.max(0, b.level - elapsedNanos / 1e9 * c.perSecond());
+            b.last = now;
             if (b.level + 1 > c.burst()) {
                 return false;
             }
