@@ -57,7 +57,9 @@ public final class PbxFaults implements AutoCloseable {
 
     /**
      * Drops every client connection every {@code period} (a flaky network, a manager that keeps restarting)
-     * until the returned handle is closed.
+     * until the returned handle is closed. Closing waits for the dropping thread to end: a drop it had begun when
+     * asked to stop is over (and counted) by then, never one more afterwards (a handle that only interrupted let a
+     * drop under way land on the next client; "no drop once stopped" then failed on a busy machine).
      */
     public AutoCloseable dropEvery(Duration period) {
         Thread t = Thread.ofPlatform().daemon().name("pbx-sim-drops").start(() -> {
@@ -71,7 +73,10 @@ public final class PbxFaults implements AutoCloseable {
                 // stopped
             }
         });
-        return t::interrupt;
+        return () -> {
+            t.interrupt();
+            t.join();
+        };
     }
 
     Duration actionDelay() {
