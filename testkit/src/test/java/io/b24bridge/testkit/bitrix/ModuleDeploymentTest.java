@@ -58,7 +58,7 @@ class ModuleDeploymentTest {
 
         assertFalse(again.delivery().isDone(), "pulled is not yet delivered: the appliance may not have stored it");
         box.call("b24bridge.events.ack", params("id", last), token);
-        assertTrue(again.delivery().get(5, TimeUnit.SECONDS).delivered());
+        assertTrue(again.delivery().get(30, TimeUnit.SECONDS).delivered());
     }
 
     @Test
@@ -69,7 +69,7 @@ class ModuleDeploymentTest {
 
         Dispatch d = box.emu.clickToCall(2, "+79161110101", "74951112233", null, null);
 
-        assertEquals(CloudQueue.NOT_SENT, d.await(Duration.ofSeconds(5)).getFirst().status());
+        assertEquals(CloudQueue.NOT_SENT, d.await(Duration.ofSeconds(30)).getFirst().status());
     }
 
     @Test

@@ -54,7 +54,7 @@ class PbxSimulatorLoadTest {
         s.setSoTimeout(5000);
         s.getOutputStream().write("Action: Login\r\nUsername: b24bridge\r\nSecret: s3cret\r\n\r\n"
                 .getBytes(StandardCharsets.US_ASCII));
-        assertTrue(sim.awaitSessions(1, Duration.ofSeconds(5)));
+        assertTrue(sim.awaitSessions(1, Duration.ofSeconds(30)));
         return s;
     }
 

@@ -89,13 +89,13 @@ class PbxSimulatorTest {
         assertEquals(1, sim.actions("Challenge"), "asterisk-java logs in with the MD5 challenge");
         assertEquals("Asterisk Call Manager/11.0.0", c.getProtocolIdentifier(), "the banner's AMI version");
         assertEquals(AsteriskVersion.ASTERISK_22, c.getVersion(), "CoreSettings' 22.10.1, as asterisk-java reads it");
-        assertTrue(sim.awaitSessions(1, Duration.ofSeconds(2)));
+        assertTrue(sim.awaitSessions(1, Duration.ofSeconds(30)));
 
         Replay replay = sim.replay(Transcript.ringGroupCall(), 3, 0);
-        assertTrue(replay.await(Duration.ofSeconds(5)));
+        assertTrue(replay.await(Duration.ofSeconds(30)));
         List<String> linkedids = replay.linkedids();
         assertEquals(3, linkedids.size());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (events.stream().filter(HangupEvent.class::isInstance).count() < 9 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
@@ -112,7 +112,7 @@ class PbxSimulatorTest {
     @Test
     void coreShowChannelsListsWhatAHalfReplayedCallLeftUp() throws Exception {
         Replay replay = sim.replay(Transcript.ringGroupCall(), ReplayOptions.of(1, 0).firstEvents(60));
-        assertTrue(replay.await(Duration.ofSeconds(5)));
+        assertTrue(replay.await(Duration.ofSeconds(30)));
         ManagerConnection c = client("s3cret");
         c.login();
         ResponseEvents answer = c.sendEventGeneratingAction(new CoreShowChannelsAction(), 3000);
