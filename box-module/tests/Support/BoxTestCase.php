@@ -14,6 +14,7 @@ abstract class BoxTestCase extends TestCase
 	protected Box $box;
 	private static ?string $documentRoot = null;
 	private int $clockOffset = 0;
+	private ?int $frozenAtMs = null;
 
 	protected function setUp(): void
 	{
@@ -35,8 +36,26 @@ abstract class BoxTestCase extends TestCase
 	protected function advanceClock(int $ms): void
 	{
 		$this->clockOffset += $ms;
+		$this->installClock();
+	}
+
+	/**
+	 * Stops the module's clock where it is: from now on only advanceClock() moves it. For a test that asserts
+	 * what happens before an age is reached, which a busy machine's real milliseconds would otherwise decide.
+	 */
+	protected function freezeClock(): void
+	{
+		$this->frozenAtMs = (int)floor(microtime(true) * 1000);
+		$this->installClock();
+	}
+
+	private function installClock(): void
+	{
 		$shift = $this->clockOffset;
-		Clock::useForTests(static fn(): int => (int)floor(microtime(true) * 1000) + $shift);
+		$frozen = $this->frozenAtMs;
+		Clock::useForTests($frozen === null
+			? static fn(): int => (int)floor(microtime(true) * 1000) + $shift
+			: static fn(): int => $frozen + $shift);
 	}
 
 	private static function removeServices(string $root): void
