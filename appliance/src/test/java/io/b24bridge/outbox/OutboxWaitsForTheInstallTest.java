@@ -3,6 +3,7 @@ package io.b24bridge.outbox;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +23,7 @@ import io.b24bridge.testkit.bitrix.BoxEmulator;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -53,6 +55,7 @@ class OutboxWaitsForTheInstallTest {
         app = TestAppliance.start(dir.resolve("appliance"), EmulatedBox.applicationSection(emu));
         Outbox outbox = app.appliance().outbox();
 
+        Instant beforeAnyAttempt = Instant.now();
         CallKey call = new CallKey("pbx1", "1700000000.7");
         CrmCommand.UserRef ivan = CrmCommand.UserRef.extension("101");
         CallCrmState state = CallCrmState.builder(call, CallEvent.Direction.INBOUND, Instant.now())
@@ -60,10 +63,15 @@ class OutboxWaitsForTheInstallTest {
                 .lineNumber("74951234567").registered(true).build();
         outbox.journal().record(List.of(new CrmLifecycle.Change(call, state, List.of(new CrmCommand.Register(call,
                 ivan, "+79162000001", false, Instant.now(), true, "CALL", "74951234567", true)), false)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> outbox.queue().head(call).orElseThrow().attempts() > 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> outbox.queue().head(call).orElseThrow().attempts() > 0);
         OutboxQueue.Entry waiting = outbox.queue().head(call).orElseThrow();
         assertTrue(waiting.lastError().contains("not installed"), waiting.lastError());
-        assertTrue(waiting.nextAt().isAfter(Instant.now().plusSeconds(10)), "an auth failure waits out a long pause");
+        // the auth pause is 30 s with jitter 0.5-1 from the failed attempt, which came after beforeAnyAttempt: at
+        // least 15 s past it (millisecond-truncated, as a stored time may be). Compared with "now + 10 s" instead,
+        // a test that took over 5 s to look saw a pause that had begun without it.
+        assertFalse(waiting.nextAt().isBefore(beforeAnyAttempt.truncatedTo(ChronoUnit.MILLIS).plusSeconds(15)),
+                "an auth failure waits out a long pause: next try at " + waiting.nextAt() + ", first after "
+                        + beforeAnyAttempt);
 
         app.armInstall();
         assertTrue(emu.install(app.publicUri("/bitrix24/events")).delivery().get(10, TimeUnit.SECONDS).delivered());
