@@ -34,7 +34,9 @@ class DoctorBoxProbeTest {
     @TempDir
     Path dir;
     BoxEmulator emu;
-    private final Doctor doctor = new Doctor(cmd -> Optional.empty(), 0, 0, Duration.ofSeconds(2));
+    // probe timeouts are generous: every probe here reaches a local server that answers; a busy CI machine must not
+    // turn its slow TLS handshake into a finding
+    private final Doctor doctor = new Doctor(cmd -> Optional.empty(), 0, 0, Duration.ofSeconds(10));
 
     @AfterEach
     void stop() {

@@ -51,7 +51,9 @@ class DoctorTest {
     @TempDir
     Path dir;
 
-    private final Doctor doctor = new Doctor(cmd -> Optional.empty(), 0, 0, Duration.ofSeconds(2));
+    // probe timeouts are generous: every probe here reaches a local server that answers; a busy CI machine must not
+    // turn its slow TLS handshake into a finding
+    private final Doctor doctor = new Doctor(cmd -> Optional.empty(), 0, 0, Duration.ofSeconds(10));
 
     // ---- configuration
 
@@ -388,8 +390,8 @@ class DoctorTest {
                         keystore: %s
                         keystore-password-file: %s
                         truststore: %s
-                      connect-timeout: 1s
-                      request-timeout: 3s
+                      connect-timeout: 5s
+                      request-timeout: 10s
                     """.formatted(url, section, pki.applianceClient(), pki.passwordFile(), pki.trustStore()));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
