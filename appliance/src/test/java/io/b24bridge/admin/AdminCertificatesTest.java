@@ -90,7 +90,7 @@ class AdminCertificatesTest {
                     "/api/settings")).GET()).statusCode(), "a certificate of the CA that no account names");
 
             // the doctor's and the upgrade's probe: the local tools' credential, the whole report
-            AdminProbe.Health h = AdminProbe.health(withRealPort(app), Duration.ofSeconds(5));
+            AdminProbe.Health h = AdminProbe.health(withRealPort(app), Duration.ofSeconds(30));
             assertEquals(200, h.httpStatus());
             assertTrue(!h.version().isEmpty() && h.body().has("parts"), h.body().toString());
 

@@ -139,7 +139,7 @@ class BoxClientEmulatorTest {
         start(e, EmulatedBox.webhookSection(e, 1, "hooksecret"));
         // the keep-alive's first question (profile, which a webhook may ask) goes at the start and succeeds: the
         // refusal must come after the client took its answer, or that answer would clear it
-        await().atMost(Duration.ofSeconds(10)).until(() -> client().status().lastSuccess() != null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> client().status().lastSuccess() != null);
         BoxException ex = assertThrows(BoxException.class, () -> new TelephonyApi(client()).register(
                 new TelephonyApi.Register(1, null, "+79162000001", TelephonyApi.CallType.INCOMING, null, false, null,
                         null, "pbx1:2.0", false, null, null)));
@@ -207,7 +207,7 @@ class BoxClientEmulatorTest {
         List<BoxEvent> seen = new CopyOnWriteArrayList<>();
         app.appliance().box().events().addListener(seen::add);
         emu.clickToCall(2, "+79162000001").await(Duration.ofSeconds(10));
-        await("the click handled from the inbox").atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
+        await("the click handled from the inbox").atMost(Duration.ofSeconds(30)).until(() -> seen.size() == 1);
         assertEquals(BoxEvent.EXTERNAL_CALL_START, seen.getFirst().name());
         assertEquals("", seen.getFirst().data().get("EXTENSION"), "the dialled number's extension: it has none");
         assertEquals("2", seen.getFirst().data().get("USER_ID"), "who clicked");

@@ -102,7 +102,7 @@ class BoxEventsTest {
 
         HttpResponse<String> res = post(callStart("APP-TOKEN-1", "AT2"));
         assertEquals(200, res.statusCode(), res.body());
-        await("the event handled from the inbox").atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
+        await("the event handled from the inbox").atMost(Duration.ofSeconds(30)).until(() -> seen.size() == 1);
         assertEquals(BoxEvent.EXTERNAL_CALL_START, seen.getFirst().name());
         assertEquals("101", seen.getFirst().data().get("EXTENSION"));
         assertEquals("externalCall.x.1", seen.getFirst().data().get("CALL_ID"));

@@ -140,7 +140,7 @@ class CallbackDialerTest {
         dialer.onEvent(form("+7 (916) 200-00-01", "CONTACT", "7"));
 
         assertEquals(List.of("2 +79162000001 CONTACT:7"), registered, "TYPE 4 on the responsible, bound to the form's entity");
-        await().atMost(Duration.ofSeconds(10)).until(() -> stateOf(1).equals("ANSWERED"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> stateOf(1).equals("ANSWERED"));
         OriginateRequest r = originated.getFirst();
         assertEquals("PJSIP/101", r.channel(), "the responsible's inner number, by routing.extensionDial");
         assertEquals(CallbackAttempts.CALLBACK_CONTEXT, r.context());
@@ -181,7 +181,7 @@ class CallbackDialerTest {
         operatorAnswers = false;
         dialer.onEvent(form("+79162000001", "CONTACT", "7"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> stateOf(1).equals("MISSED"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> stateOf(1).equals("MISSED"));
         assertEquals(1, originated.size(), "callback.retries 0: one attempt");
         assertEquals(List.of("externalCall.cb.1 2"), missed, "finished as missed on the user it was registered on");
         assertEquals(1L, health.check().facts().get("missedSinceStart"));
@@ -195,7 +195,7 @@ class CallbackDialerTest {
         dialer.onEvent(first); // the inbox handles the same row again
 
         assertEquals(1, registered.size());
-        await().atMost(Duration.ofSeconds(10)).until(() -> originated.size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> originated.size() == 1);
         assertEquals(1L, health.check().facts().get("repeatsDroppedSinceStart"));
     }
 
@@ -224,7 +224,7 @@ class CallbackDialerTest {
 
         dialer.resume();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> stateOf(id).equals("MISSED"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> stateOf(id).equals("MISSED"));
         assertEquals(List.of("externalCall.before.1 2"), missed, "its open CRM call is not left open");
         assertEquals(List.of(), originated);
     }

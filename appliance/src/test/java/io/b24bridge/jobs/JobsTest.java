@@ -108,7 +108,7 @@ class JobsTest {
         }));
 
         jobs.runSoon("slow", Duration.ZERO);
-        await().atMost(Duration.ofSeconds(10)).until(() -> inside.get() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> inside.get() == 1);
         jobs.runSoon("slow", Duration.ZERO); // asked again while it runs
         await().atMost(Duration.ofSeconds(20)).until(() -> runs.get() == 2);
         assertEquals(1, most.get(), "never two runs at the same time");
@@ -122,12 +122,12 @@ class JobsTest {
         jobs.close();
         jobs = null;
         db.close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(due.plusMillis(500)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(due.plusMillis(500)));
 
         db = openDb();
         // the same job, now asked to run first an hour after it is scheduled: the stored schedule wins
         start(new ScheduledJob("daily", "once a day", HOUR, HOUR, () -> "run " + runs.incrementAndGet()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> runs.get() == 1);
         assertTrue(status("daily").nextRun().isAfter(Instant.now().plus(Duration.ofMinutes(59))),
                 "then every hour again: " + status("daily").nextRun());
     }
@@ -141,7 +141,7 @@ class JobsTest {
             release.await(20, TimeUnit.SECONDS);
             return "blocked run";
         })), Clock.systemUTC(), Duration.ofMillis(100));
-        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        assertTrue(entered.await(30, TimeUnit.SECONDS));
         jobs.close(); // the run outlives the stop's grace, as if the appliance died
         jobs = null;
         db.close();

@@ -209,14 +209,14 @@ class DispatcherTest {
     }
 
     private void awaitQuiet() {
-        await("the outbox drains").atMost(Duration.ofSeconds(15)).until(() -> {
+        await("the outbox drains").atMost(Duration.ofSeconds(30)).until(() -> {
             OutboxReport.Counts c = outbox.report().counts();
             return c.pending() == 0 && c.sending() == 0;
         });
     }
 
     private void awaitDead(int n) {
-        await().atMost(Duration.ofSeconds(15)).until(() -> outbox.report().counts().dead() == n);
+        await().atMost(Duration.ofSeconds(30)).until(() -> outbox.report().counts().dead() == n);
     }
 
     @Test
@@ -237,7 +237,7 @@ class DispatcherTest {
         startDispatcher();
         CallKey k = call(2);
         record(k, true, register(k), finish(k));
-        await().atMost(Duration.ofSeconds(15)).until(() -> outbox.report().counts().pending() == 2
+        await().atMost(Duration.ofSeconds(30)).until(() -> outbox.report().counts().pending() == 2
                 && outbox.queue().head(k).orElseThrow().attempts() == 1);
         assertEquals(List.of("register 2.0"), box.sent, "nothing after the failed register: the finish waits");
         OutboxQueue.Entry waiting = outbox.queue().head(k).orElseThrow();
@@ -255,7 +255,7 @@ class DispatcherTest {
         startDispatcher();
         CallKey k = call(3);
         record(k, false, register(k));
-        await().atMost(Duration.ofSeconds(15)).until(() -> outbox.queue().head(k).orElseThrow().attempts() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> outbox.queue().head(k).orElseThrow().attempts() == 1);
         OutboxQueue.Entry waiting = outbox.queue().head(k).orElseThrow();
         assertEquals(OutboxState.PENDING, waiting.state());
         assertTrue(!waiting.nextAt().isBefore(clock.instant().plusSeconds(15)), "half of the 30 s auth pause at least");
@@ -270,7 +270,7 @@ class DispatcherTest {
         record(k, true, register(k), finish(k));
         awaitDead(1);
         record(other, true, register(other), finish(other));
-        await().atMost(Duration.ofSeconds(15)).until(() -> box.sent.contains("finish CALL-5.0"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> box.sent.contains("finish CALL-5.0"));
         assertEquals(List.of("register 4.0", "register 5.0", "finish CALL-5.0"), box.sent,
                 "the other call went through; this one waits behind its dead register");
 
@@ -335,7 +335,7 @@ class DispatcherTest {
         CallKey k = call(10);
         record(k, false, register(k), finish(k));
         record(k, true, rating(k));
-        await().atMost(Duration.ofSeconds(15)).until(() -> box.sent.contains("comment 10.0"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> box.sent.contains("comment 10.0"));
         clock.advance(Settlement.MAX_RETRY_PAUSE);
         dispatcher.wake();
         awaitQuiet();
@@ -351,7 +351,7 @@ class DispatcherTest {
         }
         box.fail("finish", Failure.Kind.REJECTED); // one finish of the batch is refused: only it is set aside
         startDispatcher();
-        await().atMost(Duration.ofSeconds(15)).until(() -> outbox.report().counts().done() == 2L * calls - 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> outbox.report().counts().done() == 2L * calls - 1);
         assertTrue(!box.batchSizes.isEmpty() && box.batchSizes.getFirst() == calls, "all the registers in one batch: "
                 + box.batchSizes);
         for (int n = 100; n < 100 + calls; n++) {

@@ -76,7 +76,7 @@ class OutboxCatchUpTest {
                     new CrmCommand.Finish(k, CrmCommand.UserRef.extension("101"), 42, "200", null, true),
                     new CrmCommand.AttachRecording(k, "/var/spool/asterisk/monitor/" + n + ".wav")), true)));
         }
-        await("the box was tried while away").atMost(Duration.ofSeconds(15))
+        await("the box was tried while away").atMost(Duration.ofSeconds(30))
                 .until(() -> script.refusedWhileAway.get() > 0);
         int seenBefore = script.seen.size();
         int batchesBefore = script.batches.size();

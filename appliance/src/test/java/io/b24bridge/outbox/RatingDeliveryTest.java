@@ -91,7 +91,7 @@ class RatingDeliveryTest {
     }
 
     private void awaitQuiet() {
-        await("the outbox drains").atMost(Duration.ofSeconds(15)).until(() -> {
+        await("the outbox drains").atMost(Duration.ofSeconds(30)).until(() -> {
             OutboxReport.Counts c = outbox.report().counts();
             return c.pending() == 0 && c.sending() == 0;
         });

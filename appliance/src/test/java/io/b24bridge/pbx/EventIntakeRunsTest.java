@@ -71,14 +71,14 @@ class EventIntakeRunsTest {
         intake.start();
         try {
             intake.put(new EventIntake.Snapshot(1, new ChannelsSnapshot(List.of(), java.util.Map.of())));
-            assertTrue(sink.connected.await(5, TimeUnit.SECONDS));
+            assertTrue(sink.connected.await(30, TimeUnit.SECONDS));
             intake.offerEvent(1, event(0), () -> true);
-            assertTrue(sink.inFirst.await(5, TimeUnit.SECONDS), "the first event alone: the sink kept up so far");
+            assertTrue(sink.inFirst.await(30, TimeUnit.SECONDS), "the first event alone: the sink kept up so far");
             for (int n = 1; n <= 1500; n++) {
                 intake.offerEvent(1, event(n), () -> true);
             }
             sink.release.countDown();
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (sink.delivered() < 1501 && System.nanoTime() < end) {
                 Thread.sleep(5);
             }

@@ -95,7 +95,7 @@ class RoutingServiceTest {
         assertEquals(List.of("PJSIP/101&PJSIP/102"), dials(first), "unknown for now: the route's fallback");
 
         crm.answerNow(); // the question went on in the background: its answer fills the cache
-        await().atMost(Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(30))
                 .until(() -> routing.decide("4952000002", "79162000001").source() == RouteDecision.Source.CACHE);
         assertEquals(1, crm.questions.get(), "one question, its late answer served the next call");
         assertEquals("PJSIP/101", routing.decide("4952000002", "79162000001").targets().getFirst().dial());
@@ -178,10 +178,10 @@ class RoutingServiceTest {
             RouteDecision d = routing.decide("4952000002", "7999000010" + i);
             assertEquals(RouteDecision.Source.ROUTE_DEFAULT, d.source(), "nobody waits while it is away");
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> crm.held.get() == 1); // the probe is under way
+        await().atMost(Duration.ofSeconds(30)).until(() -> crm.held.get() == 1); // the probe is under way
         assertEquals(before + 1, crm.questions.get(), "one probe, not twenty questions to a struggling box");
         crm.answerNow();                                       // the probe's answer came: the box is back
-        await().atMost(Duration.ofSeconds(10)).until(() -> !routing.crmAway());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !routing.crmAway());
         assertEquals(before + 1, crm.questions.get());
         assertEquals(RouteDecision.Source.CRM, routing.decide("4952000002", "79162000001").source());
     }

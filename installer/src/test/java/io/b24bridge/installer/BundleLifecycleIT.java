@@ -284,7 +284,7 @@ class BundleLifecycleIT {
         assertEquals(0, r.status(), r.output());
         System.out.printf("MEASURE upgrade (verify, stop, backup, switch, start, healthy): %d ms%n",
                 (System.nanoTime() - t0) / 1_000_000);
-        assertEquals(versionA + ".next", AdminProbe.health(loadConfig(), Duration.ofSeconds(5)).version());
+        assertEquals(versionA + ".next", AdminProbe.health(loadConfig(), Duration.ofSeconds(30)).version());
         assertEquals(versionA + ".next", Files.readSymbolicLink(root.resolve("opt/b24bridge/current")).toString());
         assertTrue(Files.isDirectory(root.resolve("opt/b24bridge").resolve(versionA)), "the previous version stays");
         Path backup = Path.of(release(root.resolve("opt/b24bridge/last-upgrade")).get("backup"));
@@ -308,7 +308,7 @@ class BundleLifecycleIT {
         assertEquals(versionA, Files.readSymbolicLink(root.resolve("opt/b24bridge/previous")).toString(),
                 "a failed upgrade leaves the previous version as it was");
         assertEquals(versionA + ".next.broken", release(root.resolve("opt/b24bridge/last-failed-upgrade")).get("to"));
-        assertEquals(before, AdminProbe.health(loadConfig(), Duration.ofSeconds(5)).version());
+        assertEquals(before, AdminProbe.health(loadConfig(), Duration.ofSeconds(30)).version());
     }
 
     @Test
