@@ -105,7 +105,9 @@ final class AsteriskInstance {
                 p.destroyForcibly();
                 throw new IOException(name() + " CLI '" + command + "' took longer than " + timeout);
             }
-            String text = new String(output.get(1, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+            // the process has exited: its reader only has the pipe's rest to drain, but a loaded machine may not
+            // schedule it for a while (1 s was the limit before: "no output" from a CLI that had answered)
+            String text = new String(output.get(30, TimeUnit.SECONDS), StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
                 throw new IOException(name() + " CLI '" + command + "' failed (" + p.exitValue() + "): " + text.strip());
             }

@@ -68,19 +68,19 @@ class BoxEmulatorMainTest {
 
             try (HttpClient client = TestBox.client(pki, pki.applianceClient())) {
                 HttpResponse<String> state = client.send(HttpRequest.newBuilder(URI.create(url + "/_emulator/state"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
                 JsonNode s = TestBox.JSON.readTree(state.body());
                 assertEquals("AIR_GAPPED", s.path("deployment").asText());
                 assertEquals("DOCS", s.path("authRules").asText());
                 assertEquals("101", s.path("users").get(1).path("innerPhone").asText(), "the demo seed");
                 HttpResponse<String> hook = client.send(HttpRequest.newBuilder(URI.create(url + "/rest/2/clihook/profile"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, hook.statusCode(), hook.body());
                 assertEquals("Ivan", TestBox.JSON.readTree(hook.body()).path("result").path("NAME").asText());
             }
         } finally {
             p.destroy();
-            assertTrue(p.waitFor(10, TimeUnit.SECONDS), "the program stops on SIGTERM");
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the program stops on SIGTERM");
         }
     }
 
