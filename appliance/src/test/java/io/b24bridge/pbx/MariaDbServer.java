@@ -74,7 +74,8 @@ public final class MariaDbServer implements AutoCloseable {
                 "--innodb-log-file-size=16M", "--skip-name-resolve", "--log-error=" + dir.resolve("mariadb.log"))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("mariadbd.out").toFile()).start();
         MariaDbServer server = new MariaDbServer(dir, p, port);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        // 120 s for a loaded CI machine; a server that died is given up on at once (p.isAlive below)
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         // the superuser exists only on the socket: the test's own administrator is made there, for TCP
         List<String> setup = List.of("mariadb", "--no-defaults", "-S", dir.resolve("mysql.sock").toString(), "-uroot",
                 "-e", "CREATE USER 'admin'@'127.0.0.1' IDENTIFIED BY '" + ADMIN_PASSWORD + "'; "

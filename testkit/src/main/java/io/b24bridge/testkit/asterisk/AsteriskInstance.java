@@ -136,7 +136,8 @@ final class AsteriskInstance {
             CompletableFuture<Void> booted = new CompletableFuture<>();
             AmiClient client = null;
             try {
-                client = AmiClient.connect(endpoint, Duration.ofSeconds(2), null, m -> {
+                // 10 s: with 2 s, a login slower than that on a busy machine would fail every try until the deadline
+                client = AmiClient.connect(endpoint, Duration.ofSeconds(10), null, m -> {
                     if ("FullyBooted".equals(m.event())) {
                         booted.complete(null);
                     }

@@ -29,8 +29,10 @@ public final class AsteriskPair implements AutoCloseable {
     }
 
     private static final Logger LOG = Logger.getLogger(AsteriskPair.class.getName());
-    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration CLI_TIMEOUT = Duration.ofSeconds(15);
+    // limits for a loaded CI machine (at load average 15 a JVM took over 30 s to start): each returns as soon as
+    // Asterisk is booted / answered / idle, and a boot gives up at once when the process has died
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration CLI_TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern ACTIVE_CHANNELS = Pattern.compile("(\\d+) active channels?");
 
     private final AsteriskSettings settings;
@@ -215,7 +217,7 @@ public final class AsteriskPair implements AutoCloseable {
             cli("channel request hangup all");
         }
         world().resetBehaviours();
-        awaitIdle(Duration.ofSeconds(15));
+        awaitIdle(Duration.ofSeconds(60));
     }
 
     /** Waits until neither instance has a channel (CDR and Hangup events are out by then). */

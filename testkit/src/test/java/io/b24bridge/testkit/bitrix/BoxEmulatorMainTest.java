@@ -64,7 +64,8 @@ class BoxEmulatorMainTest {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String url = CompletableFuture.supplyAsync(() -> firstUrl(out)).get(30, TimeUnit.SECONDS);
+            // a JVM starting on a loaded CI machine took over 30 s (main 43d40ed): success returns at once
+            String url = CompletableFuture.supplyAsync(() -> firstUrl(out)).get(120, TimeUnit.SECONDS);
 
             try (HttpClient client = TestBox.client(pki, pki.applianceClient())) {
                 HttpResponse<String> state = client.send(HttpRequest.newBuilder(URI.create(url + "/_emulator/state"))
