@@ -152,7 +152,7 @@ class ApplianceKilledMidBurstRealAsteriskTest {
         outlivesIt.awaitAnswer();
         Timed answeredAndEndedInDowntime = place(pbx, "4951000102", "79993000003");
         Timed answeredInDowntime = place(pbx, "4951000102", "79993000004");
-        SpineRig.await(Duration.ofSeconds(10), () -> registered("+79993000003") && registered("+79993000004"),
+        SpineRig.await(Duration.ofSeconds(30), () -> registered("+79993000003") && registered("+79993000004"),
                 "the ringing calls in the CRM");
         assertFalse(answeredInDowntime.call.isAnswered() || answeredAndEndedInDowntime.call.isAnswered(),
                 "102 still rings when the appliance is killed");

@@ -63,7 +63,7 @@ class CallSpineFaultsRealAsteriskTest {
             assertEquals("16", c.awaitEnd(Duration.ofSeconds(30)), "every call went through while the box was away");
             assertTrue(c.isAnswered());
         }
-        SpineRig.await(Duration.ofSeconds(10), () -> rig.app.appliance().engine().callsInProgress() == 0, "calls to end");
+        SpineRig.await(Duration.ofSeconds(30), () -> rig.app.appliance().engine().callsInProgress() == 0, "calls to end");
         long waiting = rig.app.appliance().outbox().report().counts().pending();
         assertTrue(waiting >= 20, "register and finish of each call wait: " + waiting);
         assertTrue(rig.calls(c -> c.phoneNumber().startsWith("+7999100")).isEmpty(), "nothing reached the box yet");
@@ -90,7 +90,7 @@ class CallSpineFaultsRealAsteriskTest {
         pbx.phone("101", PhoneBehaviour.answersAndStays(Duration.ofSeconds(1)));
         WorldCall call = pbx.placeInboundCall("4951000101", "79991110001", WorldScript.staysUntilHungUp());
         assertTrue(call.awaitAnswer(Duration.ofSeconds(20)));
-        SpineRig.await(Duration.ofSeconds(10), () -> !rig.calls(c -> c.phoneNumber().equals("+79991110001")).isEmpty(),
+        SpineRig.await(Duration.ofSeconds(30), () -> !rig.calls(c -> c.phoneNumber().equals("+79991110001")).isEmpty(),
                 "the card to pop");
         Thread.sleep(1000);
         pbx.restartPbx(AsteriskPair.Restart.GRACEFUL);
@@ -108,7 +108,7 @@ class CallSpineFaultsRealAsteriskTest {
         pbx.phone("101", PhoneBehaviour.answersAndStays(Duration.ofSeconds(1)));
         WorldCall call = pbx.placeInboundCall("4951000101", "79991110002", WorldScript.staysUntilHungUp());
         assertTrue(call.awaitAnswer(Duration.ofSeconds(20)));
-        SpineRig.await(Duration.ofSeconds(10), () -> !rig.calls(c -> c.phoneNumber().equals("+79991110002")).isEmpty(),
+        SpineRig.await(Duration.ofSeconds(30), () -> !rig.calls(c -> c.phoneNumber().equals("+79991110002")).isEmpty(),
                 "the card to pop");
         Thread.sleep(2000);
         pbx.restartPbx(AsteriskPair.Restart.CRASH); // no Hangup events: the PBX just dies

@@ -45,7 +45,7 @@ class CallbackOverTheCloudRealAsteriskTest extends CallbackRealAsteriskTest {
         pbx.phone("101", PhoneBehaviour.answersAndStays(Duration.ofSeconds(1)));
         pbx.phone("102", PhoneBehaviour.answersAndStays(Duration.ofSeconds(1)));
         pbx.outside("79162100088", answers(Duration.ofSeconds(1), Duration.ofSeconds(2)));
-        rig.emu.callback("+79162100088", "", null).await(Duration.ofSeconds(10));
+        rig.emu.callback("+79162100088", "", null).await(Duration.ofSeconds(30));
         finished("+79162100088");
         long originated = facts().at("/originatedSinceStart").asLong();
         Map<String, Object> captured = rig.emu.deliveries().stream()

@@ -142,7 +142,7 @@ class ReconciliationRealAsteriskTest {
         rig = rig(pbx);
         pbx.phone("101", answersAndStays(Duration.ofMillis(500)));
         Timed before = call(pbx, "4951000101", "79994100001").answered();
-        SpineRig.await(Duration.ofSeconds(10), () -> !rig.calls(v -> v.phoneNumber().equals(before.number)).isEmpty(),
+        SpineRig.await(Duration.ofSeconds(30), () -> !rig.calls(v -> v.phoneNumber().equals(before.number)).isEmpty(),
                 "the card while linked");
 
         ami.cut();                                       // the link drops mid-call; the PBX goes on

@@ -291,7 +291,8 @@ final class SpineRig implements AutoCloseable {
     }
 
     void awaitPbxConnected() throws InterruptedException {
-        await(Duration.ofSeconds(20), () -> app.get("/health").body().contains("\"pbx\":{\"state\":\"UP\""),
+        // after a PBX restart: Asterisk's boot and the link's backoff, on a machine that may be loaded
+        await(Duration.ofSeconds(90), () -> app.get("/health").body().contains("\"pbx\":{\"state\":\"UP\""),
                 "the appliance's AMI link to the PBX");
     }
 
