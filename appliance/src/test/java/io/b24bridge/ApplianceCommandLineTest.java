@@ -139,8 +139,6 @@ class ApplianceCommandLineTest {
     }
 
     private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return io.b24bridge.testkit.FreePorts.pick(); // below the ephemeral range: see FreePorts
     }
 }

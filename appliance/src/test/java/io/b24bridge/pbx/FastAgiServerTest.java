@@ -2,7 +2,6 @@ package io.b24bridge.pbx;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
@@ -103,8 +102,6 @@ class FastAgiServerTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return io.b24bridge.testkit.FreePorts.pick(); // below the ephemeral range: see FreePorts
     }
 }

@@ -1,7 +1,6 @@
 package io.b24bridge.spine;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -243,8 +242,6 @@ class ApplianceKilledMidBurstRealAsteriskTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return io.b24bridge.testkit.FreePorts.pick(); // below the ephemeral range: see FreePorts
     }
 }

@@ -275,11 +275,7 @@ final class SpineRig implements AutoCloseable {
     }
 
     private static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return io.b24bridge.testkit.FreePorts.pick(); // below the ephemeral range: see FreePorts
     }
 
     /** Replaces a settings section through the admin API (the way an administrator does). */

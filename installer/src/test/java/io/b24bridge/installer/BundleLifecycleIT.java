@@ -539,11 +539,30 @@ class BundleLifecycleIT {
         return pb.start();
     }
 
+    /**
+     * A free port below Linux's ephemeral range (32768 up), as testkit's FreePorts picks them (installer's tests do
+     * not see the testkit): the installed appliance binds it seconds later, and a port from that range could meanwhile
+     * go to another process's outgoing connection.
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(20_000, 32_768);
+            if (PORTS_GIVEN.contains(port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new java.net.InetSocketAddress(port));
+                PORTS_GIVEN.add(port);
+                return port;
+            } catch (IOException taken) {
+                // next
+            }
         }
+        throw new IOException("no free port between 20000 and 32767");
     }
+
+    private static final java.util.Set<Integer> PORTS_GIVEN = new java.util.HashSet<>();
 
     @SuppressWarnings("unused")
     private static long count(Path dir) throws IOException {
