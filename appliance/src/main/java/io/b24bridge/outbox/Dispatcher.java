@@ -10,13 +10,13 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.b24bridge.calls.CallKey;
 import io.b24bridge.crm.CrmCommand;
 import io.b24bridge.crm.CrmEntity;
 import io.b24bridge.health.HealthPart;
+import io.b24bridge.logging.FailureStreak;
 import io.b24bridge.outbox.BoxGateway.Failure;
 
 /**
@@ -55,6 +55,13 @@ public final class Dispatcher implements OutboxSender {
     private final Settlement settle;
     private final BatchRound batches;
     private volatile boolean running = true;
+    /**
+     * The outbox's failures that repeat for as long as their cause lasts (the database refusing writes on a full
+     * disk fails every scan and round): logged once when they begin and once when they end.
+     */
+    private final FailureStreak scanFailures = new FailureStreak(LOG, "outbox scan");
+    private final FailureStreak roundFailures = new FailureStreak(LOG, "outbox batch round");
+    private final FailureStreak callFailures = new FailureStreak(LOG, "outbox: sending a call's command");
     /** The last scan found a backlog: new commands wait for the scheduler's batches instead of a worker each. */
     private volatile boolean backlog;
     private final Thread scheduler;
@@ -139,12 +146,13 @@ public final class Dispatcher implements OutboxSender {
                 } else {
                     ready.forEach(this::dispatch);
                 }
+                scanFailures.succeeded();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "outbox scan failed: " + e.getMessage(), e);
+                scanFailures.failed(e);
             } catch (InterruptedException e) {
                 return; // stopping
             }
-            if (behind) {
+            if (behind && !roundFailures.failing()) { // rounds that fail at once must not become a busy loop
                 continue;
             }
             synchronized (signal) {
@@ -200,8 +208,9 @@ public final class Dispatcher implements OutboxSender {
         Thread.ofVirtual().name("outbox-batch").start(() -> {
             try {
                 batch(chunk);
+                roundFailures.succeeded();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "outbox batch round failed: " + e.getMessage(), e);
+                roundFailures.failed(e);
             } finally {
                 rounds.release();
                 wake();
@@ -265,6 +274,7 @@ public final class Dispatcher implements OutboxSender {
                         || e.command() instanceof CrmCommand.MissedCallTask
                         ? outbox.journal().crmEntity(call).orElse(null) : null;
                 settle.done(e, sender.send(e, callId, entity, Duration.between(e.createdAt(), clock.instant())));
+                callFailures.succeeded();
                 if (backlog) {
                     return; // behind: the call's next commands go in the scheduler's batches, not one request each
                 }
@@ -272,7 +282,7 @@ public final class Dispatcher implements OutboxSender {
                 settle.failed(e, f);
                 return;
             } catch (RuntimeException ex) {
-                LOG.log(Level.WARNING, "outbox: unexpected failure on call " + call, ex);
+                callFailures.failed(new IllegalStateException("call " + call + ": " + ex.getMessage(), ex));
                 settle.unexpected(e, ex);
                 return;
             }

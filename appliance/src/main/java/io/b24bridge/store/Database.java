@@ -29,9 +29,19 @@ public final class Database implements AutoCloseable {
     /** Derby's SQLState when another JVM already holds the database. */
     private static final String LOCKED_BY_OTHER_JVM = "XSDB6";
 
+    /**
+     * How often a database found read-only may try whether its disk takes writes again ({@link #connection}): each
+     * try forces a small write to disk, and connections are asked for at the PBX's pace.
+     */
+    static final long REOPEN_EVERY_NANOS = 1_000_000_000L;
+
     private final Path dir;
     private final EmbeddedDataSource dataSource;
     private volatile boolean open = true;
+    /** System.nanoTime() when the database was found read-only; 0 while it takes writes. */
+    private volatile long readOnlySince;
+    private long lastReopenTry;
+    private final Object reopening = new Object();
 
     private Database(Path dir, EmbeddedDataSource dataSource) {
         this.dir = dir;
@@ -107,11 +117,66 @@ public final class Database implements AutoCloseable {
         return dir;
     }
 
+    /**
+     * A connection to the database. When Derby booted it read-only — it does so, for good, when it restarts the
+     * database after a write failed on a full disk (its lock file cannot be written: docs/operations.md, "Disk
+     * full") — and the storage folder takes writes again, the database is shut down and booted again first, so the
+     * appliance takes writes again without a restart of its process. Until then the read-only connection is
+     * returned: reads go on, writes fail with SQLState 25502 and are retried by their owners.
+     */
     public Connection connection() throws SQLException {
         if (!open) {
             throw new SQLException("the database is closed");
         }
-        return dataSource.getConnection();
+        Connection c = dataSource.getConnection();
+        if (!c.isReadOnly()) {
+            return c;
+        }
+        return reopenIfWritable(c);
+    }
+
+    private Connection reopenIfWritable(Connection readOnly) throws SQLException {
+        synchronized (reopening) {
+            long now = System.nanoTime();
+            if (readOnlySince == 0) {
+                readOnlySince = now;
+                LOG.warning("the database " + dir + " is read-only: Derby booted it again while its disk was full "
+                        + "(after a write failed there); it is reopened once the storage folder takes writes again");
+            }
+            if (lastReopenTry != 0 && now - lastReopenTry < REOPEN_EVERY_NANOS) {
+                return readOnly;
+            }
+            lastReopenTry = now;
+            if (WriteProbe.check(dir.toAbsolutePath().getParent()).isPresent()) {
+                return readOnly; // still full (or read-only mounted): reads go on
+            }
+            readOnly.close();
+            shutdownQuietly(); // ends the read-only boot; other threads' transactions roll back and are retried
+            Connection c = dataSource.getConnection();
+            if (c.isReadOnly()) {
+                return c; // the disk filled again meanwhile: next try in a second
+            }
+            long seconds = (System.nanoTime() - readOnlySince) / 1_000_000_000L;
+            readOnlySince = 0;
+            lastReopenTry = 0;
+            LOG.warning("the database " + dir + " was reopened and takes writes again (read-only for " + seconds
+                    + " s: its disk was full)");
+            return c;
+        }
+    }
+
+    /** Shuts this database down (the engine boots it again at the next connection). */
+    private void shutdownQuietly() {
+        EmbeddedDataSource ds = new EmbeddedDataSource();
+        ds.setDatabaseName(dir.toAbsolutePath().toString());
+        ds.setShutdownDatabase("shutdown");
+        try (Connection ignored = ds.getConnection()) {
+            LOG.warning("database did not report its shutdown: " + dir);
+        } catch (SQLException e) {
+            if (!SHUTDOWN_OK.equals(e.getSQLState())) {
+                LOG.log(Level.WARNING, "database shutdown of " + dir + " reported: " + e.getMessage(), e);
+            }
+        }
     }
 
     /** A unit of work in one transaction. */
