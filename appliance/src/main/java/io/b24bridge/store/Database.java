@@ -41,6 +41,8 @@ public final class Database implements AutoCloseable {
     /** System.nanoTime() when the database was found read-only; 0 while it takes writes. */
     private volatile long readOnlySince;
     private long lastReopenTry;
+    /** Counts the reopens: a connection taken read-only before the last one must not cause another. */
+    private volatile long reopens;
     private final Object reopening = new Object();
 
     private Database(Path dir, EmbeddedDataSource dataSource) {
@@ -128,15 +130,20 @@ public final class Database implements AutoCloseable {
         if (!open) {
             throw new SQLException("the database is closed");
         }
+        long generation = reopens;
         Connection c = dataSource.getConnection();
         if (!c.isReadOnly()) {
             return c;
         }
-        return reopenIfWritable(c);
+        return reopenIfWritable(c, generation);
     }
 
-    private Connection reopenIfWritable(Connection readOnly) throws SQLException {
+    private Connection reopenIfWritable(Connection readOnly, long generation) throws SQLException {
         synchronized (reopening) {
+            if (reopens != generation) { // another thread reopened it meanwhile: this connection is of the old boot
+                readOnly.close();
+                return dataSource.getConnection();
+            }
             long now = System.nanoTime();
             if (readOnlySince == 0) {
                 readOnlySince = now;
@@ -157,6 +164,7 @@ public final class Database implements AutoCloseable {
                 return c; // the disk filled again meanwhile: next try in a second
             }
             long seconds = (System.nanoTime() - readOnlySince) / 1_000_000_000L;
+            reopens++;
             readOnlySince = 0;
             lastReopenTry = 0;
             LOG.warning("the database " + dir + " was reopened and takes writes again (read-only for " + seconds
