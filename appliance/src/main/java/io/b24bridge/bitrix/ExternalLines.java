@@ -1,16 +1,11 @@
 package io.b24bridge.bitrix;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -31,7 +26,6 @@ import io.b24bridge.settings.Settings;
 public final class ExternalLines implements HealthPart, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ExternalLines.class.getName());
-    static final Duration RETRY = Duration.ofMinutes(1);
     static final String LINE_EXISTS = "Line already exists";
 
     /** What the last check found: lines present, added, and those that could not be added (DID → why). */
@@ -41,10 +35,8 @@ public final class ExternalLines implements HealthPart, AutoCloseable {
 
     private final TelephonyApi telephony;
     private final Supplier<Settings> settings;
-    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("bitrix24-external-lines").daemon().factory());
-    private volatile Report last;
-    private ScheduledFuture<?> retry;
+    private final BoxCheckRunner<Report> runner = new BoxCheckRunner<>("bitrix24-external-lines", this::inspect,
+            r -> r.error() != null);
 
     public ExternalLines(TelephonyApi telephony, Supplier<Settings> settings) {
         this.telephony = telephony;
@@ -53,16 +45,15 @@ public final class ExternalLines implements HealthPart, AutoCloseable {
 
     /** Checks now, in the background (start, and every saved change of the settings). */
     public void checkSoon() {
-        worker.execute(this::checkNow);
+        runner.soon();
     }
 
     /** Checks on the caller's thread; the report is also what /health shows from now on. */
-    public synchronized Report checkNow() {
-        if (retry != null) {
-            retry.cancel(false);
-            retry = null;
-        }
-        Report report;
+    public Report checkNow() {
+        return runner.now();
+    }
+
+    private Report inspect() {
         try {
             List<String> known = telephony.externalLines();
             List<String> present = new ArrayList<>();
@@ -89,13 +80,10 @@ public final class ExternalLines implements HealthPart, AutoCloseable {
                             + "are still registered under it, the line shows without its name");
                 }
             }
-            report = new Report(Instant.now(), List.copyOf(present), List.copyOf(added), Map.copyOf(failed), null);
+            return new Report(Instant.now(), List.copyOf(present), List.copyOf(added), Map.copyOf(failed), null);
         } catch (BoxException e) {
-            report = new Report(Instant.now(), List.of(), List.of(), Map.of(), e.getMessage());
-            retry = worker.schedule(this::checkNow, RETRY.toSeconds(), TimeUnit.SECONDS);
+            return new Report(Instant.now(), List.of(), List.of(), Map.of(), e.getMessage()); // tried again soon
         }
-        last = report;
-        return report;
     }
 
     /** The routes with an exact DID: each wants its line. */
@@ -108,7 +96,7 @@ public final class ExternalLines implements HealthPart, AutoCloseable {
     }
 
     public Report last() {
-        return last;
+        return runner.last();
     }
 
     @Override
@@ -118,7 +106,7 @@ public final class ExternalLines implements HealthPart, AutoCloseable {
 
     @Override
     public PartHealth check() {
-        Report r = last;
+        Report r = runner.last();
         if (r == null) {
             return PartHealth.up("the routes' external lines are being checked", Map.of());
         }
@@ -141,6 +129,6 @@ public final class ExternalLines implements HealthPart, AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdownNow();
+        runner.close();
     }
 }

@@ -1,16 +1,11 @@
 package io.b24bridge.bitrix;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -30,7 +25,6 @@ import io.b24bridge.settings.Settings;
 public final class LeadSourceCheck implements HealthPart, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LeadSourceCheck.class.getName());
-    static final Duration RETRY = Duration.ofMinutes(1);
 
     /**
      * What the last check found.
@@ -44,10 +38,8 @@ public final class LeadSourceCheck implements HealthPart, AutoCloseable {
 
     private final CrmApi crm;
     private final Supplier<Settings> settings;
-    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("bitrix24-lead-sources").daemon().factory());
-    private volatile Report last;
-    private ScheduledFuture<?> retry;
+    private final BoxCheckRunner<Report> runner = new BoxCheckRunner<>("bitrix24-lead-sources", this::inspect,
+            r -> r.error() != null);
 
     public LeadSourceCheck(CrmApi crm, Supplier<Settings> settings) {
         this.crm = crm;
@@ -56,17 +48,16 @@ public final class LeadSourceCheck implements HealthPart, AutoCloseable {
 
     /** Checks now, in the background (start, and every saved change of the settings). */
     public void checkSoon() {
-        worker.execute(this::checkNow);
+        runner.soon();
     }
 
     /** Checks on the caller's thread; the report is also what /health shows from now on. */
-    public synchronized Report checkNow() {
-        if (retry != null) {
-            retry.cancel(false);
-            retry = null;
-        }
+    public Report checkNow() {
+        return runner.now();
+    }
+
+    private Report inspect() {
         Map<String, List<String>> wanted = wanted(settings.get());
-        Report report;
         try {
             Map<String, String> known = crm.leadSources();
             List<String> present = new ArrayList<>();
@@ -90,13 +81,10 @@ public final class LeadSourceCheck implements HealthPart, AutoCloseable {
                             + "it in the CRM's settings (Sources), or give the application crm rights");
                 }
             }
-            report = new Report(Instant.now(), List.copyOf(present), List.copyOf(created), Map.copyOf(missing), null);
+            return new Report(Instant.now(), List.copyOf(present), List.copyOf(created), Map.copyOf(missing), null);
         } catch (BoxException e) {
-            report = new Report(Instant.now(), List.of(), List.of(), Map.of(), e.getMessage());
-            retry = worker.schedule(this::checkNow, RETRY.toSeconds(), TimeUnit.SECONDS);
+            return new Report(Instant.now(), List.of(), List.of(), Map.of(), e.getMessage()); // tried again soon
         }
-        last = report;
-        return report;
     }
 
     /** Each lead source the inbound routes name, with their DIDs. */
@@ -121,7 +109,7 @@ public final class LeadSourceCheck implements HealthPart, AutoCloseable {
     }
 
     public Report last() {
-        return last;
+        return runner.last();
     }
 
     @Override
@@ -131,7 +119,7 @@ public final class LeadSourceCheck implements HealthPart, AutoCloseable {
 
     @Override
     public PartHealth check() {
-        Report r = last;
+        Report r = runner.last();
         if (r == null) {
             return PartHealth.up("the routes' lead sources are being checked", Map.of());
         }
@@ -154,6 +142,6 @@ public final class LeadSourceCheck implements HealthPart, AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdownNow();
+        runner.close();
     }
 }

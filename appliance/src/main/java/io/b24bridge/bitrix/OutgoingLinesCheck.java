@@ -8,10 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 import io.b24bridge.health.HealthPart;
@@ -35,7 +31,6 @@ import io.b24bridge.health.PartHealth;
 public final class OutgoingLinesCheck implements HealthPart, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(OutgoingLinesCheck.class.getName());
-    static final Duration RETRY = Duration.ofMinutes(1);
     static final Duration EVERY = Duration.ofMinutes(15);
     /** How many of the users whose clicks go elsewhere /health names (the count says how many there are). */
     public static final int NAMED = 5;
@@ -72,11 +67,8 @@ public final class OutgoingLinesCheck implements HealthPart, AutoCloseable {
 
     private final TelephonyApi telephony;
     private final CrmApi crm;
-    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("bitrix24-outgoing-lines").daemon().factory());
-    private volatile Report last;
-    private ScheduledFuture<?> retry;
-    private ScheduledFuture<?> periodic;
+    private final BoxCheckRunner<Report> runner = new BoxCheckRunner<>("bitrix24-outgoing-lines",
+            this::inspectAndTell, r -> r.error() != null);
 
     public OutgoingLinesCheck(TelephonyApi telephony, CrmApi crm) {
         this.telephony = telephony;
@@ -84,27 +76,25 @@ public final class OutgoingLinesCheck implements HealthPart, AutoCloseable {
     }
 
     /** Checks now in the background, and from then on every {@link #EVERY}. */
-    public synchronized void start() {
-        if (periodic == null) {
-            periodic = worker.scheduleWithFixedDelay(this::checkNow, 0, EVERY.toSeconds(), TimeUnit.SECONDS);
-        }
+    public void start() {
+        runner.every(EVERY);
     }
 
     /** Checks now, in the background (every saved change of the settings). */
     public void checkSoon() {
-        worker.execute(this::checkNow);
+        runner.soon();
     }
 
     /** Checks on the caller's thread; the report is also what /health shows from now on. */
-    public synchronized Report checkNow() {
-        if (retry != null) {
-            retry.cancel(false);
-            retry = null;
-        }
+    public Report checkNow() {
+        return runner.now();
+    }
+
+    /** One look, and a word in the log when the box could not be asked or whose clicks go elsewhere changed. */
+    private Report inspectAndTell() {
         Report report = inspect(telephony, crm, Instant.now());
-        Report before = last;
+        Report before = runner.last();
         if (report.error() != null) {
-            retry = worker.schedule(this::checkNow, RETRY.toSeconds(), TimeUnit.SECONDS);
             LOG.warning("whose clicks reach the appliance cannot be checked: " + report.error());
         } else if (!report.elsewhere().isEmpty()
                 && (before == null || !report.elsewhere().equals(before.elsewhere()))) {
@@ -114,7 +104,6 @@ public final class OutgoingLinesCheck implements HealthPart, AutoCloseable {
                     .map(Elsewhere::words).toList() + ". Set their outgoing line to b24bridge's in Bitrix24's "
                     + "telephony settings");
         }
-        last = report;
         return report;
     }
 
@@ -168,7 +157,7 @@ public final class OutgoingLinesCheck implements HealthPart, AutoCloseable {
     }
 
     public Report last() {
-        return last;
+        return runner.last();
     }
 
     @Override
@@ -178,7 +167,7 @@ public final class OutgoingLinesCheck implements HealthPart, AutoCloseable {
 
     @Override
     public PartHealth check() {
-        Report r = last;
+        Report r = runner.last();
         if (r == null) {
             return PartHealth.up("whose clicks reach the appliance is being checked", Map.of());
         }
@@ -211,6 +200,6 @@ public final class OutgoingLinesCheck implements HealthPart, AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdownNow();
+        runner.close();
     }
 }

@@ -3,14 +3,12 @@ package io.b24bridge.callback;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import io.b24bridge.health.HealthPart;
 import io.b24bridge.health.PartHealth;
+import io.b24bridge.health.RecentRefusals;
 
 /**
  * The {@code callbacks} part of /health: callbacks rung for, answered, missed after the retries, set as tasks outside
@@ -22,9 +20,7 @@ public final class CallbackHealth implements HealthPart {
     static final Duration RECENT = Duration.ofHours(1);
 
     private final Clock clock;
-    private final Deque<String> refusals = new ArrayDeque<>();
-    private Instant lastRefusalAt;
-    private String lastRefusal;
+    private final RecentRefusals refusals = new RecentRefusals(KEPT, RECENT);
     private long originated;
     private long answered;
     private long missed;
@@ -60,12 +56,7 @@ public final class CallbackHealth implements HealthPart {
 
     synchronized void refused(String what, String why, Instant at) {
         refused++;
-        lastRefusalAt = at;
-        lastRefusal = why;
-        refusals.addFirst(at + " " + what + ": " + why);
-        while (refusals.size() > KEPT) {
-            refusals.removeLast();
-        }
+        refusals.add(new RecentRefusals.Refusal(at, what, why));
     }
 
     /** How many callbacks rang an operator side since the start (benches and tests read it). */
@@ -90,10 +81,9 @@ public final class CallbackHealth implements HealthPart {
         if (lastCallbackAt != null) {
             facts.put("lastCallbackAt", lastCallbackAt.toString());
         }
-        facts.put("lastRefused", List.copyOf(refusals));
-        if (lastRefusalAt != null && Duration.between(lastRefusalAt, clock.instant()).compareTo(RECENT) < 0) {
-            return new PartHealth(PartHealth.State.DEGRADED, "a callback was not made: " + lastRefusal, facts);
-        }
-        return PartHealth.up("callbacks are rung for", facts);
+        facts.put("lastRefused", refusals.lines());
+        return refusals.recent(clock.instant())
+                .map(r -> new PartHealth(PartHealth.State.DEGRADED, "a callback was not made: " + r.why(), facts))
+                .orElseGet(() -> PartHealth.up("callbacks are rung for", facts));
     }
 }

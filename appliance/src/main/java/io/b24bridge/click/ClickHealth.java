@@ -3,14 +3,13 @@ package io.b24bridge.click;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.b24bridge.health.HealthPart;
 import io.b24bridge.health.PartHealth;
+import io.b24bridge.health.RecentRefusals;
 
 /**
  * The {@code clickToCall} part of /health: clicks rung for, repeats dropped, and the last clicks refused or failed
@@ -21,12 +20,8 @@ public final class ClickHealth implements HealthPart {
     static final int KEPT = 10;
     static final Duration RECENT = Duration.ofHours(1);
 
-    /** One click not rung for. */
-    public record Refusal(Instant at, String callId, int userId, String why) {
-    }
-
     private final Clock clock;
-    private final Deque<Refusal> refusals = new ArrayDeque<>();
+    private final RecentRefusals refusals = new RecentRefusals(KEPT, RECENT);
     private long originated;
     private long repeats;
     private long refused;
@@ -47,22 +42,16 @@ public final class ClickHealth implements HealthPart {
 
     synchronized void refused(String callId, int userId, String why, Instant at) {
         refused++;
-        keep(new Refusal(at, callId, userId, why));
+        failed(callId, userId, why, at);
     }
 
     synchronized void failed(String callId, int userId, String why, Instant at) {
-        keep(new Refusal(at, callId, userId, why));
+        refusals.add(new RecentRefusals.Refusal(at, callId + " (user " + userId + ")", why));
     }
 
-    private void keep(Refusal r) {
-        refusals.addFirst(r);
-        while (refusals.size() > KEPT) {
-            refusals.removeLast();
-        }
-    }
-
-    public synchronized List<Refusal> lastRefusals() {
-        return List.copyOf(refusals);
+    /** The last clicks not rung for, newest first. */
+    public synchronized List<RecentRefusals.Refusal> lastRefusals() {
+        return refusals.last();
     }
 
     @Override
@@ -79,12 +68,9 @@ public final class ClickHealth implements HealthPart {
         if (lastClick != null) {
             facts.put("lastClickAt", lastClick.toString());
         }
-        facts.put("lastRefused", refusals.stream().map(r -> r.at() + " " + r.callId() + " (user " + r.userId() + "): "
-                + r.why()).toList());
-        Refusal last = refusals.peekFirst();
-        if (last != null && Duration.between(last.at(), clock.instant()).compareTo(RECENT) < 0) {
-            return new PartHealth(PartHealth.State.DEGRADED, "a click was not rung for: " + last.why(), facts);
-        }
-        return PartHealth.up("clicks are rung for", facts);
+        facts.put("lastRefused", refusals.lines());
+        return refusals.recent(clock.instant())
+                .map(r -> new PartHealth(PartHealth.State.DEGRADED, "a click was not rung for: " + r.why(), facts))
+                .orElseGet(() -> PartHealth.up("clicks are rung for", facts));
     }
 }

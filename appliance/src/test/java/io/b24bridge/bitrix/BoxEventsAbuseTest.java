@@ -1,10 +1,7 @@
 package io.b24bridge.bitrix;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 
 import org.junit.jupiter.api.AfterEach;
@@ -13,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.b24bridge.TestAppliance;
-import io.b24bridge.TestTls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,28 +22,22 @@ class BoxEventsAbuseTest {
 
     @TempDir
     Path dir;
+    BoxListenerRig rig;
     TestAppliance app;
-    HttpClient box;
 
     @BeforeEach
     void start() {
-        app = TestAppliance.start(dir, TestAppliance.bitrix24Section("https://127.0.0.1:9"));
-        box = HttpClient.newBuilder()
-                .sslContext(TestTls.context(app.pki().trustStore(), app.pki().boxClient(), app.pki().password()))
-                .build();
+        rig = BoxListenerRig.start(dir);
+        app = rig.app();
     }
 
     @AfterEach
     void stop() {
-        box.close();
-        app.close();
+        rig.close();
     }
 
     private HttpResponse<String> post(String form) throws Exception {
-        return box.send(HttpRequest.newBuilder(app.boxUri("/bitrix24/events"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return rig.post(form);
     }
 
     /** Probe P7: each answered 500 with a stack trace before. */

@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Random;
 import java.util.Set;
 
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.b24bridge.TestAppliance;
-import io.b24bridge.TestTls;
 import io.b24bridge.json.Json;
 
 /**
@@ -32,21 +29,18 @@ class BoxEventsFuzzTest {
 
     @TempDir
     Path dir;
+    BoxListenerRig rig;
     TestAppliance app;
-    HttpClient box;
 
     @BeforeEach
     void start() {
-        app = TestAppliance.start(dir, TestAppliance.bitrix24Section("https://127.0.0.1:9"));
-        box = HttpClient.newBuilder()
-                .sslContext(TestTls.context(app.pki().trustStore(), app.pki().boxClient(), app.pki().password()))
-                .build();
+        rig = BoxListenerRig.start(dir);
+        app = rig.app();
     }
 
     @AfterEach
     void stop() {
-        box.close();
-        app.close();
+        rig.close();
     }
 
     @Test
@@ -120,12 +114,10 @@ class BoxEventsFuzzTest {
     }
 
     private HttpResponse<String> post(String form) throws Exception {
-        return post(HttpRequest.BodyPublishers.ofString(form));
+        return rig.post(form);
     }
 
     private HttpResponse<String> post(HttpRequest.BodyPublisher body) throws Exception {
-        return box.send(HttpRequest.newBuilder(app.boxUri("/bitrix24/events"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(body).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return rig.post(body);
     }
 }

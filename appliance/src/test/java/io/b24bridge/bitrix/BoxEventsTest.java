@@ -35,29 +35,22 @@ class BoxEventsTest {
 
     @TempDir
     Path dir;
+    BoxListenerRig rig;
     TestAppliance app;
-    HttpClient box;
 
     @BeforeEach
     void start() {
-        // the box itself is not needed here: its URL points nowhere
-        app = TestAppliance.start(dir, TestAppliance.bitrix24Section("https://127.0.0.1:9"));
-        box = HttpClient.newBuilder()
-                .sslContext(TestTls.context(app.pki().trustStore(), app.pki().boxClient(), app.pki().password()))
-                .build();
+        rig = BoxListenerRig.start(dir);
+        app = rig.app();
     }
 
     @AfterEach
     void stop() {
-        box.close();
-        app.close();
+        rig.close();
     }
 
     private HttpResponse<String> post(String form) throws Exception {
-        return box.send(HttpRequest.newBuilder(app.boxUri("/bitrix24/events"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return rig.post(form);
     }
 
     /**

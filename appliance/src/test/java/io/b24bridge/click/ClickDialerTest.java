@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.b24bridge.bitrix.events.BoxEvent;
+import io.b24bridge.health.RecentRefusals;
 import io.b24bridge.pbx.OriginateRequest;
 import io.b24bridge.pbx.OriginateResult;
 import io.b24bridge.routing.CrmDirectory;
@@ -141,7 +142,7 @@ class ClickDialerTest {
         dialer.onEvent(click("externalCall.e.3", "2", "+79161112233"));
 
         assertEquals(List.of(), originated);
-        List<String> why = health.lastRefusals().stream().map(ClickHealth.Refusal::why).toList();
+        List<String> why = health.lastRefusals().stream().map(RecentRefusals.Refusal::why).toList();
         assertTrue(why.get(0).contains("off in the settings") && why.get(1).contains("extension 101")
                 && why.get(2).contains("in the exceptions"), why.toString());
     }

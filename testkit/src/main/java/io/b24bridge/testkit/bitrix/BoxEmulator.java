@@ -1,6 +1,5 @@
 package io.b24bridge.testkit.bitrix;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,8 +8,6 @@ import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 
 /**
  * An on-premise Bitrix24 box (version 26.250), emulated after its own published source and the REST docs
@@ -44,23 +41,16 @@ public final class BoxEmulator implements AutoCloseable {
     private final RateLimiter limiter;
     private final RequestLog requestLog;
     private final OutgoingEvents outgoing;
-    private final RestRouter router;
-    private final ControlApi control;
-    private final StatePage page = new StatePage();
     private final ObjectMapper json = Json.mapper();
     private final Listeners listeners;
     /** The b24bridge module of a {@link Deployment#WITH_MODULE} box; null on the others. */
     private final ConnectorModule module;
-    private final ModuleTokenEndpoint moduleTokenEndpoint;
-    /** "Behind the module": the served PHP module hands the box's own methods on here; null when not asked for. */
-    private final BehindModule behind;
 
     BoxEmulator(BoxEmulatorBuilder b) {
         this.config = b;
         this.clock = new AdjustableClock(b.clock);
         this.limiter = new RateLimiter(clock);
-        this.settings = new Settings(b.deployment, b.authRules, b.tokenLifetime, b.refreshLifetime,
-                b.blockPrivateRecordUrls, b.duplicateEvents, b.installHandler);
+        this.settings = Settings.of(b);
         this.state = new CrmState(clock);
         boolean withModule = b.deployment == Deployment.WITH_MODULE;
         this.app = new Application(withModule ? ConnectorModule.CLIENT_ID : b.clientId, b.clientSecret,
@@ -69,7 +59,6 @@ public final class BoxEmulator implements AutoCloseable {
         this.boxHttp = new BoxHttp(b.tls == null ? EmulatorTls.defaultClient() : b.tls.client());
         Seams seams = Seams.of(b, clock, settings, state, app, oauth, this::outgoingEvents, this::boxHost);
         this.module = seams.module();
-        this.moduleTokenEndpoint = seams.moduleTokenEndpoint();
         this.tokens = seams.tokens();
         this.events = seams.events();
         this.auth = new Auth(app, tokens);
@@ -86,22 +75,18 @@ public final class BoxEmulator implements AutoCloseable {
         if (module != null) {
             new ModuleMethods(module, state, app, clock).addTo(methods);
         }
-        this.router = new RestRouter(methods, auth, oauth, recordings, limiter, faults, requestLog, json, clock);
-        this.control = new ControlApi(this, json);
-        this.behind = b.behindModuleKey == null ? null
+        RestRouter router = new RestRouter(methods, auth, oauth, recordings, limiter, faults, requestLog, json, clock);
+        BehindModule behind = b.behindModuleKey == null ? null
                 : new BehindModule(b.behindModuleKey, router, state, json, clock.getZone());
+        BoxPaths paths = new BoxPaths(router, new ControlApi(this, json), seams.moduleTokenEndpoint(), behind,
+                module == null && b.requireClientCert && b.pageWithoutClientCert);
         // a box with the module serves the appliance on a mutual-TLS port and people on an ordinary one; here one
         // port asks for a certificate and the module refuses its own requests that came without the appliance's
-        this.listeners = new Listeners(b.host, b.tls, withModule ? Listeners.ClientCerts.OPTIONAL
+        this.listeners = new Listeners(b.host, b.advertisedHost, b.tls, withModule ? Listeners.ClientCerts.OPTIONAL
                 : b.requireClientCert ? Listeners.ClientCerts.REQUIRED : Listeners.ClientCerts.NONE,
-                b.pageWithoutClientCert && !withModule, this::route, this::routeOauth);
-        if (b.rateBurst > 0) {
-            limiter.enable(b.rateBurst, b.ratePerSecond);
-        }
+                b.pageWithoutClientCert && !withModule, paths::route, paths::routeOauth);
+        limiter.configure(b.rateBurst, b.ratePerSecond);
         seed();
-        if (module != null) {
-            module.installAndArm();
-        }
     }
 
     private OutgoingEvents outgoingEvents() {
@@ -110,7 +95,7 @@ public final class BoxEmulator implements AutoCloseable {
 
     /** {@code host:port} of the box as its requests name it (HTTP_HOST): the module's endpoints and events. */
     private String boxHost() {
-        return host() + ":" + port();
+        return listeners.hostName() + ":" + port();
     }
 
     /** Whether the box reaches the OAuth server now: its deployment, and the OAuth fault. */
@@ -124,8 +109,8 @@ public final class BoxEmulator implements AutoCloseable {
     }
 
     private OAuthServer.Endpoints endpoints() {
-        return new OAuthServer.Endpoints(host() + ":" + port(), host() + ":" + oauthPort(), baseUrl() + "/rest/",
-                oauthBase() + "/rest/");
+        return new OAuthServer.Endpoints(boxHost(), listeners.hostName() + ":" + oauthPort(), baseUrl() + "/rest/",
+                listeners.oauthBase() + "/rest/");
     }
 
     public static BoxEmulatorBuilder builder() {
@@ -137,22 +122,13 @@ public final class BoxEmulator implements AutoCloseable {
     /** Opens the box's port and the OAuth server's (closed again at once when air-gapped); returns when they listen. */
     public BoxEmulator start() {
         listeners.start(config.port, config.oauthPort);
-        faults.attach(new Faults.Switch() {
-            @Override
-            public void outage(Faults.Outage outage) {
-                listeners.box(outage != Faults.Outage.REFUSED);
-            }
-
-            @Override
-            public void oauth(Faults.OAuthState s) {
-                openOauthPort();
-            }
-        });
+        faults.attach(new Faults.Switch(outage -> listeners.box(outage != Faults.Outage.REFUSED),
+                oauth -> openOauthPort()));
         settings.onDeployment(d -> openOauthPort());
         openOauthPort();
         LOG.info(() -> "Bitrix24 box emulator on " + baseUrl() + " (" + settings.deployment().label() + ", auth rules "
                 + settings.authRules().label() + ", client certificates "
-                + (config.requireClientCert ? "required" : "not asked") + "), OAuth server on " + oauthBase());
+                + (config.requireClientCert ? "required" : "not asked") + "), OAuth server on " + listeners.oauthBase());
         return this;
     }
 
@@ -169,38 +145,6 @@ public final class BoxEmulator implements AutoCloseable {
         stop();
     }
 
-    private void route(ServerRequest req, ServerResponse res) {
-        String path = req.path().path();
-        if (module == null && config.requireClientCert && config.pageWithoutClientCert && (path.startsWith("/rest/")
-                || path.startsWith("/oauth/")) && req.remotePeer().tlsCertificates().filter(c -> c.length > 0).isEmpty()) {
-            res.status(io.helidon.http.Status.FORBIDDEN_403).send("a client certificate is required");
-            return;
-        }
-        if (moduleTokenEndpoint != null && path.equals(ConnectorModule.TOKEN_PATH)) {
-            router.moduleToken(req, res, moduleTokenEndpoint);
-        } else if (path.startsWith("/rest/")) {
-            router.rest(req, res);
-        } else if (behind != null && path.startsWith("/_behind/")) {
-            behind.handle(req, res);
-        } else if (path.startsWith("/_emulator/")) {
-            control.handle(req, res);
-        } else if (path.equals("/") || path.equals("/index.html")) {
-            page.serve(res);
-        } else {
-            router.notFound(res);
-        }
-    }
-
-    /** The OAuth server's port: its token endpoint (the box itself serves none: its path is a 404 there). */
-    private void routeOauth(ServerRequest req, ServerResponse res) {
-        String path = req.path().path();
-        if (path.equals("/oauth/token") || path.equals("/oauth/token/")) {
-            router.token(req, res);
-        } else {
-            router.notFound(res);
-        }
-    }
-
     // ---- where it is ----
 
     /** The box's port (fixed once started, also while a REFUSED outage has it closed). */
@@ -210,7 +154,7 @@ public final class BoxEmulator implements AutoCloseable {
 
     /** {@code https://host:port} of the box (REST under {@code /rest/}, control under {@code /_emulator/}). */
     public String baseUrl() {
-        return (config.tls == null ? "http" : "https") + "://" + host() + ":" + port();
+        return listeners.boxBase();
     }
 
     /**
@@ -228,18 +172,7 @@ public final class BoxEmulator implements AutoCloseable {
 
     /** The OAuth server's token endpoint. */
     public String oauthTokenUrl() {
-        return oauthBase() + "/oauth/token/";
-    }
-
-    private String oauthBase() {
-        return (config.tls == null ? "http" : "https") + "://" + host() + ":" + oauthPort();
-    }
-
-    private String host() {
-        if (config.advertisedHost != null) {
-            return config.advertisedHost;
-        }
-        return config.host.equals("0.0.0.0") || config.host.equals("::") ? "127.0.0.1" : config.host;
+        return listeners.oauthBase() + "/oauth/token/";
     }
 
     /** The webhook base URL of a seeded webhook: {@code <baseUrl>/rest/<user>/<secret>}. */
@@ -264,16 +197,7 @@ public final class BoxEmulator implements AutoCloseable {
         List<BoxState.TokenView> issued = oauth.views();
         List<BoxState.WebhookView> webhooks = auth.views();
         List<Delivery> deliveries = events.deliveries();
-        return state.tx(s -> {
-            List<CallView> calls = new ArrayList<>();
-            s.calls.values().forEach(c -> calls.add(c.view()));
-            return new BoxState(clock.instant(), settings.deployment(), settings.authRules(), application, List.copyOf(s.users.values()),
-                    List.copyOf(s.of(EntityType.CONTACT).values()), List.copyOf(s.of(EntityType.COMPANY).values()),
-                    List.copyOf(s.of(EntityType.LEAD).values()), List.copyOf(s.statuses), calls,
-                    List.copyOf(s.activities.values()), List.copyOf(s.tasks.values()),
-                    List.copyOf(s.comments.values()), List.copyOf(s.bindings.values()),
-                    List.copyOf(s.lines.values()), issued, webhooks, deliveries);
-        });
+        return state.tx(s -> s.view(clock.instant(), settings, application, issued, webhooks, deliveries));
     }
 
     /**
@@ -294,11 +218,7 @@ public final class BoxEmulator implements AutoCloseable {
      * call's order sends none (a finish repeated after a crash is "finish after finish").
      */
     public Map<String, List<String>> lateCommands() {
-        return state.tx(s -> {
-            Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
-            s.lateCommands.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-            return copy;
-        });
+        return state.tx(CrmState::lateCommandsCopy);
     }
 
     /** The request log (last N requests, secrets masked). */
@@ -405,12 +325,7 @@ public final class BoxEmulator implements AutoCloseable {
 
     /** Binds an outbound webhook for an event: its deliveries carry {@link #outboundWebhookCode()}. */
     public int bindOutboundWebhook(String event, String handler) {
-        return state.tx(s -> {
-            EventBinding b = new EventBinding(s.next("binding"), event.toUpperCase(java.util.Locale.ROOT), handler,
-                    "", EventBinding.Kind.OUTBOUND_WEBHOOK, 1, s.now());
-            s.bindings.put(b.id(), b);
-            return b.id();
-        });
+        return outgoing.bindOutboundWebhook(event, handler);
     }
 
     /** Adds the demo data of the sandbox (see README). */
@@ -430,28 +345,23 @@ public final class BoxEmulator implements AutoCloseable {
         auth.clearWebhooks();
         requestLog.clear();
         events.clear();
-        if (config.rateBurst > 0) {
-            limiter.enable(config.rateBurst, config.ratePerSecond);
-        } else {
-            limiter.disable();
-        }
+        limiter.configure(config.rateBurst, config.ratePerSecond);
         clock.resetOffset();
         faults.clear();
-        settings.deployment(config.deployment).authRules(config.authRules).tokenLifetime(config.tokenLifetime)
-                .refreshLifetime(config.refreshLifetime).blockPrivateRecordUrls(config.blockPrivateRecordUrls)
-                .duplicateEvents(config.duplicateEvents).installHandler(config.installHandler);
+        settings.restore(config);
         seed();
-        if (module != null) {
-            module.installAndArm();
-        }
     }
 
+    /** The configured seed and webhooks; the module installed and armed on a box with it. */
     private void seed() {
         if (config.demo) {
             seedDemo();
         }
         for (BoxEmulatorBuilder.WebhookSeed w : config.webhooks) {
             auth.addWebhook(w.userId(), w.secret(), w.scopes());
+        }
+        if (module != null) {
+            module.installAndArm();
         }
     }
 

@@ -65,6 +65,25 @@ final class CrmState {
         reset();
     }
 
+    /** The whole state as a value, with what lives beside it (the application, tokens, webhooks, deliveries). */
+    BoxState view(Instant at, Settings settings, BoxState.ApplicationView application, List<BoxState.TokenView> tokens,
+                  List<BoxState.WebhookView> webhooks, List<Delivery> deliveries) {
+        List<CallView> callViews = new ArrayList<>();
+        calls.values().forEach(c -> callViews.add(c.view()));
+        return new BoxState(at, settings.deployment(), settings.authRules(), application, List.copyOf(users.values()),
+                List.copyOf(of(EntityType.CONTACT).values()), List.copyOf(of(EntityType.COMPANY).values()),
+                List.copyOf(of(EntityType.LEAD).values()), List.copyOf(statuses), callViews,
+                List.copyOf(activities.values()), List.copyOf(tasks.values()), List.copyOf(comments.values()),
+                List.copyOf(bindings.values()), List.copyOf(lines.values()), tokens, webhooks, deliveries);
+    }
+
+    /** Per CALL_ID, the commands that came while the call was not open (a copy). */
+    Map<String, List<String>> lateCommandsCopy() {
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        lateCommands.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        return copy;
+    }
+
     /** Runs {@code work} alone against the state. No I/O inside: see the class comment. */
     synchronized <T> T tx(Function<CrmState, T> work) {
         return work.apply(this);

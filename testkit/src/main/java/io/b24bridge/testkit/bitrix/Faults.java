@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * What can go wrong with a box, on demand: an outage (the port refuses connections, or answers 503 like a
@@ -37,10 +38,7 @@ public final class Faults {
     }
 
     /** Told when the listeners must close or open. */
-    interface Switch {
-        void outage(Outage outage);
-
-        void oauth(OAuthState state);
+    record Switch(Consumer<Outage> outage, Consumer<OAuthState> oauth) {
     }
 
     /** The current faults, as the control API shows them. */
@@ -100,7 +98,7 @@ public final class Faults {
         this.outage = next;
         Switch s = listeners;
         if (s != null && (before == Outage.REFUSED) != (next == Outage.REFUSED)) {
-            s.outage(next);
+            s.outage().accept(next);
         }
     }
 
@@ -126,7 +124,7 @@ public final class Faults {
         this.oauth = next;
         Switch s = listeners;
         if (s != null && (before == OAuthState.REFUSED) != (next == OAuthState.REFUSED)) {
-            s.oauth(next);
+            s.oauth().accept(next);
         }
     }
 

@@ -24,6 +24,8 @@ final class Listeners {
     }
 
     private final String host;
+    /** The host name the box's URLs carry, when not the one it listens on. */
+    private final String advertisedHost;
     private final EmulatorTls tls;
     private final ClientCerts clientCerts;
     private final boolean pageWithoutClientCert;
@@ -36,9 +38,10 @@ final class Listeners {
     private volatile int oauthPort = -1;
     private volatile boolean stopped;
 
-    Listeners(String host, EmulatorTls tls, ClientCerts clientCerts, boolean pageWithoutClientCert, Handler box,
-              Handler oauth) {
+    Listeners(String host, String advertisedHost, EmulatorTls tls, ClientCerts clientCerts,
+              boolean pageWithoutClientCert, Handler box, Handler oauth) {
         this.host = host;
+        this.advertisedHost = advertisedHost;
         this.tls = tls;
         this.clientCerts = clientCerts;
         this.pageWithoutClientCert = pageWithoutClientCert;
@@ -85,6 +88,24 @@ final class Listeners {
 
     int oauthPort() {
         return oauthPort;
+    }
+
+    /** The host its URLs name: the advertised one, else the one it listens on (a wildcard is reached on loopback). */
+    String hostName() {
+        if (advertisedHost != null) {
+            return advertisedHost;
+        }
+        return host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+    }
+
+    /** {@code scheme://host:port} of the box's port. */
+    String boxBase() {
+        return (tls == null ? "http" : "https") + "://" + hostName() + ":" + boxPort;
+    }
+
+    /** {@code scheme://host:port} of the OAuth server's port. */
+    String oauthBase() {
+        return (tls == null ? "http" : "https") + "://" + hostName() + ":" + oauthPort;
     }
 
     /** Closes or reopens the box's port, on the same number. */
@@ -142,7 +163,7 @@ final class Listeners {
                     .routing(r -> r.any(handler));
             if (tls != null) {
                 // the page for people in a browser: the TLS layer only asks for a certificate; the box's REST
-                // and OAuth paths still refuse requests without one (BoxEmulator.route)
+                // and OAuth paths still refuse requests without one (BoxPaths.route)
                 b.tls(clientCerts == ClientCerts.OPTIONAL
                         || (clientCerts == ClientCerts.REQUIRED && pageWithoutClientCert)
                         ? tls.server(TlsClientAuth.OPTIONAL) : tls.server(clientCerts == ClientCerts.REQUIRED));

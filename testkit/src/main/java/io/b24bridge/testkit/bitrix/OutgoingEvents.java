@@ -35,6 +35,16 @@ final class OutgoingEvents {
         this.outboundWebhookCode = code;
     }
 
+    /** Binds an outbound webhook for an event: its deliveries carry {@link #outboundWebhookCode()}. */
+    int bindOutboundWebhook(String event, String handler) {
+        return state.tx(s -> {
+            EventBinding b = new EventBinding(s.next("binding"), event.toUpperCase(java.util.Locale.ROOT), handler,
+                    "", EventBinding.Kind.OUTBOUND_WEBHOOK, 1, s.now());
+            s.bindings.put(b.id(), b);
+            return b.id();
+        });
+    }
+
     /**
      * Installs the application (user 1, the administrator, installs it; it counts as installed at once) and queues
      * ONAPPINSTALL with a refresh token (rest_provider.php:107-150) for the install handler. Without a handler

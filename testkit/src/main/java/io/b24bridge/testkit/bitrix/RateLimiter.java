@@ -48,6 +48,11 @@ public final class RateLimiter {
         return this;
     }
 
+    /** As the builder gives it: a burst above 0 turns the limit on with that drain rate, 0 leaves it off. */
+    RateLimiter configure(int burst, double perSecond) {
+        return burst > 0 ? enable(burst, perSecond) : disable();
+    }
+
     public Config config() {
         return config;
     }

@@ -29,6 +29,19 @@ public final class Settings {
         this.installHandler = installHandler;
     }
 
+    /** As the builder sets them. */
+    static Settings of(BoxEmulatorBuilder b) {
+        return new Settings(b.deployment, b.authRules, b.tokenLifetime, b.refreshLifetime, b.blockPrivateRecordUrls,
+                b.duplicateEvents, b.installHandler);
+    }
+
+    /** Back to what the builder set (a reset), each change told as a change of its own. */
+    Settings restore(BoxEmulatorBuilder b) {
+        return deployment(b.deployment).authRules(b.authRules).tokenLifetime(b.tokenLifetime)
+                .refreshLifetime(b.refreshLifetime).blockPrivateRecordUrls(b.blockPrivateRecordUrls)
+                .duplicateEvents(b.duplicateEvents).installHandler(b.installHandler);
+    }
+
     /** Told when the deployment changes (the OAuth server's port opens or closes). */
     void onDeployment(Consumer<Deployment> listener) {
         this.onDeployment = listener;
