@@ -37,6 +37,8 @@ public final class Dispatcher implements OutboxSender {
      * rate limit, not one each (what drained a catch-up at a fraction of what the limit allows).
      */
     static final Duration BACKLOG_HORIZON = Duration.ofSeconds(30);
+    /** Calls one scan reads at most. */
+    static final int SCAN = 1000;
 
     private enum Work { RUNNING, AGAIN }
 
@@ -64,6 +66,12 @@ public final class Dispatcher implements OutboxSender {
     private final FailureStreak callFailures = new FailureStreak(LOG, "outbox: sending a call's command");
     /** The last scan found a backlog: new commands wait for the scheduler's batches instead of a worker each. */
     private volatile boolean backlog;
+    /**
+     * A call found every worker busy since a worker last ended: the next worker to end wakes the scheduler for it.
+     * Otherwise a worker's end does not (a scan per command sent was most of the outbox's queries under load); a
+     * call missed by this flag's race waits at most {@link #POLL}.
+     */
+    private volatile boolean turnedAway;
     private final Thread scheduler;
 
     /**
@@ -131,11 +139,12 @@ public final class Dispatcher implements OutboxSender {
             boolean behind = false;
             try {
                 Instant now = clock.instant();
-                List<CallKey> ready = outbox.queue().readyCalls(now, 1000).stream()
+                // one query: what is due now (first in the list) and what waits out a pause within the horizon
+                List<OutboxQueue.Waiting> waiting = outbox.queue().waitingCalls(now.plus(BACKLOG_HORIZON), SCAN);
+                List<CallKey> ready = waiting.stream().filter(w -> !w.dueAt().isAfter(now)).map(OutboxQueue.Waiting::call)
                         .filter(c -> !inFlight.containsKey(c)).toList();
                 // counted whether or not anything is due this moment: a backlog sitting out its pauses is one
-                backlog = ready.size() >= BATCH_FROM
-                        || outbox.queue().readyCalls(now.plus(BACKLOG_HORIZON), BATCH_FROM).size() >= BATCH_FROM;
+                backlog = ready.size() >= BATCH_FROM || waiting.size() >= BATCH_FROM;
                 if (backlog) {
                     for (int i = 0; i < ready.size() && running; i += BoxGateway.MAX_BATCH) {
                         startRound(ready.subList(i, Math.min(ready.size(), i + BoxGateway.MAX_BATCH)));
@@ -180,6 +189,7 @@ public final class Dispatcher implements OutboxSender {
             return false;
         }
         if (!permits.tryAcquire()) {
+            turnedAway = true;
             inFlight.remove(call, Work.RUNNING);
             return false; // all workers busy: the scheduler takes it (in a batch when the outbox is behind)
         }
@@ -192,7 +202,10 @@ public final class Dispatcher implements OutboxSender {
             } finally {
                 inFlight.remove(call);
                 permits.release();
-                wake(); // a worker is free: what waits may go
+                if (turnedAway || backlog) {
+                    turnedAway = false;
+                    wake(); // a worker is free and a call waits for one, or batches go: the scheduler looks now
+                }
             }
         });
         return true;
