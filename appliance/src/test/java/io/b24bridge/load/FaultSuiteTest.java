@@ -53,8 +53,7 @@ class FaultSuiteTest {
     static void stop() {
         if (rig != null) {
             rig.close();
-        }
-        if (faults != null) {
+            faults.keepApplianceLog("FaultSuiteTest");
             faults.printTable();
         }
     }
