@@ -112,12 +112,18 @@ public sealed interface CallEvent {
      * The PBX's own record of a call the model saw only in part: how it really ended ({@code outcome}: its
      * outcome, talk time, operator), told after the call is over, and the DID it came in on ({@code did}: what the
      * product's dialplan wrote into the record; null when it names none). A call found on the PBX after a restart
-     * was taken at the extension it had reached by then (a queue's, a phone's), not at its DID.
+     * was taken at the extension it had reached by then (a queue's, a phone's), not at its DID; and the caller the
+     * record names ({@code clientNumber}, null when it names none): an originate through Local channels found on the
+     * PBX after a gap had no caller's number the model could see, and a register without one is refused by the box.
      */
-    record Recorded(CallKey call, Instant at, Ended outcome, String did) implements CallEvent {
+    record Recorded(CallKey call, Instant at, Ended outcome, String did, String clientNumber) implements CallEvent {
 
         public Recorded(CallKey call, Instant at, Ended outcome) {
-            this(call, at, outcome, null);
+            this(call, at, outcome, null, null);
+        }
+
+        public Recorded(CallKey call, Instant at, Ended outcome, String did) {
+            this(call, at, outcome, did, null);
         }
     }
 

@@ -247,7 +247,11 @@ public final class CallTracker {
         CallEvent.Ended outcome = CallEnding.fromRecord(f, key, direction, endpoints.apply(f.pbx()));
         String did = f.legs().stream().map(CallFact.RecordedLeg::did).filter(d -> d != null && !d.isBlank())
                 .findFirst().orElse(null);
-        return List.of(new CallEvent.Recorded(key, f.at(), outcome, did));
+        // the caller as the record tells it (the reconciliation's reading of it), for a call seen without one
+        String client = RecordedCall.events(f, key, endpoints.apply(f.pbx())).stream()
+                .filter(e -> e instanceof CallEvent.Started).map(e -> ((CallEvent.Started) e).clientNumber())
+                .findFirst().orElse(null);
+        return List.of(new CallEvent.Recorded(key, f.at(), outcome, did, client));
     }
 
     /**

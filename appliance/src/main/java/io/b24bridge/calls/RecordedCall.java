@@ -12,7 +12,9 @@ import io.b24bridge.calls.CallEvent.Direction;
  * PBX's own record of it: who called whom, when it began, how it ended. Its first row is party A's, the channel
  * that began the call: a trunk makes it inbound (the client is the row's caller, the DID the one the record names,
  * else the extension the call entered at); a phone that dialled a trunk, outbound (the client is the number it
- * dialled); a phone that dialled phones only, internal.
+ * dialled); a phone that dialled phones only, internal. A Local channel of the PBX's dialplan that dialled phones
+ * for a caller (an originate into an inbound context) is taken as that caller's inbound call, as the live model takes
+ * it; the product's own plumbing, or a channel that carries no caller's number, makes nobody's call.
  */
 final class RecordedCall {
 
@@ -37,6 +39,15 @@ final class RecordedCall {
             first = rows.stream().filter(r -> ep.kind(r.channel()) == Endpoints.Kind.TRUNK).findFirst().orElse(first);
         }
         Endpoints.Kind a = ep.kind(first.channel());
+        if (a == Endpoints.Kind.OTHER && toTrunk == null) {
+            // an originate through Local channels that runs an inbound context and dials phones (the live model
+            // takes it as the caller's inbound call, Parties.decide): its dialling channel is party A
+            CallFact.RecordedLeg dialler = rows.stream().filter(r -> carriesACaller(r, ep)).findFirst().orElse(null);
+            if (dialler != null) {
+                first = dialler;
+                a = Endpoints.Kind.TRUNK;
+            }
+        }
         String did = rows.stream().map(CallFact.RecordedLeg::did).filter(Objects::nonNull).findFirst().orElse(null);
         CallEvent.Started started;
         if (a == Endpoints.Kind.TRUNK) {
@@ -49,7 +60,7 @@ final class RecordedCall {
             started = new CallEvent.Started(key, first.start(), Direction.INTERNAL, null, null,
                     ep.extension(first.channel()), null);
         } else {
-            return List.of(); // begun by the PBX's own plumbing (an originate, a Local channel): nobody's call
+            return List.of(); // begun by plumbing that carries no caller (the product's own, an empty originate)
         }
         if (started.direction() != Direction.INTERNAL
                 && (started.clientNumber() == null || started.clientNumber().isBlank())) {
@@ -65,5 +76,15 @@ final class RecordedCall {
         CallEvent.Ended ended = new CallEvent.Ended(key, last.end() != null ? last.end() : first.start(), how.outcome(),
                 how.talkSeconds(), how.operator(), lastRinging, recording, how.waitSeconds(), false);
         return List.of(started, ended);
+    }
+
+    /**
+     * A row of plumbing that is not the product's own (a Local channel of the PBX's dialplan, e.g. an originate's)
+     * dialling a phone, with a caller's number: it carries that caller's call in, as a trunk would.
+     */
+    private static boolean carriesACaller(CallFact.RecordedLeg r, Endpoints ep) {
+        return ep.kind(r.channel()) == Endpoints.Kind.OTHER && !r.channel().contains("@b24bridge-")
+                && r.dstChannel() != null && ep.kind(r.dstChannel()) == Endpoints.Kind.PHONE
+                && r.src() != null && r.src().matches("\\+?[0-9]{3,}");
     }
 }

@@ -16,6 +16,7 @@ import java.util.logging.Logger;
 import io.b24bridge.calls.CallEvent;
 import io.b24bridge.calls.CallEvent.Outcome;
 import io.b24bridge.calls.CallKey;
+import io.b24bridge.calls.PhoneNumbers;
 import io.b24bridge.crm.CallCrmState.Builder;
 import io.b24bridge.settings.InboundRoutes;
 import io.b24bridge.settings.Settings;
@@ -317,6 +318,12 @@ public final class CrmLifecycle {
             // who owns it if nobody answered (else a missed call with no one to register it for is lost)
             LOG.info(() -> "call " + c.call + " came in on DID " + r.did() + " (its PBX record), not " + c.did);
             CallCommands.route(c, r.did(), settings);
+        }
+        if (!c.registered && (c.clientNumber == null || c.clientNumber.isBlank()) && r.clientNumber() != null) {
+            // found on the PBX after a gap with no caller's number in sight (an originate's Local channels): the
+            // record names the caller; without a number the box refuses the register and the call is lost
+            c.clientNumber = PhoneNumbers.format(r.clientNumber(), settings.callData());
+            LOG.info(() -> "call " + c.call + " is from " + c.clientNumber + " (its PBX record)");
         }
         CallEvent.Ended seen = c.heldTalk;
         CallEvent.Ended truth = r.outcome();

@@ -167,6 +167,41 @@ class CallEngineReconcileTest {
     }
 
     @Test
+    void anOriginateThroughLocalChannelsIntoTheInboundContextIsTheCallersInboundCall() {
+        // Originate Local/s@caller into from-trunk/DID: its ;1 half runs the inbound dialplan with the client's
+        // caller ID and dials the ring group's phones through Local channels (the live model's inbound call)
+        CallFact.PbxRecord originated = new CallFact.PbxRecord("pbx1", T0.plusSeconds(600), "1733130000.11", List.of(
+                new CallFact.RecordedLeg("Local/s@caller-00000050;1", "Local/101@phones-00000051;1", T0,
+                        T0.plusSeconds(4), T0.plusSeconds(9), "ANSWERED", "79161112277", DID, null, RECORDING),
+                new CallFact.RecordedLeg("Local/s@caller-00000050;1", "Local/102@phones-00000052;1", T0, null,
+                        T0.plusSeconds(4), "NO ANSWER", "79161112277", DID, null, RECORDING)));
+        assertEquals(Reconciled.REGISTERED, engine.reconcile(originated));
+
+        List<CrmCommand> commands = commandsOf("1733130000.11");
+        CrmCommand.Register register = assertInstanceOf(CrmCommand.Register.class, commands.get(0));
+        assertEquals(false, register.outgoing());
+        assertEquals("+79161112277", register.clientNumber());
+        assertEquals(DID, register.lineNumber(), "the DID it entered at (the row's dst: no tap wrote one)");
+        CrmCommand.Finish finish = assertInstanceOf(CrmCommand.Finish.class, commands.get(1));
+        assertEquals(CrmCommand.UserRef.extension("101"), finish.user());
+        assertEquals(5, finish.talkSeconds());
+    }
+
+    @Test
+    void anOriginateOfTheProductsOwnPlumbingOrWithoutACallerIsNobodysCall() {
+        CallFact.PbxRecord plumbing = new CallFact.PbxRecord("pbx1", T0.plusSeconds(600), "1733130000.12", List.of(
+                new CallFact.RecordedLeg("Local/500@b24bridge-queue-00000060;1", "Local/101@phones-00000061;1", T0,
+                        T0.plusSeconds(1), T0.plusSeconds(9), "ANSWERED", "79161112288", "500", null, null)));
+        CallFact.PbxRecord noCaller = new CallFact.PbxRecord("pbx1", T0.plusSeconds(600), "1733130000.13", List.of(
+                new CallFact.RecordedLeg("Local/s@caller-00000062;1", "Local/101@phones-00000063;1", T0,
+                        T0.plusSeconds(1), T0.plusSeconds(9), "ANSWERED", "", "s", null, null)));
+        engine.reconcile(plumbing);
+        engine.reconcile(noCaller);
+        assertEquals(List.of(), commandsOf("1733130000.12"));
+        assertEquals(List.of(), commandsOf("1733130000.13"));
+    }
+
+    @Test
     void anOutboundCallIsRegisteredForTheExtensionThatDialled() {
         CallFact.PbxRecord outbound = new CallFact.PbxRecord("pbx1", T0.plusSeconds(600), "1733130001.1", List.of(
                 new CallFact.RecordedLeg("PJSIP/101-00000020", "PJSIP/trunk-00000021", T0, T0.plusSeconds(5),

@@ -137,6 +137,24 @@ class CrmLifecycleGapTest {
                 feed(new CallEvent.Recorded(CALL, T0.plusSeconds(41), truth)).getFirst());
     }
     @Test
+    void anOriginateFoundWithoutACallersNumberIsRegisteredWithTheNumberItsRecordNames() {
+        // found on the PBX after a gap as Local channels only: no caller's number in sight, no DID, nobody rang
+        feed(new CallEvent.Started(CALL, T0, CallEvent.Direction.INBOUND, null, null, null, null));
+        CallEvent.Ended seen = new CallEvent.Ended(CALL, T0.plusSeconds(20), ANSWERED, 5, "101", null, null, 2, true);
+        assertEquals(List.of(), feed(seen), "partly seen: waits for the PBX's record");
+        CallEvent.Ended truth = new CallEvent.Ended(CALL, T0.plusSeconds(21), ANSWERED, 9, "101", null, null, 2);
+
+        List<CrmCommand> commands = feed(new CallEvent.Recorded(CALL, T0.plusSeconds(21), truth, null,
+                "79161112233"));
+
+        CrmCommand.Register register = assertInstanceOf(CrmCommand.Register.class, commands.getFirst(),
+                "registered at its finish, for the operator who talked");
+        assertEquals("+79161112233", register.clientNumber(), "the box refuses a register without a number");
+        assertEquals(new CrmCommand.Finish(CALL, CrmCommand.UserRef.extension("101"), 9, "200", null, true),
+                commands.get(1));
+    }
+
+    @Test
     void aMissedCallFoundAtItsQueueAfterARestartIsOwnedByItsDidsRoute() {
         // found on the PBX after the restart sitting in queue 300: the model took the extension it had reached
         feed(new CallEvent.Started(CALL, T0, CallEvent.Direction.INBOUND, "79161112233", "300", null, "trunk"));

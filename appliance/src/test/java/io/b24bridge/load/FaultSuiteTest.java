@@ -1,12 +1,9 @@
 package io.b24bridge.load;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,12 +20,12 @@ import io.b24bridge.testkit.pbx.ReplayOptions;
 
 /**
  * The reliability promises under load: the PBX simulator places the bundled Asterisk 22 calls (a call centre's mix)
- * at a steady rate of new calls ({@link #RATE}) while one fault at a time hits the box, the AMI link or the
- * appliance itself; then every
+ * at a steady rate of new calls ({@link #RATE}) while one fault at a time hits the box or the AMI link; then every
  * call placed must be in the CRM, finished, once, its card and finish in order. The appliance runs in its own JVM
- * (the {@code b24bridge run} command line) so that it can be killed. Prints one table of what each fault cost.
+ * (the {@code b24bridge run} command line), as an operator runs it. Prints one table of what each fault cost.
  *
- * <p>The appliance killed and restarted under this load: {@link FaultSuiteKill}, in a rig of its own, by hand.
+ * <p>The appliance killed and restarted under this load: {@link FaultSuiteKillTest}, in a rig of its own (so are
+ * the other faults that harm the appliance itself); the waiting, counting and table: {@link FaultSuiteRig}.
  *
  * <p>Part of {@code ./mvnw verify}: about 6 minutes on a busy 2-core machine (each scenario waits for its calls,
  * bounded by its timeout). By itself:
@@ -38,28 +35,27 @@ import io.b24bridge.testkit.pbx.ReplayOptions;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultSuiteTest {
 
-    /** New calls a second: the 50 by default; {@code -Dfaults.rate=} for another. */
-    private static final double RATE = Double.parseDouble(System.getProperty("faults.rate", "50"));
+    private static final double RATE = FaultSuiteRig.RATE;
     private static final Duration SPREAD = Duration.ofSeconds(4);
-    private static final List<String> TABLE = new ArrayList<>();
 
     @TempDir
     static Path dir;
     private static LoadRig rig;
+    private static FaultSuiteRig faults;
 
     @BeforeAll
     static void start() throws Exception {
         rig = LoadRig.start(dir, dir.resolve("data"), Bench.HEAP, b -> { });
+        faults = new FaultSuiteRig(rig);
     }
 
     @AfterAll
     static void stop() {
         if (rig != null) {
             rig.close();
+            faults.keepApplianceLog("FaultSuiteTest");
+            faults.printTable();
         }
-        System.out.println("| fault at " + (int) RATE + " calls/s | placed | in the CRM | finished | duplicates | out of order |");
-        System.out.println("|---|---|---|---|---|---|");
-        TABLE.forEach(System.out::println);
     }
 
     @Test
@@ -122,40 +118,7 @@ class FaultSuiteTest {
         return rig.place(Mix.callCentre(), (int) (RATE * seconds), RATE, SPREAD, ReplayOptions.Listener.NONE);
     }
 
-    /** Waits for every call to reach the CRM finished (or the timeout), prints the row, asserts the promise. */
     private static void settle(String fault, Replay r, Duration timeout) throws InterruptedException {
-        r.await(timeout);
-        settle(fault, r.placed(), timeout);
-    }
-
-    private static void settle(String fault, List<Replay.Placed> placed, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        CrmLedger l = CrmLedger.of(placed, rig.emu());
-        while (l.finished() < l.placed() && System.nanoTime() < end) {
-            Thread.sleep(1000);
-            l = CrmLedger.of(placed, rig.emu());
-        }
-        TABLE.add(String.format("| %s | %d | %d | %d | %d | %d |", fault, l.placed(), l.inCrm(), l.finished(),
-                l.duplicates(), l.outOfOrder()));
-        System.out.println(fault + ": " + l);
-        assertEquals(0, l.lostCount(), () -> fault + ": calls lost: " + CrmLedger.of(placed, rig.emu())
-                + "\noutbox: " + safeOutbox() + "\n" + warnings(rig.output()));
-        assertEquals(0, l.duplicates(), fault + ": duplicated calls");
-        assertEquals(0, l.outOfOrder(), fault + ": commands out of order");
-    }
-
-    /** The appliance's warnings and worse (the last 40), and where each run began: why calls were lost. */
-    private static String warnings(String output) {
-        List<String> lines = output.lines().filter(l -> l.contains("WARNING") || l.contains("SEVERE")
-                || l.contains("next run") || l.contains("is up in")).toList();
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    }
-
-    private static String safeOutbox() {
-        try {
-            return rig.health().path("parts").path("outbox").toString();
-        } catch (RuntimeException e) {
-            return "(no answer: " + e.getMessage() + ")";
-        }
+        faults.settle(fault, r, timeout);
     }
 }

@@ -64,6 +64,8 @@ final class CallTemplate {
     private final String name;
     /** Each event's recorded time after the first event's, in nanoseconds; null when the recording has none. */
     private final long[] recordedOffsets;
+    /** The recording has Cdr events (else each replay makes its dials' rows: {@link DialCdrs}). */
+    private final boolean recordsCdrs;
 
     /**
      * @param numbers originals (a caller's number, a DID) and what replaces them in call n
@@ -73,6 +75,7 @@ final class CallTemplate {
         this.stamp = stamp;
         this.name = transcript.name();
         this.recordedOffsets = offsets(transcript);
+        this.recordsCdrs = transcript.events().stream().anyMatch(e -> "Cdr".equals(e.event()));
         List<String> originals = new ArrayList<>(numbers.keySet());
         originals.forEach(o -> numberMakers.add(numbers.get(o)));
         Pattern numberPattern = originals.isEmpty() ? null : Pattern.compile("(?<!\\d)("
@@ -175,6 +178,8 @@ final class CallTemplate {
         private final String[] uuid;
         private final String[] number;
         private final CallTemplate template = CallTemplate.this;
+        /** The call's Cdr events in the making, when its recording has none; else null. */
+        private final DialCdrs synthesizedCdrs = recordsCdrs ? null : new DialCdrs();
 
         /**
          * @param nextEpoch  hands out the seconds parts of Uniqueids, simulator-wide: never twice
@@ -202,6 +207,18 @@ final class CallTemplate {
 
         CallTemplate template() {
             return template;
+        }
+
+        /** Every event of this call as it is sent (the Cdr events synthesized for it follow them). */
+        void sent(AmiMessage event, java.time.Instant at) {
+            if (synthesizedCdrs != null) {
+                synthesizedCdrs.observe(event, at);
+            }
+        }
+
+        /** The Cdr events made for this call, once all its events were sent; empty when its recording has them. */
+        List<AmiMessage> synthesizedCdrs() {
+            return synthesizedCdrs == null ? List.of() : synthesizedCdrs.cdrs();
         }
 
         /** Event {@code i} of this call; {@code Timestamp}s say {@code nowMicros}. */

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The files a PBX writes beside its AMI stream, made from the events the simulator sends so that they agree
  * with them: a recording for every {@code MIXMONITOR_FILENAME} the dialplan sets (a small WAV, complete when
  * the variable is announced), and a Master.csv row for every {@code Cdr} event, in the columns cdr_csv writes
- * with {@code loguniqueid}, {@code loguserfield} and {@code newcdrcolumns} (the test PBX's cdr.conf).
+ * with {@code loguniqueid}, {@code loguserfield} and {@code newcdrcolumns} (the test PBX's cdr.conf). A call whose
+ * recording has no Cdr event gets rows all the same, from Cdr events synthesized from its dials ({@link DialCdrs}).
  *
  * <p>A replayed Cdr event carries the recording's dates; its row keeps the recorded durations (wait, talk)
  * and ends at the moment it is sent, in UTC ({@code usegmtime = yes}). The AMI Cdr event has no Linkedid: it is

@@ -195,6 +195,14 @@ public final class PbxSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * A Cdr event made for a call whose recording has none ({@link DialCdrs}): its Master.csv row is written; it is
+     * not sent, as the recording was captured without cdr_manager's events.
+     */
+    void recordOnly(AmiMessage cdr) {
+        files.observe(cdr);
+    }
+
     ChannelTable channels() {
         return channels;
     }
@@ -245,7 +253,7 @@ public final class PbxSimulator implements AutoCloseable {
         return this;
     }
 
-    /** From now on, every Cdr event is also a row of this Master.csv (cdr_csv with the new columns). */
+    /** From now on, every Cdr event (sent, or made for a call recorded without them) is also a row of this Master.csv. */
     public PbxSimulator masterCsv(java.nio.file.Path file) {
         files.masterCsv(file);
         return this;

@@ -120,6 +120,7 @@ public final class Replay {
                             event.get("Linkedid"), now));
                 }
                 sim.broadcast(event);
+                d.call().sent(event, now);
                 sent.incrementAndGet();
                 options.listener().sent(d.callIndex(), event, micros);
                 if (options.garbageEvery() > 0 && ++events % options.garbageEvery() == 0) {
@@ -129,6 +130,10 @@ public final class Replay {
                 if (d.event() + 1 < eventsOf(t)) {
                     due.add(new Due(nextAt(d, firstAt, t, startGap), d.callIndex(), d.call(), d.event() + 1, firstAt));
                 } else {
+                    if (eventsOf(t) == t.size()) {
+                        // a recording without Cdr events: its rows, as cdr_csv writes one for every call
+                        d.call().synthesizedCdrs().forEach(sim::recordOnly);
+                    }
                     calls--;
                     inProgress = calls;
                 }

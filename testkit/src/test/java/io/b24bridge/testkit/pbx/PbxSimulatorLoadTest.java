@@ -133,6 +133,54 @@ class PbxSimulatorLoadTest {
     }
 
     @Test
+    void anOriginateRecordedWithoutCdrEventsGetsTheRowsOfItsDialsAsCdrCsvWritesThem() throws Exception {
+        Path masterCsv = dir.resolve("Master.csv");
+        sim.recordings(dir.resolve("monitor"), "/var/spool/asterisk-pbx/monitor", 100).masterCsv(masterCsv);
+        List<String> cdrEventsSent = new CopyOnWriteArrayList<>();
+        Replay replay = sim.replay(Transcript.localChannelsCall(), ReplayOptions.of(2, 0)
+                .replacing(Mix.RECORDED_CLIENT, n -> "7999000000" + n).onSent((c, e, at) -> {
+                    if ("Cdr".equals(e.event())) {
+                        cdrEventsSent.add(e.toString());
+                    }
+                }));
+        assertTrue(replay.await(Duration.ofSeconds(10)));
+
+        assertEquals(List.of(), cdrEventsSent, "made for the Master.csv, not sent: the recording has none");
+        List<List<String>> rows = Files.readAllLines(masterCsv).stream().map(PbxSimulatorLoadTest::csv).toList();
+        assertEquals(4, rows.size(), "two dials a call (101 answers, 102 is cancelled): " + rows);
+        for (int n = 0; n < 2; n++) {
+            String linkedid = replay.linkedids().get(n);
+            List<List<String>> call = rows.stream().filter(r -> r.get(19).equals(linkedid)).toList();
+            assertEquals(2, call.size(), "the rows of call " + n + ": " + rows);
+            for (List<String> row : call) {
+                // party A: the originate's channel, which ran from-trunk's dialplan with the client's caller ID
+                assertTrue(row.get(5).startsWith("Local/s@caller-") && row.get(5).endsWith(";1"), row.toString());
+                assertEquals("7999000000" + n, row.get(1), "src: the client");
+                assertEquals("4951234567", row.get(2), "dst: the DID the originate entered at");
+                assertEquals("from-trunk", row.get(3));
+                assertTrue(row.get(17).startsWith("b24rec=/var/spool/asterisk/monitor/"), "the tap: " + row);
+            }
+            List<String> answered = call.stream().filter(r -> r.get(6).startsWith("Local/101@phones-")).findFirst()
+                    .orElseThrow();
+            assertEquals("ANSWERED", answered.get(14));
+            assertTrue(!answered.get(10).isEmpty(), "answered at a time: " + answered);
+            List<String> cancelled = call.stream().filter(r -> r.get(6).startsWith("Local/102@phones-")).findFirst()
+                    .orElseThrow();
+            assertEquals("NO ANSWER", cancelled.get(14));
+            assertEquals("", cancelled.get(10));
+        }
+    }
+
+    @Test
+    void aCallThePbxCrashedInGetsNoRowAsNoneOfItsChannelsHungUp() throws Exception {
+        Path masterCsv = dir.resolve("Master.csv");
+        sim.masterCsv(masterCsv);
+        Replay replay = sim.replay(Transcript.find("inbound-pbx-crashed-mid-call"), ReplayOptions.of(1, 0));
+        assertTrue(replay.await(Duration.ofSeconds(10)));
+        assertEquals(0, sim.cdrRowsWritten());
+    }
+
+    @Test
     void aClientThatStopsReadingIsDroppedAndThePbxDoesNotWaitForIt() throws Exception {
         sim.faults().writeTimeout(Duration.ofMillis(200));
         try (Socket stuck = login()) {
