@@ -52,13 +52,29 @@ final class FaultSuiteRig {
         return l;
     }
 
-    /** The count once every call of {@code placed} is finished in the CRM, or at {@code timeout}. */
+    /**
+     * The count once every call of {@code placed} is finished in the CRM, or when none finished for a minute after
+     * {@code timeout}: a slower machine than the one the timeout was set on still catching up is given the time,
+     * up to three times {@code timeout}; a stalled catch-up is not waited for.
+     */
     CrmLedger awaitFinished(List<Replay.Placed> placed, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        long end = start + timeout.toNanos();
+        long cap = start + 3 * timeout.toNanos();
         CrmLedger l = CrmLedger.of(placed, rig.emu());
-        while (l.finished() < l.placed() && System.nanoTime() < end) {
+        long lastProgress = start;
+        while (l.finished() < l.placed()) {
+            long now = System.nanoTime();
+            boolean catchingUp = now - lastProgress < Duration.ofMinutes(1).toNanos();
+            if (now >= cap || (now >= end && !catchingUp)) {
+                break;
+            }
             Thread.sleep(1000);
-            l = CrmLedger.of(placed, rig.emu());
+            CrmLedger next = CrmLedger.of(placed, rig.emu());
+            if (next.finished() > l.finished()) {
+                lastProgress = System.nanoTime();
+            }
+            l = next;
         }
         return l;
     }

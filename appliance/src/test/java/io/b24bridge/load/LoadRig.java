@@ -29,6 +29,7 @@ import io.b24bridge.certs.DevPki;
 import io.b24bridge.testkit.bitrix.BoxEmulator;
 import io.b24bridge.testkit.bitrix.BoxEmulatorBuilder;
 import io.b24bridge.testkit.bitrix.EdgeProxy;
+import io.b24bridge.testkit.FreePorts;
 import io.b24bridge.testkit.pbx.Mix;
 import io.b24bridge.testkit.pbx.PbxSimulator;
 import io.b24bridge.testkit.pbx.Replay;
@@ -345,12 +346,9 @@ public final class LoadRig implements AutoCloseable {
         return String.join("\n--- next run ---\n", all);
     }
 
+    /** A port the appliance's JVM binds later: below the ephemeral range (see {@link FreePorts}). */
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FreePorts.pick();
     }
 
     @Override
