@@ -144,7 +144,11 @@ class PbxRegistryTest {
                 Thread.onSpinWait();
             }
         });
-        PbxRegistry r = registry(List.of(settings("pbx1", sim, "test-secret").withQueueCapacity(50)), sink);
+        // a ping every 5 s, not the class's 300 ms: this is about back-pressure, and a loaded CI machine stalled
+        // this JVM for 300 ms between two queued events once (the link was taken for stuck and rebuilt)
+        AmiSettings slowPings = settings("pbx1", sim, "test-secret").withQueueCapacity(50)
+                .withTimings(Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofSeconds(5));
+        PbxRegistry r = registry(List.of(slowPings), sink);
         sink.await(WAIT, "connected", s -> s.count(RecordingSink.Connected.class) == 1);
         Replay replay = sim.replay(Transcript.ringGroupCall(), 100, 0);
         int expected = 100 * eventsPerCall(Transcript.ringGroupCall(), 0);
