@@ -159,7 +159,9 @@ public final class Dispatcher implements OutboxSender {
             } catch (RuntimeException e) {
                 scanFailures.failed(e);
             } catch (InterruptedException e) {
-                return; // stopping
+                if (!running) {
+                    return; // stopping
+                } // otherwise not ours (Derby interrupts the threads inside a database it shuts down): go on
             }
             if (behind && !roundFailures.failing()) { // rounds that fail at once must not become a busy loop
                 continue;
@@ -168,7 +170,9 @@ public final class Dispatcher implements OutboxSender {
                 try {
                     signal.wait(POLL.toMillis());
                 } catch (InterruptedException e) {
-                    return;
+                    if (!running) {
+                        return;
+                    }
                 }
             }
         }
@@ -183,24 +187,32 @@ public final class Dispatcher implements OutboxSender {
         if (!running) {
             return false;
         }
-        Work previous = inFlight.putIfAbsent(call, Work.RUNNING);
-        if (previous != null) {
-            inFlight.put(call, Work.AGAIN); // its worker looks once more before it leaves
+        // in one step: claimed when free, or marked for its worker to look once more before it leaves — never an
+        // AGAIN put after that worker left (nobody would remove it: the call would wait until a restart)
+        boolean[] claimed = {false};
+        inFlight.compute(call, (k, w) -> {
+            claimed[0] = w == null;
+            return w == null ? Work.RUNNING : Work.AGAIN;
+        });
+        if (!claimed[0]) {
             return false;
         }
         if (!permits.tryAcquire()) {
             turnedAway = true;
-            inFlight.remove(call, Work.RUNNING);
+            inFlight.remove(call); // ours, AGAIN or not: left as AGAIN, nobody would ever remove it
             return false; // all workers busy: the scheduler takes it (in a batch when the outbox is behind)
         }
         Thread.ofVirtual().name("outbox-" + call).start(() -> {
+            boolean left = false;
             try {
                 do {
                     inFlight.put(call, Work.RUNNING);
                     drain(call);
-                } while (!inFlight.remove(call, Work.RUNNING) && running);
+                } while (!(left = inFlight.remove(call, Work.RUNNING)) && running);
             } finally {
-                inFlight.remove(call);
+                if (!left) { // a failure or the stop cut in: the call is still this worker's (once it left, another's)
+                    inFlight.remove(call);
+                }
                 permits.release();
                 if (turnedAway || backlog) {
                     turnedAway = false;
