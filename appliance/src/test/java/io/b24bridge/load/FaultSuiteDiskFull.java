@@ -42,6 +42,9 @@ import io.b24bridge.testkit.pbx.ReplayOptions;
  */
 class FaultSuiteDiskFull {
 
+    /** The bundled transcript whose recording has no Cdr event (as in FaultSuiteKill). */
+    private static final String NO_CDR = "inbound-local-channels-originate";
+
     /** New calls a second while the disk fills and is freed: moderate, so the catch-up is the point, not the rate. */
     private static final double RATE = Double.parseDouble(System.getProperty("faults.diskfull.rate", "20"));
     /** Big enough for the appliance's database and its log files, small enough to fill in a moment. */
@@ -68,6 +71,7 @@ class FaultSuiteDiskFull {
             if (rig != null) {
                 rig.close();
                 Files.writeString(Path.of("target", "FaultSuiteDiskFull-appliance.log"), rig.output());
+                printWaiting();
             }
         } finally {
             if (mounted) {
@@ -91,13 +95,17 @@ class FaultSuiteDiskFull {
         // the write probe of /health sees it at once; the call journal when Derby's next write finds no room (its
         // log file is allocated ahead: a few seconds of calls later)
         LoadRig.await(Duration.ofSeconds(60), () -> "DOWN".equals(part("database")), "/health's database DOWN");
+        String whyDown = rig.health().path("parts").path("database").toString();
         LoadRig.await(Duration.ofSeconds(90), () -> "DOWN".equals(part("calls")), "the call journal's writes refused");
         JsonNode health = rig.health();
         System.out.println("health while full: database " + health.path("parts").path("database") + ", calls "
                 + health.path("parts").path("calls"));
         assertEquals("DOWN", health.path("status").asText(), health::toString);
         assertEquals("DOWN", health.path("parts").path("calls").path("state").asText(), health::toString);
-        assertTrue(health.toString().contains("No space left on device"), () -> "why, in /health: " + health);
+        // the write probe's reason when it first said DOWN: Derby's shutdown on the full disk can free a few pages,
+        // so a later probe may find room for its 4 KiB (DEGRADED, 0 MB free) while the database still refuses writes
+        assertTrue(whyDown.contains("No space left on device") || health.toString().contains("No space left on device"),
+                () -> "why, in /health: " + whyDown + " then " + health);
 
         // telephony goes on: the PBX places calls, and the dialplan's route question is answered
         int startedWhenDown = r.callsStarted();
@@ -108,7 +116,7 @@ class FaultSuiteDiskFull {
                 + " ms; while full: " + route.variables() + " in " + route.nanos() / 1_000_000 + " ms");
         assertEquals(routeBefore.variables(), route.variables(), "the route script's answer while the disk is full");
         assertEquals("DOWN", state(), "still DOWN while full");
-        assertEquals("DOWN", part("database"), "the database part still DOWN while full");
+        assertEquals("DOWN", part("calls"), "the call journal's part still DOWN while full");
 
         Files.delete(filler);
         int startedWhenFreed = r.callsStarted();
@@ -127,7 +135,15 @@ class FaultSuiteDiskFull {
                 + " ms after the disk was freed");
 
         assertTrue(r.await(Duration.ofSeconds(120)), "the replay to end");
-        CrmLedger l = settle(r.placed(), Duration.ofSeconds(120));
+        // the bundled originate through Local channels: the simulator writes no Master.csv row for it, so one that
+        // ended while the AMI link was down (the PBX drops it when the appliance stops reading) leaves no trace to
+        // find — FaultSuiteKill's gap, counted apart here too
+        List<Replay.Placed> noRecord = r.placed().stream().filter(p -> p.transcript().contains(NO_CDR)).toList();
+        List<Replay.Placed> promised = r.placed().stream().filter(p -> !noRecord.contains(p)).toList();
+        CrmLedger l = settle(promised, Duration.ofSeconds(120));
+        CrmLedger apart = CrmLedger.of(noRecord, rig.emu());
+        System.out.println("counted apart (" + NO_CDR + ", no PBX record): " + apart.inCrm() + " of "
+                + apart.placed() + " in the CRM");
         String row = String.format("| database disk full, then freed (%d calls placed while DOWN) | %d | %d | %d | %d | %d |",
                 startedWhenFreed - startedWhenDown, l.placed(), l.inCrm(), l.finished(), l.duplicates(), l.outOfOrder());
         System.out.println("| fault at " + (int) RATE + " calls/s | placed | in the CRM | finished | duplicates | out of order |");
@@ -144,8 +160,8 @@ class FaultSuiteDiskFull {
         // said once, not per event: the appliance's own warnings and worse stay a handful (before the outbox's
         // failures were counted, each of its rounds logged one: 3,700 in 2 minutes); Quartz's and asterisk-java's
         // own lines are theirs
-        List<String> own = rig.output().lines().filter(x -> x.contains(" io.b24bridge.")
-                && (x.contains(" WARNING ") || x.contains(" SEVERE "))).toList();
+        List<String> own = rig.output().lines().filter(x -> x.contains(" WARNING io.b24bridge.")
+                || x.contains(" SEVERE io.b24bridge.")).toList(); // not asterisk-java's "event io.b24bridge.pbx…"
         System.out.println("the appliance's own warnings and worse: " + own.size());
         assertTrue(own.size() <= 30, () -> own.size() + " lines:\n" + String.join("\n", own));
     }
@@ -166,7 +182,31 @@ class FaultSuiteDiskFull {
 
     /** What the appliance's threads are doing (why it did not come back or catch up), beside its log. */
     private static void threadDump() throws IOException, InterruptedException {
-        run("sh", "-c", "jcmd " + rig.appliance().pid() + " Thread.print > target/FaultSuiteDiskFull-threads.txt");
+        // Thread.dump_to_file shows the virtual threads too (the outbox's workers and rounds are virtual)
+        run("jcmd", String.valueOf(rig.appliance().pid()), "Thread.dump_to_file", "-overwrite",
+                Path.of("target", "FaultSuiteDiskFull-threads.txt").toAbsolutePath().toString());
+    }
+
+    /** The commands left waiting in the stopped appliance's outbox: why they did not go. */
+    private static void printWaiting() {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:derby:" + storage.resolve("db"));
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT CALL_KEY, SEQ, KIND, STATE, ATTEMPTS, "
+                     + "NEXT_AT, CREATED_AT, LAST_ERROR FROM OUTBOX WHERE STATE <> 'DONE' ORDER BY ID")) {
+            int n = 0;
+            while (rs.next() && n++ < 60) {
+                System.out.println("waiting: " + rs.getString(1) + " #" + rs.getInt(2) + " " + rs.getString(3) + " "
+                        + rs.getString(4) + " attempts " + rs.getInt(5) + " next " + rs.getTimestamp(6) + " created "
+                        + rs.getTimestamp(7) + " error " + rs.getString(8));
+            }
+            System.out.println("waiting rows printed: " + n);
+        } catch (java.sql.SQLException e) {
+            System.out.println("the outbox could not be read after the stop: " + e);
+        }
+        try {
+            java.sql.DriverManager.getConnection("jdbc:derby:" + storage.resolve("db") + ";shutdown=true").close();
+        } catch (java.sql.SQLException expected) {
+            // 08006: shut down
+        }
     }
 
     private static String state() {
