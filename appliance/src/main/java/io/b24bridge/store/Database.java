@@ -28,8 +28,6 @@ public final class Database implements AutoCloseable {
     private static final String SHUTDOWN_OK = "08006";
     /** Derby's SQLState when another JVM already holds the database. */
     private static final String LOCKED_BY_OTHER_JVM = "XSDB6";
-    /** Derby's error code (its severity) of an error that shuts the database down (ExceptionSeverity). */
-    private static final int DATABASE_SEVERITY = 45000;
 
     /**
      * How often a database found read-only may try whether its disk takes writes again ({@link #connection}): each
@@ -213,16 +211,18 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** The states of a connection whose database Derby shut down under it (08003, 08006) or that finds none (XJ004). */
-    private static final java.util.Set<String> SHUT_UNDER_IT = java.util.Set.of("08003", "08006", "XJ004");
+    /** Derby's SQLState when an interrupt of the thread itself cut the statement: that interrupt is kept. */
+    private static final String INTERRUPTED = "08000";
 
     /**
      * Derby, shutting a database down on an error of its own (XSLA0: its log could not be flushed on a full disk),
      * interrupts every other thread inside that database (DatabaseContextImpl.cleanupOnError,
-     * ContextService.notifyAllActiveThreads); the failed call leaves them interrupted. That interrupt is not a stop of
-     * the appliance: left set, the call engine took it for one and dropped the call changes it held (a register never
-     * sent, the call's later commands dead letters), and the outbox's scheduler ended (nothing sent again until a
-     * restart). Cleared here, where the failure is the database shut down under the connection; the caller retries.
+     * ContextService.notifyAllActiveThreads); their calls fail however the shutdown cut them (08003, 08006, XJ004,
+     * XJ001 around a ShutdownException, XSCH1 and XSCB1 "Container not found", measured) and leave them interrupted.
+     * That interrupt is not a stop of the appliance: left set, the call engine took it for one and dropped the call
+     * changes it held (a register never sent: the call's later commands dead letters), and the outbox's scheduler
+     * ended (nothing sent again until a restart). An interrupt of the thread itself does not fail a Derby call (Derby
+     * finishes the I/O and sets it again) except a lock wait, with 08000: that one is kept. The caller retries.
      */
     private static void clearDerbysInterrupt(SQLException e) {
         if (!Thread.currentThread().isInterrupted()) {
@@ -230,14 +230,13 @@ public final class Database implements AutoCloseable {
         }
         for (SQLException s = e; s != null; s = s.getNextException()) {
             for (Throwable t = s; t != null; t = t.getCause()) {
-                if (t instanceof SQLException sql && (SHUT_UNDER_IT.contains(sql.getSQLState())
-                        || sql.getErrorCode() >= DATABASE_SEVERITY)) {
-                    Thread.interrupted();
-                    LOG.fine(() -> "cleared the interrupt Derby set while shutting the database down: " + e);
+                if (t instanceof SQLException sql && INTERRUPTED.equals(sql.getSQLState())) {
                     return;
                 }
             }
         }
+        Thread.interrupted();
+        LOG.fine(() -> "cleared the interrupt Derby set while shutting the database down: " + e);
     }
 
     /** Is the database answering? Used by /health. */

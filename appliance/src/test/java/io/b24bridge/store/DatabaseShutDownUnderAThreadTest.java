@@ -63,7 +63,7 @@ class DatabaseShutDownUnderAThreadTest {
                         } catch (StoreException refused) {
                             failures.incrementAndGet();
                             if (Thread.interrupted()) { // what the engine's backoff would have taken for a stop
-                                interrupted.add(refused.getMessage());
+                                interrupted.add(chain(refused));
                             }
                         }
                     }
@@ -89,6 +89,16 @@ class DatabaseShutDownUnderAThreadTest {
             db.close();
             assertEquals(0, run("umount", "-l", disk.toString()), "unmount " + disk);
         }
+    }
+
+    /** The failure's causes, with Derby's SQLStates: which kind of refusal left the thread interrupted. */
+    private static String chain(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            b.append(t.getClass().getSimpleName()).append(t instanceof java.sql.SQLException s ? " " + s.getSQLState()
+                    + "/" + s.getErrorCode() : "").append(": ").append(t.getMessage()).append(" <- ");
+        }
+        return b.toString();
     }
 
     private static void fill(Path file) throws IOException {
