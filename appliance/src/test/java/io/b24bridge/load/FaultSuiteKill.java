@@ -24,10 +24,10 @@ import io.b24bridge.testkit.pbx.ReplayOptions;
  * placed must be in the CRM, finished, once, in order — the originates through Local channels too (the simulator
  * writes their dials' Master.csv rows, as cdr_csv does). In a rig of its own, so the kill harms no other scenario;
  * part of {@code ./mvnw verify}, about 2 minutes on a busy 2-core machine. By itself:
- * {@code ./mvnw -pl appliance -am test -Dtest=FaultSuiteKillTest -Dsurefire.failIfNoSpecifiedTests=false}; the
- * appliance's own log of every run is left in {@code appliance/target/FaultSuiteKillTest-appliance.log}.
+ * {@code ./mvnw -pl appliance -am test -Dtest=FaultSuiteKill -Dsurefire.failIfNoSpecifiedTests=false}; the
+ * appliance's own log of every run is left in {@code appliance/target/FaultSuiteKill-appliance.log}.
  */
-class FaultSuiteKillTest {
+class FaultSuiteKill {
 
     private static final double RATE = FaultSuiteRig.RATE;
     /** As long as a short real call rings and talks: some end while the appliance is away, some go on across. */
@@ -52,7 +52,7 @@ class FaultSuiteKillTest {
     static void stop() {
         if (rig != null) {
             rig.close();
-            faults.keepApplianceLog("FaultSuiteKillTest");
+            faults.keepApplianceLog("FaultSuiteKill");
             faults.printTable();
         }
     }
