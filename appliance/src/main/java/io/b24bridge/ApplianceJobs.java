@@ -35,11 +35,8 @@ final class ApplianceJobs {
         for (Reconciliation r : reconciliations) {
             r.whenCallsSettle(delay -> jobs.runSoon(reconcileJob(r.pbx()), delay)); // not 10 minutes later
         }
-        spine.onConnected(id -> {
-            if (jobs.has(reconcileJob(id))) {
-                jobs.runSoon(reconcileJob(id), Reconciliation.SETTLE); // calls that ended while it was away
-            }
-        });
+        spine.onConnected(id -> reconciliations.stream().filter(r -> r.pbx().equals(id)).forEach(
+                r -> r.runSoon(Reconciliation.SETTLE))); // calls that ended while it was away
         return jobs;
     }
 

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -47,6 +50,8 @@ public final class CallEngine {
     private final Supplier<Settings> settings;
     private final Sleeper sleeper;
     private long skipped;
+    /** Per PBX, told when a call's wait for the PBX's own record of it ends: a reading of the records is due then. */
+    private final Map<String, Consumer<Instant>> recordWanted = new ConcurrentHashMap<>();
     /** Since when the database refuses the journal's writes, and its last word; null while it accepts them. */
     private volatile Refusal refusal;
 
@@ -177,11 +182,36 @@ public final class CallEngine {
         return lifecycle.awaitingRecords(pbx);
     }
 
+    /**
+     * Where to say, for this PBX, when a call's wait for its record ends (the reconciliation: it reads the records
+     * then). Called with the engine's lock held: it must return at once.
+     */
+    public void whenRecordWanted(String pbx, Consumer<Instant> wanted) {
+        recordWanted.put(pbx, wanted);
+    }
+
+    /** When the first of this PBX's calls that wait for their record stops waiting. */
+    public synchronized Optional<Instant> recordWaitEnds(String pbx) {
+        return lifecycle.recordWaitEnds(pbx);
+    }
+
+    /**
+     * The PBX's records were read through {@code readThrough}: the calls whose wait for their record ended by then
+     * and that are still waiting had no row in time, and are finished with what was seen.
+     */
+    public synchronized void recordsRead(String pbx, Instant readThrough) {
+        List<CrmLifecycle.Change> changes = lifecycle.recordsRead(pbx, readThrough, settings.get());
+        if (!changes.isEmpty()) {
+            store(changes);
+        }
+    }
+
     private void store(List<CrmLifecycle.Change> changes) {
         Instant first = null;
         for (int attempt = 0; ; attempt++) {
             try {
                 journal.record(changes);
+                askForRecords(changes);
                 if (attempt > 0) {
                     Instant since = first;
                     int n = attempt + 1;
@@ -209,6 +239,17 @@ public final class CallEngine {
                     Thread.currentThread().interrupt();
                     LOG.log(Level.SEVERE, "call changes could not be stored (stopping): " + describe(changes), e);
                     return;
+                }
+            }
+        }
+    }
+
+    private void askForRecords(List<CrmLifecycle.Change> changes) {
+        for (CrmLifecycle.Change c : changes) {
+            if (c.state().awaitingRecord()) {
+                Consumer<Instant> wanted = recordWanted.get(c.call().pbx());
+                if (wanted != null) {
+                    wanted.accept(c.state().holdUntil());
                 }
             }
         }

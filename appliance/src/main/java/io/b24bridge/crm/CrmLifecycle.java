@@ -70,6 +70,12 @@ public final class CrmLifecycle {
     public record Rating(CallKey call, String operator, int vote, Instant at, boolean inFinish) {
     }
 
+    /**
+     * How long past its wait a call that waits for the PBX's record is finished with what was seen when no reading
+     * of the records came (the reconciliation cannot run: the AMI link is down, or the records cannot be read).
+     */
+    static final Duration RECORD_LONGSTOP = Duration.ofMinutes(10);
+
     private final Map<CallKey, Builder> calls = new LinkedHashMap<>();
     /**
      * Per PBX whose own call records the appliance can read: how long a call that ended partly unseen waits for
@@ -354,8 +360,9 @@ public final class CrmLifecycle {
     }
 
     /**
-     * Finishes whose wait is over at {@code at} (the engine's tick): held for the rating, they go without it;
-     * held for the PBX's record of a partly seen call, they go with what was seen.
+     * Finishes whose wait is over at {@code at} (the engine's tick): held for the rating, they go without it. A call
+     * held for the PBX's record is finished with what was seen by {@link #recordsRead}, once the records were read
+     * after its wait; here only {@link #RECORD_LONGSTOP} after it, when no reading of the records came at all.
      */
     public List<Change> due(String pbx, Instant at, Settings settings) {
         List<Change> changes = new ArrayList<>();
@@ -363,20 +370,51 @@ public final class CrmLifecycle {
             if (!c.call.pbx().equals(pbx) || c.holdUntil == null || c.holdUntil.isAfter(at)) {
                 continue;
             }
-            List<CrmCommand> out = new ArrayList<>();
             if (c.awaitingRecord) {
-                CallEvent.Ended seen = c.heldTalk;
-                LOG.warning(() -> "call " + c.call + " ended partly unseen and the PBX's record of it did not come "
-                        + "within the wait: finished with what was seen (talk " + seen.talkSeconds() + " s, at least)");
-                finishAwaited(c, seen, settings, out);
-                calls.remove(c.call);
-                changes.add(new Change(c.call, c.build(), List.copyOf(out), true));
+                if (!c.holdUntil.plus(RECORD_LONGSTOP).isAfter(at)) {
+                    changes.add(withWhatWasSeen(c, settings, "no reading of the PBX's records came in "
+                            + RECORD_LONGSTOP.toMinutes() + " min after its wait"));
+                }
             } else if (!c.ignored) {
+                List<CrmCommand> out = new ArrayList<>();
                 release(c, settings, out);
                 changes.add(new Change(c.call, c.build(), List.copyOf(out), false));
             }
         }
         return changes;
+    }
+
+    /**
+     * The PBX's records were read through {@code readThrough} (a reconciliation: every row written by then was
+     * looked at, and the calls among them that waited were finished from their row). A call still waiting whose
+     * wait ended by then had no row in time: it is finished with what was seen. Deciding on the reading, not on the
+     * clock, keeps a busy appliance from giving up on a row that was written in time but not yet read.
+     */
+    public List<Change> recordsRead(String pbx, Instant readThrough, Settings settings) {
+        List<Change> changes = new ArrayList<>();
+        for (Builder c : List.copyOf(calls.values())) {
+            if (c.call.pbx().equals(pbx) && c.awaitingRecord && !c.holdUntil.isAfter(readThrough)) {
+                changes.add(withWhatWasSeen(c, settings, "the PBX's records read through " + readThrough
+                        + " have no row of it"));
+            }
+        }
+        return changes;
+    }
+
+    /** When the first of this PBX's calls that wait for their record stops waiting (empty: none waits). */
+    public Optional<Instant> recordWaitEnds(String pbx) {
+        return calls.values().stream().filter(c -> c.awaitingRecord && c.call.pbx().equals(pbx))
+                .map(c -> c.holdUntil).min(Instant::compareTo);
+    }
+
+    private Change withWhatWasSeen(Builder c, Settings settings, String why) {
+        CallEvent.Ended seen = c.heldTalk;
+        LOG.warning(() -> "call " + c.call + " ended partly unseen and the PBX's record of it did not come within "
+                + "the wait (" + why + "): finished with what was seen (talk " + seen.talkSeconds() + " s, at least)");
+        List<CrmCommand> out = new ArrayList<>();
+        finishAwaited(c, seen, settings, out);
+        calls.remove(c.call);
+        return new Change(c.call, c.build(), List.copyOf(out), true);
     }
 
     /**

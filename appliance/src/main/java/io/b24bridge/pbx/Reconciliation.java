@@ -8,6 +8,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -29,7 +31,10 @@ import io.b24bridge.crm.CallEngine.Reconciled;
  * the appliance first followed the PBX is registered: a new installation does not replay the PBX's history. When
  * some of those that wait are calls the engine does not know (they ended while it was away: just before a restart or
  * a reconnect), the reconciliation asks to run again as soon as they are old enough ({@link #whenCallsSettle}), not
- * at its next regular run minutes later; calls the engine knows (the AMI link saw them) never ask for that.
+ * at its next regular run minutes later; calls the engine knows (the AMI link saw them) never ask for that. A call
+ * that ended partly unseen waits for its row ({@code record-wait}): a run is asked for when that wait ends, and it
+ * is that run, not the clock, that finishes the call with what was seen if its row is not there — on a busy
+ * appliance a run can come late, and a row written in time must not be given up before it was read.
  */
 public final class Reconciliation {
 
@@ -48,6 +53,11 @@ public final class Reconciliation {
     private final Clock clock;
     /** Told how long until the calls it left for being too recent can be looked at. */
     private volatile Consumer<Duration> runAgain = d -> { };
+    /** When the run asked for last starts (null: none asked since the last run began); guarded by this. */
+    private Instant asked;
+    /** Hands the asks to the scheduler in order, off the engine's lock (an ask is a database write). */
+    private final ExecutorService asks =
+            Executors.newSingleThreadExecutor(Thread.ofVirtual().name("reconcile-ask-", 0).factory());
 
     Reconciliation(String pbx, PbxRecords records, CallEngine engine, BooleanSupplier linkUp,
                    Supplier<Instant> firstFollowed, Duration lookback, Clock clock) {
@@ -70,10 +80,53 @@ public final class Reconciliation {
      */
     public void whenCallsSettle(Consumer<Duration> runAgain) {
         this.runAgain = Objects.requireNonNull(runAgain);
+        engine.whenRecordWanted(pbx, waitEnds -> runAt(waitEnds.plus(SETTLE), true));
+    }
+
+    /** Asks for a run {@code delay} from now (after an AMI reconnect: the calls that ended while it was away). */
+    public void runSoon(Duration delay) {
+        runAt(clock.instant().plus(delay), false);
+    }
+
+    /**
+     * Asks for a run at {@code when}, unless one is asked for at or before it (that run asks again for what it
+     * leaves): the scheduler keeps one ask per job, the last, so a later ask must not push back an earlier one.
+     * {@code offThread}: the caller holds the engine's lock, and an ask is a database write.
+     */
+    private void runAt(Instant when, boolean offThread) {
+        Instant now = clock.instant();
+        Duration until = Duration.between(now, when);
+        Duration delay = until.compareTo(MIN_AGAIN) < 0 ? MIN_AGAIN : until;
+        synchronized (this) {
+            if (asked != null && !asked.isAfter(when)) {
+                return;
+            }
+            asked = when;
+            if (offThread) {
+                asks.execute(() -> ask(delay)); // in order: one thread
+                return;
+            }
+        }
+        ask(delay);
+    }
+
+    private void ask(Duration delay) {
+        try {
+            runAgain.accept(delay);
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                asked = null; // not asked after all: the next ask must not be skipped for it
+            }
+            LOG.warning("PBX " + pbx + ": the reconciliation's next run could not be asked for (" + e.getMessage()
+                    + "); it runs at its regular time");
+        }
     }
 
     /** One comparison; returns what it did, in one line (the job's last result). */
     public String run() {
+        synchronized (this) {
+            asked = null; // this run: what it leaves, it asks for again
+        }
         if (!linkUp.getAsBoolean()) {
             return "skipped: the AMI link to PBX " + pbx + " is down, so the calls in progress are unknown; "
                     + "it runs again once the link is back";
@@ -107,6 +160,10 @@ public final class Reconciliation {
             Reconciled r = engine.reconcile(new CallFact.PbxRecord(pbx, now, call.getKey(), call.getValue()));
             counts.merge(r, 1, Integer::sum);
         }
+        // every row written SETTLE before this run was looked at: a call still waiting whose wait ended by then
+        // has no row, and goes with what was seen
+        engine.recordsRead(pbx, now.minus(SETTLE));
+        Instant waitEnds = engine.recordWaitEnds(pbx).map(w -> w.plus(SETTLE)).orElse(null);
         int registered = counts.getOrDefault(Reconciled.REGISTERED, 0);
         int finished = counts.getOrDefault(Reconciled.FINISHED, 0);
         String result = calls.size() + " calls in " + records.where() + " since " + from + ": "
@@ -117,12 +174,14 @@ public final class Reconciliation {
         if (registered + finished > 0) {
             LOG.info(() -> "PBX " + pbx + " reconciled: " + result);
         }
-        if (settled != null) {
-            // one more run once the last of them settled (a second at least: rows written in the same second)
-            Duration until = Duration.between(now, settled);
-            Duration delay = until.compareTo(MIN_AGAIN) < 0 ? MIN_AGAIN : until;
-            runAgain.accept(delay);
-            return result + "; calls never seen among them: runs again at " + now.plus(delay);
+        if (settled != null || waitEnds != null) {
+            // one more run once the last of them settled (a second at least: rows written in the same second), or
+            // when the first wait for a record ends, whichever comes first
+            Instant next = settled == null || waitEnds != null && waitEnds.isBefore(settled) ? waitEnds : settled;
+            runAt(next, false);
+            return result + (settled != null ? "; calls never seen among them" : "")
+                    + (waitEnds != null ? "; calls waiting for their record" : "") + ": runs again at "
+                    + (next.isBefore(now.plus(MIN_AGAIN)) ? now.plus(MIN_AGAIN) : next);
         }
         return result;
     }

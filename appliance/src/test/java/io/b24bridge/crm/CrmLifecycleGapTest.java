@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -90,16 +91,34 @@ class CrmLifecycleGapTest {
     }
 
     @Test
-    void withoutARecordInTimeItIsFinishedWithWhatWasSeen() {
+    void withoutARowInTheRecordsReadAfterItsWaitItIsFinishedWithWhatWasSeen() {
         answeredBeforeTheGap();
         lifecycle = restarted();
         feed(lifecycle.endOrphans("pbx1", k -> false, T0.plusSeconds(60), T0.plusSeconds(10), SETTINGS));
-        assertEquals(List.of(), feed(lifecycle.due("pbx1", T0.plusSeconds(60 + 29), SETTINGS)), "still waiting");
+        assertEquals(Optional.of(T0.plusSeconds(60 + 30)), lifecycle.recordWaitEnds("pbx1"), "a reading is due then");
+        assertEquals(List.of(), feed(lifecycle.recordsRead("pbx1", T0.plusSeconds(60 + 29), SETTINGS)),
+                "read before its wait ended: its row may still come");
+        assertEquals(List.of(), feed(lifecycle.due("pbx1", T0.plusSeconds(60 + 90), SETTINGS)),
+                "the wait is over but the records were not read since: a row written in time may be there, unread");
         assertEquals(List.of(
                 new CrmCommand.Finish(CALL, CrmCommand.UserRef.extension("101"), 7, "200", null, true),
                 new CrmCommand.AttachRecording(CALL, RECORDING)),
-                feed(lifecycle.due("pbx1", T0.plusSeconds(60 + 30), SETTINGS)),
+                feed(lifecycle.recordsRead("pbx1", T0.plusSeconds(60 + 30), SETTINGS)),
                 "answered at +3, last seen at +10: at least 7 s, never the 50 s the appliance was away");
+        assertEquals(Optional.empty(), lifecycle.recordWaitEnds("pbx1"));
+    }
+
+    @Test
+    void whenTheRecordsAreNeverReadItIsFinishedWithWhatWasSeenTenMinutesAfterItsWait() {
+        answeredBeforeTheGap();
+        lifecycle = restarted();
+        feed(lifecycle.endOrphans("pbx1", k -> false, T0.plusSeconds(60), T0.plusSeconds(10), SETTINGS));
+        Instant waitEnds = T0.plusSeconds(60 + 30);
+        assertEquals(List.of(), feed(lifecycle.due("pbx1", waitEnds.plus(CrmLifecycle.RECORD_LONGSTOP)
+                .minusSeconds(1), SETTINGS)), "the reconciliation may still come");
+        assertEquals(new CrmCommand.Finish(CALL, CrmCommand.UserRef.extension("101"), 7, "200", null, true),
+                feed(lifecycle.due("pbx1", waitEnds.plus(CrmLifecycle.RECORD_LONGSTOP), SETTINGS)).getFirst(),
+                "no reading at all (the records cannot be read): the CRM still gets the call");
     }
 
     @Test

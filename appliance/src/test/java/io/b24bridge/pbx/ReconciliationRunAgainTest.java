@@ -6,18 +6,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.b24bridge.calls.CallEvent;
 import io.b24bridge.calls.CallFact;
 import io.b24bridge.calls.CallKey;
 import io.b24bridge.calls.CallTracker;
@@ -40,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Calls that ended while the appliance was away, just before it came back, are too recent for the reconciliation's
  * first run: it runs again as soon as they are old enough, not at its regular run ten minutes later. Calls the AMI
- * link saw never make it run again (under steady traffic calls end every moment).
+ * link saw never make it run again (under steady traffic calls end every moment). A call seen only in part waits
+ * for its row: the run asked for when its wait ends decides, however late it comes on a busy appliance.
  */
 class ReconciliationRunAgainTest {
 
@@ -54,7 +56,9 @@ class ReconciliationRunAgainTest {
     CallEngine engine;
     Instant now = T0.plusSeconds(120);
     final Map<String, List<CallFact.RecordedLeg>> masterCsv = new LinkedHashMap<>();
-    final List<Duration> asked = new ArrayList<>();
+    final List<Duration> asked = new CopyOnWriteArrayList<>();
+    /** The PBX's records are read (Master.csv): a call seen only in part waits 30 s for its row. */
+    final CrmLifecycle lifecycle = new CrmLifecycle(Map.of("pbx1", Duration.ofSeconds(30)));
     Reconciliation reconciliation;
 
     @BeforeEach
@@ -62,7 +66,7 @@ class ReconciliationRunAgainTest {
         db = Database.open(dir.resolve("db"));
         Migrations.apply(db, Migrations.SCHEMA);
         outbox = Outbox.open(db, Json.newMapper());
-        engine = new CallEngine(new CallTracker(pbx -> Endpoints.standard()), new CrmLifecycle(), outbox.journal(),
+        engine = new CallEngine(new CallTracker(pbx -> Endpoints.standard()), lifecycle, outbox.journal(),
                 ReconciliationRunAgainTest::settings);
         PbxRecords records = new PbxRecords() {
             @Override
@@ -153,5 +157,69 @@ class ReconciliationRunAgainTest {
         String result = reconciliation.run();
 
         assertEquals(List.of(), asked, result);
+    }
+
+    /**
+     * Answered by 101 before the AMI link dropped; when it came back the call was gone from the PBX: it ended
+     * unseen, and its finish waits for its row in Master.csv.
+     */
+    private CallKey endedInTheGap(String linkedid) {
+        CallKey call = new CallKey("pbx1", linkedid);
+        Instant start = now.minusSeconds(60);
+        lifecycle.apply(List.of(
+                new CallEvent.Started(call, start, CallEvent.Direction.INBOUND, "79990000009", DID, null, "trunk"),
+                new CallEvent.RingStarted(call, start.plusSeconds(1), "101"),
+                new CallEvent.Answered(call, start.plusSeconds(4), "101", "answer")), settings());
+        engine.onFact(new CallFact.ChannelsNow("pbx1", now, List.of(), now.minusSeconds(40)));
+        assertTrue(lifecycle.state(call).orElseThrow().awaitingRecord(), "waits for its row");
+        return call;
+    }
+
+    /** The engine's asks reach the scheduler off its lock, on a thread of their own. */
+    private void awaitAsked(int n) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (asked.size() < n && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertEquals(n, asked.size(), "asks: " + asked);
+    }
+
+    @Test
+    void aCallSeenInPartIsFinishedFromItsRowWhenTheRunThatReadsItComesLate() throws InterruptedException {
+        CallKey call = endedInTheGap("1796267300.7");
+        awaitAsked(1);
+        assertEquals(Duration.ofSeconds(30).plus(Reconciliation.SETTLE), asked.getFirst(),
+                "a run is asked for when its wait ends (and its row settled)");
+        masterCsv.put("1796267300.7", List.of(new CallFact.RecordedLeg("PJSIP/trunk-00000020",
+                "PJSIP/101-00000021", now.minusSeconds(60), now.minusSeconds(56), now.minusSeconds(20), "ANSWERED",
+                "79990000009", "s", DID, null))); // written when the call ended, while the link was down
+
+        now = now.plusSeconds(95); // the machine is busy: the run comes 55 s after the wait ended
+        engine.onFact(new CallFact.Tick("pbx1", now));
+        assertTrue(lifecycle.state(call).orElseThrow().awaitingRecord(),
+                "the clock alone does not give up on a row that may be there, unread");
+        String run = reconciliation.run();
+
+        assertTrue(run.contains("1 finished from their record"), run);
+        assertTrue(lifecycle.state(call).isEmpty(), "finished: " + run);
+    }
+
+    @Test
+    void aCallSeenInPartWithoutARowIsFinishedWithWhatWasSeenByTheFirstRunAfterItsWait()
+            throws InterruptedException {
+        CallKey call = endedInTheGap("1796267400.9");
+        awaitAsked(1);
+
+        now = now.plusSeconds(20); // a run before its wait ended (the reconnect's): the row may still come
+        String early = reconciliation.run();
+        assertTrue(lifecycle.state(call).orElseThrow().awaitingRecord(), early);
+        assertEquals(Duration.ofSeconds(10).plus(Reconciliation.SETTLE), asked.getLast(),
+                "asks again for when its wait ends: " + early);
+
+        now = now.plusSeconds(20);
+        String after = reconciliation.run();
+
+        assertTrue(lifecycle.state(call).isEmpty(), "no row in time: finished with what was seen: " + after);
+        assertTrue(inTheJournal("1796267400.9"), after);
     }
 }
