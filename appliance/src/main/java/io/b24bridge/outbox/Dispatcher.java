@@ -232,8 +232,9 @@ public final class Dispatcher implements OutboxSender {
         rounds.acquire();
         Thread.ofVirtual().name("outbox-batch").start(() -> {
             try {
-                batch(chunk);
-                roundFailures.succeeded();
+                if (batch(chunk)) {
+                    roundFailures.succeeded(); // a round that wrote: one that found nothing due proves nothing
+                }
             } catch (RuntimeException e) {
                 roundFailures.failed(e);
             } finally {
@@ -243,8 +244,11 @@ public final class Dispatcher implements OutboxSender {
         });
     }
 
-    /** One batch round for these calls: claimed, sent together, released. */
-    private void batch(List<CallKey> calls) {
+    /**
+     * One batch round for these calls: claimed, sent together, released. Returns whether it sent and settled
+     * anything (wrote to the store): a round whose calls had nothing due did nothing that could have failed.
+     */
+    private boolean batch(List<CallKey> calls) {
         List<CallKey> claimed = new ArrayList<>();
         List<OutboxQueue.Entry> heads = new ArrayList<>();
         List<OutboxQueue.Entry> alone = new ArrayList<>();
@@ -273,6 +277,7 @@ public final class Dispatcher implements OutboxSender {
         // comments, a register to resolve and recordings past the batch's bytes go the single way; a call with
         // nothing due (another round sent its head meanwhile) waits for the next scan, in a batch
         alone.forEach(e -> dispatch(e.call()));
+        return !heads.isEmpty();
     }
 
     /** The call's next command if it may go now: not a dead letter holding the call back, not waiting a pause. */
