@@ -242,6 +242,9 @@ public final class Main {
             boxChecks.start();
             pbx.start();
             parts.push("pbx links", pbx);
+            // stopped first (parts stop in reverse): from here an interrupt of a thread waiting to store call changes
+            // is the stop (the PBX links' drain cuts their intake short), never before (Derby interrupts threads too)
+            parts.push("call engine", engine, engine::stop);
             LOG.info(() -> "b24bridge " + version() + " started; admin port " + server.port()
                     + ", box port " + server.port(Appliance.BOX_SOCKET));
             return new Appliance(config, db, access, settings, health, server, box, outbox, sender, engine, routing,

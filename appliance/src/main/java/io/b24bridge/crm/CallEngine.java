@@ -54,6 +54,8 @@ public final class CallEngine {
     private final Map<String, Consumer<Instant>> recordWanted = new ConcurrentHashMap<>();
     /** Since when the database refuses the journal's writes, and its last word; null while it accepts them. */
     private volatile Refusal refusal;
+    /** Set by {@link #stop()}: the only thing that ends the wait for a database that refuses. */
+    private volatile boolean stopping;
 
     /** The database refuses the call journal's writes: since when, how often, its last error. */
     public record Refusal(Instant since, int attempts, String lastError) {
@@ -206,6 +208,16 @@ public final class CallEngine {
         }
     }
 
+    /**
+     * The appliance is stopping: from now on a store the database refuses is given up instead of waited out (a restart
+     * rebuilds the calls from what was stored and the PBX's channels), and an interrupt of a thread waiting to store
+     * is taken for the stop. Before it, an interrupt is no stop: Derby interrupts every thread inside a database it
+     * shuts down itself (its log cannot be flushed on a full disk) — taken for the stop, it cost the changes held.
+     */
+    public void stop() {
+        stopping = true;
+    }
+
     private void store(List<CrmLifecycle.Change> changes) {
         Instant first = null;
         for (int attempt = 0; ; attempt++) {
@@ -222,6 +234,10 @@ public final class CallEngine {
                 return;
             } catch (RuntimeException e) {
                 first = first == null ? Instant.now() : first;
+                if (stopping) {
+                    LOG.log(Level.SEVERE, "call changes could not be stored (stopping): " + describe(changes), e);
+                    return;
+                }
                 if (attempt + 1 == RECORD_RETRIES) {
                     LOG.log(Level.SEVERE, "the database refuses to store call changes (" + e.getMessage() + "): the "
                             + "PBX's events are held until it accepts them again, nothing is dropped; " + describe(changes), e);
@@ -234,11 +250,12 @@ public final class CallEngine {
                 try {
                     sleeper.sleep(RECORD_BACKOFF.delay(attempt));
                 } catch (InterruptedException interrupted) {
-                    // the appliance is stopping: these changes cannot be stored now; a restart rebuilds the calls
-                    // from what was stored and the PBX's channels
-                    Thread.currentThread().interrupt();
-                    LOG.log(Level.SEVERE, "call changes could not be stored (stopping): " + describe(changes), e);
-                    return;
+                    if (stopping) {
+                        Thread.currentThread().interrupt(); // for the caller's own loop to end too
+                        LOG.log(Level.SEVERE, "call changes could not be stored (stopping): " + describe(changes), e);
+                        return;
+                    } // not the stop (Derby's shutdown of the database, say): cleared by the throw; the changes are kept
+                    LOG.fine("an interrupt while waiting to store call changes, not the appliance's stop: going on");
                 }
             }
         }

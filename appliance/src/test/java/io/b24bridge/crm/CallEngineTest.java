@@ -15,6 +15,7 @@ import io.b24bridge.health.PartHealth;
 import io.b24bridge.settings.Settings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The spine's step: a fact's changes reach the journal once, even when the database refuses for a moment. */
@@ -149,5 +150,45 @@ class CallEngineTest {
         assertEquals(1, commands(journal).stream().filter(CrmCommand.Register.class::isInstance).count(),
                 "nothing lost, nothing doubled");
         assertEquals(PartHealth.State.UP, health.check().state(), "UP again once the database accepts");
+    }
+
+    /**
+     * Derby interrupts every thread inside a database it shuts down itself (its log cannot be flushed on a full disk).
+     * The engine took such an interrupt, landing in its pause between two tries, for the appliance's stop and dropped
+     * the changes it held: a register never stored, its call's later commands dead letters. It is no stop.
+     */
+    @Test
+    void anInterruptThatIsNotTheStopCostsNoChange() {
+        FlakyJournal journal = new FlakyJournal(4);
+        CallEngine engine = new CallEngine(new CallTracker(pbx -> Endpoints.standard()), new CrmLifecycle(), journal,
+                Settings::defaults, d -> {
+                    pauses.add(d);
+                    if (pauses.size() == 2) {
+                        throw new InterruptedException("Derby's shutdown of the database");
+                    }
+                });
+        aCallRings(engine);
+        assertEquals(5, journal.attempts, "refused four times, stored at the fifth");
+        assertEquals(1, commands(journal).stream().filter(CrmCommand.Register.class::isInstance).count(),
+                "the register kept through the interrupt");
+        assertFalse(Thread.currentThread().isInterrupted(), "the interrupt was no stop: not passed on");
+    }
+
+    /** The appliance's stop ends the wait for a database that keeps refusing: the PBX link's thread can end. */
+    @Test
+    void theStopEndsTheWaitForARefusingDatabase() {
+        FlakyJournal journal = new FlakyJournal(Integer.MAX_VALUE);
+        CallEngine[] engine = new CallEngine[1];
+        engine[0] = new CallEngine(new CallTracker(pbx -> Endpoints.standard()), new CrmLifecycle(), journal,
+                Settings::defaults, d -> {
+                    pauses.add(d);
+                    if (pauses.size() == 5) {
+                        engine[0].stop();
+                        throw new InterruptedException("the PBX link's drain is over");
+                    }
+                });
+        engine[0].onFacts(aCallRingsAndIsAnswered()); // one run: one store
+        assertEquals(5, journal.attempts, "given up at the stop, not tried again");
+        assertTrue(Thread.interrupted(), "the stop's interrupt passed on to the caller's loop (and cleared here)");
     }
 }
