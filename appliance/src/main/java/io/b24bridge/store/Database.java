@@ -158,7 +158,7 @@ public final class Database implements AutoCloseable {
                 return readOnly; // still full (or read-only mounted): reads go on
             }
             readOnly.close();
-            shutdownQuietly(); // ends the read-only boot; other threads' transactions roll back and are retried
+            shutdown(); // ends the read-only boot; other threads' transactions roll back and are retried
             Connection c = dataSource.getConnection();
             if (c.isReadOnly()) {
                 return c; // the disk filled again meanwhile: next try in a second
@@ -173,18 +173,23 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Shuts this database down (the engine boots it again at the next connection). */
-    private void shutdownQuietly() {
+    /**
+     * Derby's shutdown of this database (not the whole engine: other databases may live in the JVM; the engine boots
+     * it again at the next connection); whether it reported a clean one (08006). Anything else is logged.
+     */
+    private boolean shutdown() {
         EmbeddedDataSource ds = new EmbeddedDataSource();
         ds.setDatabaseName(dir.toAbsolutePath().toString());
         ds.setShutdownDatabase("shutdown");
         try (Connection ignored = ds.getConnection()) {
             LOG.warning("database did not report its shutdown: " + dir);
         } catch (SQLException e) {
-            if (!SHUTDOWN_OK.equals(e.getSQLState())) {
-                LOG.log(Level.WARNING, "database shutdown of " + dir + " reported: " + e.getMessage(), e);
+            if (SHUTDOWN_OK.equals(e.getSQLState())) {
+                return true;
             }
+            LOG.log(Level.WARNING, "database shutdown of " + dir + " reported: " + e.getMessage(), e);
         }
+        return false;
     }
 
     /** A unit of work in one transaction. */
@@ -303,17 +308,8 @@ public final class Database implements AutoCloseable {
             return;
         }
         open = false;
-        EmbeddedDataSource ds = new EmbeddedDataSource();
-        ds.setDatabaseName(dir.toAbsolutePath().toString());
-        ds.setShutdownDatabase("shutdown");
-        try (Connection ignored = ds.getConnection()) {
-            LOG.warning("database did not report its shutdown: " + dir);
-        } catch (SQLException e) {
-            if (SHUTDOWN_OK.equals(e.getSQLState())) {
-                LOG.info(() -> "database closed cleanly: " + dir);
-            } else {
-                LOG.log(Level.WARNING, "database shutdown of " + dir + " reported: " + e.getMessage(), e);
-            }
+        if (shutdown()) {
+            LOG.info(() -> "database closed cleanly: " + dir);
         }
     }
 }
