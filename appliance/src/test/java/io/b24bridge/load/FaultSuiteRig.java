@@ -109,6 +109,15 @@ final class FaultSuiteRig {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
+    /**
+     * The appliance's own warnings and worse ({@code io.b24bridge.} loggers; not asterisk-java's "event
+     * io.b24bridge.pbx…" nor Quartz's): a fault that lasts must be said once, not per event or per retry.
+     */
+    List<String> ownWarnings() {
+        return rig.output().lines().filter(x -> x.contains(" WARNING io.b24bridge.") || x.contains(" SEVERE io.b24bridge."))
+                .toList();
+    }
+
     /** The outbox's part of /health, or why there is none (the appliance down, say). */
     String outbox() {
         try {

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -30,27 +27,23 @@ class DatabaseDiskFullTest {
 
     @TempDir
     static Path dir;
-    private static Path disk;
-    private static boolean mounted;
+    private static SmallDisk disk;
 
     @BeforeAll
     static void mount() throws Exception {
-        disk = Files.createDirectories(dir.resolve("disk"));
-        assertEquals(0, run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", disk.toString()),
-                "mount a 16 MB tmpfs on " + disk + " (the test needs root)");
-        mounted = true;
+        disk = SmallDisk.mount(dir.resolve("disk"), "16m");
     }
 
     @AfterAll
     static void unmount() throws Exception {
-        if (mounted) {
-            assertEquals(0, run("umount", "-l", disk.toString()), "unmount " + disk);
+        if (disk != null) {
+            disk.close();
         }
     }
 
     @Test
     void aDatabaseBootedReadOnlyOnAFullDiskTakesWritesAgainOnceSpaceIsFreed() throws Exception {
-        Database db = Database.open(disk.resolve("db"));
+        Database db = Database.open(disk.path().resolve("db"));
         try {
             db.inTransaction(c -> c.createStatement().executeUpdate(
                     "CREATE TABLE calls (id INT PRIMARY KEY, note VARCHAR(1000))"));
@@ -66,13 +59,12 @@ class DatabaseDiskFullTest {
             } catch (SQLException e) {
                 assertEquals("08006", e.getSQLState(), e::getMessage);
             }
-            Path filler = disk.resolve("filler");
-            fill(filler);
+            disk.fill();
             assertEquals(200, count(db), "reads go on while the disk is full");
             StoreException refused = assertThrows(StoreException.class, () -> insert(db, 200));
             assertTrue(refused.getMessage().contains("read-only"), refused::getMessage);
 
-            Files.delete(filler);
+            disk.free();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             boolean stored = false;
             while (!stored) { // one try a second (Database.REOPEN_EVERY_NANOS): the caller retries, as the owners do
@@ -108,31 +100,5 @@ class DatabaseDiskFullTest {
                 return rs.getInt(1);
             }
         });
-    }
-
-    private static void fill(Path file) throws IOException {
-        byte[] chunk = new byte[64 * 1024];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            while (true) {
-                out.write(chunk);
-            }
-        } catch (IOException full) {
-            if (!String.valueOf(full.getMessage()).contains("No space left")) {
-                throw full;
-            }
-        }
-    }
-
-    private static int run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        if (p.exitValue() != 0) {
-            System.out.println(String.join(" ", command) + ": " + out);
-        }
-        return p.exitValue();
     }
 }

@@ -3,9 +3,6 @@ package io.b24bridge.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
@@ -38,10 +35,8 @@ class DatabaseShutDownUnderAThreadTest {
 
     @Test
     void threadsInsideTheDatabaseDerbyShutsDownOnAFullDiskAreNotLeftInterrupted() throws Exception {
-        Path disk = Files.createDirectories(dir.resolve("disk"));
-        assertEquals(0, run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", disk.toString()),
-                "mount a 16 MB tmpfs on " + disk + " (the test needs root)");
-        Database db = Database.open(disk.resolve("db"));
+        SmallDisk disk = SmallDisk.mount(dir.resolve("disk"), "16m");
+        Database db = Database.open(disk.path().resolve("db"));
         try {
             db.inTransaction(c -> c.createStatement().executeUpdate("CREATE TABLE t (id INT, note VARCHAR(1000))"));
             AtomicBoolean stop = new AtomicBoolean();
@@ -69,8 +64,7 @@ class DatabaseShutDownUnderAThreadTest {
                     }
                 }));
             }
-            Path filler = disk.resolve("filler");
-            fill(filler);
+            disk.fill();
             // the writers go on while Derby refuses them: data pages first (XSDG1: the connection closed), then its
             // log (XSLA0: the database shut down, the others inside it interrupted), then the read-only boot (25502)
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -84,10 +78,10 @@ class DatabaseShutDownUnderAThreadTest {
             System.out.println(failures.get() + " writes refused; left interrupted: " + interrupted.size());
             assertTrue(failures.get() >= REFUSALS, failures.get() + " writes refused in 60 s on a full disk");
             assertEquals(List.of(), interrupted, "threads left interrupted by Derby's shutdown of the database");
-            Files.delete(filler);
+            disk.free();
         } finally {
             db.close();
-            assertEquals(0, run("umount", "-l", disk.toString()), "unmount " + disk);
+            disk.close();
         }
     }
 
@@ -99,31 +93,5 @@ class DatabaseShutDownUnderAThreadTest {
                     + "/" + s.getErrorCode() : "").append(": ").append(t.getMessage()).append(" <- ");
         }
         return b.toString();
-    }
-
-    private static void fill(Path file) throws IOException {
-        byte[] chunk = new byte[64 * 1024];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            while (true) {
-                out.write(chunk);
-            }
-        } catch (IOException full) {
-            if (!String.valueOf(full.getMessage()).contains("No space left")) {
-                throw full;
-            }
-        }
-    }
-
-    private static int run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        if (p.exitValue() != 0) {
-            System.out.println(String.join(" ", command) + ": " + out);
-        }
-        return p.exitValue();
     }
 }
