@@ -254,7 +254,7 @@ public final class CallEngine {
                         Thread.currentThread().interrupt(); // for the caller's own loop to end too
                         LOG.log(Level.SEVERE, "call changes could not be stored (stopping): " + describe(changes), e);
                         return;
-                    } // not the stop (Derby's shutdown of the database, say): cleared by the throw; the changes are kept
+                    } // not the stop (Derby's shutdown of the database, say): cleared by the throw, the changes kept
                     LOG.fine("an interrupt while waiting to store call changes, not the appliance's stop: going on");
                 }
             }

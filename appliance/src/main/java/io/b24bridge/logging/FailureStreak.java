@@ -42,7 +42,7 @@ public final class FailureStreak {
         this.remind = remind;
     }
 
-    /** A failure: logged (WARNING, with the cause) when it begins a streak, counted otherwise, reminded of now and then. */
+    /** A failure: logged (WARNING, with its cause) when it begins a streak, else counted, now and then reminded. */
     public synchronized void failed(RuntimeException e) {
         long now = nanoTime.getAsLong();
         if (failures++ == 0) {

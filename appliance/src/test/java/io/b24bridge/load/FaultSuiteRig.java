@@ -114,8 +114,8 @@ final class FaultSuiteRig {
      * io.b24bridge.pbx…" nor Quartz's): a fault that lasts must be said once, not per event or per retry.
      */
     List<String> ownWarnings() {
-        return rig.output().lines().filter(x -> x.contains(" WARNING io.b24bridge.") || x.contains(" SEVERE io.b24bridge."))
-                .toList();
+        return rig.output().lines()
+                .filter(x -> x.contains(" WARNING io.b24bridge.") || x.contains(" SEVERE io.b24bridge.")).toList();
     }
 
     /** The outbox's part of /health, or why there is none (the appliance down, say). */
