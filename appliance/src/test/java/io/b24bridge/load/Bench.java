@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -26,8 +27,28 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  */
 public final class Bench {
 
-    /** The heap setting the bench runs the appliance with, as JAVA_OPTS gives it to the installed service. */
-    static final List<String> HEAP = List.of("-Xmx128m");
+    /**
+     * The JVM options the installed service runs with: {@code bin/b24bridge} hands the same file to its java as an
+     * argument file, and so does the bench ({@code -Dbench.jvm="-X… -X…"} adds options for an experiment, printed
+     * with the table). Found from the repository's top ({@code ./bench}) or from {@code appliance/} (the fault
+     * suite under Maven).
+     */
+    static final Path JVM_OPTIONS = Stream.of(Path.of(""), Path.of(".."))
+            .map(d -> d.resolve("installer/src/main/bundle/lib/jvm.options").toAbsolutePath().normalize())
+            .filter(Files::isRegularFile).findFirst()
+            .orElseThrow(() -> new IllegalStateException("no installer/src/main/bundle/lib/jvm.options here or above"));
+
+    /** What the appliance's JVM gets: the service's options file, then the experiment's options. */
+    static final List<String> HEAP = jvmOptions();
+
+    private static List<String> jvmOptions() {
+        List<String> o = new ArrayList<>(List.of("@" + JVM_OPTIONS));
+        String extra = System.getProperty("bench.jvm", "").strip();
+        if (!extra.isEmpty()) {
+            o.addAll(List.of(extra.split("\\s+")));
+        }
+        return List.copyOf(o);
+    }
 
     /** One figure of the table: its value, its floor (null: none applies), the issue's goal, met or not. */
     record Row(String part, String figure, double value, String unit, Double floor, String goal, Boolean met) {
@@ -75,6 +96,7 @@ public final class Bench {
         System.out.println();
         System.out.println(table);
         System.out.println(beside);
+        System.out.println("appliance JVM: " + HEAP);
         Path out = Path.of(System.getProperty("bench.out", "target/bench"));
         Files.createDirectories(out);
         Map<String, Object> json = new LinkedHashMap<>();
@@ -82,6 +104,8 @@ public final class Bench {
         json.put("mode", full ? "full" : "short");
         json.put("cores", ProcStats.cores());
         json.put("applianceJvm", HEAP);
+        json.put("applianceJvmOptionsFile", Files.readAllLines(JVM_OPTIONS).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).toList());
         json.put("beside", beside);
         List<Map<String, Object>> list = new ArrayList<>();
         for (Row r : rows) {
