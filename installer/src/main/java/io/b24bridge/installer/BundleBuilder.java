@@ -197,20 +197,25 @@ public final class BundleBuilder {
     /** jlinks the runtime once; kept in target/ and reused while the module list stays the same. */
     private static Path jlink(Path out, String modules) throws IOException, InterruptedException {
         Path stamp = out.resolveSibling("runtime.modules");
+        String made = modules + " +cds";
         if (Files.isRegularFile(out.resolve("release")) && Files.isRegularFile(stamp)
-                && Files.readString(stamp).equals(modules)) {
+                && Files.readString(stamp).equals(made)) {
             return out;
         }
         deleteTree(out);
         Path jlink = Path.of(System.getProperty("java.home"), "bin", "jlink");
         List<String> cmd = List.of(jlink.toString(), "--add-modules", modules, "--strip-debug", "--no-header-files",
-                "--no-man-pages", "--compress=zip-6", "--output", out.toString());
+                "--no-man-pages", "--compress=zip-6",
+                // the JDK's own class-data archive (a JDK has one, a jlinked runtime only when asked): the JVM
+                // maps its classes instead of loading them, and the appliance's own archive (bin/b24bridge run)
+                // is built on top of it
+                "--generate-cds-archive", "--output", out.toString());
         System.out.println("bundle: " + String.join(" ", cmd));
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         if (p.waitFor() != 0) {
             throw new IOException("jlink failed (exit " + p.exitValue() + ")");
         }
-        Files.writeString(stamp, modules);
+        Files.writeString(stamp, made);
         return out;
     }
 
