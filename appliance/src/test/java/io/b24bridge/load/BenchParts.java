@@ -1,7 +1,6 @@
 package io.b24bridge.load;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.b24bridge.pbx.AgiClient;
 import io.b24bridge.testkit.bitrix.CallView;
@@ -291,10 +288,10 @@ final class BenchParts {
             Thread.sleep(3000);
             long pid = rig.appliance().pid();
             long rss = ProcStats.rssKib(pid) / 1024;
-            long heap = heapUsedMib(pid);
+            long heap = Jcmd.heapUsedMib(pid);
             if (Bench.HEAP.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking="))) {
                 System.out.println("  native memory with " + n + " calls in flight (jcmd VM.native_memory summary):");
-                System.out.print(nativeMemory(pid));
+                System.out.print(Jcmd.nativeMemory(pid));
             }
             rig.killAppliance();
             Instant killed = Instant.now();
@@ -399,35 +396,6 @@ final class BenchParts {
 
     private static long micros(Instant at) {
         return at.getEpochSecond() * 1_000_000 + at.getNano() / 1000;
-    }
-
-    private static final Pattern USED = Pattern.compile("used (\\d+)K");
-
-    /** The heap in use, from {@code jcmd <pid> GC.heap_info} (the JDK's own tool). */
-    static long heapUsedMib(long pid) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                String.valueOf(pid), "GC.heap_info").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        Matcher m = USED.matcher(out);
-        return m.find() ? Long.parseLong(m.group(1)) / 1024 : -1;
-    }
-
-    /** {@code jcmd <pid> VM.native_memory summary}, the committed figure of each area, one line each. */
-    static String nativeMemory(long pid) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                String.valueOf(pid), "VM.native_memory", "summary").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        StringBuilder b = new StringBuilder();
-        for (String line : out.split("\n")) {
-            String t = line.strip();
-            if (t.startsWith("Total:") || t.startsWith("-") && t.contains("committed=")
-                    || t.startsWith("(thread #") || t.startsWith("(stack:")) {
-                b.append("    ").append(t).append('\n');
-            }
-        }
-        return b.toString();
     }
 
     void close() throws IOException {
