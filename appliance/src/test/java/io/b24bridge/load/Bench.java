@@ -29,8 +29,8 @@ public final class Bench {
 
     /**
      * The JVM options the installed service runs with: {@code bin/b24bridge} hands the same file to its java as an
-     * argument file, and so does the bench ({@code -Dbench.jvm="-X… -X…"} adds options for an experiment, printed
-     * with the table). Found from the repository's top ({@code ./bench}) or from {@code appliance/} (the fault
+     * argument file, and so does the bench ({@code BENCH_JVM="-X… -X…" ./bench}, i.e. {@code -Dbench.jvm}, adds
+     * options for an experiment, printed with the table). Found from the repository's top ({@code ./bench}) or from {@code appliance/} (the fault
      * suite under Maven).
      */
     static final Path JVM_OPTIONS = Stream.of(Path.of(""), Path.of(".."))
