@@ -173,9 +173,8 @@ public final class BoxClient implements AutoCloseable {
                 + (uploadUrl.getRawQuery() == null ? "" : "?" + uploadUrl.getRawQuery()));
         return tracked("upload", () -> {
             FileBody body = FileBody.multipart(field, fileName, file);
-            acquire();
-            return read("upload", transport.postStreamed("upload", target, body.contentType(), body.publisher(),
-                    body.sendTime()), false, () -> {
+            return read("upload", paced(() -> transport.postStreamed("upload", target, body.contentType(),
+                    body.publisher(), body.sendTime())), false, () -> {
                 throw new IllegalStateException("an upload URL is not renewed");
             });
         }).result();
@@ -195,9 +194,8 @@ public final class BoxClient implements AutoCloseable {
         params.asMap().forEach(p::put);
         auth.authorize(p, method);
         FileBody body = FileBody.base64Field(p.encode(), field, file);
-        acquire();
-        return read(method, transport.postStreamed(method, auth.methodUri(method), body.contentType(),
-                body.publisher(), body.sendTime()), mayRenew, () -> withFile(method, params, field, file, false));
+        return read(method, paced(() -> transport.postStreamed(method, auth.methodUri(method), body.contentType(),
+                body.publisher(), body.sendTime())), mayRenew, () -> withFile(method, params, field, file, false));
     }
 
     /** A request, again with a renewed token (after {@code expired_token}). */
@@ -256,10 +254,39 @@ public final class BoxClient implements AutoCloseable {
         Params p = Params.of();
         params.asMap().forEach(p::put);
         auth.authorize(p, method);
-        acquire();
-        BoxTransport.RawResponse raw = transport.postForm(method, auth.methodUri(method), p.encode(), timeout);
+        BoxTransport.RawResponse raw = paced(() -> transport.postForm(method, auth.methodUri(method), p.encode(),
+                timeout));
         return read(method, raw, mayRenew, () -> attempt(method, params, false, timeout));
     }
+
+    /** A request over the transport. */
+    @FunctionalInterface
+    private interface Send {
+        BoxTransport.RawResponse run() throws BoxException.Retryable;
+    }
+
+    /**
+     * Sends once the rate limit allows it. A request that never left (no connection: the box refused it or is
+     * unreachable) gives its permit back: the box counted nothing, and permits spent on a box that is away would
+     * leave the appliance pacing itself below the box's limit once it returns, its burst unused.
+     */
+    private BoxTransport.RawResponse paced(Send send) throws BoxException.Retryable {
+        acquire();
+        try {
+            return send.run();
+        } catch (BoxException.Retryable e) {
+            if (NEVER_SENT.equals(e.code())) {
+                limiter.giveBack();
+                if (laneLimiter != null) {
+                    laneLimiter.giveBack();
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The transport's code for a request that could not leave (BoxTransport). */
+    static final String NEVER_SENT = "UNREACHABLE";
 
     /** This lane's share of the rate, then the box's. */
     private void acquire() {

@@ -57,6 +57,12 @@ final class RateLimiter {
         return (long) ((1 - tokens) / rate * 1e9) + 1;
     }
 
+    /** A permit taken for a request that never reached the box: back in the bucket (never above the burst). */
+    synchronized void giveBack() {
+        refill(System.nanoTime());
+        tokens = Math.min(burst, tokens + 1);
+    }
+
     /** The box took a request (answered without a limit's refusal). */
     synchronized void took() {
         tookSincePushBack = true;

@@ -56,6 +56,8 @@ public final class Dispatcher implements OutboxSender {
     private final Object signal = new Object();
     private final Settlement settle;
     private final BatchRound batches;
+    /** Whether the box takes connections; while it does not, one command a second probes it. */
+    private final BoxPresence presence = new BoxPresence(this::backlogDue);
     private volatile boolean running = true;
     /**
      * The outbox's failures that repeat for as long as their cause lasts (the database refusing writes on a full
@@ -91,7 +93,7 @@ public final class Dispatcher implements OutboxSender {
         this.sender = new CommandSender(box, recordingsDirs, outbox.risks(), clock, tasks);
         this.clock = clock;
         this.stopGrace = stopGrace;
-        this.settle = new Settlement(outbox, clock);
+        this.settle = new Settlement(outbox, clock, presence);
         this.batches = new BatchRound(outbox, sender, settle, clock);
         this.permits = new Semaphore(parallelism);
         this.scheduler = Thread.ofPlatform().name("outbox-scheduler").daemon().unstarted(this::schedule);
@@ -120,6 +122,15 @@ public final class Dispatcher implements OutboxSender {
 
     @Override
     public void boxRecovered() {
+        if (presence.away()) {
+            presence.answered(); // makes the backlog due
+        } else {
+            backlogDue();
+        }
+    }
+
+    /** Every command waiting out a pause is due now: the box answers again. */
+    private void backlogDue() {
         int due = outbox.queue().dueNow();
         if (due > 0) {
             LOG.info("outbox: the box is back; " + due + " waiting commands go now");
@@ -145,6 +156,9 @@ public final class Dispatcher implements OutboxSender {
                         .filter(c -> !inFlight.containsKey(c)).toList();
                 // counted whether or not anything is due this moment: a backlog sitting out its pauses is one
                 backlog = ready.size() >= BATCH_FROM || waiting.size() >= BATCH_FROM;
+                if (!waiting.isEmpty() && waiting.getFirst().dueAt().isAfter(now) && presence.probeDue(now)) {
+                    probe(waiting); // nothing due, every command waiting out a pause the box's return would end
+                }
                 if (backlog) {
                     for (int i = 0; i < ready.size() && running; i += BoxGateway.MAX_BATCH) {
                         startRound(ready.subList(i, Math.min(ready.size(), i + BoxGateway.MAX_BATCH)));
@@ -168,7 +182,7 @@ public final class Dispatcher implements OutboxSender {
             }
             synchronized (signal) {
                 try {
-                    signal.wait(POLL.toMillis());
+                    signal.wait(Math.max(1, presence.untilProbe(clock.instant(), POLL).toMillis()));
                 } catch (InterruptedException e) {
                     if (!running) {
                         return;
@@ -286,36 +300,73 @@ public final class Dispatcher implements OutboxSender {
                 .filter(e -> e.state() != OutboxState.DEAD && !e.nextAt().isAfter(clock.instant()));
     }
 
+    /** Calls a probe looks at for a head to send: a dead letter or a call being sent is passed over. */
+    static final int PROBE_CANDIDATES = 5;
+
+    /**
+     * While the box refuses connections: the head of the call due first is sent now, whatever its pause; when the box
+     * answers it, the whole backlog is due at once ({@link #boxRecovered}) instead of each command finding the box
+     * back at the end of its own pause.
+     */
+    private void probe(List<OutboxQueue.Waiting> waiting) {
+        for (OutboxQueue.Waiting w : waiting.subList(0, Math.min(PROBE_CANDIDATES, waiting.size()))) {
+            CallKey call = w.call();
+            if (inFlight.putIfAbsent(call, Work.RUNNING) != null) {
+                continue;
+            }
+            Optional<OutboxQueue.Entry> head;
+            try {
+                head = outbox.queue().head(call).filter(e -> e.state() != OutboxState.DEAD);
+            } catch (RuntimeException e) {
+                inFlight.remove(call);
+                throw e;
+            }
+            if (head.isEmpty()) {
+                inFlight.remove(call);
+                continue;
+            }
+            Thread.ofVirtual().name("outbox-probe").start(() -> {
+                try {
+                    send(call, head.get()); // answered: the box is back, and the backlog due (BoxPresence)
+                } finally {
+                    inFlight.remove(call);
+                }
+            });
+            return;
+        }
+    }
+
     /** Sends the call's commands in order until one must wait. */
     private void drain(CallKey call) {
         while (running) {
             Optional<OutboxQueue.Entry> head = due(call);
-            if (head.isEmpty()) {
-                return;
+            if (head.isEmpty() || !send(call, head.get()) || backlog) {
+                return; // behind: the call's next commands go in the scheduler's batches, not one request each
             }
-            OutboxQueue.Entry e = head.get();
-            if (CommandSender.marksBeforeSending(e.command()) && !e.maybeSent()) {
-                outbox.queue().sending(e); // a repeat must be recognised if a crash cuts in after the box took it
-            }
-            try {
-                String callId = e.command() instanceof CrmCommand.Register ? null
-                        : outbox.journal().bitrixCallId(call).orElse(null);
-                CrmEntity entity = e.command() instanceof CrmCommand.RatingComment
-                        || e.command() instanceof CrmCommand.MissedCallTask
-                        ? outbox.journal().crmEntity(call).orElse(null) : null;
-                settle.done(e, sender.send(e, callId, entity, Duration.between(e.createdAt(), clock.instant())));
-                callFailures.succeeded();
-                if (backlog) {
-                    return; // behind: the call's next commands go in the scheduler's batches, not one request each
-                }
-            } catch (Failure f) {
-                settle.failed(e, f);
-                return;
-            } catch (RuntimeException ex) {
-                callFailures.failed(new IllegalStateException("call " + call + ": " + ex.getMessage(), ex));
-                settle.unexpected(e, ex);
-                return;
-            }
+        }
+    }
+
+    /** Sends one command of the call; true when it went (or needed nothing sent). */
+    private boolean send(CallKey call, OutboxQueue.Entry e) {
+        if (CommandSender.marksBeforeSending(e.command()) && !e.maybeSent()) {
+            outbox.queue().sending(e); // a repeat must be recognised if a crash cuts in after the box took it
+        }
+        try {
+            String callId = e.command() instanceof CrmCommand.Register ? null
+                    : outbox.journal().bitrixCallId(call).orElse(null);
+            CrmEntity entity = e.command() instanceof CrmCommand.RatingComment
+                    || e.command() instanceof CrmCommand.MissedCallTask
+                    ? outbox.journal().crmEntity(call).orElse(null) : null;
+            settle.done(e, sender.send(e, callId, entity, Duration.between(e.createdAt(), clock.instant())));
+            callFailures.succeeded();
+            return true;
+        } catch (Failure f) {
+            settle.failed(e, f);
+            return false;
+        } catch (RuntimeException ex) {
+            callFailures.failed(new IllegalStateException("call " + call + ": " + ex.getMessage(), ex));
+            settle.unexpected(e, ex);
+            return false;
         }
     }
 

@@ -45,30 +45,37 @@ final class Settlement {
 
     private final Outbox outbox;
     private final Clock clock;
+    private final BoxPresence presence;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong dead = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
 
-    Settlement(Outbox outbox, Clock clock) {
+    Settlement(Outbox outbox, Clock clock, BoxPresence presence) {
         this.outbox = outbox;
         this.clock = clock;
+        this.presence = presence;
     }
 
     /** The command went (or needed nothing sent); what register taught is kept with it. */
     void done(OutboxQueue.Entry e, BoxGateway.Registration learned) {
         outbox.done(e, learned);
+        presence.answered();
         sent.incrementAndGet();
     }
 
     /** Commands of a batch that went, settled together (one transaction). */
     void doneAll(List<Outbox.Done> done) {
         outbox.doneAll(done);
+        if (!done.isEmpty()) {
+            presence.answered();
+        }
         sent.addAndGet(done.size());
     }
 
     /** What a failed command becomes: a dead letter (rejected) or due again after a pause. */
     void failed(OutboxQueue.Entry e, Failure f) {
+        presence.failed(f);
         switch (f.kind()) {
             case REJECTED, CALL_ALREADY_FINISHED -> {
                 outbox.queue().dead(e, f.getMessage());

@@ -56,6 +56,16 @@ class DispatcherTest {
         /** Failures to answer, per kind of request ("register", "finish", …), one per request. */
         final Map<String, Queue<Failure>> failures = new ConcurrentHashMap<>();
         final List<CallKey> commentsOnTimeline = new CopyOnWriteArrayList<>();
+        /** Takes no connections (as a box that is down): every request fails with UNREACHABLE, and is counted. */
+        volatile boolean away;
+        final List<String> refused = new CopyOnWriteArrayList<>();
+
+        private void refuseWhileAway(String what) throws Failure {
+            if (away) {
+                refused.add(what);
+                throw new Failure(Failure.Kind.RETRY_LATER, "UNREACHABLE", what + ": connection refused", null);
+            }
+        }
 
         void fail(String what, Failure.Kind kind) {
             failures.computeIfAbsent(what, k -> new ConcurrentLinkedQueue<>())
@@ -63,6 +73,7 @@ class DispatcherTest {
         }
 
         private void answer(String what, String detail) throws Failure {
+            refuseWhileAway(what + " " + detail);
             Failure f = failures.getOrDefault(what, new ConcurrentLinkedQueue<>()).poll();
             sent.add(what + " " + detail);
             if (f != null) {
@@ -115,6 +126,7 @@ class DispatcherTest {
 
         @Override
         public List<BatchAnswer> batch(List<BatchItem> items) throws Failure {
+            refuseWhileAway("batch of " + items.size());
             batchSizes.add(items.size());
             List<BatchAnswer> answers = new ArrayList<>();
             for (BatchItem item : items) {
