@@ -3,10 +3,12 @@ package io.b24bridge.outbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +58,13 @@ public final class Dispatcher implements OutboxSender {
     private final Object signal = new Object();
     private final Settlement settle;
     private final BatchRound batches;
+    /**
+     * Calls whose first command a round found not due (a pause, or a dead letter holding the call back) while a later
+     * one is — the scan, which reads when each call's earliest command is due, counts them ready — and until when:
+     * left out of batches until then, so they neither take a batch's places nor keep the scheduler sending empty
+     * rounds while the box is away. Emptied by {@link #wake} (pauses ended, a dead letter revived).
+     */
+    private final ConcurrentHashMap<CallKey, Instant> heldBack = new ConcurrentHashMap<>();
     /** Whether the box takes connections; while it does not, one command a second probes it. */
     private final BoxPresence presence = new BoxPresence(this::backlogDue);
     private volatile boolean running = true;
@@ -109,14 +118,14 @@ public final class Dispatcher implements OutboxSender {
     /** New commands for these calls were committed: send them now. */
     public void wake(List<CallKey> calls) {
         if (backlog) {
-            wake(); // behind: they go in the scheduler's next batch
+            nudge(); // behind: they go in the scheduler's next batch
             return;
         }
         for (CallKey call : calls) {
             dispatch(call);
         }
         if (calls.size() >= BATCH_FROM) {
-            wake(); // more than the workers take: the scheduler batches the rest now, not at its next poll
+            nudge(); // more than the workers take: the scheduler batches the rest now, not at its next poll
         }
     }
 
@@ -140,6 +149,12 @@ public final class Dispatcher implements OutboxSender {
 
     @Override
     public void wake() {
+        heldBack.clear(); // an operator revived a dead letter, or pauses were ended: every call is looked at again
+        nudge();
+    }
+
+    /** The scheduler looks now rather than at its next poll. */
+    private void nudge() {
         synchronized (signal) {
             signal.notifyAll();
         }
@@ -152,17 +167,18 @@ public final class Dispatcher implements OutboxSender {
                 Instant now = clock.instant();
                 // one query: what is due now (first in the list) and what waits out a pause within the horizon
                 List<OutboxQueue.Waiting> waiting = outbox.queue().waitingCalls(now.plus(BACKLOG_HORIZON), SCAN);
+                heldBack.values().removeIf(until -> !until.isAfter(now));
                 List<CallKey> ready = waiting.stream().filter(w -> !w.dueAt().isAfter(now)).map(OutboxQueue.Waiting::call)
-                        .filter(c -> !inFlight.containsKey(c)).toList();
+                        .filter(c -> !inFlight.containsKey(c) && !heldBack.containsKey(c)).toList();
                 // counted whether or not anything is due this moment: a backlog sitting out its pauses is one
                 backlog = ready.size() >= BATCH_FROM || waiting.size() >= BATCH_FROM;
                 if (!waiting.isEmpty() && waiting.getFirst().dueAt().isAfter(now) && presence.probeDue(now)) {
                     probe(waiting); // nothing due, every command waiting out a pause the box's return would end
                 }
                 if (backlog) {
-                    for (int i = 0; i < ready.size() && running; i += BoxGateway.MAX_BATCH) {
-                        startRound(ready.subList(i, Math.min(ready.size(), i + BoxGateway.MAX_BATCH)));
-                    }
+                    // one line of calls for this scan's rounds: each takes from it until its batch holds 50 commands
+                    // that may go, passing over the calls that may not
+                    startRounds(new ArrayDeque<>(ready));
                     // a full batch went: more may be ready, no pause while catching up; fewer: the rest of the
                     // backlog sits out its pauses, and the next round gathers what became due meanwhile
                     behind = ready.size() >= BoxGateway.MAX_BATCH;
@@ -230,68 +246,108 @@ public final class Dispatcher implements OutboxSender {
                 permits.release();
                 if (turnedAway || backlog) {
                     turnedAway = false;
-                    wake(); // a worker is free and a call waits for one, or batches go: the scheduler looks now
+                    nudge(); // a worker is free and a call waits for one, or batches go: the scheduler looks now
                 }
             }
         });
         return true;
     }
 
-    /**
-     * Starts a batch round on a thread of its own once fewer than {@link #BATCH_ROUNDS} are running (the scheduler
-     * waits for one to end): a slow box answers several batches at a time, not one after the other.
-     */
-    private void startRound(List<CallKey> calls) throws InterruptedException {
-        List<CallKey> chunk = List.copyOf(calls);
-        rounds.acquire();
-        Thread.ofVirtual().name("outbox-batch").start(() -> {
-            try {
-                if (batch(chunk)) {
-                    roundFailures.succeeded(); // a round that wrote: one that found nothing due proves nothing
-                }
-            } catch (RuntimeException e) {
-                roundFailures.failed(e);
-            } finally {
-                rounds.release();
-                wake();
-            }
-        });
+    /** A batch round's calls (claimed), the commands it sends together, and those that go the single way. */
+    private record Round(List<CallKey> claimed, List<OutboxQueue.Entry> heads, List<OutboxQueue.Entry> alone) {
     }
 
     /**
-     * One batch round for these calls: claimed, sent together, released. Returns whether it sent and settled
-     * anything (wrote to the store): a round whose calls had nothing due did nothing that could have failed.
+     * Starts batch rounds for the calls in the line, each on a thread of its own once fewer than
+     * {@link #BATCH_ROUNDS} are running (a slow box answers several batches at a time, not one after the other). Each
+     * round is gathered when it can start, from the calls the line holds then, up to 50 commands that may go: what
+     * is not due passes its place on. A round that would go short while others are under way waits instead: their
+     * calls' next commands fill it at the next scan, and a request of the box's rate limit carries 50, not a few.
      */
-    private boolean batch(List<CallKey> calls) {
+    private void startRounds(Queue<CallKey> line) throws InterruptedException {
+        while (!line.isEmpty() && running) {
+            rounds.acquire();
+            Round round;
+            try {
+                round = gather(line);
+            } catch (RuntimeException e) {
+                rounds.release();
+                throw e;
+            }
+            boolean othersUnderWay = rounds.availablePermits() < BATCH_ROUNDS - 1;
+            if (round.heads().size() < BoxGateway.MAX_BATCH && line.isEmpty() && othersUnderWay) {
+                round.claimed().forEach(inFlight::remove);
+                rounds.release();
+                round.alone().forEach(e -> dispatch(e.call()));
+                return;
+            }
+            Thread.ofVirtual().name("outbox-batch").start(() -> {
+                try {
+                    send(round);
+                    if (!round.heads().isEmpty()) {
+                        roundFailures.succeeded(); // a round that wrote: one that found nothing due proves nothing
+                    }
+                } catch (RuntimeException e) {
+                    roundFailures.failed(e);
+                } finally {
+                    rounds.release();
+                    nudge();
+                }
+            });
+        }
+    }
+
+    /**
+     * Takes calls from the line (claiming each) until 50 of their first commands may go in a batch or the line is
+     * empty. A call whose first command waits out a pause, or is a dead letter, is held back until then.
+     */
+    private Round gather(Queue<CallKey> line) {
         List<CallKey> claimed = new ArrayList<>();
         List<OutboxQueue.Entry> heads = new ArrayList<>();
         List<OutboxQueue.Entry> alone = new ArrayList<>();
+        Instant now = clock.instant();
         try {
-            for (CallKey call : calls) {
-                if (inFlight.putIfAbsent(call, Work.RUNNING) == null) {
-                    claimed.add(call);
+            while (heads.size() < BoxGateway.MAX_BATCH && !line.isEmpty()) {
+                List<CallKey> take = new ArrayList<>();
+                CallKey call;
+                while (take.size() < BoxGateway.MAX_BATCH - heads.size() && (call = line.poll()) != null) {
+                    if (inFlight.putIfAbsent(call, Work.RUNNING) == null) {
+                        take.add(call);
+                    }
                 }
-            }
-            Instant now = clock.instant();
-            for (OutboxQueue.Entry e : outbox.queue().heads(claimed)) {
-                if (e.state() != OutboxState.DEAD && !e.nextAt().isAfter(now)) {
-                    if (CommandSender.batchable(e)) {
+                claimed.addAll(take);
+                for (OutboxQueue.Entry e : outbox.queue().heads(take)) {
+                    if (e.state() == OutboxState.DEAD) {
+                        heldBack.put(e.call(), Instant.MAX);
+                    } else if (e.nextAt().isAfter(now)) {
+                        heldBack.put(e.call(), e.nextAt());
+                    } else if (CommandSender.batchable(e)) {
                         heads.add(e);
                     } else {
                         alone.add(e);
                     }
                 }
             }
-            if (!heads.isEmpty()) {
-                alone.addAll(batches.send(heads));
+        } catch (RuntimeException e) {
+            claimed.forEach(inFlight::remove);
+            throw e;
+        }
+        return new Round(claimed, heads, alone);
+    }
+
+    /** Sends a round's batch and releases its calls. */
+    private void send(Round round) {
+        List<OutboxQueue.Entry> alone = new ArrayList<>(round.alone());
+        try {
+            if (!round.heads().isEmpty()) {
+                alone.addAll(batches.send(round.heads()));
             }
         } finally {
-            claimed.forEach(inFlight::remove);
+            round.claimed().forEach(inFlight::remove);
         }
         // comments, a register to resolve and recordings past the batch's bytes go the single way; a call with
         // nothing due (another round sent its head meanwhile) waits for the next scan, in a batch
         alone.forEach(e -> dispatch(e.call()));
-        return !heads.isEmpty();
     }
 
     /** The call's next command if it may go now: not a dead letter holding the call back, not waiting a pause. */
