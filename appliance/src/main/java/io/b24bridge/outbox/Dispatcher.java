@@ -178,10 +178,10 @@ public final class Dispatcher implements OutboxSender {
                 if (backlog) {
                     // one line of calls for this scan's rounds: each takes from it until its batch holds 50 commands
                     // that may go, passing over the calls that may not
-                    startRounds(new ArrayDeque<>(ready));
-                    // a full batch went: more may be ready, no pause while catching up; fewer: the rest of the
-                    // backlog sits out its pauses, and the next round gathers what became due meanwhile
-                    behind = ready.size() >= BoxGateway.MAX_BATCH;
+                    // full batches only: more may be ready, no pause while catching up; a short one: the rest of the
+                    // backlog sits out its pauses or is under way, and the next scan (a round's end, a new
+                    // command, the poll) gathers what became due meanwhile
+                    behind = startRounds(new ArrayDeque<>(ready));
                 } else {
                     ready.forEach(this::dispatch);
                 }
@@ -263,8 +263,11 @@ public final class Dispatcher implements OutboxSender {
      * round is gathered when it can start, from the calls the line holds then, up to 50 commands that may go: what
      * is not due passes its place on. A round that would go short while others are under way waits instead: their
      * calls' next commands fill it at the next scan, and a request of the box's rate limit carries 50, not a few.
+     *
+     * @return whether every round gathered was full (more may be ready now)
      */
-    private void startRounds(Queue<CallKey> line) throws InterruptedException {
+    private boolean startRounds(Queue<CallKey> line) throws InterruptedException {
+        boolean full = false; // nothing in line: nothing more is ready
         while (!line.isEmpty() && running) {
             rounds.acquire();
             Round round;
@@ -274,12 +277,13 @@ public final class Dispatcher implements OutboxSender {
                 rounds.release();
                 throw e;
             }
+            full = round.heads().size() >= BoxGateway.MAX_BATCH;
             boolean othersUnderWay = rounds.availablePermits() < BATCH_ROUNDS - 1;
-            if (round.heads().size() < BoxGateway.MAX_BATCH && line.isEmpty() && othersUnderWay) {
+            if (!full && othersUnderWay) {
                 round.claimed().forEach(inFlight::remove);
                 rounds.release();
                 round.alone().forEach(e -> dispatch(e.call()));
-                return;
+                return false;
             }
             Thread.ofVirtual().name("outbox-batch").start(() -> {
                 try {
@@ -295,6 +299,7 @@ public final class Dispatcher implements OutboxSender {
                 }
             });
         }
+        return full;
     }
 
     /**
