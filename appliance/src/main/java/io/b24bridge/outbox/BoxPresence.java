@@ -2,6 +2,7 @@ package io.b24bridge.outbox;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
@@ -33,12 +34,21 @@ final class BoxPresence {
         this.onReturn = onReturn;
     }
 
-    /** A command failed: the box is away when no connection came. */
+    /**
+     * A command failed: the box is away when no connection came; any other answer of the box (an error, refused
+     * credentials) says it is there — its commands keep their pauses, nothing is made due. The appliance's own
+     * refusals ({@link #OURS}: a recording still being written, no CALL_ID yet) say nothing of the box.
+     */
     void failed(Failure f) {
         if (AWAY_CODE.equals(f.code())) {
             away.set(true);
+        } else if (!OURS.contains(f.code())) {
+            away.set(false);
         }
     }
+
+    /** Failure codes the appliance gives a command it did not send. */
+    static final Set<String> OURS = Set.of("RECORDING_NOT_READY", "NO_CALL_ID");
 
     /** The box answered: when it was away (or not known yet), what waits for it goes now. */
     void answered() {

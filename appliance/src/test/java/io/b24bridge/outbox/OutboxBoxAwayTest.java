@@ -108,8 +108,10 @@ class OutboxBoxAwayTest {
     void aBoxThatAnswersEvenWithAnErrorIsNotProbed() {
         BoxPresence presence = new BoxPresence(() -> {
         });
-        presence.answered();
         Instant now = Instant.now();
+        presence.failed(new Failure(Failure.Kind.CREDENTIALS, "expired_token", "refused credentials", null));
+        assertFalse(presence.probeDue(now), "just started, and the box refused the credentials: it is there, and "
+                + "the command keeps its long pause");
         presence.failed(new Failure(Failure.Kind.RETRY_LATER, "HTTP_503", "busy", null));
         presence.failed(new Failure(Failure.Kind.RETRY_LATER, "QUERY_LIMIT_EXCEEDED", "too many requests", null));
         assertFalse(presence.probeDue(now), "a busy or rate-limiting box keeps its commands' own pauses");
