@@ -74,11 +74,15 @@ class OutboxBatchFillTest {
         }
         dispatcher = new Dispatcher(outbox, box, Map.of(), 4, clock, Duration.ofSeconds(2)).start();
 
-        await("the due registers went").atMost(Duration.ofSeconds(30))
-                .until(() -> outbox.report().counts().done() == 50);
-        assertEquals(List.of(50), box.batchSizes, "one request, full");
-        assertEquals(50, box.sent.stream().filter(s -> s.startsWith("register")).count());
-        assertEquals(20, outbox.report().counts().pending(), "the paused calls' registers and finishes wait");
+        await("the first batch went").atMost(Duration.ofSeconds(30)).until(() -> box.sent.size() >= 50);
+        assertEquals(50, box.batchSizes.getFirst(), "the first request carries 50: " + box.batchSizes);
+        // its 50 are the calls that were due; the paused ones go later (the box's first answer after the start
+        // makes every pause end: BoxPresence)
+        List<String> due = new ArrayList<>();
+        for (int n = 10; n < 60; n++) {
+            due.add("register " + n + ".0");
+        }
+        assertEquals(due.stream().sorted().toList(), box.sent.subList(0, 50).stream().sorted().toList());
     }
 
     private static CallKey call(int n) {
