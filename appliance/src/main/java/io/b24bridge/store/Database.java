@@ -44,6 +44,8 @@ public final class Database implements AutoCloseable {
     /** Counts the reopens: a connection taken read-only before the last one must not cause another. */
     private volatile long reopens;
     private final Object reopening = new Object();
+    /** Connections between transactions, for the next ones. */
+    private final IdleConnections idle = new IdleConnections();
 
     private Database(Path dir, EmbeddedDataSource dataSource) {
         this.dir = dir;
@@ -198,21 +200,59 @@ public final class Database implements AutoCloseable {
         T run(Connection connection) throws SQLException;
     }
 
-    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    /**
+     * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. The connection is
+     * one an earlier transaction left ({@link IdleConnections}), or a new one.
+     */
     public <T> T inTransaction(Work<T> work) {
-        try (Connection c = connection()) {
-            c.setAutoCommit(false);
+        IdleConnections.Kept kept = null;
+        try {
+            kept = borrow();
+            Connection c = kept.connection();
+            T result;
             try {
-                T result = work.run(c);
+                result = work.run(c);
                 c.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
+            if (open) {
+                idle.keep(kept, reopens);
+            } else {
+                IdleConnections.closeQuietly(kept.connection());
+            }
+            kept = null;
+            return result;
         } catch (SQLException e) {
             clearDerbysInterrupt(e);
             throw new StoreException("database error: " + e.getMessage(), e);
+        } finally {
+            if (kept != null) {
+                // a failed transaction's connection is never kept: Derby may have closed it (XSDG1 and XJ001 on a
+                // full disk, a shutdown of the database) or left it in a state the next transaction must not inherit
+                IdleConnections.closeQuietly(kept.connection());
+            }
+        }
+    }
+
+    /** A kept connection still open in this boot of the database, or a new one (auto-commit off). */
+    private IdleConnections.Kept borrow() throws SQLException {
+        if (!open) {
+            throw new SQLException("the database is closed");
+        }
+        long generation = reopens;
+        IdleConnections.Kept kept = idle.take(generation);
+        if (kept != null) {
+            return kept;
+        }
+        Connection c = connection();
+        try {
+            c.setAutoCommit(false);
+            return new IdleConnections.Kept(c, generation, c.isReadOnly());
+        } catch (SQLException e) {
+            IdleConnections.closeQuietly(c);
+            throw e;
         }
     }
 
@@ -229,7 +269,7 @@ public final class Database implements AutoCloseable {
      * ended (nothing sent again until a restart). An interrupt of the thread itself does not fail a Derby call (Derby
      * finishes the I/O and sets it again) except a lock wait, with 08000: that one is kept. The caller retries.
      */
-    private static void clearDerbysInterrupt(SQLException e) {
+    static void clearDerbysInterrupt(SQLException e) {
         if (!Thread.currentThread().isInterrupted()) {
             return;
         }
@@ -308,6 +348,7 @@ public final class Database implements AutoCloseable {
             return;
         }
         open = false;
+        idle.closeAll(); // before the shutdown: what a transaction gives back from now on is closed, not kept
         if (shutdown()) {
             LOG.info(() -> "database closed cleanly: " + dir);
         }
