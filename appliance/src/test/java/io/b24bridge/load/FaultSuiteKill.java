@@ -45,7 +45,7 @@ class FaultSuiteKill {
     @BeforeAll
     static void start() throws Exception {
         rig = LoadRig.start(dir, dir.resolve("data"), Bench.HEAP, b -> { });
-        faults = new FaultSuiteRig(rig);
+        faults = new FaultSuiteRig(rig, true);
     }
 
     @AfterAll

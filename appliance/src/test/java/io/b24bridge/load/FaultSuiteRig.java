@@ -1,6 +1,7 @@
 package io.b24bridge.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,9 +27,17 @@ final class FaultSuiteRig {
 
     private final LoadRig rig;
     private final List<String> table = new ArrayList<>();
+    /** The scenario's rig is its own: a loss may end its appliance to read the database (no later scenario needs it). */
+    private final boolean ownRig;
 
     FaultSuiteRig(LoadRig rig) {
+        this(rig, false);
+    }
+
+    /** @param ownRig no other scenario uses the rig: on a loss the appliance is killed and its outbox rows printed */
+    FaultSuiteRig(LoadRig rig, boolean ownRig) {
         this.rig = rig;
+        this.ownRig = ownRig;
     }
 
     /** Waits for the replay's last event and then for every call it placed (see {@link #settle(String, List, Duration)}). */
@@ -45,8 +54,10 @@ final class FaultSuiteRig {
         CrmLedger l = awaitFinished(placed, timeout);
         row(fault, l);
         System.out.println(fault + ": " + l);
-        assertEquals(0, l.lostCount(), () -> fault + ": calls lost: " + CrmLedger.of(placed, rig.emu())
-                + "\noutbox: " + outbox() + "\n" + warnings());
+        if (l.lostCount() > 0) {
+            fail(fault + ": calls lost: " + CrmLedger.of(placed, rig.emu()) + "\noutbox: " + outbox() + "\n"
+                    + warnings() + "\n" + evidence(LostCallEvidence.linkedids(l)));
+        }
         assertEquals(0, l.duplicates(), fault + ": duplicated calls");
         assertEquals(0, l.outOfOrder(), fault + ": commands out of order");
         return l;
@@ -116,6 +127,33 @@ final class FaultSuiteRig {
     List<String> ownWarnings() {
         return rig.output().lines()
                 .filter(x -> x.contains(" WARNING io.b24bridge.") || x.contains(" SEVERE io.b24bridge.")).toList();
+    }
+
+    /**
+     * Why these calls are stuck, from the appliance itself: its outbox and engine threads now; with a rig of the
+     * scenario's own, the appliance is then killed and its outbox and journal rows of them read; and its log lines
+     * that name them.
+     */
+    String evidence(List<String> linkedids) {
+        StringBuilder out = new StringBuilder();
+        if (rig.appliance() != null) {
+            out.append(LostCallEvidence.threads(rig.appliance().pid(), name())).append('\n');
+        }
+        if (ownRig) {
+            try {
+                if (rig.appliance() != null) {
+                    rig.killAppliance();
+                }
+                out.append(LostCallEvidence.rows(rig.databaseDir(), "pbx1", linkedids));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return out.append(LostCallEvidence.logLines(rig.output(), linkedids)).toString();
+    }
+
+    private String name() {
+        return "lost-calls-" + ProcessHandle.current().pid();
     }
 
     /** The outbox's part of /health, or why there is none (the appliance down, say). */

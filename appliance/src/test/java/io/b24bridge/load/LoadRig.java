@@ -51,6 +51,7 @@ public final class LoadRig implements AutoCloseable {
     static final String CLIENT_PREFIX = "7999";
 
     private final Path dir;
+    private final Path storage;
     private final DevPki.Files pki;
     private final BoxEmulator emu;
     private final PbxSimulator sim;
@@ -66,9 +67,10 @@ public final class LoadRig implements AutoCloseable {
     private ApplianceProcess appliance;
     private EdgeProxy edge;
 
-    private LoadRig(Path dir, DevPki.Files pki, BoxEmulator emu, PbxSimulator sim, Path config,
+    private LoadRig(Path dir, Path storage, DevPki.Files pki, BoxEmulator emu, PbxSimulator sim, Path config,
                     Map<String, String> env, List<String> jvmOptions, int adminPort, int agiPort) {
         this.dir = dir;
+        this.storage = storage;
         this.pki = pki;
         this.emu = emu;
         this.sim = sim;
@@ -124,7 +126,7 @@ public final class LoadRig implements AutoCloseable {
         int adminPort = freePort();
         Map<String, String> env = Map.of("B24BRIDGE_LISTENERS_BOX_PORT", String.valueOf(freePort()),
                 "B24BRIDGE_LISTENERS_ADMIN_PORT", String.valueOf(adminPort));
-        LoadRig rig = new LoadRig(dir, pki, emu, sim, config, env, jvmOptions, adminPort, agiPort);
+        LoadRig rig = new LoadRig(dir, storage, pki, emu, sim, config, env, jvmOptions, adminPort, agiPort);
         try {
             rig.createAdmin();
             rig.startAppliance();
@@ -199,6 +201,7 @@ public final class LoadRig implements AutoCloseable {
     public void killAppliance() throws InterruptedException {
         appliance.kill();
         earlierRuns.add(appliance.output());
+        appliance = null; // its lines are the earlier run's now, not printed twice by output()
     }
 
     /**
@@ -218,6 +221,7 @@ public final class LoadRig implements AutoCloseable {
     public void stopAppliance() throws InterruptedException {
         appliance.terminate(Duration.ofSeconds(60));
         earlierRuns.add(appliance.output());
+        appliance = null;
     }
 
     public ApplianceProcess appliance() {
@@ -238,6 +242,11 @@ public final class LoadRig implements AutoCloseable {
 
     public Path dir() {
         return dir;
+    }
+
+    /** The appliance's database (read by a test only while the appliance is not running). */
+    public Path databaseDir() {
+        return storage.resolve("db");
     }
 
     public DevPki.Files pki() {
