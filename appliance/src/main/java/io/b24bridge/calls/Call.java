@@ -230,6 +230,12 @@ final class Call {
             if (origin != null && origin.isPhone() && parties.givenCallId != null) {
                 parties.clicked(origin, null); // a click whose operator never answered: Bitrix24 has it, it ends
             } else if (origin == null || origin.isPhone()) {
+                if (partlySeen) {
+                    // found after a gap with too little left to tell what it was (an outbound call whose client
+                    // had just hung up: the phone's channel only): the CRM may have it from before the gap, and
+                    // waits for its end; a lifecycle that never had it lets the end pass
+                    out.add(outcome(at));
+                }
                 return; // a phone that dialled nobody (feature code, voicemail check): not a call for the CRM
             } else {
                 parties.inbound(origin);
