@@ -101,7 +101,7 @@ final class LostCallEvidence {
                 while (rs.next()) {
                     StringBuilder row = new StringBuilder("  ");
                     for (int i = 1; i <= md.getColumnCount(); i++) {
-                        String v = String.valueOf(rs.getObject(i));
+                        String v = String.valueOf(rs.getString(i)); // a CLOB as its text
                         row.append(md.getColumnName(i)).append('=')
                                 .append(v.length() > 300 ? v.substring(0, 300) + "…" : v).append(' ');
                     }
