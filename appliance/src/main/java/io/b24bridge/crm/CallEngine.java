@@ -3,9 +3,12 @@ package io.b24bridge.crm;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -177,6 +180,27 @@ public final class CallEngine {
      */
     public synchronized boolean knows(CallKey key) {
         return tracker.follows(key) || lifecycle.state(key).isPresent() || journal.knows(key);
+    }
+
+    /**
+     * Which of these calls the engine knows ({@link #knows}): the model first, then the journal for the rest in one
+     * query (not one each: the reconciliation asks for every call that ended too recently, hundreds a run, and the
+     * engine's lock is held meanwhile).
+     */
+    public synchronized Set<CallKey> known(Collection<CallKey> keys) {
+        Set<CallKey> known = new HashSet<>();
+        List<CallKey> ask = new ArrayList<>();
+        for (CallKey key : keys) {
+            if (tracker.follows(key) || lifecycle.state(key).isPresent()) {
+                known.add(key);
+            } else {
+                ask.add(key);
+            }
+        }
+        if (!ask.isEmpty()) {
+            known.addAll(journal.known(ask));
+        }
+        return known;
     }
 
     /** The calls of this PBX whose finish waits for the PBX's own record of them. */

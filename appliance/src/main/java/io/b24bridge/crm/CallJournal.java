@@ -1,6 +1,9 @@
 package io.b24bridge.crm;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.b24bridge.calls.CallKey;
 
@@ -21,4 +24,9 @@ public interface CallJournal {
      * show is registered by the reconciliation only when this says no.
      */
     boolean knows(CallKey call);
+
+    /** Which of these calls the journal has ({@link #knows}), for many calls at once. */
+    default Set<CallKey> known(Collection<CallKey> calls) {
+        return calls.stream().filter(this::knows).collect(Collectors.toSet());
+    }
 }

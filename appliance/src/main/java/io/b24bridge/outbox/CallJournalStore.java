@@ -7,11 +7,15 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -168,6 +172,37 @@ public final class CallJournalStore implements CallJournal {
                     return rs.next();
                 }
             }
+        });
+    }
+
+    /** Calls {@link #known} asks about in one query; always this many parameters (repeats fill the last chunk). */
+    static final int KNOWN_CHUNK = 50;
+    /** One SQL text for every chunk, so Derby compiles it once: no IN-list of varying length. */
+    private static final String KNOWN_SQL = "SELECT CALL_KEY FROM CRM_CALLS WHERE CALL_KEY IN ("
+            + String.join(", ", Collections.nCopies(KNOWN_CHUNK, "?")) + ")";
+
+    @Override
+    public Set<CallKey> known(Collection<CallKey> calls) {
+        List<CallKey> all = List.copyOf(calls);
+        if (all.isEmpty()) {
+            return Set.of();
+        }
+        return db.inTransaction(c -> {
+            Set<CallKey> known = new HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement(KNOWN_SQL)) {
+                for (int from = 0; from < all.size(); from += KNOWN_CHUNK) {
+                    List<CallKey> chunk = all.subList(from, Math.min(all.size(), from + KNOWN_CHUNK));
+                    for (int i = 0; i < KNOWN_CHUNK; i++) {
+                        ps.setString(i + 1, chunk.get(Math.min(i, chunk.size() - 1)).externalCallId());
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            known.add(CallKey.parse(rs.getString(1)));
+                        }
+                    }
+                }
+            }
+            return known;
         });
     }
 

@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
@@ -146,19 +148,27 @@ public final class Reconciliation {
         Instant settled = null; // when the last unknown call left for being too recent can be looked at
         List<Map.Entry<String, List<CallFact.RecordedLeg>>> byStart = calls.entrySet().stream()
                 .sorted(Comparator.comparing(e -> firstStart(e.getValue()))).toList();
+        Map<CallKey, Instant> recentEnds = new HashMap<>(); // ended too recently: known to the engine?
         for (Map.Entry<String, List<CallFact.RecordedLeg>> call : byStart) {
             Instant lastEnd = call.getValue().stream().map(CallFact.RecordedLeg::end).filter(Objects::nonNull)
                     .max(Instant::compareTo).orElse(null);
             if (lastEnd == null || lastEnd.isAfter(now.minus(SETTLE))) {
                 recent++;
-                if (lastEnd != null && !engine.knows(new CallKey(pbx, call.getKey()))) {
-                    Instant at = lastEnd.plus(SETTLE);
-                    settled = settled == null || at.isAfter(settled) ? at : settled;
+                if (lastEnd != null) {
+                    recentEnds.put(new CallKey(pbx, call.getKey()), lastEnd);
                 }
                 continue;
             }
             Reconciled r = engine.reconcile(new CallFact.PbxRecord(pbx, now, call.getKey(), call.getValue()));
             counts.merge(r, 1, Integer::sum);
+        }
+        // one question for all of them (a query per call held the engine's lock ~500 times a run)
+        Set<CallKey> known = recentEnds.isEmpty() ? Set.of() : engine.known(recentEnds.keySet());
+        for (Map.Entry<CallKey, Instant> e : recentEnds.entrySet()) {
+            if (!known.contains(e.getKey())) {
+                Instant at = e.getValue().plus(SETTLE);
+                settled = settled == null || at.isAfter(settled) ? at : settled;
+            }
         }
         // every row written SETTLE before this run was looked at: a call still waiting whose wait ended by then
         // has no row, and goes with what was seen

@@ -2,7 +2,10 @@ package io.b24bridge.outbox;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,6 +67,23 @@ class OutboxScanTest {
         assertEquals(List.of(due, sending, pausedShortly), waiting.stream().map(OutboxQueue.Waiting::call).toList());
         assertEquals(now.plusSeconds(10), waiting.getLast().dueAt());
         assertEquals(List.of(due, sending), q.readyCalls(Instant.now(), 1000));
+    }
+
+    @Test
+    void theJournalTellsWhichOfManyCallsItHasInOneQuestion() {
+        Set<CallKey> recorded = new HashSet<>();
+        List<CallKey> asked = new ArrayList<>();
+        for (int n = 0; n < 2 * CallJournalStore.KNOWN_CHUNK + 3; n++) { // across chunks, the last one part full
+            if (n % 2 == 0) {
+                recorded.add(record(n));
+                asked.add(new CallKey("pbx1", "1700000000." + n));
+            } else {
+                asked.add(new CallKey("pbx1", "1700000001." + n)); // never recorded
+            }
+        }
+
+        assertEquals(recorded, outbox.journal().known(asked));
+        assertEquals(Set.of(), outbox.journal().known(List.of(new CallKey("pbx1", "1.1"))));
     }
 
     private CallKey record(int n) {
