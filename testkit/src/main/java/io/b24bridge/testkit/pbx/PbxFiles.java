@@ -62,7 +62,7 @@ final class PbxFiles {
 
     /**
      * Writes recordings under {@code hostDir}: a file the dialplan names {@code <pbxDir>/a/b.wav} is written at
-     * {@code <hostDir>/a/b.wav}, {@code bytes} long.
+     * {@code <hostDir>/a/b.wav}, one named in another folder at {@code <hostDir>/b.wav}, {@code bytes} long.
      */
     void recordings(Path hostDir, String pbxDir, int bytes) {
         this.recording = wav(bytes);
@@ -120,10 +120,19 @@ final class PbxFiles {
     }
 
     private void writeRecording(String pbxPath) {
-        if (pbxPath == null || !pbxPath.startsWith(recordingsPbxDir) || pbxPath.contains("..")) {
+        if (pbxPath == null || pbxPath.contains("..")) {
             return;
         }
-        Path file = recordingsDir.resolve(pbxPath.substring(recordingsPbxDir.length()));
+        // a transcript captured on a PBX with another recordings folder (inbound-local-channels-originate names
+        // /var/spool/asterisk/monitor): its file by name, where the appliance looks for it (RecordingsDir) — left
+        // unwritten, that call's attach waited out its hour in every load run, the outbox never empty at the end
+        Path named = Path.of(pbxPath).getFileName();
+        if (named == null) {
+            return;
+        }
+        Path file = pbxPath.startsWith(recordingsPbxDir)
+                ? recordingsDir.resolve(pbxPath.substring(recordingsPbxDir.length()))
+                : recordingsDir.resolve(named.toString());
         try {
             Files.createDirectories(file.getParent());
             Files.write(file, recording);

@@ -133,6 +133,29 @@ class PbxSimulatorLoadTest {
     }
 
     @Test
+    void aRecordingNamedInAnotherPbxsFolderIsWrittenByItsFileNameWhereTheApplianceLooksForIt() throws Exception {
+        // the originate was captured on a PBX recording to /var/spool/asterisk/monitor, not the rig's folder: its
+        // calls' attaches found no file and waited out their hour at the end of every load run
+        Path recordings = dir.resolve("monitor");
+        sim.recordings(recordings, "/var/spool/asterisk-pbx/monitor", 100);
+        List<String> files = new CopyOnWriteArrayList<>();
+        Replay replay = sim.replay(Transcript.localChannelsCall(), ReplayOptions.of(2, 0).onSent((c, e, at) -> {
+            if ("MIXMONITOR_FILENAME".equals(e.get("Variable"))) {
+                files.add(e.get("Value"));
+            }
+        }));
+        assertTrue(replay.await(Duration.ofSeconds(10)));
+
+        assertEquals(2, files.size(), "one recording a call: " + files);
+        for (String f : files) {
+            assertTrue(f.startsWith("/var/spool/asterisk/monitor/"), f);
+            Path onHost = recordings.resolve(Path.of(f).getFileName().toString());
+            assertEquals(100, Files.size(onHost), f);
+        }
+        assertEquals(2, sim.recordingsWritten());
+    }
+
+    @Test
     void anOriginateRecordedWithoutCdrEventsGetsTheRowsOfItsDialsAsCdrCsvWritesThem() throws Exception {
         Path masterCsv = dir.resolve("Master.csv");
         sim.recordings(dir.resolve("monitor"), "/var/spool/asterisk-pbx/monitor", 100).masterCsv(masterCsv);
