@@ -165,7 +165,7 @@ public final class CallJournalStore implements CallJournal {
 
     @Override
     public boolean knows(CallKey call) {
-        return db.inTransaction(c -> {
+        return db.inTransactionUpToDate(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM CRM_CALLS WHERE CALL_KEY = ?")) {
                 ps.setString(1, call.externalCallId());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -187,7 +187,7 @@ public final class CallJournalStore implements CallJournal {
         if (all.isEmpty()) {
             return Set.of();
         }
-        return db.inTransaction(c -> {
+        return db.inTransactionUpToDate(c -> {
             Set<CallKey> known = new HashSet<>();
             try (PreparedStatement ps = c.prepareStatement(KNOWN_SQL)) {
                 for (int from = 0; from < all.size(); from += KNOWN_CHUNK) {
@@ -208,7 +208,7 @@ public final class CallJournalStore implements CallJournal {
 
     /** The box's CALL_ID of a call, once register returned it. */
     public Optional<String> bitrixCallId(CallKey call) {
-        return db.inTransaction(c -> {
+        return db.inTransactionUpToDate(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT BITRIX_CALL_ID FROM CRM_CALLS WHERE CALL_KEY = ?")) {
                 ps.setString(1, call.externalCallId());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -220,7 +220,7 @@ public final class CallJournalStore implements CallJournal {
 
     /** The box's CALL_IDs of these calls (those register returned), read in one transaction. */
     public Map<CallKey, String> bitrixCallIds(List<CallKey> calls) {
-        return db.inTransaction(c -> {
+        return db.inTransactionUpToDate(c -> {
             Map<CallKey, String> ids = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT BITRIX_CALL_ID FROM CRM_CALLS WHERE CALL_KEY = ?")) {
                 for (CallKey call : calls) {
@@ -238,7 +238,7 @@ public final class CallJournalStore implements CallJournal {
 
     /** The CRM entity register bound a call to (CONTACT/COMPANY/LEAD and its id), once register returned it. */
     public Optional<CrmEntity> crmEntity(CallKey call) {
-        return db.inTransaction(c -> {
+        return db.inTransactionUpToDate(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     // created: by this call's register or by an earlier call's (a lead the spine made for an
                     // unknown number stays the spine's answer to that number, not a client who gets tasks)

@@ -71,7 +71,7 @@ public final class OutboxQueue {
 
     /** Calls with a command due now (pending, or left SENDING by a crash), oldest first. */
     public List<CallKey> readyCalls(Instant now, int limit) {
-        return db.inTransaction(c -> {
+        return db.inTransactionUpToDate(c -> {
             List<CallKey> keys = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT CALL_KEY, MIN(ID) " + WAITING_ROWS + "ORDER BY 2")) {
                 ps.setTimestamp(1, Timestamp.from(now));
@@ -95,7 +95,7 @@ public final class OutboxQueue {
      * first first: in one query what is ready now (due ≤ now: these lead the list) and how large the backlog is.
      */
     public List<Waiting> waitingCalls(Instant horizon, int limit) {
-        return db.inTransaction(c -> {
+        return db.inTransactionUpToDate(c -> {
             List<Waiting> calls = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT CALL_KEY, MIN(NEXT_AT), MIN(ID) " + WAITING_ROWS
                     + "ORDER BY 2, 3")) {
@@ -113,7 +113,7 @@ public final class OutboxQueue {
 
     /** The call's first command not done (pending, sending or dead), if any. */
     public Optional<Entry> head(CallKey call) {
-        return db.inTransaction(c -> {
+        return db.inTransactionUpToDate(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM OUTBOX WHERE CALL_KEY = ? "
                     + "AND STATE <> '" + OutboxState.DONE + "' ORDER BY SEQ FETCH FIRST 1 ROW ONLY")) {
                 ps.setString(1, call.externalCallId());
@@ -129,7 +129,7 @@ public final class OutboxQueue {
         if (calls.isEmpty()) {
             return List.of();
         }
-        return db.inTransaction(c -> {
+        return db.inTransactionUpToDate(c -> {
             List<Entry> heads = new ArrayList<>(calls.size());
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM OUTBOX WHERE CALL_KEY = ? "
                     + "AND STATE <> '" + OutboxState.DONE + "' ORDER BY SEQ FETCH FIRST 1 ROW ONLY")) {
