@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -45,6 +47,15 @@ public final class Reconciliation {
     public static final Duration SETTLE = Duration.ofSeconds(10);
     /** The shortest wait before a run asked for by the calls left for being too recent. */
     static final Duration MIN_AGAIN = Duration.ofSeconds(1);
+    /**
+     * How soon an ask the scheduler refused is made again. The scheduler keeps its asks in the database: while that
+     * is down or read-only (a full disk) every ask fails, and the calls it was for — those an AMI gap hid, above all
+     * — would wait for the regular run, 10 minutes by default (FaultSuiteDiskFull, 2026-12-03: 264 calls of a gap
+     * during the read-only boot, never registered by the end of the run).
+     */
+    static final Duration ASK_AGAIN = Duration.ofSeconds(2);
+    /** Refusals in a row after which it stops asking again: the regular run (10 minutes by default) comes by then. */
+    static final int ASK_TRIES = 300;
 
     private final String pbx;
     private final PbxRecords records;
@@ -58,8 +69,10 @@ public final class Reconciliation {
     /** When the run asked for last starts (null: none asked since the last run began); guarded by this. */
     private Instant asked;
     /** Hands the asks to the scheduler in order, off the engine's lock (an ask is a database write). */
-    private final ExecutorService asks =
-            Executors.newSingleThreadExecutor(Thread.ofVirtual().name("reconcile-ask-", 0).factory());
+    private final ScheduledExecutorService asks =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("reconcile-ask-", 0).factory());
+    /** Asks refused in a row (said once, when the first is). */
+    private final AtomicInteger refused = new AtomicInteger();
 
     Reconciliation(String pbx, PbxRecords records, CallEngine engine, BooleanSupplier linkUp,
                    Supplier<Instant> firstFollowed, Duration lookback, Clock clock) {
@@ -105,22 +118,35 @@ public final class Reconciliation {
             }
             asked = when;
             if (offThread) {
-                asks.execute(() -> ask(delay)); // in order: one thread
+                asks.execute(() -> ask(when, delay)); // in order: one thread
                 return;
             }
         }
-        ask(delay);
+        ask(when, delay);
     }
 
-    private void ask(Duration delay) {
+    private void ask(Instant when, Duration delay) {
         try {
             runAgain.accept(delay);
         } catch (RuntimeException e) {
             synchronized (this) {
-                asked = null; // not asked after all: the next ask must not be skipped for it
+                if (when.equals(asked)) {
+                    asked = null; // not asked after all: the next ask must not be skipped for it
+                }
             }
-            LOG.warning("PBX " + pbx + ": the reconciliation's next run could not be asked for (" + e.getMessage()
-                    + "); it runs at its regular time");
+            int inARow = refused.incrementAndGet();
+            if (inARow == 1) {
+                LOG.warning("PBX " + pbx + ": the reconciliation's next run could not be asked for (" + e.getMessage()
+                        + "); asked again every " + ASK_AGAIN.toSeconds() + " s until the scheduler takes it");
+            }
+            if (inARow < ASK_TRIES) {
+                asks.schedule(() -> runAt(when, false), ASK_AGAIN.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            return;
+        }
+        int n = refused.getAndSet(0);
+        if (n > 0) {
+            LOG.info(() -> "PBX " + pbx + ": the reconciliation's next run was asked for after " + n + " refusals");
         }
     }
 

@@ -222,4 +222,22 @@ class ReconciliationRunAgainTest {
         assertTrue(lifecycle.state(call).isEmpty(), "no row in time: finished with what was seen: " + after);
         assertTrue(inTheJournal("1796267400.9"), after);
     }
+
+    @Test
+    void anAskTheSchedulerRefusesWhileItsDatabaseIsAwayIsMadeAgain() throws InterruptedException {
+        // Quartz keeps its triggers in the database: on a full disk (Derby read-only) every ask fails, and the calls
+        // an AMI gap hid at that moment would wait for the regular run, ten minutes later
+        java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger(2);
+        reconciliation.whenCallsSettle(delay -> {
+            if (refusals.getAndDecrement() > 0) {
+                throw new IllegalStateException("job reconcile-pbx1 cannot be scheduled: the database is read-only");
+            }
+            asked.add(delay);
+        });
+
+        reconciliation.runSoon(Duration.ofSeconds(5)); // the AMI link is back after a gap
+
+        awaitAsked(1); // two refusals, then taken: ASK_AGAIN apart on the real clock
+        assertEquals(-1, refusals.get(), "asked three times");
+    }
 }
