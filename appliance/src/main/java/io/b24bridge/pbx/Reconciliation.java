@@ -50,7 +50,7 @@ public final class Reconciliation {
     /**
      * How soon an ask the scheduler refused is made again. The scheduler keeps its asks in the database: while that
      * is down or read-only (a full disk) every ask fails, and the calls it was for — those an AMI gap hid, above all
-     * — would wait for the regular run, 10 minutes by default (FaultSuiteDiskFull, 2026-12-03: 264 calls of a gap
+     * — would wait for the regular run, 10 minutes by default (FaultSuiteDiskFullTest, 2026-12-03: 264 calls of a gap
      * during the read-only boot, never registered by the end of the run).
      */
     static final Duration ASK_AGAIN = Duration.ofSeconds(2);

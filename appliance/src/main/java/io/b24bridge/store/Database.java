@@ -241,7 +241,7 @@ public final class Database implements AutoCloseable {
      * CRM has a call): refused with a {@link StoreException} while Derby runs the database read-only. Derby boots it
      * read-only after a write failed on a full disk with a log factory that runs no recovery (its
      * {@code impl.store.raw.log.ReadOnly}: "doesn't check that the database needs recovery"), so its pages lack every
-     * change committed since they were last written: in FaultSuiteDiskFull the outbox read commands done seconds before
+     * change committed since they were last written: in FaultSuiteDiskFullTest the outbox read commands done seconds before
      * as waiting and sent them again — cards after the call's finish (700 and 2,487 a run), and finishes marked and sent
      * after the reopen that the box no longer knew (dead letters). Those reads wait for the reopen, as writes do.
      */

@@ -24,8 +24,8 @@ import io.b24bridge.testkit.pbx.ReplayOptions;
  * call placed must be in the CRM, finished, once, its card and finish in order. The appliance runs in its own JVM
  * (the {@code b24bridge run} command line), as an operator runs it. Prints one table of what each fault cost.
  *
- * <p>The appliance killed and restarted under this load: {@link FaultSuiteKill} (by hand: it loses outbound calls on main, see docs/development.md), in a rig of its own (so are
- * the other faults that harm the appliance itself); the waiting, counting and table: {@link FaultSuiteRig}.
+ * <p>The appliance killed and restarted under this load: {@link FaultSuiteKillTest}, the database's disk full:
+ * {@link FaultSuiteDiskFullTest}, each in a rig of its own (faults that harm the appliance itself); the waiting, counting and table: {@link FaultSuiteRig}.
  *
  * <p>Part of {@code ./mvnw verify}: about 6 minutes on a busy 2-core machine (each scenario waits for its calls,
  * bounded by its timeout). By itself:

@@ -29,7 +29,7 @@ import io.b24bridge.store.SmallDisk;
 import io.b24bridge.store.StoreException;
 
 /**
- * The outbox while Derby runs its database read-only after a write failed on a full disk (FaultSuiteDiskFull,
+ * The outbox while Derby runs its database read-only after a write failed on a full disk (FaultSuiteDiskFullTest,
  * 2026-12-03): that boot runs no recovery, so the database's pages lack what was committed since they were last
  * written. The outbox read commands done seconds before as waiting and sent them again — cards after the call's
  * finish, and finishes the box no longer knew, set aside as dead letters once the database was reopened (the

@@ -23,13 +23,12 @@ import io.b24bridge.testkit.pbx.ReplayOptions;
  * alive across the gap are found on the PBX when the link is back and finished from their PBX record. Every call
  * placed must be in the CRM, finished, once, in order — the originates through Local channels too (the simulator
  * writes their dials' Master.csv rows, as cdr_csv does). In a rig of its own, so the kill harms no other scenario;
- * by hand, not in {@code ./mvnw verify} (its name is no {@code *Test}): the restart's length decides which calls it
- * proves, and this busy machine never restarted fast enough to show the outbound calls it lost at 6–11 s
- * (docs/development.md, fault suite). About 2–5 minutes on a busy 2-core machine. By itself:
- * {@code ./mvnw -pl appliance -am test -Dtest=FaultSuiteKill -Dsurefire.failIfNoSpecifiedTests=false}; the
+ * part of {@code ./mvnw verify} since 2026-12-03 (by hand before: the restart's length decides which calls it proves,
+ * and the outbound calls it lost at a 6–11 s restart were found and fixed that day; docs/development.md, fault suite). About 2–5 minutes on a busy 2-core machine. By itself:
+ * {@code ./mvnw -pl appliance -am test -Dtest=FaultSuiteKillTest -Dsurefire.failIfNoSpecifiedTests=false}; the
  * appliance's own log of every run is left in {@code appliance/target/FaultSuiteKill-appliance.log}.
  */
-class FaultSuiteKill {
+class FaultSuiteKillTest {
 
     private static final double RATE = FaultSuiteRig.RATE;
     /** As long as a short real call rings and talks: some end while the appliance is away, some go on across. */
