@@ -9,8 +9,9 @@ import io.b24bridge.calls.CallKey;
 
 /**
  * The changes of a run of facts, merged per call into one change: the call's last state, every command in the
- * order it was made, ended when any step ended it, every rating. Stored as one, they are what storing each step
- * in turn would have left: the same rows, the same commands in the same order.
+ * order it was made, ended when any step ended it, every rating, and the CALL_ID Bitrix24 gave a click-to-call.
+ * Stored as one, they are what storing each step in turn would have left: the same rows, the same commands in the
+ * same order.
  */
 final class ChangeRun {
 
@@ -37,13 +38,19 @@ final class ChangeRun {
             List<CrmCommand> commands = new ArrayList<>();
             List<CrmLifecycle.Rating> ratings = new ArrayList<>();
             boolean ended = false;
+            String givenCallId = null;
             for (CrmLifecycle.Change s : steps) {
                 commands.addAll(s.commands());
                 ratings.addAll(s.ratings());
                 ended |= s.ended();
+                if (s.givenCallId() != null) {
+                    // a click that started and ended in one run (a busy operator, a loaded machine): without its
+                    // CALL_ID the journal has nothing to finish it under, and the finish dies as a dead letter
+                    givenCallId = s.givenCallId();
+                }
             }
             CrmLifecycle.Change last = steps.getLast();
-            out.add(new CrmLifecycle.Change(last.call(), last.state(), commands, ended, ratings));
+            out.add(new CrmLifecycle.Change(last.call(), last.state(), commands, ended, ratings, givenCallId));
         }
         return out;
     }

@@ -51,13 +51,9 @@ public final class CrmLifecycle {
             ratings = ratings == null ? List.of() : List.copyOf(ratings);
         }
 
-        public Change(CallKey call, CallCrmState state, List<CrmCommand> commands, boolean ended,
-                      List<Rating> ratings) {
-            this(call, state, commands, ended, ratings, null);
-        }
-
+        /** A change that teaches the journal no CALL_ID (a click's is told by the change that started it). */
         public Change(CallKey call, CallCrmState state, List<CrmCommand> commands, boolean ended) {
-            this(call, state, commands, ended, List.of());
+            this(call, state, commands, ended, List.of(), null);
         }
     }
 

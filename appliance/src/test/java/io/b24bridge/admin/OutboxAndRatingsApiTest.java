@@ -54,7 +54,7 @@ class OutboxAndRatingsApiTest {
                 .operator(operator).answeredAt(at).build();
         outbox.journal().record(List.of(new CrmLifecycle.Change(key, state, List.of(
                 new CrmCommand.Finish(key, CrmCommand.UserRef.extension(operator), 30, "200", vote, false)), true,
-                List.of(new CrmLifecycle.Rating(key, operator, vote, at, true)))));
+                List.of(new CrmLifecycle.Rating(key, operator, vote, at, true)), null)));
     }
 
     private static JsonNode json(HttpResponse<String> r) throws Exception {

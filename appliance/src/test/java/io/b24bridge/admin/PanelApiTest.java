@@ -283,7 +283,7 @@ class PanelApiTest {
                 .build();
         app.appliance().outbox().journal().record(List.of(new CrmLifecycle.Change(key, state, List.of(
                 new CrmCommand.Register(key, CrmCommand.UserRef.user(4), "+79161111111", false, Instant.now(), true,
-                        "CALL", null, true)), true, List.of())));
+                        "CALL", null, true)), true)));
     }
 
     private void call(String linkedid, String number, String operator, Instant at, String status) {
@@ -294,6 +294,6 @@ class PanelApiTest {
         app.appliance().outbox().journal().record(List.of(new CrmLifecycle.Change(key, state, List.of(
                 new CrmCommand.Register(key, CrmCommand.UserRef.user(4), number, false, at, true, "CALL", null, true),
                 new CrmCommand.Finish(key, CrmCommand.UserRef.extension(operator), status.equals("200") ? 95 : 0,
-                        status, null, false)), true, List.of())));
+                        status, null, false)), true)));
     }
 }

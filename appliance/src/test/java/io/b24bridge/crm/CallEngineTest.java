@@ -112,6 +112,35 @@ class CallEngineTest {
         }
     }
 
+    /**
+     * A click-to-call whose operator is busy, as the real Asterisk 22 tells it (the Originate's channel, its
+     * variables, the dial with no caller, BUSY, the hangup — all within 10 ms): on a loaded machine the intake hands
+     * these facts over as one run.
+     */
+    private static List<CallFact> aClickTheOperatorIsTooBusyToTake() {
+        return List.of(
+                new CallFact.NewChannel("pbx1", T0, "7.0", "7.0", "PJSIP/101-00000007", "101", "Phone 101",
+                        "from-phones", "s", CallFact.STATE_DOWN),
+                new CallFact.Variable("pbx1", T0, "7.0", "7.0", "B24_NUMBER", "79162000066"),
+                new CallFact.Variable("pbx1", T0, "7.0", "7.0", "B24_CALL_ID", "externalCall.b9d9c1c4.1796306703"),
+                new CallFact.DialBegin("pbx1", T0, null, null, null, null, "7.0", "7.0", "PJSIP/101-00000007", "101"),
+                new CallFact.DialEnd("pbx1", T0, null, "7.0", "PJSIP/101-00000007", "BUSY"),
+                new CallFact.Hangup("pbx1", T0, "7.0", "7.0", 17));
+    }
+
+    @Test
+    void aClickThatStartsAndEndsInOneRunIsFinishedUnderTheBoxsCallId() {
+        FlakyJournal journal = new FlakyJournal(0);
+        engine(journal).onFacts(aClickTheOperatorIsTooBusyToTake());
+
+        CrmLifecycle.Change stored = journal.stored.getFirst();
+        assertEquals(1, journal.stored.size(), "the call's steps merged into one change");
+        assertEquals("externalCall.b9d9c1c4.1796306703", stored.givenCallId(),
+                "the journal learns the click's CALL_ID, the only one its finish can go to");
+        assertEquals(List.of(CrmCommand.Finish.class), stored.commands().stream().map(Object::getClass).toList(),
+                "finished, never registered again: Bitrix24 registered it before it asked");
+    }
+
     @Test
     void aPassingRefusalOfTheDatabaseLosesNothingAndDoublesNothing() {
         FlakyJournal journal = new FlakyJournal(2);

@@ -43,7 +43,7 @@ class OutboxBurstTest {
                 new CrmCommand.Show(key, List.of(CrmCommand.UserRef.extension("102"))),
                 new CrmCommand.Hide(key, List.of(CrmCommand.UserRef.extension("102"))),
                 new CrmCommand.Finish(key, operator, 30, "200", rated ? 5 : null, false)), true,
-                rated ? List.of(new CrmLifecycle.Rating(key, "101", 5, Instant.now(), true)) : List.of())));
+                rated ? List.of(new CrmLifecycle.Rating(key, "101", 5, Instant.now(), true)) : List.of(), null)));
     }
 
     @Test

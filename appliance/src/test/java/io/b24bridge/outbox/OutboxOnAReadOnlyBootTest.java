@@ -119,7 +119,7 @@ class OutboxOnAReadOnlyBootTest {
                 .lineNumber("74951234567").registered(true).operator("101").build();
         outbox.journal().record(List.of(new CrmLifecycle.Change(key, state, List.of(
                 new CrmCommand.Register(key, operator, "+79161112233", false, Instant.now(), true, "CALL",
-                        "74951234567", true)), false, List.of())));
+                        "74951234567", true)), false)));
         return key;
     }
 }

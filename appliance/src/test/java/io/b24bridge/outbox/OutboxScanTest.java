@@ -94,7 +94,7 @@ class OutboxScanTest {
                 .lineNumber("74951234567").registered(true).operator("101").build();
         outbox.journal().record(List.of(new CrmLifecycle.Change(key, state, List.of(
                 new CrmCommand.Register(key, operator, String.format("+7916%07d", n), false, Instant.now(), true,
-                        "CALL", "74951234567", true)), false, List.of())));
+                        "CALL", "74951234567", true)), false)));
         return key;
     }
 }

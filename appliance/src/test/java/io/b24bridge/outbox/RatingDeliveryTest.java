@@ -74,7 +74,7 @@ class RatingDeliveryTest {
 
     private void record(CallKey key, boolean ended, List<CrmLifecycle.Rating> ratings, CrmCommand... commands) {
         CallCrmState state = answeredBy101(key).vote(5).finished(true).build();
-        outbox.journal().record(List.of(new CrmLifecycle.Change(key, state, List.of(commands), ended, ratings)));
+        outbox.journal().record(List.of(new CrmLifecycle.Change(key, state, List.of(commands), ended, ratings, null)));
     }
 
     private static CrmCommand.Register register(CallKey key) {

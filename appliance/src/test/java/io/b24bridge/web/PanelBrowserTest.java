@@ -378,8 +378,7 @@ class PanelBrowserTest {
         app.outbox().journal().record(List.of(new CrmLifecycle.Change(key, state, List.of(
                 new CrmCommand.Register(key, CrmCommand.UserRef.user(5), "+79165550003", false, at, true, "WEB",
                         "74951234567", true),
-                new CrmCommand.Finish(key, CrmCommand.UserRef.extension("102"), 20, "200", null, false)), true,
-                List.of())));
+                new CrmCommand.Finish(key, CrmCommand.UserRef.extension("102"), 20, "200", null, false)), true)));
     }
 
     /** A WAV file (PCM, 8 kHz, 16 bit, mono) of a 440 Hz tone lasting {@code seconds}. */
@@ -406,6 +405,6 @@ class PanelBrowserTest {
                 new CrmCommand.Register(key, CrmCommand.UserRef.user(4), number, false, at, true, "WEB",
                         "74951234567", true),
                 new CrmCommand.Finish(key, CrmCommand.UserRef.extension(operator), 95, "200", vote, false)), true,
-                List.of(new CrmLifecycle.Rating(key, operator, vote, at.plusSeconds(120), true)))));
+                List.of(new CrmLifecycle.Rating(key, operator, vote, at.plusSeconds(120), true)), null)));
     }
 }
