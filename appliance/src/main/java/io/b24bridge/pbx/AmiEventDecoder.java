@@ -40,6 +40,18 @@ public final class AmiEventDecoder {
     private AmiEventDecoder() {
     }
 
+    /**
+     * Whether the model reads this event: {@link #decode} makes a fact of it. One that cannot be decoded is read
+     * (the sink counts and logs what it cannot read).
+     */
+    public static boolean read(ManagerEvent event) {
+        try {
+            return decode("", event, Instant.EPOCH) != null;
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
     /** The fact an event stands for, or null when the model does not need it. */
     public static CallFact decode(String pbx, ManagerEvent event, Instant received) {
         Instant at = event.getTimestamp() != null

@@ -130,6 +130,12 @@ public final class CallSpineSink implements PbxEventSink, AutoCloseable {
         onEvents(pbxId, List.of(event));
     }
 
+    /** The events the call model reads: those the decoder makes a fact of. */
+    @Override
+    public boolean wants(ManagerEvent event) {
+        return AmiEventDecoder.read(event);
+    }
+
     /** The run's facts go to the engine together: one transaction for what queued up meanwhile. */
     @Override
     public void onEvents(String pbxId, List<ManagerEvent> events) {

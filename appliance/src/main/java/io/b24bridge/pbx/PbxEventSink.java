@@ -30,6 +30,14 @@ public interface PbxEventSink {
     void onConnected(String pbxId, ChannelsSnapshot channelsNow);
 
     /**
+     * Whether the sink reads this event at all; those it does not are never queued nor held. Called on
+     * asterisk-java's dispatch thread: it must be quick and must not block.
+     */
+    default boolean wants(ManagerEvent event) {
+        return true;
+    }
+
+    /**
      * One AMI event, as asterisk-java parsed it. Not passed on: the library's own connect/disconnect events,
      * the answers to this appliance's actions (the CoreShowChannel list), and the events the library makes up
      * for pre-Asterisk-12 consumers ({@code Dial}, {@code Bridge} Link/Unlink, MeetMe from ConfBridge).

@@ -50,6 +50,19 @@ class AmiEventDecoderTest {
     }
 
     @Test
+    void theEventsTheModelReadsAreThoseItMakesFactsOfAboutOneInSix() {
+        List<org.asteriskjava.manager.event.ManagerEvent> events =
+                AmiTranscript.load("ami-transcripts/inbound-did-ringgroup-101-answers-102-cancelled.txt").managerEvents();
+        List<org.asteriskjava.manager.event.ManagerEvent> read = events.stream().filter(AmiEventDecoder::read).toList();
+
+        assertEquals(read.size(), events.stream().filter(e -> AmiEventDecoder.decode("pbx1", e, T0) != null).count());
+        assertTrue(read.size() * 4 < events.size(), read.size() + " of " + events.size() + " events read");
+        assertTrue(read.stream().noneMatch(e -> e instanceof org.asteriskjava.manager.event.NewExtenEvent));
+        assertTrue(read.stream().anyMatch(e -> e instanceof org.asteriskjava.manager.event.VarSetEvent v
+                && v.getVariable().equals("MIXMONITOR_FILENAME")), "the variables the model reads are read");
+    }
+
+    @Test
     void theRatingTheDialplanSetIsARatingFactAndItsOwnVariablesPassThrough() {
         org.asteriskjava.manager.event.VarSetEvent vote = new org.asteriskjava.manager.event.VarSetEvent(this);
         vote.setVariable("B24_VOTE");

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EventIntakeRunsTest {
 
     /** Blocks in its first call until released; writes down every run. */
-    private static final class SlowFirstSink implements PbxEventSink {
+    private static class SlowFirstSink implements PbxEventSink {
         final CountDownLatch inFirst = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         final List<List<ManagerEvent>> runs = new CopyOnWriteArrayList<>();
@@ -93,6 +93,40 @@ class EventIntakeRunsTest {
             assertEquals(1501.0 / 2, (double) intake.delivered() / intake.runs());
         } finally {
             sink.release.countDown();
+            intake.close();
+        }
+    }
+
+    @Test
+    void eventsTheSinkDoesNotReadAreNeitherQueuedNorHeldWhileTheSnapshotIsTaken() throws Exception {
+        // the sink reads every other event (as the call model reads a Newchannel, not a Newexten)
+        SlowFirstSink sink = new SlowFirstSink() {
+            @Override
+            public boolean wants(ManagerEvent event) {
+                return Integer.parseInt(((NewExtenEvent) event).getUniqueId().substring(2)) % 2 == 0;
+            }
+        };
+        sink.release.countDown();
+        EventIntake intake = new EventIntake("pbx1", sink, 600);
+        intake.start();
+        try {
+            // before the link's snapshot: what the sink reads is held, in a queue with room for 600
+            for (int n = 0; n < 1000; n++) {
+                intake.offerEvent(1, event(n), () -> true);
+            }
+            assertEquals(500, intake.unread(), "passed over as they came");
+            intake.put(new EventIntake.Snapshot(1, new ChannelsSnapshot(List.of(), java.util.Map.of())));
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (sink.delivered() < 500 && System.nanoTime() < end) {
+                Thread.sleep(5);
+            }
+            List<String> order = new ArrayList<>();
+            sink.runs.forEach(r -> r.forEach(e -> order.add(((NewExtenEvent) e).getUniqueId())));
+            assertEquals(500, order.size(), "what the sink reads, once");
+            for (int i = 0; i < 500; i++) {
+                assertEquals("1." + 2 * i, order.get(i), "in the order the PBX sent them");
+            }
+        } finally {
             intake.close();
         }
     }
