@@ -207,6 +207,7 @@ public final class Main {
             CallSpineSink spine = parts.push("call spine", new CallSpineSink(engine, new LinkSeenStore(db)));
             List<Reconciliation> reconciliations = config.pbx().stream().filter(ApplianceConfig.Pbx::readsRecords)
                     .map(spine::readRecords).toList();
+            reconciliations.forEach(r -> parts.push("reconciliation of " + r.pbx(), r));
 
             // routing: the PBXs' dialplan asks over FastAGI where an inbound call goes; the answer never waits
             // for the box longer than the settings' deadline (then the cache or the route's defaults)

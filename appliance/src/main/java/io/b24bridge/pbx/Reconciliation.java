@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,7 +41,7 @@ import io.b24bridge.crm.CallEngine.Reconciled;
  * is that run, not the clock, that finishes the call with what was seen if its row is not there — on a busy
  * appliance a run can come late, and a row written in time must not be given up before it was read.
  */
-public final class Reconciliation {
+public final class Reconciliation implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Reconciliation.class.getName());
     /** How long after a call's last row the reconciliation looks at it (the PBX's and this clock agree: NTP). */
@@ -118,7 +119,11 @@ public final class Reconciliation {
             }
             asked = when;
             if (offThread) {
-                asks.execute(() -> ask(when, delay)); // in order: one thread
+                try {
+                    asks.execute(() -> ask(when, delay)); // in order: one thread
+                } catch (RejectedExecutionException stopping) {
+                    asked = null; // the appliance stops: the next start's reconnect asks for a run anyway
+                }
                 return;
             }
         }
@@ -140,7 +145,11 @@ public final class Reconciliation {
                         + "); asked again every " + ASK_AGAIN.toSeconds() + " s until the scheduler takes it");
             }
             if (inARow < ASK_TRIES) {
-                asks.schedule(() -> runAt(when, false), ASK_AGAIN.toMillis(), TimeUnit.MILLISECONDS);
+                try {
+                    asks.schedule(() -> runAt(when, false), ASK_AGAIN.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException stopping) {
+                    return; // the appliance stops (its database closing refused the ask): nobody to ask again for
+                }
             }
             return;
         }
@@ -148,6 +157,27 @@ public final class Reconciliation {
         if (n > 0) {
             LOG.info(() -> "PBX " + pbx + ": the reconciliation's next run was asked for after " + n + " refusals");
         }
+    }
+
+    /**
+     * Stops asking: an ask still waiting to be made again (the scheduler refused it) is dropped — the next start's
+     * AMI connect asks for a run of its own — and the asking thread ends with the appliance, not after 300 tries.
+     */
+    @Override
+    public void close() {
+        asks.shutdownNow();
+        try {
+            if (!asks.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warning("PBX " + pbx + ": an ask for the reconciliation's run did not end within 5 s of the stop");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the asking has ended (after {@link #close}). */
+    boolean askingEnded() {
+        return asks.isTerminated();
     }
 
     /** One comparison; returns what it did, in one line (the job's last result). */

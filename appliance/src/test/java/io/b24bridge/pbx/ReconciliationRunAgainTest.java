@@ -107,6 +107,7 @@ class ReconciliationRunAgainTest {
 
     @AfterEach
     void stop() {
+        reconciliation.close();
         db.close();
     }
 
@@ -239,5 +240,24 @@ class ReconciliationRunAgainTest {
 
         awaitAsked(1); // two refusals, then taken: ASK_AGAIN apart on the real clock
         assertEquals(-1, refusals.get(), "asked three times");
+    }
+
+    @Test
+    void aStoppingApplianceStopsAskingAgain() throws InterruptedException {
+        // the database closes at the stop and refuses every ask: the asks made again must end with the appliance,
+        // not go on for 300 tries on a thread nobody stops
+        java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
+        reconciliation.whenCallsSettle(delay -> {
+            refusals.incrementAndGet();
+            throw new IllegalStateException("job reconcile-pbx1 cannot be scheduled: the database is closed");
+        });
+        reconciliation.runSoon(Duration.ofSeconds(5));
+        assertEquals(1, refusals.get(), "refused once, to be asked again");
+        assertFalse(reconciliation.askingEnded(), "an ask waits to be made again");
+
+        reconciliation.close();
+
+        assertTrue(reconciliation.askingEnded(), "nothing left to ask for after the stop");
+        assertEquals(1, refusals.get());
     }
 }
