@@ -254,6 +254,20 @@ class BundleLifecycleIT {
         }
     }
 
+    @Test
+    @Order(4)
+    void anApplianceOutOfHeapExitsForItsServiceManagerToStartItAgain() throws Exception {
+        // out of heap, a JVM runs on with the threads that died of it (the AMI reader, the intake): telephony goes
+        // on and the CRM gets nothing, silently. lib/jvm.options makes it exit (status 3, systemd's
+        // Restart=on-failure starts it again); a heap too small to start in is the quickest way to run out
+        Map<String, String> tiny = new HashMap<>(env);
+        tiny.put("JAVA_OPTS", "-Xmx8m");
+        Result r = run(tiny, root.resolve("opt/b24bridge/current/bin/b24bridge").toString(), "run", "--config",
+                config.toString());
+        assertEquals(3, r.status(), r.output());
+        assertTrue(r.output().contains("Terminating due to java.lang.OutOfMemoryError"), r.output());
+    }
+
     /** A TLS client that trusts the appliance's certificate but has none of its own. */
     private int getWithoutCertificate(DevPki.Files pki, String path) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
@@ -272,7 +286,7 @@ class BundleLifecycleIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void upgradeBacksUpSwitchesAndWaitsForTheNewVersion() throws Exception {
         Path service = root.resolve("opt/b24bridge/current/bin/b24bridge-service");
         assertEquals(0, run(env, service.toString(), "start").status());
@@ -296,7 +310,7 @@ class BundleLifecycleIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void anUpgradeThatCannotStartIsRolledBack() throws Exception {
         String before = versionA + ".next";
         Result r = run(env, root.resolve("opt/b24bridge/current/upgrade.sh").toString(), "--no-systemd",
@@ -312,7 +326,7 @@ class BundleLifecycleIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aTamperedArchiveIsRefusedByTheInstalledUpgrade() throws Exception {
         // one byte changed inside, the signed checksum file beside it as released
         Path dir = Files.createDirectories(work.resolve("tampered-upgrade"));
@@ -349,7 +363,7 @@ class BundleLifecycleIT {
      * root's folder, and a pid that is not this appliance's java is never signalled.
      */
     @Test
-    @Order(7)
+    @Order(8)
     void aPidFileNamingAnotherProcessIsNotSignalled() throws Exception {
         Path pidFile = root.resolve("run/b24bridge/b24bridge.pid");
         String appliance = Files.readString(pidFile).strip();
@@ -367,7 +381,7 @@ class BundleLifecycleIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void uninstallKeepsConfigurationAndDataUnlessPurged() throws Exception {
         Result r = run(env, root.resolve("opt/b24bridge/current/uninstall.sh").toString(), "--no-systemd");
         assertEquals(0, r.status(), r.output());
@@ -393,7 +407,7 @@ class BundleLifecycleIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void theArchiveChecksOutWithTheOperatingSystemsOwnTools() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "no openssl here");
         Path sums = archiveA.resolveSibling(archiveA.getFileName() + ".sha256");
