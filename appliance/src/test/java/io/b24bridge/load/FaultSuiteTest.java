@@ -97,9 +97,12 @@ class FaultSuiteTest {
     @Order(4)
     void theAmiLinkDroppedEveryFewSecondsLosesNoCall() throws Exception {
         Replay r;
-        try (AutoCloseable drops = rig.sim().faults().dropEvery(Duration.ofSeconds(4))) {
+        AutoCloseable drops = rig.sim().faults().dropEvery(Duration.ofSeconds(4));
+        try {
             r = place(12);
             r.await(Duration.ofSeconds(120));
+        } finally {
+            drops.close();
         }
         settle("AMI dropped every 4 s", r, Duration.ofSeconds(120));
     }
