@@ -30,8 +30,8 @@ public interface PbxEventSink {
     void onConnected(String pbxId, ChannelsSnapshot channelsNow);
 
     /**
-     * Whether the sink reads this event at all; those it does not are never queued nor held. Called on
-     * asterisk-java's dispatch thread: it must be quick and must not block.
+     * Whether the sink reads this event at all: those it does not are not held while a link's snapshot is taken
+     * (they may still be delivered afterwards, as every event is).
      */
     default boolean wants(ManagerEvent event) {
         return true;

@@ -98,7 +98,7 @@ class EventIntakeRunsTest {
     }
 
     @Test
-    void eventsTheSinkDoesNotReadAreNeitherQueuedNorHeldWhileTheSnapshotIsTaken() throws Exception {
+    void eventsTheSinkDoesNotReadAreNotHeldWhileTheSnapshotIsTaken() throws Exception {
         // the sink reads every other event (as the call model reads a Newchannel, not a Newexten)
         SlowFirstSink sink = new SlowFirstSink() {
             @Override
@@ -114,7 +114,6 @@ class EventIntakeRunsTest {
             for (int n = 0; n < 1000; n++) {
                 intake.offerEvent(1, event(n), () -> true);
             }
-            assertEquals(500, intake.unread(), "passed over as they came");
             intake.put(new EventIntake.Snapshot(1, new ChannelsSnapshot(List.of(), java.util.Map.of())));
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (sink.delivered() < 500 && System.nanoTime() < end) {
@@ -123,6 +122,7 @@ class EventIntakeRunsTest {
             List<String> order = new ArrayList<>();
             sink.runs.forEach(r -> r.forEach(e -> order.add(((NewExtenEvent) e).getUniqueId())));
             assertEquals(500, order.size(), "what the sink reads, once");
+            assertEquals(500, intake.unread(), "the rest passed over");
             for (int i = 0; i < 500; i++) {
                 assertEquals("1." + 2 * i, order.get(i), "in the order the PBX sent them");
             }
