@@ -260,4 +260,19 @@ class ReconciliationRunAgainTest {
         assertTrue(reconciliation.askingEnded(), "nothing left to ask for after the stop");
         assertEquals(1, refusals.get());
     }
+
+    @Test
+    void anAskWhoseRunNeverCameIsMadeAgainAtTheNextReconnect() {
+        // the scheduler took the ask, then failed to fire it (its database went away at that moment): the run never
+        // started, and the calls of the next AMI gaps would wait for the regular run, ten minutes later
+        reconciliation.runSoon(Duration.ofSeconds(5));
+        assertEquals(1, asked.size());
+        reconciliation.runSoon(Duration.ofSeconds(10));
+        assertEquals(1, asked.size(), "the run asked for comes before this one: one ask is enough");
+
+        now = now.plusSeconds(20); // its time passed, and no run began
+        reconciliation.runSoon(Duration.ofSeconds(5)); // the AMI link is back after another gap
+
+        assertEquals(2, asked.size(), "asked again: " + asked);
+    }
 }
