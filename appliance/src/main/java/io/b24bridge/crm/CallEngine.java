@@ -108,6 +108,18 @@ public final class CallEngine {
 
     private List<CrmLifecycle.Change> step(CallFact fact, Settings now) {
         List<CallEvent> events = fact instanceof CallFact.PbxRecord record ? recorded(record) : tracker.apply(fact);
+        for (CallEvent e : events) {
+            if (e instanceof CallEvent.Ended x && x.partlySeen() && lifecycle.state(x.call()).isEmpty()) {
+                // a call found after an AMI gap with too little in sight to announce it (the phone's channel only,
+                // no number yet) ended unannounced: only its PBX record can tell what it was, and the reconciliation
+                // that ran after the reconnect could not read a row written after it — ask for a run once this one
+                // is written (FaultSuiteTest in CI, 2026-12-03: 1-2 of 1,000 calls of a gap never registered)
+                Consumer<Instant> wanted = recordWanted.get(x.call().pbx());
+                if (wanted != null) {
+                    wanted.accept(x.at());
+                }
+            }
+        }
         List<CrmLifecycle.Change> changes = new ArrayList<>();
         if (!events.isEmpty()) {
             changes.addAll(lifecycle.apply(events, now));

@@ -275,4 +275,17 @@ class ReconciliationRunAgainTest {
 
         assertEquals(2, asked.size(), "asked again: " + asked);
     }
+
+    @Test
+    void aCallFoundAfterAGapThatEndsUnannouncedAsksForTheRunThatReadsItsRow() throws InterruptedException {
+        // after the reconnect the PBX lists a phone's channel of a call the model never saw begin, with no number in
+        // sight: it cannot be announced, and it ends later than the run the reconnect asked for
+        engine.onFact(new CallFact.ChannelsNow("pbx1", now, List.of(new CallFact.ActiveChannel("1796267500.3",
+                "1796267500.3", "PJSIP/101-00000031", "101", "s", CallFact.STATE_UP, null, 4)), now.minusSeconds(15)));
+        now = now.plusSeconds(5);
+        engine.onFact(new CallFact.Hangup("pbx1", now, "1796267500.3", "1796267500.3", 16));
+
+        awaitAsked(1);
+        assertEquals(Reconciliation.SETTLE, asked.getFirst(), "a run once its row is written and settled");
+    }
 }
