@@ -65,7 +65,7 @@ class FaultSuiteDiskFullTest {
     static void start() throws Exception {
         disk = SmallDisk.mount(dir.resolve("storage"), TMPFS_SIZE);
         rig = LoadRig.start(dir, disk.path(), Bench.HEAP, b -> { });
-        faults = new FaultSuiteRig(rig);
+        faults = new FaultSuiteRig(rig, true);
     }
 
     @AfterAll
@@ -109,8 +109,10 @@ class FaultSuiteDiskFullTest {
                 () -> "why, in /health: " + whyDown + " then " + health);
 
         // telephony goes on: the PBX places calls, and the dialplan's route question is answered
+        // (on a busy machine /health may say DOWN late, when the replay has little left to place: its last call will do)
         int startedWhenDown = r.callsStarted();
-        LoadRig.await(Duration.ofSeconds(60), () -> r.callsStarted() >= startedWhenDown + RATE * 5,
+        int total = (int) (RATE * 40);
+        LoadRig.await(Duration.ofSeconds(60), () -> r.callsStarted() >= Math.min(total, startedWhenDown + RATE * 5),
                 "the PBX's calls to go on while the disk is full");
         AgiClient.Answer route = route();
         System.out.println("route before: " + routeBefore.variables() + " in " + routeBefore.nanos() / 1_000_000
@@ -135,13 +137,9 @@ class FaultSuiteDiskFullTest {
         System.out.println("database and calls back from DOWN " + (System.nanoTime() - freedAt) / 1_000_000
                 + " ms after the disk was freed");
 
-        try {
-            faults.settle("database disk full, then freed (" + placedWhileDown + " calls placed while DOWN)", r,
-                    Duration.ofSeconds(120));
-        } catch (AssertionError lostOrOutOfOrder) {
-            threadDump();
-            throw lostOrOutOfOrder;
-        }
+        // a loss prints its own evidence (threads, then the killed appliance's journal and the PBX's rows of the calls)
+        faults.settle("database disk full, then freed (" + placedWhileDown + " calls placed while DOWN)", r,
+                Duration.ofSeconds(120));
 
         // said once, not per event nor per retry
         List<String> own = faults.ownWarnings();

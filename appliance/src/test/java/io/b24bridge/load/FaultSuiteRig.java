@@ -149,6 +149,7 @@ final class FaultSuiteRig {
                 Thread.currentThread().interrupt();
             }
         }
+        out.append(LostCallEvidence.cdrRows(rig.masterCsv(), linkedids));
         return out.append(LostCallEvidence.logLines(rig.output(), linkedids)).toString();
     }
 

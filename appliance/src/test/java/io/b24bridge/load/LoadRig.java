@@ -244,6 +244,11 @@ public final class LoadRig implements AutoCloseable {
         return dir;
     }
 
+    /** The PBX simulator's Master.csv (cdr_csv's file: the reconciliation reads it). */
+    public Path masterCsv() {
+        return dir.resolve("pbx-cdr-csv").resolve("Master.csv");
+    }
+
     /** The appliance's database (read by a test only while the appliance is not running). */
     public Path databaseDir() {
         return storage.resolve("db");

@@ -111,6 +111,29 @@ final class LostCallEvidence {
         }
     }
 
+    /**
+     * The PBX's Master.csv rows of the calls, with their line numbers out of all (a row written after the
+     * reconciliation's last run was never read by it), or that there are none.
+     */
+    static String cdrRows(Path masterCsv, List<String> linkedids) {
+        List<String> all;
+        try {
+            all = Files.readAllLines(masterCsv);
+        } catch (IOException e) {
+            return "(Master.csv could not be read: " + e + ")\n";
+        }
+        StringBuilder out = new StringBuilder();
+        for (String linkedid : linkedids) {
+            out.append("Master.csv rows of ").append(linkedid).append(" (of ").append(all.size()).append("):\n");
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i).contains("\"" + linkedid + "\"")) {
+                    out.append("  line ").append(i + 1).append(": ").append(all.get(i)).append('\n');
+                }
+            }
+        }
+        return out.toString();
+    }
+
     /** The appliance's log lines that name one of the calls (the last {@value #MAX_LINES} per call). */
     static String logLines(String output, List<String> linkedids) {
         StringBuilder out = new StringBuilder();
