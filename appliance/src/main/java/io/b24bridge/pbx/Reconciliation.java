@@ -57,6 +57,8 @@ public final class Reconciliation implements AutoCloseable {
     static final Duration ASK_AGAIN = Duration.ofSeconds(2);
     /** Refusals in a row after which it stops asking again: the regular run (10 minutes by default) comes by then. */
     static final int ASK_TRIES = 300;
+    /** Failed runs in a row after which a failure waits for the regular run (a broken Master.csv is not read every 2 s). */
+    static final int RUN_TRIES = 30;
 
     private final String pbx;
     private final PbxRecords records;
@@ -74,6 +76,8 @@ public final class Reconciliation implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("reconcile-ask-", 0).factory());
     /** Asks refused in a row (said once, when the first is). */
     private final AtomicInteger refused = new AtomicInteger();
+    /** Runs that failed in a row. */
+    private final AtomicInteger failedRuns = new AtomicInteger();
 
     Reconciliation(String pbx, PbxRecords records, CallEngine engine, BooleanSupplier linkUp,
                    Supplier<Instant> firstFollowed, Duration lookback, Clock clock) {
@@ -184,11 +188,29 @@ public final class Reconciliation implements AutoCloseable {
         return asks.isTerminated();
     }
 
-    /** One comparison; returns what it did, in one line (the job's last result). */
+    /**
+     * One comparison; returns what it did, in one line (the job's last result). A run that fails (its database
+     * refused a read while it was read-only after a full disk; the records could not be read) is asked for again
+     * {@link #ASK_AGAIN} later, up to {@link #RUN_TRIES} times in a row, not at the regular run minutes later: the calls
+     * of a gap it was asked for are the ones it would have registered.
+     */
     public String run() {
         synchronized (this) {
             asked = null; // this run: what it leaves, it asks for again
         }
+        try {
+            String result = compare();
+            failedRuns.set(0);
+            return result;
+        } catch (RuntimeException e) {
+            if (failedRuns.incrementAndGet() < RUN_TRIES) {
+                runAt(clock.instant().plus(ASK_AGAIN), false);
+            }
+            throw e;
+        }
+    }
+
+    private String compare() {
         if (!linkUp.getAsBoolean()) {
             return "skipped: the AMI link to PBX " + pbx + " is down, so the calls in progress are unknown; "
                     + "it runs again once the link is back";

@@ -36,6 +36,7 @@ import io.b24bridge.store.Migrations;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -60,6 +61,8 @@ class ReconciliationRunAgainTest {
     /** The PBX's records are read (Master.csv): a call seen only in part waits 30 s for its row. */
     final CrmLifecycle lifecycle = new CrmLifecycle(Map.of("pbx1", Duration.ofSeconds(30)));
     Reconciliation reconciliation;
+    /** What reading the records throws now (null: they are read). */
+    RuntimeException readFails;
 
     @BeforeEach
     void start() {
@@ -76,6 +79,9 @@ class ReconciliationRunAgainTest {
 
             @Override
             public Map<String, List<CallFact.RecordedLeg>> startedSince(Instant from) {
+                if (readFails != null) {
+                    throw readFails;
+                }
                 return Map.copyOf(masterCsv);
             }
 
@@ -240,6 +246,33 @@ class ReconciliationRunAgainTest {
 
         awaitAsked(1); // two refusals, then taken: ASK_AGAIN apart on the real clock
         assertEquals(-1, refusals.get(), "asked three times");
+    }
+
+    @Test
+    void aRunThatFailsIsAskedForAgainSoonNotAtTheRegularRun() {
+        // the run the reconnect asked for could not read (its database read-only after a full disk, say): the calls
+        // of the gap it was for would wait for the regular run, ten minutes later
+        missedCall("1796267100.1", "79990000001", now.minusSeconds(60));
+        readFails = new IllegalStateException("database error: the database is read-only after its disk was full");
+
+        assertThrows(IllegalStateException.class, reconciliation::run);
+
+        assertEquals(List.of(Reconciliation.ASK_AGAIN), asked, "asked again soon");
+        readFails = null;
+        now = now.plus(Reconciliation.ASK_AGAIN);
+        reconciliation.run();
+        assertTrue(inTheJournal("1796267100.1"), "the gap's call, registered by the run asked again");
+    }
+
+    @Test
+    void runsThatKeepFailingStopAskingAndWaitForTheRegularRun() {
+        // a Master.csv that cannot be read for good must not be read every 2 s for ever
+        readFails = new IllegalStateException("cannot read Master.csv: Permission denied");
+        for (int i = 0; i < Reconciliation.RUN_TRIES + 5; i++) {
+            assertThrows(IllegalStateException.class, reconciliation::run);
+            now = now.plus(Reconciliation.ASK_AGAIN);
+        }
+        assertEquals(Reconciliation.RUN_TRIES - 1, asked.size(), "asked again after each failure but the last ones");
     }
 
     @Test
