@@ -32,8 +32,9 @@ import io.b24bridge.crm.CallEngine.Reconciled;
  * times, status, operator and recording; a call whose finish waits for its record is finished from it; a call the
  * CRM has, or one in progress, is left as it is. Runs only while the AMI link is up: only then does the model know
  * which calls are still in progress. Calls that ended less than {@link #SETTLE} ago wait for the next run, so the
- * AMI events of a call that just ended are in the model before its record is looked at. No call that began before
- * the appliance first followed the PBX is registered: a new installation does not replay the PBX's history. When
+ * AMI events of a call that just ended are in the model before its record is looked at. No call that ended before
+ * the appliance first followed the PBX is registered: a new installation does not replay the PBX's history (one in
+ * progress then is the appliance's: its first snapshot found it). When
  * some of those that wait are calls the engine does not know (they ended while it was away: just before a restart or
  * a reconnect), the reconciliation asks to run again as soon as they are old enough ({@link #whenCallsSettle}), not
  * at its next regular run minutes later; calls the engine knows (the AMI link saw them) never ask for that. A call
@@ -221,12 +222,10 @@ public final class Reconciliation implements AutoCloseable {
         if (first.isAfter(now)) {
             return "skipped: PBX " + pbx + " was never followed yet";
         }
-        if (first.isAfter(from)) {
-            from = first; // a new installation: the PBX's history before it is not replayed into Bitrix24
-        }
         Map<String, List<CallFact.RecordedLeg>> calls = records.startedSince(from);
         Map<Reconciled, Integer> counts = new EnumMap<>(Reconciled.class);
         int recent = 0;
+        int history = 0;
         Instant settled = null; // when the last unknown call left for being too recent can be looked at
         List<Map.Entry<String, List<CallFact.RecordedLeg>>> byStart = calls.entrySet().stream()
                 .sorted(Comparator.comparing(e -> firstStart(e.getValue()))).toList();
@@ -234,6 +233,13 @@ public final class Reconciliation implements AutoCloseable {
         for (Map.Entry<String, List<CallFact.RecordedLeg>> call : byStart) {
             Instant lastEnd = call.getValue().stream().map(CallFact.RecordedLeg::end).filter(Objects::nonNull)
                     .max(Instant::compareTo).orElse(null);
+            if (lastEnd != null && lastEnd.isBefore(first)) {
+                // a new installation does not replay the PBX's history into Bitrix24: the calls that ended before
+                // the appliance first followed the PBX. One that was in progress then is the appliance's (its first
+                // snapshot found it): by its start it was left out, and one the model could not announce was lost
+                history++;
+                continue;
+            }
             if (lastEnd == null || lastEnd.isAfter(now.minus(SETTLE))) {
                 recent++;
                 if (lastEnd != null) {
@@ -258,7 +264,9 @@ public final class Reconciliation implements AutoCloseable {
         Instant waitEnds = engine.recordWaitEnds(pbx).map(w -> w.plus(SETTLE)).orElse(null);
         int registered = counts.getOrDefault(Reconciled.REGISTERED, 0);
         int finished = counts.getOrDefault(Reconciled.FINISHED, 0);
-        String result = calls.size() + " calls in " + records.where() + " since " + from + ": "
+        String result = (calls.size() - history) + " calls in " + records.where() + " since " + from
+                + (history > 0 ? " (and " + history + " that ended before PBX " + pbx + " was first followed, left alone)" : "")
+                + ": "
                 + registered + " registered (never seen), " + finished + " finished from their record, "
                 + counts.getOrDefault(Reconciled.KNOWN, 0) + " known, " + counts.getOrDefault(Reconciled.LIVE, 0)
                 + " in progress, " + counts.getOrDefault(Reconciled.LEFT_ALONE, 0) + " left alone, " + recent
