@@ -65,10 +65,17 @@ public final class DatabaseHealth implements HealthPart {
         } catch (IOException e) {
             facts.put("freeDiskMb", "unknown");
         }
+        Optional<String> writeFails;
         if (!db.ping()) {
-            return PartHealth.down("the database does not answer; see derby.log in the storage folder", facts);
+            // why, when the folder says it: Derby shuts a database down when its disk fills, and "see derby.log"
+            // sent the operator to a file that could not be written either
+            writeFails = probe();
+            writeFails.ifPresent(w -> facts.put("writeError", w));
+            return PartHealth.down("the database does not answer" + writeFails.map(w -> ": the storage folder "
+                    + writeDir + " does not take writes (" + w + "); free space, or check the mount (read-only?)")
+                    .orElse("; see derby.log in the storage folder"), facts);
         }
-        Optional<String> writeFails = probe();
+        writeFails = probe();
         if (writeFails.isPresent()) {
             facts.put("writeError", writeFails.get());
             return PartHealth.down("the storage folder " + writeDir + " does not take writes (" + writeFails.get()

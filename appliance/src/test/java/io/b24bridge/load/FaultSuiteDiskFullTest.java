@@ -60,6 +60,7 @@ class FaultSuiteDiskFullTest {
     private static SmallDisk disk;
     private static LoadRig rig;
     private static FaultSuiteRig faults;
+    private static Replay replay;
 
     @BeforeAll
     static void start() throws Exception {
@@ -71,6 +72,10 @@ class FaultSuiteDiskFullTest {
     @AfterAll
     static void stop() throws Exception {
         try {
+            if (replay != null) {
+                replay.cancel(); // a failed run stops placing calls: its recordings would outlive the temp folder
+                replay.await(Duration.ofSeconds(10));
+            }
             if (rig != null) {
                 rig.close();
                 faults.keepApplianceLog("FaultSuiteDiskFull");
@@ -89,6 +94,7 @@ class FaultSuiteDiskFullTest {
         AgiClient.Answer routeBefore = route();
         Replay r = rig.place(Mix.callCentre(), (int) (RATE * 40), RATE, Duration.ofSeconds(4),
                 ReplayOptions.Listener.NONE);
+        replay = r;
         LoadRig.await(Duration.ofSeconds(30), () -> r.callsStarted() >= RATE * 5, "the first calls");
 
         long filled = disk.fill();
@@ -105,7 +111,11 @@ class FaultSuiteDiskFullTest {
         assertEquals("DOWN", health.path("status").asText(), health::toString);
         // the write probe's reason when it first said DOWN: Derby's shutdown on the full disk can free a few pages,
         // so a later probe may find room for its 4 KiB (DEGRADED, 0 MB free) while the database still refuses writes
-        assertTrue(whyDown.contains("No space left on device") || health.toString().contains("No space left on device"),
+        // (or its free space: while Derby shuts the database down a probe may find room for its 4 KiB, and the
+        // database part then says only that it does not answer — with 0-1 MB free beside it)
+        assertTrue(whyDown.contains("No space left on device") || health.toString().contains("No space left on device")
+                        || health.path("parts").path("database").path("facts").path("freeDiskMb").asLong(-1) == 0
+                        || health.path("parts").path("database").path("facts").path("freeDiskMb").asLong(-1) == 1,
                 () -> "why, in /health: " + whyDown + " then " + health);
 
         // telephony goes on: the PBX places calls, and the dialplan's route question is answered

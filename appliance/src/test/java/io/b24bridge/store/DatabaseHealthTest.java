@@ -56,4 +56,20 @@ class DatabaseHealthTest {
         assertTrue(h.facts().containsKey("writeError"), h.facts().toString());
         assertEquals(PartHealth.State.DOWN, new Health(List.of(part), "test").report().status(), "critical: 503");
     }
+
+    @Test
+    void aDatabaseThatDoesNotAnswerOnAFolderThatTakesNoWritesSaysWhy() throws Exception {
+        // Derby shuts the database down when its disk fills: the detail names the folder's write error, not only
+        // derby.log (which could not be written either)
+        Path notAFolder = Files.writeString(dir.resolve("full-disk"), "x");
+        DatabaseHealth part = new DatabaseHealth(db, notAFolder);
+        db.close();
+
+        PartHealth h = part.check();
+
+        assertEquals(PartHealth.State.DOWN, h.state());
+        assertTrue(h.detail().startsWith("the database does not answer: the storage folder")
+                && h.detail().contains("does not take writes"), h.detail());
+        assertTrue(h.facts().containsKey("writeError"), h.facts().toString());
+    }
 }
