@@ -63,11 +63,26 @@ class BoxEventsFuzzTest {
     @Test
     void aBodyOverTheLimitIsRefusedWithOrWithoutItsLength() throws Exception {
         byte[] big = ("event=ONAPPINSTALL&data%5BX%5D=" + "a".repeat(300 * 1024)).getBytes(StandardCharsets.US_ASCII);
-        assertEquals(413, post(HttpRequest.BodyPublishers.ofByteArray(big)).statusCode());
+        assertRefusedAsTooLarge(HttpRequest.BodyPublishers.ofByteArray(big));
         // chunked: no Content-Length to refuse it by, it is cut off while read
-        assertEquals(413, post(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))
-                .statusCode());
+        assertRefusedAsTooLarge(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)));
         assertNotInstalled();
+        assertEquals(401, post("event=ONEXTERNALCALLSTART&auth%5Bapplication_token%5D=nope").statusCode(),
+                "the listener answers the next request as before");
+    }
+
+    /**
+     * 413, or the connection closed under the client still sending: the listener answers 413 and closes without
+     * reading the rest (RFC 9110 lets it), and the client's unsent bytes can make the close a reset that takes the
+     * answer with it — CI, 2026-12-03: "HTTP/1.1 header parser received no bytes". Helidon's own tests of the limit
+     * accept the same (helidon-io/helidon#3360).
+     */
+    private void assertRefusedAsTooLarge(HttpRequest.BodyPublisher body) throws Exception {
+        try {
+            assertEquals(413, post(body).statusCode());
+        } catch (java.io.IOException closedWhileSending) {
+            // refused all the same: nothing of the body was taken (assertNotInstalled)
+        }
     }
 
     @Test
