@@ -1,5 +1,6 @@
 package io.b24bridge.crm;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -53,6 +55,8 @@ public final class CallEngine {
     private final Supplier<Settings> settings;
     private final Sleeper sleeper;
     private long skipped;
+    /** Read by /health without the engine's lock (held while a write is refused). */
+    private final AtomicLong setAside = new AtomicLong();
     /** Per PBX, told when a call's wait for the PBX's own record of it ends: a reading of the records is due then. */
     private final Map<String, Consumer<Instant>> recordWanted = new ConcurrentHashMap<>();
     /** Since when the database refuses the journal's writes, and its last word; null while it accepts them. */
@@ -269,6 +273,10 @@ public final class CallEngine {
                 refusal = null;
                 return;
             } catch (RuntimeException e) {
+                if (refusedAsData(e)) {
+                    storeApart(changes, e);
+                    return;
+                }
                 first = first == null ? Instant.now() : first;
                 if (stopping) {
                     LOG.log(Level.SEVERE, "call changes could not be stored (stopping): " + describe(changes), e);
@@ -295,6 +303,46 @@ public final class CallEngine {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the database refused the changes for what they hold (SQLState class 22, a data exception: a value too
+     * long for its column, say) rather than for its own state: storing them again can never succeed, and waiting for
+     * it would hold every later event of the PBX for ever.
+     */
+    static boolean refusedAsData(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            for (SQLException sql = t instanceof SQLException x ? x : null; sql != null; sql = sql.getNextException()) {
+                if (sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A run the database refused as data: each call's changes stored on their own (with the usual waits for a
+     * database that refuses), and the one call whose changes it refuses as data set aside with a SEVERE line that
+     * names it — the PBX's other calls go on. The decoder keeps what Asterisk could not have sent out of the model
+     * (AmiEventDecoder), so this is the last guard, not the way bad input is meant to end.
+     */
+    private void storeApart(List<CrmLifecycle.Change> changes, RuntimeException refusal) {
+        if (changes.size() == 1) {
+            long n = setAside.incrementAndGet();
+            LOG.log(Level.SEVERE, "the database refuses call " + changes.getFirst().call() + "'s changes as data ("
+                    + refusal.getMessage() + "): they are set aside (" + n + " so far), the PBX's other calls "
+                    + "go on; " + describe(changes), refusal);
+            return;
+        }
+        for (CrmLifecycle.Change c : changes) {
+            store(List.of(c));
+        }
+    }
+
+    /** Calls whose changes the database refused as data since the start (see {@link #storeApart}). */
+    public long setAside() {
+        return setAside.get();
     }
 
     private void askForRecords(List<CrmLifecycle.Change> changes) {

@@ -35,6 +35,14 @@ public final class JournalHealth implements HealthPart {
         Optional<CallEngine.Refusal> r = engine.refusal();
         // nothing here waits for the engine: while a write is refused it holds its lock
         Map<String, Object> facts = new LinkedHashMap<>();
+        long setAside = engine.setAside();
+        if (setAside > 0) {
+            facts.put("setAside", setAside);
+        }
+        if (r.isEmpty() && setAside > 0) {
+            return new PartHealth(PartHealth.State.DEGRADED, setAside + " call(s)' changes were refused by the database "
+                    + "as data and set aside since the start (the log names each call); the others are stored", facts);
+        }
         if (r.isEmpty()) {
             return PartHealth.up("call changes are stored as they happen", facts);
         }

@@ -220,4 +220,47 @@ class CallEngineTest {
         assertEquals(5, journal.attempts, "given up at the stop, not tried again");
         assertTrue(Thread.interrupted(), "the stop's interrupt passed on to the caller's loop (and cleared here)");
     }
+
+    /**
+     * A run the database refuses for what one call's changes hold (a value too long for its column: SQLState 22001)
+     * can never be stored by waiting: each call is stored on its own and that one set aside, named in the log and in
+     * /health — the PBX's other calls go on (before: the run was retried for ever, every later event held behind it).
+     */
+    @Test
+    void aCallTheDatabaseRefusesAsDataIsSetAsideAndTheOthersAreStored() {
+        List<CrmLifecycle.Change> stored = new ArrayList<>();
+        CallJournal journal = new CallJournal() {
+            @Override
+            public void record(List<CrmLifecycle.Change> changes) {
+                if (changes.stream().anyMatch(c -> c.call().linkedid().equals("1.0"))) {
+                    throw new IllegalStateException("database error: CALL_CHANGES", new java.sql.SQLDataException(
+                            "A truncation error was encountered trying to shrink VARCHAR to length 200.", "22001"));
+                }
+                stored.addAll(changes);
+            }
+
+            @Override
+            public List<CallCrmState> openCalls() {
+                return List.of();
+            }
+
+            @Override
+            public boolean knows(CallKey call) {
+                return false;
+            }
+        };
+        CallEngine engine = engine(journal);
+        engine.onFacts(aCallRingsAndIsAnswered()); // calls 1.0 and 2.0 in one run
+
+        assertEquals(List.of("2.0"), stored.stream().map(c -> c.call().linkedid()).distinct().toList(),
+                "the other call stored");
+        assertTrue(pauses.isEmpty(), "no wait for a database that refuses the data, not its own state: " + pauses);
+        assertEquals(1, engine.setAside());
+        PartHealth health = new JournalHealth(engine).check();
+        assertEquals(PartHealth.State.DEGRADED, health.state(), health.detail());
+        assertEquals(1L, health.facts().get("setAside"));
+
+        engine.onFact(new CallFact.Hangup("pbx1", T0.plusSeconds(9), "2.1", "2.0", 16));
+        assertTrue(stored.size() > 1, "the PBX's next facts are taken: " + stored);
+    }
 }

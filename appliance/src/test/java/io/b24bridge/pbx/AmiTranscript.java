@@ -41,7 +41,7 @@ public final class AmiTranscript {
         }
     }
 
-    static AmiTranscript parse(String text) {
+    public static AmiTranscript parse(String text) {
         List<Map<String, Object>> events = new ArrayList<>();
         Map<String, Object> current = new LinkedHashMap<>();
         for (String raw : text.replace("\r\n", "\n").split("\n", -1)) {
