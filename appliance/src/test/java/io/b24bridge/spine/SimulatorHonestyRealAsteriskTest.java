@@ -101,7 +101,8 @@ class SimulatorHonestyRealAsteriskTest {
         Path simRecordings = dir.resolve("simulated-recordings");
         try (PbxSimulator sim = PbxSimulator.start("b24bridge", "test-secret")
                 .recordings(simRecordings, "/var/spool/asterisk-pbx/monitor", 8_000); // where the dialplan names them
-             SpineRig rig = SpineRig.start(dir.resolve("simulated"), simulatorSection(sim, simRecordings))) {
+             SpineRig rig = SpineRig.start(dir.resolve("simulated"),
+                     SpineRig.pbxSection(sim.host(), sim.port(), "b24bridge", "test-secret", simRecordings, 0))) {
             for (int i = 0; i < transcripts.size(); i++) {
                 Replay r = sim.replay(Transcript.parse("real-" + i, transcripts.get(i)),
                         ReplayOptions.of(1, 0).atRecordedPace());
@@ -133,29 +134,6 @@ class SimulatorHonestyRealAsteriskTest {
             Thread.sleep(500); // the CDRs come right after the last hangup
             return recorder.stop();
         }
-    }
-
-    /**
-     * The same appliance settings as the real rig's but for the PBX (the simulator, which writes each recording the
-     * dialplan names into {@code recordings}) and its own FastAGI port.
-     */
-    private static String simulatorSection(PbxSimulator sim, Path recordings) {
-        return """
-                pbx:
-                  - id: pbx1
-                    host: %s
-                    port: %d
-                    username: b24bridge
-                    secret: test-secret
-                    recordings-dir: %s
-                    recordings-pbx-dir: /var/spool/asterisk-pbx/monitor
-                    reconnect-min: 200ms
-                    reconnect-max: 2s
-                    ping-interval: 1s
-                agi:
-                  host: 127.0.0.1
-                  port: 0
-                """.formatted(sim.host(), sim.port(), recordings).replace("%", "%%");
     }
 
     /** Each call as the CRM holds it, in words that do not depend on ids or times of the run. */

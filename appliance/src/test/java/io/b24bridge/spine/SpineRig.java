@@ -255,6 +255,11 @@ final class SpineRig implements AutoCloseable {
 
     static String pbxSection(AsteriskPair pair) {
         AmiEndpoint ami = pair.pbxAmi();
+        return pbxSection(ami.host(), ami.port(), ami.user(), ami.secret(), pair.recordingsDir(), AGI_PORT);
+    }
+
+    /** The pbx section for any AMI peer (the real PBX, the simulator), FastAGI on {@code agiPort} (0: any free). */
+    static String pbxSection(String host, int port, String user, String secret, Path recordings, int agiPort) {
         return """
                 pbx:
                   - id: pbx1
@@ -270,8 +275,7 @@ final class SpineRig implements AutoCloseable {
                 agi:
                   host: 127.0.0.1
                   port: %d
-                """.formatted(ami.host(), ami.port(), ami.user(), ami.secret(), pair.recordingsDir(), AGI_PORT)
-                .replace("%", "%%");
+                """.formatted(host, port, user, secret, recordings, agiPort).replace("%", "%%");
     }
 
     private static int freePort() {
