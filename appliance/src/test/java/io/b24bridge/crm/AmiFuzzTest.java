@@ -19,7 +19,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.b24bridge.calls.CallKey;
 import io.b24bridge.calls.CallTracker;
 import io.b24bridge.calls.Endpoints;
 import io.b24bridge.json.Json;
@@ -66,7 +65,7 @@ class AmiFuzzTest {
     Path dir;
     Database db;
     CallEngine engine;
-    final List<CrmLifecycle.Change> stored = new ArrayList<>();
+    List<CrmLifecycle.Change> stored;
     final ObjectMapper json = Json.newMapper();
 
     @BeforeEach
@@ -74,23 +73,8 @@ class AmiFuzzTest {
         db = Database.open(dir.resolve("db"));
         Migrations.apply(db, Migrations.SCHEMA);
         Outbox outbox = Outbox.open(db, json);
-        CallJournal journal = new CallJournal() {
-            @Override
-            public void record(List<CrmLifecycle.Change> changes) {
-                outbox.journal().record(changes);
-                stored.addAll(changes);
-            }
-
-            @Override
-            public List<CallCrmState> openCalls() {
-                return outbox.journal().openCalls();
-            }
-
-            @Override
-            public boolean knows(CallKey call) {
-                return outbox.journal().knows(call);
-            }
-        };
+        RecordingJournal journal = new RecordingJournal(outbox.journal());
+        stored = journal.stored;
         // the engine waits out a database that refuses; here a refusal is the finding, so the first wait fails
         engine = new CallEngine(new CallTracker(pbx -> Endpoints.standard()), new CrmLifecycle(), journal,
                 AmiFuzzTest::settings, pause -> {

@@ -3,7 +3,6 @@ package io.b24bridge.crm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -46,30 +45,15 @@ class CallEngineReconcileTest {
     Path dir;
     Database db;
     CallEngine engine;
-    final List<CrmLifecycle.Change> sent = new ArrayList<>();
+    List<CrmLifecycle.Change> sent;
 
     @BeforeEach
     void start() {
         db = Database.open(dir.resolve("db"));
         Migrations.apply(db, Migrations.SCHEMA);
         Outbox outbox = Outbox.open(db, Json.newMapper());
-        CallJournal journal = new CallJournal() {
-            @Override
-            public void record(List<CrmLifecycle.Change> changes) {
-                outbox.journal().record(changes);
-                sent.addAll(changes);
-            }
-
-            @Override
-            public List<CallCrmState> openCalls() {
-                return outbox.journal().openCalls();
-            }
-
-            @Override
-            public boolean knows(CallKey call) {
-                return outbox.journal().knows(call);
-            }
-        };
+        RecordingJournal journal = new RecordingJournal(outbox.journal());
+        sent = journal.stored;
         engine = new CallEngine(new CallTracker(pbx -> Endpoints.standard()), new CrmLifecycle(), journal,
                 CallEngineReconcileTest::settings);
     }
